@@ -1,0 +1,54 @@
+/* cli.h: the commands of the crosspipe program and what they share. */
+#ifndef XP_CLI_H
+#define XP_CLI_H
+
+#include "crosspipe.h"
+
+enum { XP_EXIT_OK = 0, XP_EXIT_FAIL = 1, XP_EXIT_USAGE = 2, XP_EXIT_DEADLOCK = 3 };
+
+/* Each command gets its own argv (argv[0] = the command name) and the program path. */
+int xp_cli_run(int argc, char **argv, const char *prog);
+int xp_cli_check(int argc, char **argv, const char *prog);
+int xp_cli_export(int argc, char **argv, const char *prog);
+int xp_cli_schedules(int argc, char **argv);
+int xp_cli_engines(int argc, char **argv);
+
+/* What the run-like commands read from their options. */
+typedef struct xp_cli_opts {
+	const char *scenario; /* path; NULL = the default scenario */
+	const char **sets;    /* --set KEY=VALUE, in order */
+	int n_sets;
+	const char *schedules; /* --schedule a,b,c (NULL = the scenario's list) */
+	const char **files;    /* --schedule-file FILE, in order */
+	int n_files;
+	const char *engines;       /* --engine a,b (default analytic) */
+	const char *format;        /* table | json | csv */
+	const char *out;           /* -o FILE (NULL = stdout) */
+	const char *trace, *gantt; /* --trace FILE, --gantt FILE */
+} xp_cli_opts;
+
+/* The schedules a run uses: built from names and read from files. */
+typedef struct xp_cli_set {
+	xp_schedule **sched;
+	int n;
+} xp_cli_set;
+
+/* Parse the options of run/check/export into o (which borrows argv's strings). Returns -1 to go
+ * on, or the exit code to return at once (after --help, or a usage error, already printed). */
+int xp_cli_parse(int argc, char **argv, xp_cli_opts *o);
+void xp_cli_opts_free(xp_cli_opts *o);
+
+/* Map a status to the exit code, printing "crosspipe: <message>" on stderr when not XP_OK. */
+int xp_cli_fail(const xp_error *err);
+
+/* Load the scenario of opts (the default one when opts->scenario is NULL). */
+int xp_cli_load(const xp_cli_opts *o, const char *prog, xp_scenario **sc);
+
+/* Build every schedule named by opts (or the scenario) and read every schedule file. */
+int xp_cli_build(const xp_cli_opts *o, const xp_params *pr, xp_cli_set *set);
+void xp_cli_set_free(xp_cli_set *set);
+
+/* Write buf to path ("-" or NULL = stdout) whole, through a temporary file and a rename. */
+int xp_cli_commit(const char *path, const char *buf, size_t len);
+
+#endif

@@ -1,0 +1,55 @@
+/* main.c: the crosspipe command: parses arguments and calls libcrosspipe. */
+#include "crosspipe.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+static const char usage_top[] =
+    "usage: crosspipe <command> [options]\n"
+    "\n"
+    "Finds and tests pipeline-parallel training schedules across datacenters.\n"
+    "\n"
+    "commands:\n"
+    "  run [SCENARIO]        run schedules on a scenario (default scenarios/default.yaml)\n"
+    "  check SCENARIO        validate a scenario and build its schedules, run nothing\n"
+    "  export [SCENARIO]     write one schedule in the schedule-file format\n"
+    "  schedules             list schedule names, one per line\n"
+    "  engines               list engine names, one per line\n"
+    "\n"
+    "  crosspipe --help | --version | <command> --help\n"
+    "\n"
+    "exit status: 0 ok, 1 failure (I/O, memory), 2 invalid input (usage, scenario, schedule\n"
+    "file), 3 a schedule that cannot finish (cyclic wait)\n";
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		fputs(usage_top, stderr);
+		return XP_EXIT_USAGE;
+	}
+	const char *cmd = argv[1];
+	if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
+		fputs(usage_top, stdout);
+		return 0;
+	}
+	if (!strcmp(cmd, "--version")) {
+		printf("crosspipe %s\n", xp_version());
+		return 0;
+	}
+	if (!strcmp(cmd, "run"))
+		return xp_cli_run(argc - 1, argv + 1, argv[0]);
+	if (!strcmp(cmd, "check"))
+		return xp_cli_check(argc - 1, argv + 1, argv[0]);
+	if (!strcmp(cmd, "export"))
+		return xp_cli_export(argc - 1, argv + 1, argv[0]);
+	if (!strcmp(cmd, "schedules"))
+		return xp_cli_schedules(argc - 1, argv + 1);
+	if (!strcmp(cmd, "engines"))
+		return xp_cli_engines(argc - 1, argv + 1);
+	fprintf(stderr, "crosspipe: unknown command '%s' (try crosspipe --help)\n", cmd);
+	return XP_EXIT_USAGE;
+}

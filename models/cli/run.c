@@ -1,0 +1,178 @@
+/* run.c: `crosspipe run`, `check` and `export`. */
+#include "cli.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef xp_status (*writer_fn)(FILE *, const xp_scenario *, xp_result *const *, int);
+
+/* Everything one run holds, freed in one place. */
+typedef struct job {
+	xp_cli_opts o;
+	xp_scenario *sc;
+	xp_cli_set set;
+	xp_result **res;
+	int n_res;
+} job;
+
+static void job_free(job *j)
+{
+	for (int i = 0; i < j->n_res; i++)
+		xp_result_free(j->res[i]);
+	free(j->res);
+	xp_cli_set_free(&j->set);
+	xp_scenario_free(j->sc);
+	xp_cli_opts_free(&j->o);
+}
+
+/* Parse options, load the scenario and build the schedules. -1 to go on, else an exit code. */
+static int job_prepare(job *j, int argc, char **argv, const char *prog)
+{
+	memset(j, 0, sizeof *j);
+	int rc = xp_cli_parse(argc, argv, &j->o);
+	if (rc >= 0)
+		return rc;
+	if ((rc = xp_cli_load(&j->o, prog, &j->sc)) != XP_EXIT_OK)
+		return rc;
+	if ((rc = xp_cli_build(&j->o, xp_scenario_params(j->sc), &j->set)) != XP_EXIT_OK)
+		return rc;
+	return -1;
+}
+
+static int run_engine(job *j, const xp_engine *e)
+{
+	const xp_params *pr = xp_scenario_params(j->sc);
+	for (int i = 0; i < j->set.n; i++) {
+		xp_error err;
+		xp_error_clear(&err);
+		xp_result *r = NULL;
+		if (xp_engine_run(e, pr, j->set.sched[i], &r, &err) != XP_OK)
+			return xp_cli_fail(&err);
+		j->res[j->n_res++] = r;
+	}
+	return XP_EXIT_OK;
+}
+
+static int run_all(job *j)
+{
+	char *list = strdup(j->o.engines), *save = NULL;
+	int rc = XP_EXIT_OK, n_eng = 1;
+	for (const char *c = j->o.engines; *c; c++)
+		n_eng += *c == ',';
+	j->res = calloc((size_t)n_eng * (size_t)(j->set.n ? j->set.n : 1), sizeof *j->res);
+	if (!list || !j->res) {
+		free(list);
+		fprintf(stderr, "crosspipe: out of memory\n");
+		return XP_EXIT_FAIL;
+	}
+	for (char *t = strtok_r(list, ",", &save); t && rc == XP_EXIT_OK;
+	     t = strtok_r(NULL, ",", &save)) {
+		const xp_engine *e = xp_engine_find(t);
+		if (!e) {
+			fprintf(stderr,
+			        "crosspipe: unknown engine '%s' ('crosspipe engines' lists them)\n",
+			        t);
+			rc = XP_EXIT_USAGE;
+		} else {
+			rc = run_engine(j, e);
+		}
+	}
+	free(list);
+	return rc;
+}
+
+/* Render one output into memory. */
+static int render(job *j, writer_fn w, char **buf, size_t *len)
+{
+	FILE *f = open_memstream(buf, len);
+	if (!f)
+		return XP_EXIT_FAIL;
+	xp_status st = w(f, j->sc, j->res, j->n_res);
+	if (fclose(f) != 0 || st != XP_OK) {
+		fprintf(stderr, "crosspipe: cannot render the output: %s\n", xp_strerror(st));
+		return XP_EXIT_FAIL;
+	}
+	return XP_EXIT_OK;
+}
+
+/* Render every requested output first; write them only when all rendered. */
+static int write_outputs(job *j)
+{
+	writer_fn main_writer = !strcmp(j->o.format, "json")  ? xp_write_json
+	                        : !strcmp(j->o.format, "csv") ? xp_write_csv
+	                                                      : xp_write_table;
+	struct {
+		const char *path;
+		writer_fn w;
+		char *buf;
+		size_t len;
+	} out[] = { { j->o.out, main_writer, 0, 0 },
+		    { j->o.trace, xp_write_trace, 0, 0 },
+		    { j->o.gantt, xp_write_gantt, 0, 0 } };
+	int n = sizeof out / sizeof out[0], rc = XP_EXIT_OK;
+	for (int i = 0; i < n && rc == XP_EXIT_OK; i++)
+		if (i == 0 || out[i].path)
+			rc = render(j, out[i].w, &out[i].buf, &out[i].len);
+	for (int i = 0; i < n && rc == XP_EXIT_OK; i++)
+		if (i == 0 || out[i].path)
+			rc = xp_cli_commit(out[i].path, out[i].buf, out[i].len);
+	for (int i = 0; i < n; i++)
+		free(out[i].buf);
+	return rc;
+}
+
+int xp_cli_run(int argc, char **argv, const char *prog)
+{
+	job j;
+	int rc = job_prepare(&j, argc, argv, prog);
+	if (rc < 0)
+		rc = run_all(&j);
+	if (rc == XP_EXIT_OK)
+		rc = write_outputs(&j);
+	job_free(&j);
+	return rc;
+}
+
+int xp_cli_check(int argc, char **argv, const char *prog)
+{
+	job j;
+	int rc = job_prepare(&j, argc, argv, prog);
+	if (rc < 0) {
+		const xp_params *pr = xp_scenario_params(j.sc);
+		printf("%s: ok: %d stages, %d microbatches, dp %d, %d datacenters; schedules:",
+		       xp_scenario_name(j.sc), pr->stages, pr->microbatches, pr->dp,
+		       pr->datacenters);
+		for (int i = 0; i < j.set.n; i++)
+			printf(" %s", xp_schedule_name(j.set.sched[i]));
+		printf("\n");
+		rc = XP_EXIT_OK;
+	}
+	job_free(&j);
+	return rc;
+}
+
+int xp_cli_export(int argc, char **argv, const char *prog)
+{
+	job j;
+	int rc = job_prepare(&j, argc, argv, prog);
+	if (rc < 0 && j.set.n != 1) {
+		fprintf(stderr,
+		        "crosspipe export: writes exactly one schedule; name it with --schedule "
+		        "(got %d)\n",
+		        j.set.n);
+		rc = XP_EXIT_USAGE;
+	}
+	if (rc < 0) {
+		char *buf = NULL;
+		size_t len = 0;
+		FILE *f = open_memstream(&buf, &len);
+		xp_status st = f ? xp_schedule_write(j.set.sched[0], f) : XP_ENOMEM;
+		if (f && fclose(f) != 0)
+			st = XP_EIO;
+		rc = st == XP_OK ? xp_cli_commit(j.o.out, buf, len) : XP_EXIT_FAIL;
+		free(buf);
+	}
+	job_free(&j);
+	return rc;
+}

@@ -1,0 +1,44 @@
+/* engine.h: the interface every execution engine implements: run a schedule, fill a result. */
+#ifndef XP_ENGINE_H
+#define XP_ENGINE_H
+
+#include "result.h"
+#include "scenario.h"
+#include "schedule.h"
+#include "status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Execution semantics shared by every engine: a device runs its ops in its order; an op starts
+ * when the device has finished the previous op and the op's input has fully arrived:
+ *   F of part q > 0        needs F of part q-1 (an activation, sent when that block ends);
+ *   B/D of part q < last   needs B/D of part q+1 (a gradient);
+ *   B/D of the last part   needs its own F;
+ *   W                      needs its own D;
+ * a block's output leaves when its last piece ends; later pieces follow earlier ones on the
+ * device. With dp > 1 the first F of a chunk also waits for that chunk's parameter all-gather,
+ * and the chunk's gradient reduce-scatter starts when its last B/W ends.
+ * An engine returns XP_EDEADLOCK, naming the blocked ops, when the order cannot finish. */
+typedef struct xp_engine {
+	const char *name;    /* "analytic" */
+	const char *summary; /* one sentence */
+	/* Run sched under pr, filling res (created by xp_result_new for sched). The engine fills
+	 * the timeline and calls xp_result_finish. sched must have passed xp_schedule_check. */
+	xp_status (*run)(const xp_params *pr, const xp_schedule *sched, xp_result *res,
+	                 xp_error *err);
+} xp_engine;
+
+/* All engines compiled in, and lookup by name (NULL if unknown). */
+const xp_engine *const *xp_engines(size_t *n);
+const xp_engine *xp_engine_find(const char *name);
+
+/* Convenience: check sched, create a result, run the engine. On failure *out is NULL. */
+xp_status xp_engine_run(const xp_engine *e, const xp_params *pr, const xp_schedule *sched,
+                        xp_result **out, xp_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

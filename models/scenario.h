@@ -1,0 +1,92 @@
+/* scenario.h: a YAML scenario file (plus --set overrides) resolved into plain parameters. */
+#ifndef XP_SCENARIO_H
+#define XP_SCENARIO_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* One class of link: one-way latency and bandwidth (INFINITY = free). */
+typedef struct xp_link_class {
+	int64_t latency_ns;
+	double bandwidth_bps;
+} xp_link_class;
+
+/* The resolved scenario: every value in internal units, every default applied, every ratio and
+ * every transformer description turned into times and bytes. It is plain data owned by its
+ * xp_scenario; engines and schedule generators read it and never change it. Arrays indexed by
+ * stage have `stages` entries; stage k runs on pipeline device k. */
+typedef struct xp_params {
+	/* pipeline.* */
+	int stages;       /* p */
+	int microbatches; /* m, per DP replica and iteration */
+	int chunks;       /* v for `interleaved` (the V schedules always use 2); default 2 */
+	int dp;           /* data-parallel degree; default 1 */
+
+	/* model.*: one microbatch on a whole device (all of its chunks together); a chunk of a
+	 * v-chunk schedule takes 1/v of the time and of the activation memory. */
+	int64_t *forward_ns;        /* T_F per stage */
+	int64_t *backward_input_ns; /* T_D per stage (includes the re-run forward with recompute) */
+	int64_t *backward_weight_ns; /* T_W per stage */
+	int64_t *activation_bytes;   /* M_F per stage */
+	int64_t *params_bytes;       /* parameter bytes per stage (DP collectives) */
+	int64_t message_bytes;       /* activation or gradient message between neighbouring parts */
+	int64_t tokens_per_microbatch; /* for tokens/s; default 4096 */
+	double weight_release;         /* W releases this share of M_F, D the rest; default 0.5 */
+	int recompute;                 /* model.recompute: 0 = none, 1 = full */
+
+	/* memory.* */
+	int64_t *memory_limit_bytes; /* per stage; INT64_MAX when unlimited */
+	double memory_factor; /* the factor of the 1F1B budget when given as "1.5x", else 0 */
+
+	/* datacenters.* */
+	int datacenters;
+	int *placement; /* DC index per stage */
+
+	/* network.* */
+	xp_link_class intra_dc;
+	xp_link_class inter_dc;
+
+	/* run */
+	char **schedules; /* names to run, in order */
+	int n_schedules;
+	uint64_t seed;
+} xp_params;
+
+typedef struct xp_scenario xp_scenario;
+
+/* Parse the YAML text (name is used in messages, e.g. the file path), apply the overrides
+ * ("key=value" strings, the value in the same syntax as the file), check and resolve. On success
+ * *out owns the parameters; free with xp_scenario_free. On failure *out is NULL, and err says
+ * "name:line:column: key: what was expected" (XP_EINVAL) or, for an override,
+ * "--set key=value: key: what was expected". */
+xp_status xp_scenario_parse(const char *text, size_t len, const char *name,
+                            const char *const *overrides, int n_overrides, xp_scenario **out,
+                            xp_error *err);
+
+/* Read a file and call xp_scenario_parse. XP_EIO if it cannot be read. */
+xp_status xp_scenario_load(const char *path, const char *const *overrides, int n_overrides,
+                           xp_scenario **out, xp_error *err);
+
+const xp_params *xp_scenario_params(const xp_scenario *sc);
+
+/* Where the scenario came from (the name given to xp_scenario_parse). */
+const char *xp_scenario_name(const xp_scenario *sc);
+
+/* Largest per-stage forward time: the T_F that the delay ratios refer to. */
+int64_t xp_params_tf_ns(const xp_params *pr);
+
+/* The link from stage a's device to stage b's device: intra_dc or inter_dc by placement. */
+const xp_link_class *xp_params_link(const xp_params *pr, int a, int b);
+
+void xp_scenario_free(xp_scenario *sc); /* NULL is a no-op */
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,128 @@
+/* schedule.h: the schedule object (per-device ordered blocks plus the part-to-device placement),
+ * its checks, its text file format, and the table of schedule generators. */
+#ifndef XP_SCHEDULE_H
+#define XP_SCHEDULE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "scenario.h"
+#include "status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Block kinds: forward, combined backward (D+W), backward for the input, backward for the
+ * weights. A schedule uses either B, or D and W, for all its blocks. */
+typedef enum { XP_OP_F = 0, XP_OP_B = 1, XP_OP_D = 2, XP_OP_W = 3 } xp_op_kind;
+
+/* One entry of a device's order: a block, or a piece of one. The model is cut into
+ * parts = devices * chunks parts in data-flow order; `chunk` is the local index of the part on
+ * its device (the device's parts in increasing order are chunks 0, 1, ...). A piece covers
+ * sub-blocks [lo, hi) of nsub equal sub-blocks of its block; a whole block is lo=0, hi=1, nsub=1.
+ * The pieces of one block share nsub, appear on its device in increasing order, and cover
+ * [0, nsub) exactly once. */
+typedef struct xp_op {
+	uint8_t kind;  /* xp_op_kind */
+	uint8_t chunk; /* local chunk index, < chunks */
+	uint16_t lo, hi, nsub;
+	int32_t mb; /* microbatch, 0 .. microbatches-1 */
+} xp_op;
+
+typedef struct xp_schedule xp_schedule;
+
+/* A new empty schedule. part_device has devices*chunks entries giving the device of every part,
+ * each device holding exactly `chunks` parts; NULL means the loop placement (part c*devices+k on
+ * device k), which for chunks=1 is the plain one-part-per-device pipeline. NULL on bad arguments
+ * or out of memory. */
+xp_schedule *xp_schedule_new(int devices, int chunks, int microbatches, const int *part_device);
+
+/* The V ("wave") placement for 2 chunks: device k holds parts k and 2*devices-1-k. */
+xp_schedule *xp_schedule_new_v(int devices, int microbatches);
+
+void xp_schedule_free(xp_schedule *s); /* NULL is a no-op */
+
+/* Append op to device's order. XP_ENOMEM or XP_EINVAL (device or chunk out of range). */
+xp_status xp_schedule_add(xp_schedule *s, int device, xp_op op);
+
+/* Convenience: append the whole block (kind, mb, chunk). */
+xp_status xp_schedule_add_block(xp_schedule *s, int device, xp_op_kind kind, int mb, int chunk);
+
+int xp_schedule_devices(const xp_schedule *s);
+int xp_schedule_chunks(const xp_schedule *s);
+int xp_schedule_microbatches(const xp_schedule *s);
+int xp_schedule_parts(const xp_schedule *s); /* devices * chunks */
+size_t xp_schedule_len(const xp_schedule *s, int device);
+const xp_op *xp_schedule_ops(const xp_schedule *s, int device);
+size_t xp_schedule_total_ops(const xp_schedule *s);
+int xp_schedule_part(const xp_schedule *s, int device, int chunk); /* model part index */
+int xp_schedule_device_of(const xp_schedule *s, int part);
+int xp_schedule_chunk_of(const xp_schedule *s, int part);
+int xp_schedule_split_backward(const xp_schedule *s); /* 1 when it uses D/W, 0 with B */
+
+/* The schedule's name as it appears in results ("1f1b"); set by generators and readers. */
+const char *xp_schedule_name(const xp_schedule *s);
+void xp_schedule_set_name(xp_schedule *s, const char *name);
+
+/* Check that every block (F and B, or F, D and W, of every part and microbatch) appears exactly
+ * once (pieces covering it exactly), on the device that holds its part, with pieces in order.
+ * XP_EINVAL naming the first offending block and device. Cyclic waits are found by the engines. */
+xp_status xp_schedule_check(const xp_schedule *s, xp_error *err);
+
+/* Deep copy; NULL when out of memory. */
+xp_schedule *xp_schedule_copy(const xp_schedule *s);
+
+/* Text form of one op: F3, B0.c1, W2.c0[1:4/4]. The chunk suffix is printed when the schedule has
+ * more than one chunk, the piece suffix when nsub > 1. Returns the length, as snprintf. */
+int xp_op_format(char *buf, size_t len, const xp_schedule *s, xp_op op);
+
+/* The schedule file format (see README "Schedule files"):
+ *   # comment
+ *   crosspipe-schedule 1
+ *   name my-order
+ *   devices 4
+ *   chunks 2
+ *   microbatches 8
+ *   placement 0 1 2 3 3 2 1 0      (device of every part; optional, default loop)
+ *   device 0: F0.c0 F1.c0 ... W7.c0[3:4/4]
+ *   ...
+ * Reading checks the syntax (errors say name:line:column) and then xp_schedule_check. */
+xp_status xp_schedule_write(const xp_schedule *s, FILE *f);
+xp_status xp_schedule_read(const char *text, size_t len, const char *name, xp_schedule **out,
+                           xp_error *err);
+xp_status xp_schedule_load(const char *path, xp_schedule **out, xp_error *err);
+
+/* Memory effect of op on its device, in bytes: `rise` when it starts (F), `fall` (>= 0, released)
+ * when it ends (B, D, W). M_F of a chunk is activation_bytes[stage]/chunks; W releases
+ * weight_release of it and D the rest; B releases all of it. Pieces take their share, rounded so
+ * that the pieces of a block add up to the block exactly. */
+void xp_op_memory(const xp_params *pr, const xp_schedule *s, int device, xp_op op, int64_t *rise,
+                  int64_t *fall);
+
+/* Compute time of op on its device: the stage's block time / chunks, times the piece share. */
+int64_t xp_op_duration_ns(const xp_params *pr, const xp_schedule *s, int device, xp_op op);
+
+/* Peak activation memory of each device when its order runs (memory rises at an F's start and
+ * falls at a D/W/B's end, so the order alone fixes the peak). peak has `devices` entries. */
+void xp_schedule_peak_memory(const xp_params *pr, const xp_schedule *s, int64_t *peak);
+
+/* ---- generators ---- */
+
+typedef xp_status (*xp_schedule_build_fn)(const xp_params *pr, xp_schedule **out, xp_error *err);
+
+typedef struct xp_schedule_kind {
+	const char *name;    /* "1f1b" */
+	const char *summary; /* one sentence for `crosspipe schedules` and the README */
+	xp_schedule_build_fn build;
+} xp_schedule_kind;
+
+/* All generators, in the order `crosspipe schedules` lists them. */
+const xp_schedule_kind *xp_schedule_kinds(size_t *n);
+const xp_schedule_kind *xp_schedule_kind_find(const char *name); /* NULL if unknown */
+
+#ifdef __cplusplus
+}
+#endif
+#endif

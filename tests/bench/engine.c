@@ -1,0 +1,57 @@
+/* engine.c (bench): blocks per second of the analytic engine alone, in-process and repeated. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+
+#include "fixture.h"
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* 2 DCs, T_lat/T_F = T_bw/T_F = 2, so that forward and backward transfers queue on the WAN. */
+static void bench(const char *name, int p, int m, double min_seconds)
+{
+	const int64_t tf = 10000;
+	xp_params *pr = fx_new(p, m, tf, tf, tf);
+	fx_datacenters(pr, 2, 2 * tf, (double)pr->message_bytes * 8 * 1e9 / (2.0 * tf));
+	xp_schedule *s = fx_build(name, pr);
+	const xp_engine *e = xp_engine_find("analytic");
+	size_t ops = xp_schedule_total_ops(s);
+	int runs = 0;
+	int64_t makespan = 0;
+	double t0 = now_s(), t;
+	do {
+		xp_result *r = xp_result_new(s, e->name);
+		xp_error err;
+		if (!r || e->run(pr, s, r, &err) != XP_OK) {
+			fprintf(stderr, "bench: %s failed\n", name);
+			exit(1);
+		}
+		makespan = r->makespan_ns;
+		xp_result_free(r);
+		runs++;
+		t = now_s() - t0;
+	} while (t < min_seconds);
+	struct rusage ru;
+	getrusage(RUSAGE_SELF, &ru);
+	printf("%-5s p=%-3d m=%-5d blocks=%-7zu runs=%-4d %8.2f ms/run %8.2f M blocks/s  "
+	       "makespan %.3f ms  peak RSS %ld MiB\n",
+	       name, p, m, ops, runs, 1e3 * t / runs, (double)ops * runs / t / 1e6,
+	       (double)makespan / 1e6, ru.ru_maxrss / 1024);
+	xp_schedule_free(s);
+	fx_free(pr);
+}
+
+int main(int argc, char **argv)
+{
+	double secs = argc > 1 ? atof(argv[1]) : 2.0;
+	bench("1f1b", 64, 1024, secs);
+	bench("zbv", 32, 256, secs);
+	return 0;
+}

@@ -1,0 +1,153 @@
+/* engine_test.c: the analytic and ideal engines against closed forms and hand-computed cases. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fixture.h"
+#include "tap.h"
+
+enum { T = 1000 }; /* one block time, ns */
+
+static int64_t run_makespan(const char *sched, const char *engine, const xp_params *pr)
+{
+	xp_schedule *s = fx_build(sched, pr);
+	xp_result *r = fx_run(engine, pr, s);
+	int64_t ms = r->makespan_ns;
+	xp_result_free(r);
+	xp_schedule_free(s);
+	return ms;
+}
+
+static void closed_forms(void)
+{
+	int cases[][2] = {{4, 8}, {3, 5}, {8, 16}};
+	for (int i = 0; i < 3; i++) {
+		int p = cases[i][0], m = cases[i][1];
+		xp_params *pr = fx_new(p, m, T, T, T);
+		is_int(run_makespan("gpipe", "ideal", pr), (int64_t)(m + p - 1) * 3 * T,
+		       "gpipe p=%d m=%d takes (m+p-1)(T_F+T_D+T_W)", p, m);
+		is_int(run_makespan("1f1b", "ideal", pr), (int64_t)(m + p - 1) * 3 * T,
+		       "1f1b p=%d m=%d takes (m+p-1)(T_F+T_D+T_W)", p, m);
+		is_int(run_makespan("zbh1", "ideal", pr), (int64_t)3 * m * T + (p - 1) * T,
+		       "zbh1 p=%d m=%d takes 3mT+(p-1)T", p, m);
+		fx_free(pr);
+	}
+	int icases[][3] = {{4, 8, 2}, {2, 6, 3}, {4, 4, 2}};
+	for (int i = 0; i < 3; i++) {
+		int p = icases[i][0], m = icases[i][1], v = icases[i][2];
+		xp_params *pr = fx_new(p, m, 1200, 1200, 1200);
+		pr->chunks = v;
+		int64_t want = (int64_t)m * 3600 + (int64_t)(p - 1) * 3600 / v;
+		is_int(run_makespan("interleaved", "ideal", pr), want,
+		       "interleaved p=%d m=%d v=%d takes m(T_F+T_B)+(p-1)(T_F+T_B)/v", p, m, v);
+		fx_free(pr);
+	}
+}
+
+static void memory_1f1b(void)
+{
+	xp_params *pr = fx_new(4, 8, T, T, T);
+	xp_schedule *s = fx_build("1f1b", pr);
+	xp_result *r = fx_run("ideal", pr, s);
+	is_int(r->peak_memory_bytes[0], 4 * 1000, "1f1b peaks at p activations on device 0");
+	is_int(r->peak_memory_bytes[3], 1000, "1f1b peaks at 1 activation on the last device");
+	xp_result_free(r);
+	xp_schedule_free(s);
+	fx_free(pr);
+}
+
+/* p=2, m=1 across two DCs: F, hop, F, B, hop, B, all in sequence. */
+static void two_stage_hand_sum(void)
+{
+	xp_params *pr = fx_new(2, 1, 3000, 2000, 1000);
+	fx_datacenters(pr, 2, 50000, 8e9); /* 1000 bytes at 8 Gb/s = 1000 ns */
+	xp_schedule *s = fx_build("1f1b", pr);
+	xp_result *r = fx_run("analytic", pr, s);
+	int64_t want = 2 * 3000 + 2 * (2000 + 1000) + 2 * (50000 + 1000);
+	is_int(r->makespan_ns, want, "2 stages, 1 microbatch: compute + 2 x (latency + size/bw)");
+	is_int((int64_t)r->n_transfers, 2, "one activation and one gradient crossed");
+	ok(r->transfers[0].crosses_dc && r->transfers[0].bytes == 1000,
+	   "the activation crossed the DC boundary with the message size");
+	is_int(r->wan_queue_ns, 0, "nothing queued");
+	xp_result_free(r);
+	xp_schedule_free(s);
+	fx_free(pr);
+}
+
+/* gpipe p=2, m=4 over a link slower than the forward: activations queue. */
+static void queueing(void)
+{
+	xp_params *pr = fx_new(2, 4, T, T, T);
+	int64_t ser = 3 * T, lat = 500;
+	fx_datacenters(pr, 2, lat, 1000 * 8 * 1e9 / (double)ser);
+	xp_schedule *s = fx_build("gpipe", pr);
+	xp_result *r = fx_run("analytic", pr, s);
+	const xp_op *ops = xp_schedule_ops(s, 1);
+	size_t f3 = 0;
+	while (!(ops[f3].kind == XP_OP_F && ops[f3].mb == 3))
+		f3++;
+	int64_t want_f3 = T + 4 * ser + lat; /* fourth activation leaves after three others */
+	is_int(r->op_start_ns[r->op_offset[1] + f3], want_f3, "F3 on device 1 waits for the queue");
+	int64_t q = 0;
+	for (int k = 0; k < 4; k++)
+		q += (T + k * ser) - (k + 1) * T;
+	/* backward gradients also cross; they are spaced by B = 2T < ser and queue too */
+	int64_t qfwd = 0;
+	for (size_t i = 0; i < r->n_transfers; i++)
+		if (r->transfers[i].kind == XP_OP_F)
+			qfwd += r->transfers[i].start_ns - r->transfers[i].ready_ns;
+	is_int(qfwd, q, "forward queueing time is the hand sum");
+	ok(r->wan_queue_ns >= qfwd, "wan_queue_ns counts the queued forward transfers");
+	xp_result_free(r);
+	xp_schedule_free(s);
+	fx_free(pr);
+}
+
+static void deadlock(void)
+{
+	xp_params *pr = fx_new(2, 1, T, T, T);
+	xp_schedule *s = xp_schedule_new(2, 1, 1, NULL);
+	xp_schedule_add_block(s, 0, XP_OP_B, 0, 0); /* B before its own F: a cyclic wait */
+	xp_schedule_add_block(s, 0, XP_OP_F, 0, 0);
+	xp_schedule_add_block(s, 1, XP_OP_F, 0, 0);
+	xp_schedule_add_block(s, 1, XP_OP_B, 0, 0);
+	xp_schedule_set_name(s, "cyclic");
+	xp_result *r = NULL;
+	xp_error err;
+	xp_status st = xp_engine_run(xp_engine_find("analytic"), pr, s, &r, &err);
+	is_int(st, XP_EDEADLOCK, "a cyclic order is reported as a deadlock");
+	ok(r == NULL, "no result for a deadlocked schedule");
+	has_str(err.msg, "device 0 blocked at B0", "the message names device 0's blocked block");
+	has_str(err.msg, "device 1 blocked at F0", "the message names device 1's blocked block");
+	xp_schedule_free(s);
+	fx_free(pr);
+}
+
+static void determinism(void)
+{
+	xp_params *pr = fx_new(4, 8, T, 2 * T, T);
+	fx_datacenters(pr, 2, 2 * T, 1000 * 8 * 1e9 / (2.0 * T));
+	xp_schedule *s = fx_build("zbv", pr);
+	xp_result *a = fx_run("analytic", pr, s), *b = fx_run("analytic", pr, s);
+	size_t n = a->op_offset[a->devices];
+	ok(!memcmp(a->op_start_ns, b->op_start_ns, n * sizeof(int64_t)) &&
+		   a->n_transfers == b->n_transfers &&
+		   !memcmp(a->transfers, b->transfers, a->n_transfers * sizeof *a->transfers),
+	   "two runs give the same timeline");
+	xp_result_free(a);
+	xp_result_free(b);
+	xp_schedule_free(s);
+	fx_free(pr);
+}
+
+int main(void)
+{
+	plan(9 + 3 + 2 + 4 + 3 + 4 + 1);
+	closed_forms();
+	memory_1f1b();
+	two_stage_hand_sum();
+	queueing();
+	deadlock();
+	determinism();
+	return done_testing();
+}

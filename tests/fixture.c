@@ -1,0 +1,101 @@
+/* fixture.c: hand-built scenarios for the C tests. */
+#include "fixture.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+#include "tap.h"
+
+static void *must(void *p)
+{
+	if (!p)
+		bail("out of memory");
+	return p;
+}
+
+static int64_t *fill(int p, int64_t v)
+{
+	int64_t *a = must(malloc((size_t)p * sizeof *a));
+	for (int i = 0; i < p; i++)
+		a[i] = v;
+	return a;
+}
+
+xp_params *fx_new(int p, int m, int64_t tf_ns, int64_t td_ns, int64_t tw_ns)
+{
+	xp_params *pr = must(calloc(1, sizeof *pr));
+	pr->stages = p;
+	pr->microbatches = m;
+	pr->chunks = 2;
+	pr->dp = 1;
+	pr->forward_ns = fill(p, tf_ns);
+	pr->backward_input_ns = fill(p, td_ns);
+	pr->backward_weight_ns = fill(p, tw_ns);
+	pr->activation_bytes = fill(p, 1000);
+	pr->params_bytes = fill(p, 0);
+	pr->memory_limit_bytes = fill(p, INT64_MAX);
+	pr->message_bytes = 1000;
+	pr->tokens_per_microbatch = 4096;
+	pr->weight_release = 0.5;
+	pr->datacenters = 1;
+	pr->placement = must(calloc((size_t)p, sizeof *pr->placement));
+	pr->intra_dc.bandwidth_bps = INFINITY;
+	pr->inter_dc.bandwidth_bps = INFINITY;
+	pr->seed = 1;
+	return pr;
+}
+
+void fx_free(xp_params *pr)
+{
+	if (!pr)
+		return;
+	free(pr->forward_ns);
+	free(pr->backward_input_ns);
+	free(pr->backward_weight_ns);
+	free(pr->activation_bytes);
+	free(pr->params_bytes);
+	free(pr->memory_limit_bytes);
+	free(pr->placement);
+	free(pr);
+}
+
+void fx_datacenters(xp_params *pr, int n_dc, int64_t latency_ns, double bps)
+{
+	pr->datacenters = n_dc;
+	for (int k = 0; k < pr->stages; k++)
+		pr->placement[k] = k * n_dc / pr->stages;
+	pr->inter_dc.latency_ns = latency_ns;
+	pr->inter_dc.bandwidth_bps = bps;
+}
+
+void fx_memory_factor(xp_params *pr, double factor)
+{
+	pr->memory_factor = factor;
+	for (int k = 0; k < pr->stages; k++)
+		pr->memory_limit_bytes[k] =
+			(int64_t)(factor * pr->stages * (double)pr->activation_bytes[k]);
+}
+
+xp_schedule *fx_build(const char *name, const xp_params *pr)
+{
+	const xp_schedule_kind *k = xp_schedule_kind_find(name);
+	xp_schedule *s = NULL;
+	xp_error err;
+	if (!k)
+		bail("no schedule generator '%s'", name);
+	if (k->build(pr, &s, &err) != XP_OK)
+		bail("%s: %s", name, err.msg);
+	return s;
+}
+
+xp_result *fx_run(const char *engine, const xp_params *pr, const xp_schedule *sched)
+{
+	const xp_engine *e = xp_engine_find(engine);
+	xp_result *r = NULL;
+	xp_error err;
+	if (!e)
+		bail("no engine '%s'", engine);
+	if (xp_engine_run(e, pr, sched, &r, &err) != XP_OK)
+		bail("%s on %s: %s", xp_schedule_name(sched), engine, err.msg);
+	return r;
+}

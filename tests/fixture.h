@@ -1,0 +1,25 @@
+/* fixture.h: hand-built scenarios for the C tests, without going through YAML. */
+#ifndef XP_FIXTURE_H
+#define XP_FIXTURE_H
+
+#include "crosspipe.h"
+
+/* A scenario of p stages and m microbatches with the same block times on every stage, M_F =
+ * 1000 bytes, 1000-byte messages, one datacenter, free links, unlimited memory, dp 1, v 2.
+ * Free with fx_free. Aborts the test (bail) when out of memory. */
+xp_params *fx_new(int p, int m, int64_t tf_ns, int64_t td_ns, int64_t tw_ns);
+void fx_free(xp_params *pr);
+
+/* Split the stages into n_dc contiguous groups joined by links of latency and bandwidth. */
+void fx_datacenters(xp_params *pr, int n_dc, int64_t latency_ns, double bps);
+
+/* Set every stage's memory limit to factor * p * M_F. */
+void fx_memory_factor(xp_params *pr, double factor);
+
+/* Build a named generator's schedule for pr; bails when it fails. */
+xp_schedule *fx_build(const char *name, const xp_params *pr);
+
+/* Run sched on the named engine; bails unless the run succeeds. */
+xp_result *fx_run(const char *engine, const xp_params *pr, const xp_schedule *sched);
+
+#endif

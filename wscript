@@ -1,0 +1,106 @@
+#! /usr/bin/env python3
+# wscript: builds libcrosspipe (models/), the crosspipe program and the TAP tests; `check` runs
+# them through prove. `configure --sanitize` adds an ASan+UBSan variant (build_sanitize,
+# check_sanitize).
+import os
+from waflib import Build, Logs, Utils
+
+APPNAME = 'crosspipe'
+VERSION = '0.1.0'
+top = '.'
+out = 'build'
+
+WARNINGS = ['-Wall', '-Wextra', '-Werror', '-Wshadow', '-Wstrict-prototypes']
+SANITIZE = ['-fsanitize=address,undefined', '-fno-omit-frame-pointer',
+            '-fno-sanitize-recover=all']
+
+
+def options(opt):
+    opt.load('compiler_c')
+    opt.add_option('--sanitize', action='store_true', default=False,
+                   help='also configure an AddressSanitizer + UBSan build (build/sanitize)')
+
+
+def configure(cnf):
+    cnf.load('compiler_c')
+    cnf.env.append_value('CFLAGS', ['-std=c11', '-O2', '-g', '-D_GNU_SOURCE'] + WARNINGS)
+    cnf.check_cfg(package='yaml-0.1', uselib_store='YAML', args=['--cflags', '--libs'])
+    cnf.check_cfg(package='gsl', uselib_store='GSL', args=['--cflags', '--libs'])
+    cnf.check(lib='m', uselib_store='M')
+    cnf.env.VERSION = describe_version(cnf)
+    cnf.find_program('prove', var='PROVE', mandatory=False)
+    if cnf.options.sanitize:
+        base = cnf.env
+        cnf.setenv('sanitize', base.derive())
+        cnf.env.append_value('CFLAGS', SANITIZE)
+        cnf.env.append_value('LINKFLAGS', SANITIZE)
+        cnf.env.SANITIZE = True
+        cnf.setenv('')
+
+
+def describe_version(cnf):
+    try:
+        return cnf.cmd_and_log(['git', 'describe', '--always', '--dirty', '--tags'],
+                               output=0, quiet=0).strip()
+    except Exception:
+        return VERSION
+
+
+def build(bld):
+    if bld.variant == 'sanitize' and not bld.env.SANITIZE:
+        bld.fatal('the sanitizer build is not configured: run ./waf configure --sanitize')
+    bld.env.append_value('DEFINES', ['XP_VERSION="%s"' % bld.env.VERSION])
+    libsrc = bld.path.ant_glob('models/**/*.c', excl=['models/cli/**'])
+    bld.stlib(source=libsrc, target='xp', includes='models', export_includes='models',
+              use='YAML GSL M')
+    bld.program(source=bld.path.ant_glob('models/cli/*.c'), target='crosspipe',
+                includes='models/cli', use='xp YAML GSL M')
+    bld.stlib(source=['tests/tap.c', 'tests/fixture.c'], target='testlib', includes='tests',
+              export_includes='tests', use='xp')
+    for src in bld.path.ant_glob('tests/*_test.c'):
+        name = src.name[:-len('_test.c')]
+        bld.program(source=[src], target='tests/%s.t' % name, use='testlib xp YAML GSL M',
+                    install_path=None)
+    for src in bld.path.ant_glob('tests/bench/*.c'):
+        bld.program(source=[src], target='bench/%s' % src.name[:-2], use='testlib xp YAML GSL M',
+                    install_path=None)
+    if bld.cmd.startswith('check'):
+        bld.add_post_fun(run_prove)
+
+
+def run_prove(bld):
+    """Run every TAP test: the compiled ones in the build folder and the shell ones in tests/."""
+    out = bld.bldnode.abspath()
+    tests = sorted(bld.bldnode.ant_glob('tests/*.t'), key=lambda n: n.name)
+    tests += sorted(bld.srcnode.ant_glob('tests/*.t'), key=lambda n: n.name)
+    env = dict(os.environ)
+    env['XP_BUILD'] = out
+    env['XP_BIN'] = os.path.join(out, 'crosspipe')
+    env['XP_TOP'] = bld.srcnode.abspath()
+    if bld.env.SANITIZE:
+        env['ASAN_OPTIONS'] = 'detect_leaks=1:abort_on_error=0'
+        env['UBSAN_OPTIONS'] = 'print_stacktrace=1:halt_on_error=1'
+    prove = bld.env.PROVE[0] if bld.env.PROVE else 'prove'
+    # --exec '' runs every test as a program: compiled ones directly, scripts by their #! line.
+    cmd = [prove, '--exec', '', '-j2'] + [t.abspath() for t in tests]
+    Logs.info('running %d test programs through prove', len(tests))
+    ret = Utils.subprocess.call(cmd, env=env, cwd=bld.srcnode.abspath())
+    if ret:
+        bld.fatal('tests failed')
+
+
+class check(Build.BuildContext):
+    """build, then run every test through prove"""
+    cmd = 'check'
+
+
+class build_sanitize(Build.BuildContext):
+    """build the ASan+UBSan variant (after configure --sanitize)"""
+    cmd = 'build_sanitize'
+    variant = 'sanitize'
+
+
+class check_sanitize(Build.BuildContext):
+    """build the ASan+UBSan variant and run every test in it"""
+    cmd = 'check_sanitize'
+    variant = 'sanitize'
