@@ -20,7 +20,8 @@ extern "C" {
 int xp_parse_time_ns(const char *s, int64_t *out_ns, const char **why);
 
 /* Bandwidth: bit rates bps, Kbps, Mbps, Gbps, Tbps (powers of 1000) or byte rates B/s, KB/s,
- * MB/s, GB/s, TB/s (x8). "inf" means free (INFINITY). Zero and negative are rejected. */
+ * MB/s, GB/s, TB/s (x8). "inf" means free (INFINITY). Zero and negative are rejected.
+ * Also accepted: Gb/s-style bit rates, GBps-style byte rates and KiB/s, MiB/s, GiB/s. */
 int xp_parse_bandwidth_bps(const char *s, double *out_bps, const char **why);
 
 /* Size: a number with B, KB, MB, GB, TB (powers of 1000) or KiB, MiB, GiB, TiB (powers of 1024);
@@ -35,7 +36,7 @@ int xp_parse_number(const char *s, double *out, const char **why);
 int xp_parse_flops(const char *s, double *out_flops, const char **why);
 
 /* Time a transfer of `bytes` holds a link of `bps` (bytes * 8 / bps), rounded to the nearest
- * nanosecond; 0 on an infinite link. */
+ * nanosecond; 0 on an infinite link or for no bytes; INT64_MAX on a zero bandwidth. */
 int64_t xp_serialize_ns(int64_t bytes, double bps);
 
 /* Readable forms for tables: "12.345ms", "100Gbps", "64MiB" (at most three decimals; sizes in

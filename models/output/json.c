@@ -1,0 +1,110 @@
+/* json.c: the JSON report: version, the resolved scenario echoed, and one record per result. */
+#include <inttypes.h>
+#include <math.h>
+
+#include "crosspipe.h"
+#include "output_int.h"
+
+static void link_class(xp_json *j, const char *key, const xp_link_class *l)
+{
+	xp_json_object(j, key, 1);
+	xp_json_int(j, "latency_ns", l->latency_ns);
+	if (isinf(l->bandwidth_bps))
+		xp_json_null(j, "bandwidth_bps");
+	else
+		xp_json_num(j, "bandwidth_bps", l->bandwidth_bps);
+	xp_json_end(j);
+}
+
+static void scenario_model(xp_json *j, const xp_params *pr)
+{
+	int p = pr->stages;
+	xp_json_ints(j, "forward_ns", pr->forward_ns, p, 0);
+	xp_json_ints(j, "backward_input_ns", pr->backward_input_ns, p, 0);
+	xp_json_ints(j, "backward_weight_ns", pr->backward_weight_ns, p, 0);
+	xp_json_ints(j, "activation_bytes", pr->activation_bytes, p, 0);
+	xp_json_ints(j, "params_bytes", pr->params_bytes, p, 0);
+	xp_json_int(j, "message_bytes", pr->message_bytes);
+	xp_json_int(j, "tokens_per_microbatch", pr->tokens_per_microbatch);
+	xp_json_num(j, "weight_release", pr->weight_release);
+	xp_json_str(j, "recompute", pr->recompute ? "full" : "none");
+}
+
+static void scenario(xp_json *j, const xp_scenario *sc)
+{
+	const xp_params *pr = xp_scenario_params(sc);
+	xp_json_object(j, "scenario", 0);
+	xp_json_str(j, "name", xp_scenario_name(sc));
+	xp_json_int(j, "stages", pr->stages);
+	xp_json_int(j, "microbatches", pr->microbatches);
+	xp_json_int(j, "chunks", pr->chunks);
+	xp_json_int(j, "dp", pr->dp);
+	scenario_model(j, pr);
+	xp_json_ints(j, "memory_limit_bytes", pr->memory_limit_bytes, pr->stages, 1);
+	if (pr->memory_factor > 0)
+		xp_json_num(j, "memory_factor", pr->memory_factor);
+	else
+		xp_json_null(j, "memory_factor");
+	xp_json_int(j, "datacenters", pr->datacenters);
+	xp_json_int32s(j, "placement", pr->placement, pr->placement ? pr->stages : 0);
+	link_class(j, "intra_dc", &pr->intra_dc);
+	link_class(j, "inter_dc", &pr->inter_dc);
+	xp_json_array(j, "schedules", 1);
+	for (int i = 0; i < pr->n_schedules; i++)
+		xp_json_str(j, NULL, pr->schedules[i]);
+	xp_json_end(j);
+	char seed[24];
+	snprintf(seed, sizeof seed, "%" PRIu64, pr->seed); /* unsigned: may exceed INT64_MAX */
+	xp_json_raw(j, "seed", seed);
+	xp_json_end(j);
+}
+
+static void result_counts(xp_json *j, const xp_result *r)
+{
+	size_t wan = 0;
+	for (size_t i = 0; i < r->n_transfers; i++)
+		wan += r->transfers[i].crosses_dc != 0;
+	xp_json_int(j, "devices", r->devices);
+	xp_json_int(j, "ops", (int64_t)r->op_offset[r->devices]);
+	xp_json_int(j, "transfers", (int64_t)r->n_transfers);
+	xp_json_int(j, "wan_transfers", (int64_t)wan);
+	xp_json_int(j, "collectives", (int64_t)r->n_collectives);
+}
+
+static void result(xp_json *j, const xp_result *r)
+{
+	int p = r->devices;
+	xp_json_object(j, NULL, 0);
+	xp_json_str(j, "schedule", r->schedule);
+	xp_json_str(j, "engine", r->engine);
+	xp_json_int(j, "makespan_ns", r->makespan_ns);
+	xp_json_int(j, "max_device_span_ns", r->max_device_span_ns);
+	xp_json_int(j, "time_per_microbatch_ns", r->time_per_microbatch_ns);
+	xp_json_num(j, "tokens_per_s", r->tokens_per_s);
+	xp_json_nums(j, "bubble_ratio", r->bubble_ratio, p);
+	xp_json_ints(j, "busy_ns", r->busy_ns, p, 0);
+	xp_json_ints(j, "peak_memory_bytes", r->peak_memory_bytes, p, 0);
+	xp_json_ints(j, "memory_limit_bytes", r->memory_limit_bytes, p, 1);
+	xp_json_bool(j, "fits_memory", r->fits_memory);
+	xp_json_int(j, "wan_queue_ns", r->wan_queue_ns);
+	xp_json_int(j, "wan_busy_ns", r->wan_busy_ns);
+	result_counts(j, r);
+	xp_json_end(j);
+}
+
+xp_status xp_write_json(FILE *f, const xp_scenario *sc, xp_result *const *res, int n)
+{
+	if (!f || !sc || (n > 0 && !res) || n < 0)
+		return XP_EINVAL;
+	xp_json j;
+	xp_json_init(&j, f);
+	xp_json_object(&j, NULL, 0);
+	xp_json_str(&j, "crosspipe", xp_version());
+	scenario(&j, sc);
+	xp_json_array(&j, "results", 0);
+	for (int i = 0; i < n; i++)
+		result(&j, res[i]);
+	xp_json_end(&j);
+	xp_json_end(&j);
+	return xp_out_status(f);
+}

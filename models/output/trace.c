@@ -1,0 +1,211 @@
+/* trace.c: the Chrome trace-event JSON (Perfetto, chrome://tracing): one process per result, a
+ * thread per device, per DC-crossing directed link and per device chunk with DP collectives. */
+#include <stdlib.h>
+
+#include "crosspipe.h"
+#include "output_int.h"
+
+/* Thread ids of one process: devices first, then links, then DP collectives (device, chunk). */
+typedef struct layout {
+	int pid, devices, chunks;
+	const xp_params *pr;
+	xp_out_link *links;
+	int n_links;
+} layout;
+
+static int link_tid(const layout *L, int li)
+{
+	return L->devices + li;
+}
+
+static int coll_tid(const layout *L, int device, int chunk)
+{
+	return L->devices + L->n_links + device * L->chunks + chunk;
+}
+
+/* An event's common head: name, phase, pid, tid (the object is left open). */
+static void head(xp_json *j, const char *name, const char *ph, int pid, int tid)
+{
+	xp_json_object(j, NULL, 1);
+	xp_json_str(j, "name", name);
+	xp_json_str(j, "ph", ph);
+	xp_json_int(j, "pid", pid);
+	xp_json_int(j, "tid", tid);
+}
+
+static void meta(xp_json *j, const char *what, int pid, int tid, const char *label, int sort)
+{
+	head(j, what, "M", pid, tid);
+	xp_json_object(j, "args", 1);
+	if (label)
+		xp_json_str(j, "name", label);
+	else
+		xp_json_int(j, "sort_index", sort);
+	xp_json_end(j);
+	xp_json_end(j);
+}
+
+static void thread(xp_json *j, int pid, int tid, const char *label)
+{
+	meta(j, "thread_name", pid, tid, label, 0);
+	meta(j, "thread_sort_index", pid, tid, NULL, tid);
+}
+
+/* A complete ("X") event's head and times; the caller adds args and closes it. */
+static void span(xp_json *j, const char *name, const char *cat, int pid, int tid, int64_t start,
+                 int64_t end)
+{
+	char us[32];
+	head(j, name, "X", pid, tid);
+	xp_json_str(j, "cat", cat);
+	xp_json_raw(j, "ts", xp_out_us(us, sizeof us, start));
+	xp_json_raw(j, "dur", xp_out_us(us, sizeof us, end - start));
+}
+
+static void device_ops(xp_json *j, const layout *L, const xp_result *r, int d)
+{
+	static const char *const cats[] = { "F", "B", "D", "W" };
+	char name[64], piece[32];
+	for (size_t k = 0, n = xp_schedule_len(r->sched, d); k < n; k++) {
+		xp_op op = xp_out_op(r, d, k);
+		size_t i = r->op_offset[d] + k;
+		xp_op_format(name, sizeof name, r->sched, op);
+		span(j, name, cats[op.kind & 3], L->pid, d, r->op_start_ns[i], r->op_end_ns[i]);
+		xp_json_object(j, "args", 1);
+		xp_json_int(j, "mb", op.mb);
+		xp_json_int(j, "chunk", op.chunk);
+		xp_json_int(j, "part", xp_schedule_part(r->sched, d, op.chunk));
+		if (op.nsub > 1) {
+			snprintf(piece, sizeof piece, "%u:%u/%u", op.lo, op.hi, op.nsub);
+			xp_json_str(j, "piece", piece);
+		}
+		xp_json_end(j);
+		xp_json_end(j);
+	}
+}
+
+static void transfer(xp_json *j, const layout *L, const xp_result *r, const xp_transfer *t)
+{
+	char name[64], arrive[80], us[32];
+	int tid = link_tid(L, xp_out_link_index(L->links, L->n_links, t->src, t->dst));
+	xp_out_transfer_label(name, sizeof name, r, t);
+	span(j, name, "transfer", L->pid, tid, t->start_ns, t->end_ns);
+	xp_json_object(j, "args", 1);
+	xp_json_int(j, "mb", t->mb);
+	xp_json_int(j, "part", t->part);
+	xp_json_int(j, "src", t->src);
+	xp_json_int(j, "dst", t->dst);
+	xp_json_int(j, "bytes", t->bytes);
+	xp_json_int(j, "ready_ns", t->ready_ns);
+	xp_json_int(j, "queue_ns", t->start_ns - t->ready_ns);
+	xp_json_int(j, "arrive_ns", t->arrive_ns);
+	xp_json_end(j);
+	xp_json_end(j);
+	/* the arrival at dst, one latency after the window ends, as a thread-scoped instant */
+	snprintf(arrive, sizeof arrive, "arrive %s", name);
+	head(j, arrive, "i", L->pid, tid);
+	xp_json_str(j, "cat", "arrival");
+	xp_json_str(j, "s", "t");
+	xp_json_raw(j, "ts", xp_out_us(us, sizeof us, t->arrive_ns));
+	xp_json_end(j);
+}
+
+static void collective(xp_json *j, const layout *L, const xp_collective *c)
+{
+	char name[48];
+	snprintf(name, sizeof name, "%s c%d",
+	         c->kind == XP_COLL_ALLGATHER ? "all-gather" : "reduce-scatter", c->chunk);
+	span(j, name, "dp", L->pid, coll_tid(L, c->device, c->chunk), c->start_ns, c->end_ns);
+	xp_json_object(j, "args", 1);
+	xp_json_int(j, "chunk", c->chunk);
+	xp_json_int(j, "bytes", c->bytes);
+	xp_json_end(j);
+	xp_json_end(j);
+}
+
+static void device_threads(xp_json *j, const layout *L)
+{
+	char label[64];
+	for (int d = 0; d < L->devices; d++) {
+		snprintf(label, sizeof label, "device %d (DC %d)", d, xp_out_dc(L->pr, d));
+		thread(j, L->pid, d, label);
+	}
+	for (int li = 0; li < L->n_links; li++) {
+		const xp_out_link *l = &L->links[li];
+		snprintf(label, sizeof label, "link %d->%d (DC %d->%d)", l->src, l->dst,
+		         xp_out_dc(L->pr, l->src), xp_out_dc(L->pr, l->dst));
+		thread(j, L->pid, link_tid(L, li), label);
+	}
+}
+
+/* Names for the DP threads that carry collectives; XP_ENOMEM when the bookkeeping fails. */
+static xp_status collective_threads(xp_json *j, const layout *L, const xp_result *r)
+{
+	if (r->n_collectives == 0)
+		return XP_OK;
+	char label[64], *seen = calloc((size_t)L->devices * (size_t)L->chunks, 1);
+	if (!seen)
+		return XP_ENOMEM;
+	for (size_t i = 0; i < r->n_collectives; i++) {
+		const xp_collective *c = &r->collectives[i];
+		int slot = c->device * L->chunks + c->chunk;
+		if (c->device < 0 || c->device >= L->devices || c->chunk < 0 ||
+		    c->chunk >= L->chunks || seen[slot]++)
+			continue;
+		if (L->chunks > 1)
+			snprintf(label, sizeof label, "DP device %d chunk %d (DC %d)", c->device,
+			         c->chunk, xp_out_dc(L->pr, c->device));
+		else
+			snprintf(label, sizeof label, "DP device %d (DC %d)", c->device,
+			         xp_out_dc(L->pr, c->device));
+		thread(j, L->pid, coll_tid(L, c->device, c->chunk), label);
+	}
+	free(seen);
+	return XP_OK;
+}
+
+static xp_status process(xp_json *j, const xp_params *pr, const xp_result *r, int pid)
+{
+	layout L = { pid, r->devices, xp_schedule_chunks(r->sched), pr, NULL, 0 };
+	char label[96];
+	xp_status st = xp_out_links(r, &L.links, &L.n_links);
+	if (st)
+		return st;
+	snprintf(label, sizeof label, "%s (%s)", r->schedule, r->engine);
+	meta(j, "process_name", pid, 0, label, 0);
+	meta(j, "process_sort_index", pid, 0, NULL, pid);
+	device_threads(j, &L);
+	st = collective_threads(j, &L, r);
+	for (int d = 0; d < r->devices && !st; d++)
+		device_ops(j, &L, r, d);
+	for (size_t i = 0; i < r->n_transfers && !st; i++)
+		if (r->transfers[i].crosses_dc)
+			transfer(j, &L, r, &r->transfers[i]);
+	for (size_t i = 0; i < r->n_collectives && !st; i++)
+		collective(j, &L, &r->collectives[i]);
+	free(L.links);
+	return st;
+}
+
+xp_status xp_write_trace(FILE *f, const xp_scenario *sc, xp_result *const *res, int n)
+{
+	if (!f || !sc || (n > 0 && !res) || n < 0)
+		return XP_EINVAL;
+	xp_json j;
+	xp_status st = XP_OK;
+	xp_json_init(&j, f);
+	xp_json_object(&j, NULL, 0);
+	xp_json_str(&j, "displayTimeUnit", "ns");
+	xp_json_object(&j, "otherData", 1);
+	xp_json_str(&j, "crosspipe", xp_version());
+	xp_json_str(&j, "scenario", xp_scenario_name(sc));
+	xp_json_end(&j);
+	xp_json_array(&j, "traceEvents", 0);
+	for (int i = 0; i < n && !st; i++)
+		st = process(&j, xp_scenario_params(sc), res[i], i + 1);
+	xp_json_end(&j);
+	xp_json_end(&j);
+	if (st)
+		return st;
+	return xp_out_status(f);
+}

@@ -1,0 +1,365 @@
+/* scenario.c: a scenario file plus --set overrides resolved into xp_params: the public entry
+ * points, and the pipeline, memory, datacenters, network and run sections. */
+#include "scenario.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "scenario_int.h"
+#include "units.h"
+
+#define MAX_STAGES       4096
+#define MAX_MICROBATCHES 1048576
+#define MAX_CHUNKS       64
+#define MAX_DP           1048576
+
+struct xp_scenario {
+	char *name;
+	xp_params params;
+};
+
+/* Every mapping of the contract and its keys (parents first). */
+static const char *const section_paths[] = {
+	"",
+	"pipeline",
+	"model",
+	"model.transformer",
+	"memory",
+	"datacenters",
+	"network",
+	"network.intra_dc",
+	"network.inter_dc",
+	NULL,
+};
+
+static const char *const top_keys[] = { "pipeline", "model",     "memory", "datacenters",
+	                                "network",  "schedules", "seed",   NULL };
+static const char *const pipeline_keys[] = { "stages", "microbatches", "chunks", "dp", NULL };
+static const char *const model_keys[] = {
+	"forward",         "backward_input",
+	"backward_weight", "activation",
+	"message",         "params",
+	"tokens",          "weight_release",
+	"recompute",       "recompute_activation",
+	"transformer",     NULL,
+};
+static const char *const transformer_keys[] = {
+	"layers",          "hidden", "ffn",       "heads",       "kv_heads", "seq",
+	"microbatch_size", "tp",     "gpu_flops", "utilisation", NULL,
+};
+static const char *const memory_keys[] = { "limit", NULL };
+static const char *const dc_keys[] = { "count", "placement", NULL };
+static const char *const network_keys[] = { "intra_dc", "inter_dc", NULL };
+static const char *const intra_keys[] = { "latency", "bandwidth", NULL };
+static const char *const inter_keys[] = { "latency", "bandwidth", "latency_ratio",
+	                                  "bandwidth_ratio", NULL };
+
+static const char *const *const section_keys[] = {
+	top_keys, pipeline_keys, model_keys, transformer_keys, memory_keys,
+	dc_keys,  network_keys,  intra_keys, inter_keys,
+};
+
+static const char *const default_schedules[] = { "gpipe", "1f1b", "interleaved",
+	                                         "zbh1",  "zbh2", "zbv" };
+
+xp_status xp_params_alloc(xp_params *pr, xp_error *err)
+{
+	size_t p = (size_t)pr->stages;
+	pr->forward_ns = calloc(p, sizeof(int64_t));
+	pr->backward_input_ns = calloc(p, sizeof(int64_t));
+	pr->backward_weight_ns = calloc(p, sizeof(int64_t));
+	pr->activation_bytes = calloc(p, sizeof(int64_t));
+	pr->params_bytes = calloc(p, sizeof(int64_t));
+	pr->memory_limit_bytes = calloc(p, sizeof(int64_t));
+	pr->placement = calloc(p, sizeof(int));
+	if (!pr->forward_ns || !pr->backward_input_ns || !pr->backward_weight_ns ||
+	    !pr->activation_bytes || !pr->params_bytes || !pr->memory_limit_bytes || !pr->placement)
+		return xp_fail(err, XP_ENOMEM, "out of memory");
+	return XP_OK;
+}
+
+static xp_status read_pipeline(const xp_rd *rd, xp_params *pr)
+{
+	int64_t p = 0, m = 0, v = 2, dp = 1;
+	xp_status st;
+	if ((st = xp_rd_int(rd, "pipeline.stages", 1, MAX_STAGES, 1, &p)) ||
+	    (st = xp_rd_int(rd, "pipeline.microbatches", 1, MAX_MICROBATCHES, 1, &m)) ||
+	    (st = xp_rd_int(rd, "pipeline.chunks", 1, MAX_CHUNKS, 0, &v)) ||
+	    (st = xp_rd_int(rd, "pipeline.dp", 1, MAX_DP, 0, &dp)))
+		return st;
+	pr->stages = (int)p;
+	pr->microbatches = (int)m;
+	pr->chunks = (int)v;
+	pr->dp = (int)dp;
+	return xp_params_alloc(pr, rd->err);
+}
+
+/* memory.limit: "80GiB", "1.5x" (of the 1F1B budget p·M_F per stage) or "inf". */
+static xp_status read_memory(const xp_rd *rd, xp_params *pr)
+{
+	static const char what[] = "a size (80GiB), a factor of the 1F1B budget (1.0x) or inf";
+	const xp_node *n = xp_rd_get(rd, "memory.limit");
+	const char *text = n && n->kind == XP_NODE_SCALAR ? n->text : "1.0x";
+	size_t len = strlen(text);
+	char num[64];
+	const char *why;
+	double factor = 0;
+	int64_t bytes = INT64_MAX;
+	if (n && n->kind != XP_NODE_SCALAR)
+		return xp_rd_fail(rd, n, "memory.limit", "expected %s, got a list or mapping",
+		                  what);
+	if (len > 1 && len < sizeof num && text[len - 1] == 'x') {
+		memcpy(num, text, len - 1);
+		num[len - 1] = '\0';
+		if (xp_parse_number(num, &factor, &why) < 0 || factor <= 0)
+			return xp_rd_fail(rd, n, "memory.limit", "expected %s, got '%s'", what,
+			                  text);
+	} else if (strcmp(text, "inf") != 0 && strcmp(text, ".inf") != 0 &&
+	           (xp_parse_bytes(text, &bytes, &why) < 0 || bytes == 0)) {
+		return xp_rd_fail(rd, n, "memory.limit", "expected %s, got '%s'", what, text);
+	}
+	pr->memory_factor = factor;
+	for (int k = 0; k < pr->stages; k++) {
+		double budget = factor * pr->stages * (double)pr->activation_bytes[k];
+		pr->memory_limit_bytes[k] = factor == 0      ? bytes
+		                            : budget >= 9e18 ? INT64_MAX
+		                                             : (int64_t)nearbyint(budget);
+	}
+	return XP_OK;
+}
+
+/* The key node of `b` is blamed when both `a` and `b` are given. */
+static xp_status exclusive(const xp_rd *rd, const char *a, const char *b)
+{
+	if (!xp_rd_get(rd, a) || !xp_rd_get(rd, b))
+		return XP_OK;
+	return xp_rd_fail(rd, xp_rd_key(rd, b), b, "expected either %s or %s, not both", a, b);
+}
+
+static xp_status read_datacenters(const xp_rd *rd, xp_params *pr)
+{
+	int p = pr->stages;
+	int64_t count = 1;
+	xp_status st = exclusive(rd, "datacenters.count", "datacenters.placement");
+	if (st)
+		return st;
+	if (xp_rd_get(rd, "datacenters.placement")) {
+		st = xp_rd_int_list(rd, "datacenters.placement", p, 0, p - 1, pr->placement);
+		pr->datacenters = 0;
+		for (int k = 0; k < p; k++)
+			if (pr->placement[k] + 1 > pr->datacenters)
+				pr->datacenters = pr->placement[k] + 1;
+		return st;
+	}
+	if ((st = xp_rd_int(rd, "datacenters.count", 1, p, 0, &count)))
+		return st;
+	/* Equal contiguous groups; the first p % count DCs take one stage more. */
+	int base = p / (int)count, extra = p % (int)count, k = 0;
+	for (int dc = 0; dc < (int)count; dc++)
+		for (int i = 0; i < base + (dc < extra); i++)
+			pr->placement[k++] = dc;
+	pr->datacenters = (int)count;
+	return XP_OK;
+}
+
+static xp_status read_link(const xp_rd *rd, const char *lat, const char *bw, xp_link_class *l)
+{
+	xp_status st = xp_rd_i64(rd, lat, xp_parse_time_ns, 0, &l->latency_ns);
+	return st ? st : xp_rd_f64(rd, bw, xp_parse_bandwidth_bps, 0, &l->bandwidth_bps);
+}
+
+/* The inter-DC ratios: latency = r·T_F; bandwidth such that message·8/bandwidth = r·T_F. */
+static xp_status read_ratios(const xp_rd *rd, xp_params *pr)
+{
+	static const char lat[] = "network.inter_dc.latency_ratio";
+	static const char bw[] = "network.inter_dc.bandwidth_ratio";
+	double tf = (double)xp_params_tf_ns(pr), r = 0;
+	xp_status st;
+	if (xp_rd_get(rd, lat)) {
+		if ((st = xp_rd_number(rd, lat, 0, 1e6, 1, &r)))
+			return st;
+		pr->inter_dc.latency_ns = (int64_t)nearbyint(r * tf);
+	}
+	if (!xp_rd_get(rd, bw))
+		return XP_OK;
+	if ((st = xp_rd_number(rd, bw, 0, 1e6, 1, &r)))
+		return st;
+	if (r > 0 && pr->message_bytes == 0)
+		return xp_rd_fail(rd, xp_rd_get(rd, bw), bw,
+		                  "expected 0 when model.message is 0 bytes, got %g", r);
+	pr->inter_dc.bandwidth_bps = r == 0 ? INFINITY : (double)pr->message_bytes * 8e9 / (r * tf);
+	return XP_OK;
+}
+
+static xp_status read_network(const xp_rd *rd, xp_params *pr)
+{
+	xp_status st;
+	pr->intra_dc = (xp_link_class){ 0, INFINITY };
+	pr->inter_dc = (xp_link_class){ 0, INFINITY };
+	if ((st = read_link(rd, "network.intra_dc.latency", "network.intra_dc.bandwidth",
+	                    &pr->intra_dc)) ||
+	    (st = exclusive(rd, "network.inter_dc.latency", "network.inter_dc.latency_ratio")) ||
+	    (st =
+	         exclusive(rd, "network.inter_dc.bandwidth", "network.inter_dc.bandwidth_ratio")) ||
+	    (st = read_link(rd, "network.inter_dc.latency", "network.inter_dc.bandwidth",
+	                    &pr->inter_dc)))
+		return st;
+	return read_ratios(rd, pr);
+}
+
+static xp_status read_run(const xp_rd *rd, xp_params *pr)
+{
+	int64_t seed = 1;
+	size_t n = sizeof default_schedules / sizeof default_schedules[0];
+	xp_status st = xp_rd_strings(rd, "schedules", &pr->schedules, &pr->n_schedules);
+	if (st || (st = xp_rd_int(rd, "seed", 0, INT64_MAX, 0, &seed)))
+		return st;
+	pr->seed = (uint64_t)seed;
+	if (pr->schedules)
+		return XP_OK;
+	if (!(pr->schedules = calloc(n, sizeof *pr->schedules)))
+		return xp_fail(rd->err, XP_ENOMEM, "out of memory");
+	for (size_t i = 0; i < n; i++) {
+		if (!(pr->schedules[i] = strdup(default_schedules[i])))
+			return xp_fail(rd->err, XP_ENOMEM, "out of memory");
+		pr->n_schedules = (int)i + 1;
+	}
+	return XP_OK;
+}
+
+static xp_status resolve(const xp_rd *rd, xp_params *pr)
+{
+	xp_status st;
+	if ((st = xp_rd_schema(rd, section_paths, section_keys)) || (st = read_pipeline(rd, pr)) ||
+	    (st = xp_read_model(rd, pr)) || (st = read_memory(rd, pr)) ||
+	    (st = read_datacenters(rd, pr)) || (st = read_network(rd, pr)))
+		return st;
+	return read_run(rd, pr);
+}
+
+xp_status xp_scenario_parse(const char *text, size_t len, const char *name,
+                            const char *const *overrides, int n_overrides, xp_scenario **out,
+                            xp_error *err)
+{
+	if (!out || !text || n_overrides < 0 || (n_overrides > 0 && !overrides))
+		return xp_fail(err, XP_EINVAL, "xp_scenario_parse: invalid arguments");
+	*out = NULL;
+	name = name ? name : "<scenario>";
+	xp_scenario *sc = calloc(1, sizeof *sc);
+	xp_src *srcs = calloc((size_t)n_overrides + 1, sizeof *srcs);
+	xp_node *root = NULL;
+	xp_status st = XP_OK;
+	if (!sc || !srcs || !(sc->name = strdup(name)))
+		st = xp_fail(err, XP_ENOMEM, "out of memory");
+	if (!st) {
+		srcs[0] = (xp_src){ name, NULL };
+		st = xp_yaml_load(text, len, &srcs[0], &root, err);
+	}
+	for (int i = 0; !st && i < n_overrides; i++) {
+		srcs[i + 1] = (xp_src){ name, overrides[i] ? overrides[i] : "" };
+		st = xp_yaml_override(root, &srcs[i + 1], err);
+	}
+	if (!st)
+		st = resolve(&(xp_rd){ root, err }, &sc->params);
+	xp_node_free(root);
+	free(srcs);
+	if (st) {
+		xp_scenario_free(sc);
+		return st;
+	}
+	*out = sc;
+	return XP_OK;
+}
+
+/* The whole file as one allocation; NULL with errno set on failure. */
+static char *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+	size_t cap = 0, n = 0;
+	if (!f)
+		return NULL;
+	for (;;) {
+		if (n == cap) {
+			char *more = realloc(buf, cap = cap ? 2 * cap : 4096);
+			if (!more)
+				break;
+			buf = more;
+		}
+		size_t got = fread(buf + n, 1, cap - n, f);
+		n += got;
+		if (got == 0)
+			break;
+	}
+	int bad = ferror(f) || n == cap;
+	int saved = errno;
+	fclose(f);
+	if (bad) {
+		free(buf);
+		errno = saved ? saved : EIO;
+		return NULL;
+	}
+	*len = n;
+	return buf;
+}
+
+xp_status xp_scenario_load(const char *path, const char *const *overrides, int n_overrides,
+                           xp_scenario **out, xp_error *err)
+{
+	size_t len = 0;
+	if (out)
+		*out = NULL;
+	if (!path)
+		return xp_fail(err, XP_EINVAL, "xp_scenario_load: no path");
+	char *text = slurp(path, &len);
+	if (!text)
+		return xp_fail(err, XP_EIO, "%s: cannot read: %s", path, strerror(errno));
+	xp_status st = xp_scenario_parse(text, len, path, overrides, n_overrides, out, err);
+	free(text);
+	return st;
+}
+
+const xp_params *xp_scenario_params(const xp_scenario *sc)
+{
+	return sc ? &sc->params : NULL;
+}
+
+const char *xp_scenario_name(const xp_scenario *sc)
+{
+	return sc ? sc->name : NULL;
+}
+
+int64_t xp_params_tf_ns(const xp_params *pr)
+{
+	int64_t tf = 0;
+	for (int k = 0; k < pr->stages; k++)
+		if (pr->forward_ns[k] > tf)
+			tf = pr->forward_ns[k];
+	return tf;
+}
+
+const xp_link_class *xp_params_link(const xp_params *pr, int a, int b)
+{
+	return pr->placement[a] == pr->placement[b] ? &pr->intra_dc : &pr->inter_dc;
+}
+
+void xp_scenario_free(xp_scenario *sc)
+{
+	if (!sc)
+		return;
+	xp_params *pr = &sc->params;
+	free(pr->forward_ns);
+	free(pr->backward_input_ns);
+	free(pr->backward_weight_ns);
+	free(pr->activation_bytes);
+	free(pr->params_bytes);
+	free(pr->memory_limit_bytes);
+	free(pr->placement);
+	for (int i = 0; pr->schedules && i < pr->n_schedules; i++)
+		free(pr->schedules[i]);
+	free(pr->schedules);
+	free(sc->name);
+	free(sc);
+}

@@ -1,0 +1,36 @@
+/* generators.h: the static schedule generators and their shared helpers (private to models/). */
+#ifndef XP_GENERATORS_H
+#define XP_GENERATORS_H
+
+#include "schedule.h"
+
+/* Every generator reads pr->stages (p) and pr->microbatches (m) (interleaved also pr->chunks),
+ * builds a new schedule named after itself into *out, and returns XP_OK; on failure *out is NULL
+ * and err says why (XP_EINVAL for impossible parameters, XP_ENOMEM). */
+xp_status xp_schedule_build_gpipe(const xp_params *pr, xp_schedule **out, xp_error *err);
+xp_status xp_schedule_build_1f1b(const xp_params *pr, xp_schedule **out, xp_error *err);
+xp_status xp_schedule_build_interleaved(const xp_params *pr, xp_schedule **out, xp_error *err);
+xp_status xp_schedule_build_zbh1(const xp_params *pr, xp_schedule **out, xp_error *err);
+xp_status xp_schedule_build_zbh2(const xp_params *pr, xp_schedule **out, xp_error *err);
+xp_status xp_schedule_build_zbv(const xp_params *pr, xp_schedule **out, xp_error *err);
+
+/* A schedule under construction whose first failure sticks, so that generators can append
+ * blocks without checking every call. */
+typedef struct xp_gen {
+	xp_schedule *s;
+	xp_status st;
+} xp_gen;
+
+/* Set *out to NULL and check that p >= 1 and m >= 1 (XP_EINVAL naming the generator). */
+xp_status xp_gen_params(const xp_params *pr, const char *name, xp_schedule **out, xp_error *err);
+
+/* Start building into s (NULL, from a failed xp_schedule_new, counts as out of memory). */
+void xp_gen_start(xp_gen *g, xp_schedule *s);
+
+/* Append the whole block; a no-op once something failed. */
+void xp_gen_add(xp_gen *g, int device, xp_op_kind kind, int mb, int chunk);
+
+/* Name the schedule and hand it to *out, or free it and report the failure. */
+xp_status xp_gen_finish(xp_gen *g, const char *name, xp_schedule **out, xp_error *err);
+
+#endif

@@ -1,0 +1,44 @@
+/* registry.c: the table of schedule generators, in the order `crosspipe schedules` lists them. */
+#include <string.h>
+
+#include "generators.h"
+
+static const xp_schedule_kind kinds[] = {
+	{ "gpipe", "GPipe: every forward in microbatch order, then every combined backward.",
+	  xp_schedule_build_gpipe },
+	{ "1f1b",
+	  "PipeDream-flush 1F1B: p-k-1 warm-up forwards on device k, then one forward and one "
+	  "combined backward in turn, then the remaining backwards.",
+	  xp_schedule_build_1f1b },
+	{ "interleaved",
+	  "Megatron's interleaved 1F1B: v chunks per device in loop placement, microbatches in "
+	  "groups of p per chunk (needs microbatches to be a multiple of stages).",
+	  xp_schedule_build_interleaved },
+	{ "zbh1",
+	  "Zero-bubble H1: 1F1B with the backward split into D and W, weight gradients delayed to "
+	  "fill the bubbles, at 1F1B's memory.",
+	  xp_schedule_build_zbh1 },
+	{ "zbh2",
+	  "Zero-bubble H2: 2(p-k)-1 warm-up forwards and W filling the rest, bubble-free in the "
+	  "steady state at about twice 1F1B's memory.",
+	  xp_schedule_build_zbh2 },
+	{ "zbv",
+	  "Zero-bubble V: two chunks per device in a V (parts k and 2p-1-k on device k), ordered "
+	  "by "
+	  "the zero-bubble authors' greedy rule at 1F1B's memory.",
+	  xp_schedule_build_zbv },
+};
+
+const xp_schedule_kind *xp_schedule_kinds(size_t *n)
+{
+	*n = sizeof kinds / sizeof kinds[0];
+	return kinds;
+}
+
+const xp_schedule_kind *xp_schedule_kind_find(const char *name)
+{
+	for (size_t i = 0; name && i < sizeof kinds / sizeof kinds[0]; i++)
+		if (strcmp(kinds[i].name, name) == 0)
+			return &kinds[i];
+	return NULL;
+}
