@@ -67,7 +67,7 @@ static int64_t *block_ends(const xp_schedule *s, const xp_result *r)
 		for (size_t i = 0; i < xp_schedule_len(s, d); i++) {
 			int q = xp_schedule_part(s, d, ops[i].chunk);
 			end[((size_t)ops[i].kind * parts + q) * m + ops[i].mb] =
-				r->op_end_ns[r->op_offset[d] + i];
+			    r->op_end_ns[r->op_offset[d] + i];
 		}
 	}
 	return end;
@@ -93,7 +93,7 @@ static void check_deps(const xp_params *pr, const xp_schedule *s, const xp_resul
 			else
 				kind = XP_OP_F;
 			int64_t need = end[((size_t)kind * parts + from) * m + op.mb] +
-				       hop_ns(pr, xp_schedule_device_of(s, from), d);
+			               hop_ns(pr, xp_schedule_device_of(s, from), d);
 			if (r->op_start_ns[r->op_offset[d] + i] < need)
 				c->deps_ok = 0;
 		}
@@ -105,7 +105,7 @@ static void check_deps(const xp_params *pr, const xp_schedule *s, const xp_resul
 static int64_t critical_path(const xp_params *pr, const xp_schedule *s)
 {
 	int parts = xp_schedule_parts(s), split = xp_schedule_split_backward(s);
-	xp_op f = {XP_OP_F, 0, 0, 1, 1, 0}, b = f, w = f;
+	xp_op f = { XP_OP_F, 0, 0, 1, 1, 0 }, b = f, w = f;
 	b.kind = split ? XP_OP_D : XP_OP_B;
 	w.kind = XP_OP_W;
 	int64_t t = 0, best = 0;
@@ -187,7 +187,7 @@ int main(void)
 	const xp_schedule_kind *k = xp_schedule_kinds(&n);
 	plan(4 * (int)n);
 	for (size_t i = 0; i < n; i++) {
-		check c = {1, 1, 1, 1};
+		check c = { 1, 1, 1, 1 };
 		for (int j = 0; j < CASES; j++)
 			check_one(k[i].name, &c);
 		ok(c.overlap_ok, "%s: no device runs two blocks at once (%d random scenarios)",
@@ -195,7 +195,8 @@ int main(void)
 		ok(c.deps_ok, "%s: every block starts after its input arrived", k[i].name);
 		ok(c.bounds_ok, "%s: makespan >= every device's work and the critical path",
 		   k[i].name);
-		ok(c.memory_ok, "%s: peaks match the timeline and fits_memory is honest", k[i].name);
+		ok(c.memory_ok, "%s: peaks match the timeline and fits_memory is honest",
+		   k[i].name);
 	}
 	return done_testing();
 }

@@ -39,3 +39,16 @@ xp_status xp_gen_finish(xp_gen *g, const char *name, xp_schedule **out, xp_error
 	*out = g->s;
 	return XP_OK;
 }
+
+xp_status xp_gen_per_device(const xp_params *pr, const char *name, xp_gen_device_fn order,
+                            xp_schedule **out, xp_error *err)
+{
+	xp_status st = xp_gen_params(pr, name, out, err);
+	if (st)
+		return st;
+	xp_gen g;
+	xp_gen_start(&g, xp_schedule_new(pr->stages, 1, pr->microbatches, NULL));
+	for (int k = 0; k < pr->stages; k++)
+		order(&g, k, pr->stages, pr->microbatches);
+	return xp_gen_finish(&g, name, out, err);
+}

@@ -33,4 +33,12 @@ void xp_gen_add(xp_gen *g, int device, xp_op_kind kind, int mb, int chunk);
 /* Name the schedule and hand it to *out, or free it and report the failure. */
 xp_status xp_gen_finish(xp_gen *g, const char *name, xp_schedule **out, xp_error *err);
 
+/* The order of device k of p for m microbatches, appended to g. */
+typedef void (*xp_gen_device_fn)(xp_gen *g, int k, int p, int m);
+
+/* Build a one-chunk schedule device by device: check the parameters, call order for every
+ * device, name the result. */
+xp_status xp_gen_per_device(const xp_params *pr, const char *name, xp_gen_device_fn order,
+                            xp_schedule **out, xp_error *err);
+
 #endif

@@ -28,12 +28,5 @@ static void device_order(xp_gen *g, int k, int p, int m)
 
 xp_status xp_schedule_build_zbh2(const xp_params *pr, xp_schedule **out, xp_error *err)
 {
-	xp_status st = xp_gen_params(pr, "zbh2", out, err);
-	if (st)
-		return st;
-	xp_gen g;
-	xp_gen_start(&g, xp_schedule_new(pr->stages, 1, pr->microbatches, NULL));
-	for (int k = 0; k < pr->stages; k++)
-		device_order(&g, k, pr->stages, pr->microbatches);
-	return xp_gen_finish(&g, "zbh2", out, err);
+	return xp_gen_per_device(pr, "zbh2", device_order, out, err);
 }
