@@ -43,6 +43,8 @@ int xp_cli_load(const xp_cli_opts *o, const char *prog, xp_scenario **sc)
 	else
 		default_scenario(prog, path, sizeof path);
 	xp_scenario_load(path, o->sets, o->n_sets, sc, &err);
+	if (err.code == XP_EIO) /* a scenario that cannot be read is bad input too */
+		err.code = XP_EINVAL;
 	return xp_cli_fail(&err);
 }
 
@@ -77,6 +79,8 @@ static xp_status build_file(const char *path, const xp_params *pr, xp_cli_set *s
 {
 	xp_schedule *s = NULL;
 	xp_status st = xp_schedule_load(path, &s, err);
+	if (st == XP_EIO) /* a schedule file that cannot be read is bad input */
+		err->code = st = XP_EINVAL;
 	if (st != XP_OK)
 		return st;
 	if (xp_schedule_devices(s) != pr->stages ||
