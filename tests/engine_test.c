@@ -20,7 +20,7 @@ static int64_t run_makespan(const char *sched, const char *engine, const xp_para
 
 static void closed_forms(void)
 {
-	int cases[][2] = {{4, 8}, {3, 5}, {8, 16}};
+	int cases[][2] = { { 4, 8 }, { 3, 5 }, { 8, 16 } };
 	for (int i = 0; i < 3; i++) {
 		int p = cases[i][0], m = cases[i][1];
 		xp_params *pr = fx_new(p, m, T, T, T);
@@ -32,7 +32,7 @@ static void closed_forms(void)
 		       "zbh1 p=%d m=%d takes 3mT+(p-1)T", p, m);
 		fx_free(pr);
 	}
-	int icases[][3] = {{4, 8, 2}, {2, 6, 3}, {4, 4, 2}};
+	int icases[][3] = { { 4, 8, 2 }, { 2, 6, 3 }, { 4, 4, 2 } };
 	for (int i = 0; i < 3; i++) {
 		int p = icases[i][0], m = icases[i][1], v = icases[i][2];
 		xp_params *pr = fx_new(p, m, 1200, 1200, 1200);
@@ -131,8 +131,8 @@ static void determinism(void)
 	xp_result *a = fx_run("analytic", pr, s), *b = fx_run("analytic", pr, s);
 	size_t n = a->op_offset[a->devices];
 	ok(!memcmp(a->op_start_ns, b->op_start_ns, n * sizeof(int64_t)) &&
-		   a->n_transfers == b->n_transfers &&
-		   !memcmp(a->transfers, b->transfers, a->n_transfers * sizeof *a->transfers),
+	       a->n_transfers == b->n_transfers &&
+	       !memcmp(a->transfers, b->transfers, a->n_transfers * sizeof *a->transfers),
 	   "two runs give the same timeline");
 	xp_result_free(a);
 	xp_result_free(b);

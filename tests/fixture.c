@@ -73,7 +73,7 @@ void fx_memory_factor(xp_params *pr, double factor)
 	pr->memory_factor = factor;
 	for (int k = 0; k < pr->stages; k++)
 		pr->memory_limit_bytes[k] =
-			(int64_t)(factor * pr->stages * (double)pr->activation_bytes[k]);
+		    (int64_t)(factor * pr->stages * (double)pr->activation_bytes[k]);
 }
 
 xp_schedule *fx_build(const char *name, const xp_params *pr)
