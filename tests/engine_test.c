@@ -140,9 +140,33 @@ static void determinism(void)
 	fx_free(pr);
 }
 
+/* p=2, m=1, dp=4: ring all-gather before the first F, reduce-scatter after the last B. */
+static void data_parallel(void)
+{
+	xp_params *pr = fx_new(2, 1, 3000, 2000, 1000);
+	fx_datacenters(pr, 2, 50000, 8e9);
+	pr->dp = 4;
+	pr->intra_dc.latency_ns = 100;
+	pr->intra_dc.bandwidth_bps = 8e9; /* 1 byte per ns */
+	pr->params_bytes[0] = pr->params_bytes[1] = 40000;
+	xp_schedule *s = fx_build("1f1b", pr);
+	xp_result *r = fx_run("analytic", pr, s);
+	int64_t coll = 3 * 100 + 40000 * 3 / 4; /* (n-1) alpha + (n-1)/n bytes / bandwidth */
+	is_int(r->op_start_ns[r->op_offset[0]], coll, "the first F waits for its all-gather");
+	is_int((int64_t)r->n_collectives, 4, "an all-gather and a reduce-scatter per device");
+	is_int(r->transfers[0].bytes, 4 * 1000, "a DC-crossing message carries every replica's");
+	int64_t hop = 50000 + 4000; /* 4000 bytes at 8 Gb/s */
+	int64_t want = coll + 2 * 3000 + 2 * 3000 + 2 * hop + coll;
+	is_int(r->makespan_ns, want, "makespan: all-gather, the pipeline, then the reduce-scatter");
+	xp_result_free(r);
+	xp_schedule_free(s);
+	fx_free(pr);
+}
+
 int main(void)
 {
-	plan(9 + 3 + 2 + 4 + 3 + 4 + 1);
+	plan(9 + 3 + 2 + 4 + 3 + 4 + 1 + 4);
+	data_parallel();
 	closed_forms();
 	memory_1f1b();
 	two_stage_hand_sum();
