@@ -31,11 +31,15 @@ static const char *const section_paths[] = {
 	"network",
 	"network.intra_dc",
 	"network.inter_dc",
+	"schedule",
+	"solver",
+	"robustness",
 	NULL,
 };
 
-static const char *const top_keys[] = { "pipeline", "model",     "memory", "datacenters",
-	                                "network",  "schedules", "seed",   NULL };
+static const char *const top_keys[] = { "pipeline",  "model",    "memory", "datacenters",
+	                                "network",   "schedule", "solver", "robustness",
+	                                "schedules", "seed",     NULL };
 static const char *const pipeline_keys[] = { "stages", "microbatches", "chunks", "dp", NULL };
 static const char *const model_keys[] = {
 	"forward",         "backward_input",
@@ -56,9 +60,13 @@ static const char *const intra_keys[] = { "latency", "bandwidth", NULL };
 static const char *const inter_keys[] = { "latency", "bandwidth", "latency_ratio",
 	                                  "bandwidth_ratio", NULL };
 
+static const char *const schedule_keys[] = { "n_sub", NULL };
+static const char *const solver_keys[] = { "time_limit", "gap", NULL };
+static const char *const robustness_keys[] = { "jitter", "samples", NULL };
+
 static const char *const *const section_keys[] = {
-	top_keys, pipeline_keys, model_keys, transformer_keys, memory_keys,
-	dc_keys,  network_keys,  intra_keys, inter_keys,
+	top_keys,     pipeline_keys, model_keys, transformer_keys, memory_keys, dc_keys,
+	network_keys, intra_keys,    inter_keys, schedule_keys,    solver_keys, robustness_keys,
 };
 
 static const char *const default_schedules[] = { "gpipe", "1f1b", "interleaved",
@@ -209,6 +217,29 @@ static xp_status read_network(const xp_rd *rd, xp_params *pr)
 	return read_ratios(rd, pr);
 }
 
+/* schedule.*, solver.* and robustness.*: knobs of the adaptive schedules and of re-timing. */
+static xp_status read_adaptive(const xp_rd *rd, xp_params *pr)
+{
+	int64_t n_sub = 4, samples = 0;
+	xp_status st;
+	pr->solver_time_limit_ns = 60 * (int64_t)1000000000;
+	pr->solver_gap = 0.01;
+	pr->jitter = 0;
+	if ((st = xp_rd_int(rd, "schedule.n_sub", 1, 64, 0, &n_sub)) ||
+	    (st = xp_rd_i64(rd, "solver.time_limit", xp_parse_time_ns, 0,
+	                    &pr->solver_time_limit_ns)) ||
+	    (st = xp_rd_number(rd, "solver.gap", 0, 1, 0, &pr->solver_gap)) ||
+	    (st = xp_rd_number(rd, "robustness.jitter", 0, 1, 0, &pr->jitter)) ||
+	    (st = xp_rd_int(rd, "robustness.samples", 0, 1000000, 0, &samples)))
+		return st;
+	if (pr->solver_time_limit_ns <= 0)
+		return xp_rd_fail(rd, xp_rd_get(rd, "solver.time_limit"), "solver.time_limit",
+		                  "expected a time > 0");
+	pr->n_sub = (int)n_sub;
+	pr->jitter_samples = (int)samples;
+	return XP_OK;
+}
+
 static xp_status read_run(const xp_rd *rd, xp_params *pr)
 {
 	int64_t seed = 1;
@@ -234,7 +265,8 @@ static xp_status resolve(const xp_rd *rd, xp_params *pr)
 	xp_status st;
 	if ((st = xp_rd_schema(rd, section_paths, section_keys)) || (st = read_pipeline(rd, pr)) ||
 	    (st = xp_read_model(rd, pr)) || (st = read_memory(rd, pr)) ||
-	    (st = read_datacenters(rd, pr)) || (st = read_network(rd, pr)))
+	    (st = read_datacenters(rd, pr)) || (st = read_network(rd, pr)) ||
+	    (st = read_adaptive(rd, pr)))
 		return st;
 	return read_run(rd, pr);
 }

@@ -52,6 +52,13 @@ typedef struct xp_params {
 	xp_link_class intra_dc;
 	xp_link_class inter_dc;
 
+	/* schedule.*, solver.*, robustness.*: how adaptive schedules are built and re-timed */
+	int n_sub;                    /* schedule.n_sub: greedy sub-blocks per block; default 4 */
+	int64_t solver_time_limit_ns; /* solver.time_limit; default 60 s */
+	double solver_gap;            /* solver.gap: stop at this relative gap; default 0.01 */
+	double jitter;                /* robustness.jitter: relative noise (std dev); default 0 */
+	int jitter_samples;           /* robustness.samples: re-timings per schedule; default 0 */
+
 	/* run */
 	char **schedules; /* names to run, in order */
 	int n_schedules;

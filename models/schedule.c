@@ -12,6 +12,7 @@ struct xp_schedule {
 	xp_op **ops;       /* per device */
 	size_t *len, *cap;
 	char name[48];
+	xp_solver_info solver; /* status XP_SOLVER_NONE when not made by a solver */
 };
 
 static int place(xp_schedule *s, const int *part_device)
@@ -187,6 +188,7 @@ xp_schedule *xp_schedule_copy(const xp_schedule *s)
 	if (!c)
 		return NULL;
 	memcpy(c->name, s->name, sizeof c->name);
+	c->solver = s->solver;
 	for (int d = 0; d < s->devices; d++)
 		for (size_t i = 0; i < s->len[d]; i++)
 			if (xp_schedule_add(c, d, s->ops[d][i]) != XP_OK) {
@@ -258,4 +260,21 @@ void xp_schedule_peak_memory(const xp_params *pr, const xp_schedule *s, int64_t 
 		}
 		peak[d] = top;
 	}
+}
+
+const char *xp_solver_status_name(xp_solver_status st)
+{
+	static const char *const names[] = { "none", "optimal", "feasible", "no_solution",
+		                             "timeout" };
+	return (unsigned)st < sizeof names / sizeof names[0] ? names[st] : "none";
+}
+
+void xp_schedule_set_solver(xp_schedule *s, const xp_solver_info *info)
+{
+	s->solver = *info;
+}
+
+const xp_solver_info *xp_schedule_solver(const xp_schedule *s)
+{
+	return s->solver.status == XP_SOLVER_NONE ? NULL : &s->solver;
 }

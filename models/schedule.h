@@ -71,7 +71,35 @@ void xp_schedule_set_name(xp_schedule *s, const char *name);
  * XP_EINVAL naming the first offending block and device. Cyclic waits are found by the engines. */
 xp_status xp_schedule_check(const xp_schedule *s, xp_error *err);
 
-/* Deep copy; NULL when out of memory. */
+/* What a solver says about the schedule it returned. `objective_ns` is the makespan in the
+ * solver's own model, `bound_ns` its proven lower bound on any schedule of the same placement and
+ * memory, gap = (objective - bound) / objective. `seconds` is wall time (the only field that
+ * varies between runs). */
+typedef enum {
+	XP_SOLVER_NONE = 0, /* not made by a solver */
+	XP_SOLVER_OPTIMAL,  /* proven within the requested gap */
+	XP_SOLVER_FEASIBLE, /* stopped (e.g. node limit) with a schedule, gap above the request */
+	XP_SOLVER_NO_SOLUTION, /* proven infeasible, or nothing found */
+	XP_SOLVER_TIMEOUT,     /* the time limit hit; the best schedule found, with its gap */
+} xp_solver_status;
+
+typedef struct xp_solver_info {
+	xp_solver_status status;
+	int64_t objective_ns;
+	int64_t bound_ns;
+	double gap;
+	double seconds;
+	char method[32]; /* which exact method produced it, e.g. "cbc", "z3", "bnb" */
+} xp_solver_info;
+
+/* "optimal", "feasible", "no_solution", "timeout" (or "none"). */
+const char *xp_solver_status_name(xp_solver_status st);
+
+/* Attach (a copy of) info to s, or read it back: NULL when s was not made by a solver. */
+void xp_schedule_set_solver(xp_schedule *s, const xp_solver_info *info);
+const xp_solver_info *xp_schedule_solver(const xp_schedule *s);
+
+/* Deep copy (with its solver info); NULL when out of memory. */
 xp_schedule *xp_schedule_copy(const xp_schedule *s);
 
 /* Text form of one op: F3, B0.c1, W2.c0[1:4/4]. The chunk suffix is printed when the schedule has

@@ -42,6 +42,9 @@ xp_params *fx_new(int p, int m, int64_t tf_ns, int64_t td_ns, int64_t tw_ns)
 	pr->intra_dc.bandwidth_bps = INFINITY;
 	pr->inter_dc.bandwidth_bps = INFINITY;
 	pr->seed = 1;
+	pr->n_sub = 4;
+	pr->solver_time_limit_ns = 60 * (int64_t)1000000000;
+	pr->solver_gap = 0.01;
 	return pr;
 }
 
