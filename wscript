@@ -11,6 +11,7 @@ top = '.'
 out = 'build'
 
 WARNINGS = ['-Wall', '-Wextra', '-Werror', '-Wshadow', '-Wstrict-prototypes']
+LIBS = ['YAML', 'GSL', 'CBC', 'Z3', 'M']
 SANITIZE = ['-fsanitize=address,undefined', '-fno-omit-frame-pointer',
             '-fno-sanitize-recover=all']
 
@@ -27,6 +28,12 @@ def configure(cnf):
     cnf.check_cfg(package='yaml-0.1', uselib_store='YAML', args=['--cflags', '--libs'])
     cnf.check_cfg(package='gsl', uselib_store='GSL', args=['--cflags', '--libs'])
     cnf.check(lib='m', uselib_store='M')
+    # the exact solvers of the adaptive schedules: COIN-OR CBC (MILP) and Z3 (SMT/optimisation)
+    cnf.check_cfg(package='cbc', uselib_store='CBC', args=['--cflags', '--libs'])
+    cnf.check_cfg(package='z3', uselib_store='Z3', args=['--cflags', '--libs'])
+    for lib in ('CBC', 'Z3'):  # third-party headers are not ours to warn about
+        cnf.env['INCLUDES_' + lib], cnf.env['CFLAGS_' + lib] = [], [
+            '-isystem' + i for i in cnf.env['INCLUDES_' + lib]] + cnf.env['CFLAGS_' + lib]
     cnf.env.VERSION = describe_version(cnf)
     cnf.find_program('prove', var='PROVE', mandatory=False)
     if cnf.options.sanitize:
@@ -52,17 +59,17 @@ def build(bld):
     bld.env.append_value('DEFINES', ['XP_VERSION="%s"' % bld.env.VERSION])
     libsrc = bld.path.ant_glob('models/**/*.c', excl=['models/cli/**'])
     bld.stlib(source=libsrc, target='xp', includes='models', export_includes='models',
-              use='YAML GSL M')
+              use=LIBS)
     bld.program(source=bld.path.ant_glob('models/cli/*.c'), target='crosspipe',
-                includes='models/cli', use='xp YAML GSL M')
+                includes='models/cli', use=['xp'] + LIBS)
     bld.stlib(source=['tests/tap.c', 'tests/fixture.c'], target='testlib', includes='tests',
               export_includes='tests', use='xp')
     for src in bld.path.ant_glob('tests/*_test.c'):
         name = src.name[:-len('_test.c')]
-        bld.program(source=[src], target='tests/%s.t' % name, use='testlib xp YAML GSL M',
+        bld.program(source=[src], target='tests/%s.t' % name, use=['testlib', 'xp'] + LIBS,
                     install_path=None)
     for src in bld.path.ant_glob('tests/bench/*.c'):
-        bld.program(source=[src], target='bench/%s' % src.name[:-2], use='testlib xp YAML GSL M',
+        bld.program(source=[src], target='bench/%s' % src.name[:-2], use=['testlib', 'xp'] + LIBS,
                     install_path=None)
     if bld.cmd.startswith('check'):
         bld.add_post_fun(run_prove)
