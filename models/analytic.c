@@ -7,6 +7,7 @@
  * are handled in time order, transfers reach each link in order of readiness, and the earliest free
  * window at or after the ready time is simply max(ready, link free). The arrival time is then
  * known, so a waiting consumer can be started straight away. */
+#include "analytic_int.h"
 #include "engine.h"
 #include "units.h"
 
@@ -33,6 +34,8 @@ typedef struct sim {
 	const xp_schedule *s;
 	xp_result *res;
 	int ideal;
+	xp_noise_fn noise; /* robustness runs: a factor for every duration; NULL otherwise */
+	void *noise_ctx;
 	int p, v, m, parts;
 	int64_t *ready;    /* 3 * parts * m slot times; -1 = not yet known */
 	int64_t *blockdur; /* devices * 4: whole-block time per kind */
@@ -49,6 +52,14 @@ typedef struct sim {
 	event *heap;
 	int heap_n;
 } sim;
+
+/* A duration as this run sees it: perturbed in robustness runs. */
+static int64_t noisy(const sim *S, int64_t ns)
+{
+	if (!S->noise || ns == 0)
+		return ns;
+	return (int64_t)((double)ns * S->noise(S->noise_ctx) + 0.5);
+}
 
 static int before(event a, event b)
 {
@@ -121,7 +132,7 @@ static xp_status add_collective(sim *S, int d, int c, int kind, int64_t ready)
 	int64_t bytes = S->pr->params_bytes[d] / S->v;
 	xp_collective col = { .device = d, .chunk = c, .kind = (uint8_t)kind, .bytes = bytes };
 	col.start_ns = ready > S->dp_free[d] ? ready : S->dp_free[d];
-	col.end_ns = col.start_ns + collective_ns(S, bytes);
+	col.end_ns = col.start_ns + noisy(S, collective_ns(S, bytes));
 	S->dp_free[d] = col.end_ns;
 	if (kind == XP_COLL_ALLGATHER)
 		S->ag_done[d * S->v + c] = col.end_ns;
@@ -238,8 +249,8 @@ static void try_start(sim *S, int d)
 		start = S->free_ns[d];
 	if (op.kind == XP_OP_F && start < S->ag_done[d * S->v + op.chunk])
 		start = S->ag_done[d * S->v + op.chunk];
-	int64_t dur =
-	    op.nsub == 1 ? S->blockdur[d * 4 + op.kind] : xp_op_duration_ns(S->pr, S->s, d, op);
+	int64_t dur = noisy(S, op.nsub == 1 ? S->blockdur[d * 4 + op.kind]
+	                                    : xp_op_duration_ns(S->pr, S->s, d, op));
 	size_t k = S->res->op_offset[d] + i;
 	S->res->op_start_ns[k] = start;
 	S->res->op_end_ns[k] = start + dur;
@@ -267,8 +278,8 @@ static xp_status send(sim *S, int l, xp_op op, int part, int64_t t, int64_t *arr
 	tr.bytes = S->pr->message_bytes * (L->crosses_dc ? S->pr->dp : 1);
 	tr.ready_ns = t;
 	tr.start_ns = t > L->free_ns ? t : L->free_ns;
-	tr.end_ns = tr.start_ns + xp_serialize_ns(tr.bytes, L->bps);
-	tr.arrive_ns = tr.end_ns + L->latency_ns;
+	tr.end_ns = tr.start_ns + noisy(S, xp_serialize_ns(tr.bytes, L->bps));
+	tr.arrive_ns = tr.end_ns + noisy(S, L->latency_ns);
 	L->free_ns = tr.end_ns;
 	*arrive = tr.arrive_ns;
 	return xp_result_add_transfer(S->res, &tr);
@@ -360,9 +371,9 @@ static xp_status simulate(sim *S, xp_error *err)
 }
 
 static xp_status run(const xp_params *pr, const xp_schedule *s, xp_result *res, xp_error *err,
-                     int ideal)
+                     int ideal, xp_noise_fn noise, void *ctx)
 {
-	sim S = { .pr = pr, .s = s, .res = res, .ideal = ideal };
+	sim S = { .pr = pr, .s = s, .res = res, .ideal = ideal, .noise = noise, .noise_ctx = ctx };
 	S.p = xp_schedule_devices(s);
 	S.v = xp_schedule_chunks(s);
 	S.m = xp_schedule_microbatches(s);
@@ -385,12 +396,18 @@ static xp_status run(const xp_params *pr, const xp_schedule *s, xp_result *res, 
 static xp_status run_analytic(const xp_params *pr, const xp_schedule *s, xp_result *res,
                               xp_error *err)
 {
-	return run(pr, s, res, err, 0);
+	return run(pr, s, res, err, 0, NULL, NULL);
 }
 
 static xp_status run_ideal(const xp_params *pr, const xp_schedule *s, xp_result *res, xp_error *err)
 {
-	return run(pr, s, res, err, 1);
+	return run(pr, s, res, err, 1, NULL, NULL);
+}
+
+xp_status xp_analytic_run_noisy(const xp_params *pr, const xp_schedule *s, xp_result *res,
+                                xp_error *err, xp_noise_fn noise, void *ctx)
+{
+	return run(pr, s, res, err, 0, noise, ctx);
 }
 
 const xp_engine xp_engine_analytic = {

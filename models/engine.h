@@ -38,6 +38,14 @@ const xp_engine *xp_engine_find(const char *name);
 xp_status xp_engine_run(const xp_engine *e, const xp_params *pr, const xp_schedule *sched,
                         xp_result **out, xp_error *err);
 
+/* Robustness: re-time sched pr->jitter_samples times on the analytic engine, every block
+ * duration, every transfer's time on its link and latency, and every collective multiplied by an
+ * independent log-normal factor of mean 1 and standard deviation pr->jitter (seeded from
+ * pr->seed, so the figures are reproducible). Fills r->robust (mean, median, 95th percentile,
+ * min, max of the makespan). */
+xp_status xp_robustness_run(const xp_params *pr, const xp_schedule *sched, xp_result *r,
+                            xp_error *err);
+
 #ifdef __cplusplus
 }
 #endif

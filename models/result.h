@@ -39,6 +39,14 @@ typedef struct xp_collective {
 	int64_t start_ns, end_ns;
 } xp_collective;
 
+/* Robustness (robustness.jitter, robustness.samples): the makespan of the same schedule re-timed
+ * with noisy block and link times. samples == 0 when not run. */
+typedef struct xp_robustness {
+	int samples;
+	double jitter; /* relative standard deviation of every duration */
+	int64_t mean_ns, median_ns, p95_ns, min_ns, max_ns;
+} xp_robustness;
+
 typedef struct xp_result {
 	char schedule[48];        /* generator name, or the schedule file's name */
 	char engine[16];          /* "analytic", "ideal", ... */
@@ -66,6 +74,8 @@ typedef struct xp_result {
 	int fits_memory;             /* every device's peak within its limit */
 	int64_t wan_queue_ns;        /* sum over DC-crossing transfers of start - ready */
 	int64_t wan_busy_ns;         /* sum over DC-crossing transfers of end - start */
+
+	xp_robustness robust; /* filled by xp_robustness_run; samples 0 when not run */
 } xp_result;
 
 /* A result with its timeline sized for sched (op times set to -1). NULL when out of memory. */

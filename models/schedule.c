@@ -12,7 +12,9 @@ struct xp_schedule {
 	xp_op **ops;       /* per device */
 	size_t *len, *cap;
 	char name[48];
-	xp_solver_info solver; /* status XP_SOLVER_NONE when not made by a solver */
+	xp_solver_info solver;    /* status XP_SOLVER_NONE when not made by a solver */
+	xp_candidate *candidates; /* a selection's candidates, or NULL */
+	int n_candidates;
 };
 
 static int place(xp_schedule *s, const int *part_device)
@@ -88,6 +90,7 @@ void xp_schedule_free(xp_schedule *s)
 	free(s->part_device);
 	free(s->part_chunk);
 	free(s->device_parts);
+	free(s->candidates);
 	free(s);
 }
 
@@ -189,6 +192,10 @@ xp_schedule *xp_schedule_copy(const xp_schedule *s)
 		return NULL;
 	memcpy(c->name, s->name, sizeof c->name);
 	c->solver = s->solver;
+	if (xp_schedule_set_candidates(c, s->candidates, s->n_candidates) != XP_OK) {
+		xp_schedule_free(c);
+		return NULL;
+	}
 	for (int d = 0; d < s->devices; d++)
 		for (size_t i = 0; i < s->len[d]; i++)
 			if (xp_schedule_add(c, d, s->ops[d][i]) != XP_OK) {
@@ -277,4 +284,23 @@ void xp_schedule_set_solver(xp_schedule *s, const xp_solver_info *info)
 const xp_solver_info *xp_schedule_solver(const xp_schedule *s)
 {
 	return s->solver.status == XP_SOLVER_NONE ? NULL : &s->solver;
+}
+
+xp_status xp_schedule_set_candidates(xp_schedule *s, const xp_candidate *c, int n)
+{
+	xp_candidate *copy = NULL;
+	if (n > 0 && !(copy = malloc((size_t)n * sizeof *copy)))
+		return XP_ENOMEM;
+	if (n > 0)
+		memcpy(copy, c, (size_t)n * sizeof *copy);
+	free(s->candidates);
+	s->candidates = copy;
+	s->n_candidates = n > 0 ? n : 0;
+	return XP_OK;
+}
+
+const xp_candidate *xp_schedule_candidates(const xp_schedule *s, int *n)
+{
+	*n = s->n_candidates;
+	return s->candidates;
 }

@@ -99,7 +99,20 @@ const char *xp_solver_status_name(xp_solver_status st);
 void xp_schedule_set_solver(xp_schedule *s, const xp_solver_info *info);
 const xp_solver_info *xp_schedule_solver(const xp_schedule *s);
 
-/* Deep copy (with its solver info); NULL when out of memory. */
+/* What a selection (`auto`) timed: every candidate it built, with its analytic makespan and
+ * whether it fits memory, fastest fitting first; candidate 0 is the one chosen. */
+typedef struct xp_candidate {
+	char name[48];
+	int64_t makespan_ns;
+	int fits_memory;
+} xp_candidate;
+
+/* Attach a copy of the candidates (XP_ENOMEM), or read them back (NULL, *n = 0 when s was not
+ * made by a selection). */
+xp_status xp_schedule_set_candidates(xp_schedule *s, const xp_candidate *c, int n);
+const xp_candidate *xp_schedule_candidates(const xp_schedule *s, int *n);
+
+/* Deep copy (with its solver info and candidates); NULL when out of memory. */
 xp_schedule *xp_schedule_copy(const xp_schedule *s);
 
 /* Text form of one op: F3, B0.c1, W2.c0[1:4/4]. The chunk suffix is printed when the schedule has
@@ -145,6 +158,11 @@ typedef struct xp_schedule_kind {
 	const char *summary; /* one sentence for `crosspipe schedules` and the README */
 	xp_schedule_build_fn build;
 } xp_schedule_kind;
+
+/* `auto`: build every other generator's schedule for pr, time each on the analytic engine, and
+ * return (a copy of) the fastest that fits memory, named "auto", with every candidate attached
+ * (xp_schedule_candidates). XP_EMEMORY when none fits. */
+xp_status xp_select_auto(const xp_params *pr, xp_schedule **out, xp_error *err);
 
 /* All generators, in the order `crosspipe schedules` lists them. */
 const xp_schedule_kind *xp_schedule_kinds(size_t *n);

@@ -1,7 +1,7 @@
 #!/bin/sh
 # cli.t: the crosspipe command on scenario files: commands, formats, overrides, determinism.
 . "$(dirname "$0")/tap.sh"
-plan 24
+plan 27
 
 run --version
 ok $rc "--version exits 0"
@@ -13,8 +13,9 @@ run run --help
 has "$out" "--schedule LIST" "run --help lists the options"
 
 run schedules
-is "$(echo "$out" | awk '{print $1}' | tr '\n' ' ')" "gpipe 1f1b interleaved zbh1 zbh2 zbv " \
-	"schedules lists every generator, one per line"
+is "$(echo "$out" | awk '{print $1}' | grep -xE 'gpipe|1f1b|interleaved|zbh1|zbh2|zbv|auto' |
+	tr '\n' ' ')" "gpipe 1f1b interleaved zbh1 zbh2 zbv auto " \
+	"schedules lists the generators, one per line"
 
 run run
 ok $rc "run with no file uses the default scenario"
@@ -66,6 +67,12 @@ a=$(echo "$out" | awk -F, 'NR==2 {print $4}')
 run run $S --schedule zbv --format csv
 b=$(echo "$out" | awk -F, 'NR==2 {print $4}')
 is "$a" "$b" "an exported schedule runs from its file with the same makespan"
+
+run run $S --schedule auto --format json
+has "$out" '"chosen": "' "auto names the schedule it chose"
+has "$out" '"candidates": [' "auto lists the candidates it timed"
+run run $S --schedule zbh1 --jitter 5% --samples 10 --format json
+has "$out" '"robustness": {"samples": 10, "jitter": 0.050000' "--jitter/--samples add robustness figures"
 
 run check $S
 ok $rc "check accepts a valid scenario"

@@ -183,10 +183,14 @@ static void check_one(const char *name, check *c)
 
 int main(void)
 {
-	size_t n;
+	size_t n, tested = 0;
 	const xp_schedule_kind *k = xp_schedule_kinds(&n);
-	plan(4 * (int)n);
+	for (size_t i = 0; i < n; i++)
+		tested += strcmp(k[i].name, "auto") != 0;
+	plan(4 * (int)tested);
 	for (size_t i = 0; i < n; i++) {
+		if (!strcmp(k[i].name, "auto")) /* a copy of another generator's schedule */
+			continue;
 		check c = { 1, 1, 1, 1 };
 		for (int j = 0; j < CASES; j++)
 			check_one(k[i].name, &c);

@@ -273,19 +273,21 @@ static void test_csv(const xp_scenario *sc, xp_result *const *res)
 	is_str(c,
 	       "scenario,schedule,engine,makespan_ns,max_device_span_ns,time_per_microbatch_ns,"
 	       "tokens_per_s,bubble_mean,bubble_max,peak_memory_max_bytes,memory_limit_min_bytes,"
-	       "fits_memory,wan_queue_ns,wan_busy_ns",
+	       "fits_memory,wan_queue_ns,wan_busy_ns,chosen,solver_status,solver_objective_ns,"
+	       "solver_bound_ns,solver_gap,solver_seconds,robust_samples,robust_mean_ns,"
+	       "robust_median_ns,robust_p95_ns",
 	       "csv: the header line");
 	if (nl)
 		*nl = '\n';
 	snprintf(
 	    want, sizeof want,
 	    "\n\"a \"\"b\"\", <c>.yaml\",hand,analytic,94000,94000,47000,%.6f,0.361702,0.361702,"
-	    "2097152,3145728,1,1000,8000\n",
+	    "2097152,3145728,1,1000,8000,,,,,,,,,,\n",
 	    res[0]->tokens_per_s);
 	has_str(c, want, "csv: the first row, the name quoted");
 	snprintf(want, sizeof want,
 	         ",tight,analytic,47000,47000,23500,%.6f,0.361702,0.361702,2097152,1048576,0,500,"
-	         "4000\n",
+	         "4000,,,,,,,,,,\n",
 	         res[1]->tokens_per_s);
 	has_str(c, want, "csv: the second row, over its limit");
 	free(c);

@@ -47,7 +47,7 @@ static void test_registry(void)
 	};
 	size_t n;
 	const xp_schedule_kind *k = xp_schedule_kinds(&n);
-	is_int((int64_t)n, 6, "six static schedules are registered");
+	ok(n >= 6, "the six static schedules are registered (and %zu more)", n - 6);
 	for (size_t i = 0; i < 6 && i < n; i++)
 		ok(!strcmp(k[i].name, names[i]) && k[i].summary && strlen(k[i].summary) > 20 &&
 		       k[i].build,

@@ -21,9 +21,11 @@ typedef struct xp_cli_opts {
 	const char *schedules; /* --schedule a,b,c (NULL = the scenario's list) */
 	const char **files;    /* --schedule-file FILE, in order */
 	int n_files;
-	const char *engines;       /* --engine a,b (default analytic) */
-	const char *format;        /* table | json | csv */
-	const char *out;           /* -o FILE (NULL = stdout) */
+	const char *engines; /* --engine a,b (default analytic) */
+	const char *format;  /* table | json | csv */
+	const char *out;     /* -o FILE (NULL = stdout) */
+	char **owned; /* strings made for shorthand options (--n-sub N -> schedule.n_sub=N) */
+	int n_owned;
 	const char *trace, *gantt; /* --trace FILE, --gantt FILE */
 } xp_cli_opts;
 

@@ -2,6 +2,7 @@
 #include "crosspipe.h"
 
 #include <getopt.h>
+#include <gsl/gsl_errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -32,6 +33,7 @@ int main(int argc, char **argv)
 		return XP_EXIT_USAGE;
 	}
 	const char *cmd = argv[1];
+	gsl_set_error_handler_off(); /* GSL's default handler aborts; we check every status */
 	if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
 		fputs(usage_top, stdout);
 		return 0;

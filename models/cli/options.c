@@ -19,6 +19,12 @@ static const char help_text[] =
     "  -o, --output FILE         write the report to FILE instead of stdout\n"
     "      --trace FILE          write a Chrome trace-event JSON (opens in Perfetto)\n"
     "      --gantt FILE          write an SVG timeline\n"
+    "      --n-sub N             greedy sub-blocks per block (= --set schedule.n_sub=N)\n"
+    "      --solver-time T       solver time limit, e.g. 60s (= --set solver.time_limit=T)\n"
+    "      --solver-gap G        stop at this relative gap, e.g. 1%% (= --set solver.gap=G)\n"
+    "      --jitter P            re-time each schedule with noisy block and link times, P the\n"
+    "                            relative standard deviation (= --set robustness.jitter=P)\n"
+    "      --samples N           how many noisy re-timings (= --set robustness.samples=N)\n"
     "  -h, --help                this text\n"
     "\n"
     "Nothing is written unless every schedule ran: outputs go to temporary files first.\n";
@@ -33,10 +39,32 @@ static int push(const char ***arr, int *n, const char *v)
 	return 0;
 }
 
+/* The options that are shorthands for a scenario key, as --set KEY=VALUE. */
+static const char *const shorthand[][2] = {
+	{ "n-sub", "schedule.n_sub" },       { "solver-time", "solver.time_limit" },
+	{ "solver-gap", "solver.gap" },      { "jitter", "robustness.jitter" },
+	{ "samples", "robustness.samples" },
+};
+
+static int push_key(xp_cli_opts *o, const char *option, const char *value)
+{
+	for (size_t i = 0; i < sizeof shorthand / sizeof shorthand[0]; i++) {
+		if (strcmp(shorthand[i][0], option))
+			continue;
+		char *set = NULL;
+		if (asprintf(&set, "%s=%s", shorthand[i][1], value) < 0 ||
+		    push((const char ***)&o->owned, &o->n_owned, set) ||
+		    push(&o->sets, &o->n_sets, set))
+			return -1;
+		return 0;
+	}
+	return -1;
+}
+
 /* Returns -1 to go on, or an exit code (help printed, or a usage error). */
 int xp_cli_parse(int argc, char **argv, xp_cli_opts *o)
 {
-	enum { O_SET = 256, O_FORMAT, O_TRACE, O_GANTT };
+	enum { O_SET = 256, O_FORMAT, O_TRACE, O_GANTT, O_KEY };
 	static const struct option longs[] = {
 		{ "schedule", required_argument, 0, 's' },
 		{ "schedule-file", required_argument, 0, 'f' },
@@ -46,6 +74,11 @@ int xp_cli_parse(int argc, char **argv, xp_cli_opts *o)
 		{ "output", required_argument, 0, 'o' },
 		{ "trace", required_argument, 0, O_TRACE },
 		{ "gantt", required_argument, 0, O_GANTT },
+		{ "n-sub", required_argument, 0, O_KEY },
+		{ "solver-time", required_argument, 0, O_KEY },
+		{ "solver-gap", required_argument, 0, O_KEY },
+		{ "jitter", required_argument, 0, O_KEY },
+		{ "samples", required_argument, 0, O_KEY },
 		{ "help", no_argument, 0, 'h' },
 		{ 0, 0, 0, 0 },
 	};
@@ -55,7 +88,8 @@ int xp_cli_parse(int argc, char **argv, xp_cli_opts *o)
 	optind = 1;
 	opterr = 0;
 	int c;
-	while ((c = getopt_long(argc, argv, ":s:f:e:o:h", longs, NULL)) != -1) {
+	int li = 0;
+	while ((c = getopt_long(argc, argv, ":s:f:e:o:h", longs, &li)) != -1) {
 		switch (c) {
 		case 's': o->schedules = optarg; break;
 		case 'f':
@@ -64,6 +98,10 @@ int xp_cli_parse(int argc, char **argv, xp_cli_opts *o)
 			break;
 		case O_SET:
 			if (push(&o->sets, &o->n_sets, optarg))
+				return XP_EXIT_FAIL;
+			break;
+		case O_KEY:
+			if (push_key(o, longs[li].name, optarg))
 				return XP_EXIT_FAIL;
 			break;
 		case 'e': o->engines = optarg; break;
@@ -98,6 +136,9 @@ int xp_cli_parse(int argc, char **argv, xp_cli_opts *o)
 
 void xp_cli_opts_free(xp_cli_opts *o)
 {
+	for (int i = 0; i < o->n_owned; i++)
+		free(o->owned[i]);
+	free(o->owned);
 	free(o->sets);
 	free(o->files);
 }

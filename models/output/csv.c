@@ -6,7 +6,35 @@
 static const char header[] = "scenario,schedule,engine,makespan_ns,max_device_span_ns,"
                              "time_per_microbatch_ns,tokens_per_s,bubble_mean,bubble_max,"
                              "peak_memory_max_bytes,memory_limit_min_bytes,fits_memory,"
-                             "wan_queue_ns,wan_busy_ns\n";
+                             "wan_queue_ns,wan_busy_ns,chosen,solver_status,solver_objective_ns,"
+                             "solver_bound_ns,solver_gap,solver_seconds,robust_samples,"
+                             "robust_mean_ns,robust_median_ns,robust_p95_ns\n";
+
+/* The solver, selection and robustness columns; empty where they do not apply. */
+static void extras(FILE *f, const xp_result *r)
+{
+	const xp_solver_info *si = xp_schedule_solver(r->sched);
+	const xp_robustness *rb = &r->robust;
+	int n;
+	const xp_candidate *c = xp_schedule_candidates(r->sched, &n);
+	fputc(',', f);
+	if (n > 0)
+		xp_out_csv_field(f, c[0].name);
+	if (si) {
+		fprintf(f, ",%s,%" PRId64 ",%" PRId64 ",", xp_solver_status_name(si->status),
+		        si->objective_ns, si->bound_ns);
+		xp_out_double(f, si->gap);
+		fputc(',', f);
+		xp_out_double(f, si->seconds);
+	} else {
+		fputs(",,,,,", f);
+	}
+	if (rb->samples > 0)
+		fprintf(f, ",%d,%" PRId64 ",%" PRId64 ",%" PRId64 "\n", rb->samples, rb->mean_ns,
+		        rb->median_ns, rb->p95_ns);
+	else
+		fputs(",,,,\n", f);
+}
 
 static void row(FILE *f, const char *name, const xp_result *r)
 {
@@ -27,8 +55,9 @@ static void row(FILE *f, const char *name, const xp_result *r)
 	fprintf(f, ",%" PRId64 ",", xp_out_max_i64(r->peak_memory_bytes, p));
 	if (limit != INT64_MAX) /* unlimited: an empty field */
 		fprintf(f, "%" PRId64, limit);
-	fprintf(f, ",%d,%" PRId64 ",%" PRId64 "\n", r->fits_memory ? 1 : 0, r->wan_queue_ns,
+	fprintf(f, ",%d,%" PRId64 ",%" PRId64, r->fits_memory ? 1 : 0, r->wan_queue_ns,
 	        r->wan_busy_ns);
+	extras(f, r);
 }
 
 xp_status xp_write_csv(FILE *f, const xp_scenario *sc, xp_result *const *res, int n)

@@ -45,6 +45,11 @@ static void scenario(xp_json *j, const xp_scenario *sc)
 		xp_json_num(j, "memory_factor", pr->memory_factor);
 	else
 		xp_json_null(j, "memory_factor");
+	xp_json_int(j, "n_sub", pr->n_sub);
+	xp_json_int(j, "solver_time_limit_ns", pr->solver_time_limit_ns);
+	xp_json_num(j, "solver_gap", pr->solver_gap);
+	xp_json_num(j, "jitter", pr->jitter);
+	xp_json_int(j, "jitter_samples", pr->jitter_samples);
 	xp_json_int(j, "datacenters", pr->datacenters);
 	xp_json_int32s(j, "placement", pr->placement, pr->placement ? pr->stages : 0);
 	link_class(j, "intra_dc", &pr->intra_dc);
@@ -71,6 +76,51 @@ static void result_counts(xp_json *j, const xp_result *r)
 	xp_json_int(j, "collectives", (int64_t)r->n_collectives);
 }
 
+/* What made the schedule, when it was a solver or a selection. */
+static void provenance(xp_json *j, const xp_result *r)
+{
+	const xp_solver_info *si = xp_schedule_solver(r->sched);
+	int n;
+	const xp_candidate *c = xp_schedule_candidates(r->sched, &n);
+	if (si) {
+		xp_json_object(j, "solver", 1);
+		xp_json_str(j, "status", xp_solver_status_name(si->status));
+		xp_json_int(j, "objective_ns", si->objective_ns);
+		xp_json_int(j, "bound_ns", si->bound_ns);
+		xp_json_num(j, "gap", si->gap);
+		xp_json_num(j, "seconds", si->seconds);
+		xp_json_str(j, "method", si->method);
+		xp_json_end(j);
+	}
+	if (n > 0) {
+		xp_json_str(j, "chosen", c[0].name);
+		xp_json_array(j, "candidates", 0);
+		for (int i = 0; i < n; i++) {
+			xp_json_object(j, NULL, 1);
+			xp_json_str(j, "schedule", c[i].name);
+			xp_json_int(j, "makespan_ns", c[i].makespan_ns);
+			xp_json_bool(j, "fits_memory", c[i].fits_memory);
+			xp_json_end(j);
+		}
+		xp_json_end(j);
+	}
+}
+
+static void robustness(xp_json *j, const xp_robustness *rb)
+{
+	if (rb->samples <= 0)
+		return;
+	xp_json_object(j, "robustness", 1);
+	xp_json_int(j, "samples", rb->samples);
+	xp_json_num(j, "jitter", rb->jitter);
+	xp_json_int(j, "mean_ns", rb->mean_ns);
+	xp_json_int(j, "median_ns", rb->median_ns);
+	xp_json_int(j, "p95_ns", rb->p95_ns);
+	xp_json_int(j, "min_ns", rb->min_ns);
+	xp_json_int(j, "max_ns", rb->max_ns);
+	xp_json_end(j);
+}
+
 static void result(xp_json *j, const xp_result *r)
 {
 	int p = r->devices;
@@ -89,6 +139,8 @@ static void result(xp_json *j, const xp_result *r)
 	xp_json_int(j, "wan_queue_ns", r->wan_queue_ns);
 	xp_json_int(j, "wan_busy_ns", r->wan_busy_ns);
 	result_counts(j, r);
+	provenance(j, r);
+	robustness(j, &r->robust);
 	xp_json_end(j);
 }
 

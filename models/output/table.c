@@ -53,6 +53,34 @@ static void widen(int *width, const char *const *c)
 	}
 }
 
+/* One line per solver result, selection and robustness run. */
+static void notes(FILE *f, const xp_result *r)
+{
+	char a[CELL], b[CELL], c[CELL];
+	const xp_solver_info *si = xp_schedule_solver(r->sched);
+	int n;
+	const xp_candidate *cand = xp_schedule_candidates(r->sched, &n);
+	if (si)
+		fprintf(f, "%s: solver %s (%s), objective %s, bound %s, gap %.2f%%, %.1fs\n",
+		        r->schedule, xp_solver_status_name(si->status), si->method,
+		        xp_format_time(a, CELL, si->objective_ns),
+		        xp_format_time(b, CELL, si->bound_ns), 100.0 * si->gap, si->seconds);
+	if (n > 0) {
+		fprintf(f, "%s: chose %s; candidates:", r->schedule, cand[0].name);
+		for (int i = 0; i < n; i++)
+			fprintf(f, " %s %s%s", cand[i].name,
+			        xp_format_time(a, CELL, cand[i].makespan_ns),
+			        cand[i].fits_memory ? "" : " (over memory)");
+		fputc('\n', f);
+	}
+	if (r->robust.samples > 0)
+		fprintf(f, "%s: jitter %.1f%% over %d samples: mean %s, median %s, p95 %s\n",
+		        r->schedule, 100.0 * r->robust.jitter, r->robust.samples,
+		        xp_format_time(a, CELL, r->robust.mean_ns),
+		        xp_format_time(b, CELL, r->robust.median_ns),
+		        xp_format_time(c, CELL, r->robust.p95_ns));
+}
+
 static void footer(FILE *f, const xp_scenario *sc, xp_result *const *res, int n)
 {
 	const xp_params *pr = xp_scenario_params(sc);
@@ -61,6 +89,8 @@ static void footer(FILE *f, const xp_scenario *sc, xp_result *const *res, int n)
 	        xp_scenario_name(sc), pr->stages, pr->microbatches, pr->dp, pr->datacenters,
 	        pr->datacenters == 1 ? "" : "s");
 	int best = xp_out_fastest_fitting(res, n);
+	for (int i = 0; i < n; i++)
+		notes(f, res[i]);
 	if (n == 0) {
 		fprintf(f, "no results\n");
 		return;

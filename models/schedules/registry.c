@@ -27,6 +27,10 @@ static const xp_schedule_kind kinds[] = {
 	  "by "
 	  "the zero-bubble authors' greedy rule at 1F1B's memory.",
 	  xp_schedule_build_zbv },
+	{ "auto",
+	  "Selection: builds every other schedule, times each on the analytic engine, keeps the "
+	  "fastest that fits memory.",
+	  xp_select_auto },
 };
 
 const xp_schedule_kind *xp_schedule_kinds(size_t *n)
