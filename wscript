@@ -16,8 +16,16 @@ SANITIZE = ['-fsanitize=address,undefined', '-fno-omit-frame-pointer',
             '-fno-sanitize-recover=all']
 
 
+NS3_PACKAGES = ['ns3-core', 'ns3-network', 'ns3-internet', 'ns3-point-to-point',
+                'ns3-applications', 'ns3-traffic-control', 'ns3-flow-monitor']
+CXXFLAGS = ['-std=c++17', '-O2', '-g', '-Wall', '-Wextra', '-Werror']
+
+
 def options(opt):
     opt.load('compiler_c')
+    opt.load('compiler_cxx')
+    opt.add_option('--without-ns3', action='store_true', default=False,
+                   help='do not build the packet engine even if ns-3 is installed')
     opt.add_option('--sanitize', action='store_true', default=False,
                    help='also configure an AddressSanitizer + UBSan build (build/sanitize)')
 
@@ -34,15 +42,42 @@ def configure(cnf):
     for lib in ('CBC', 'Z3'):  # third-party headers are not ours to warn about
         cnf.env['INCLUDES_' + lib], cnf.env['CFLAGS_' + lib] = [], [
             '-isystem' + i for i in cnf.env['INCLUDES_' + lib]] + cnf.env['CFLAGS_' + lib]
+    configure_ns3(cnf)
     cnf.env.VERSION = describe_version(cnf)
     cnf.find_program('prove', var='PROVE', mandatory=False)
     if cnf.options.sanitize:
         base = cnf.env
         cnf.setenv('sanitize', base.derive())
         cnf.env.append_value('CFLAGS', SANITIZE)
+        cnf.env.append_value('CXXFLAGS', SANITIZE)
         cnf.env.append_value('LINKFLAGS', SANITIZE)
         cnf.env.SANITIZE = True
         cnf.setenv('')
+
+
+def configure_ns3(cnf):
+    """The packet engine (plugin/) is optional: built when ns-3 and a C++ compiler are found."""
+    cnf.env.HAVE_NS3 = False
+    if cnf.options.without_ns3:
+        cnf.msg('Packet engine (ns-3)', 'disabled by --without-ns3', color='YELLOW')
+        return
+    try:
+        cnf.load('compiler_cxx')
+        cnf.check_cfg(package=' '.join(NS3_PACKAGES), uselib_store='NS3',
+                      args=['--cflags', '--libs'], msg='Checking for ns-3 (%s)' % NS3_PACKAGES[0])
+    except cnf.errors.ConfigurationError:
+        cnf.msg('Packet engine (ns-3)', 'not built: ns-3 or g++ not found', color='YELLOW')
+        return
+    # Debian's .pc files carry a stray "-I/usr;" token; ns-3's headers are not ours to warn about
+    incs = [i for i in cnf.env.INCLUDES_NS3 if not i.rstrip('\\;').endswith('/usr') and ';' not in i]
+    cnf.env.INCLUDES_NS3 = []
+    cnf.env.CXXFLAGS_NS3 = ['-isystem' + i for i in incs] + [
+        f for f in cnf.env.CXXFLAGS_NS3 if ';' not in f]
+    cnf.env.CFLAGS_NS3 = []
+    cnf.env.LIB_NS3 = sorted(set(cnf.env.LIB_NS3), key=cnf.env.LIB_NS3.index) + ['stdc++']
+    cnf.env.append_value('CXXFLAGS', CXXFLAGS)
+    cnf.env.HAVE_NS3 = True
+    cnf.msg('Packet engine (ns-3)', 'yes')
 
 
 def describe_version(cnf):
@@ -60,13 +95,24 @@ def build(bld):
     libsrc = bld.path.ant_glob('models/**/*.c', excl=['models/cli/**'])
     bld.stlib(source=libsrc, target='xp', includes='models', export_includes='models',
               use=LIBS)
+    # the packet engine: plugin objects linked into every program (engine.c refers to them
+    # through weak symbols, which would not pull members out of a static library)
+    plugin = []
+    if bld.env.HAVE_NS3:
+        bld.objects(source=bld.path.ant_glob('plugin/*.c plugin/*.cc'), target='plugin',
+                    includes='plugin models', use=['NS3', 'xp'])
+        plugin = ['plugin', 'NS3']
     bld.program(source=bld.path.ant_glob('models/cli/*.c'), target='crosspipe',
-                includes='models/cli', use=['xp'] + LIBS)
+                includes='models/cli', use=plugin + ['xp'] + LIBS)
     bld.stlib(source=['tests/tap.c', 'tests/fixture.c'], target='testlib', includes='tests',
               export_includes='tests', use='xp')
     for src in bld.path.ant_glob('tests/*_test.c'):
         name = src.name[:-len('_test.c')]
-        bld.program(source=[src], target='tests/%s.t' % name, use=['testlib', 'xp'] + LIBS,
+        if name.startswith('packet_') and not bld.env.HAVE_NS3:
+            continue  # the packet engine is not built; tests/packet*.t say so
+        bld.program(source=[src], target='tests/%s.t' % name,
+                    includes='plugin' if name.startswith('packet_') else '',
+                    use=(plugin if name.startswith('packet_') else []) + ['testlib', 'xp'] + LIBS,
                     install_path=None)
     for src in bld.path.ant_glob('tests/bench/*.c'):
         bld.program(source=[src], target='bench/%s' % src.name[:-2], use=['testlib', 'xp'] + LIBS,
@@ -84,6 +130,8 @@ def run_prove(bld):
     env['XP_BUILD'] = out
     env['XP_BIN'] = os.path.join(out, 'crosspipe')
     env['XP_TOP'] = bld.srcnode.abspath()
+    env['XP_HAVE_NS3'] = '1' if bld.env.HAVE_NS3 else '0'
+    env['XP_SANITIZE'] = '1' if bld.env.SANITIZE else '0'
     if bld.env.SANITIZE:
         env['ASAN_OPTIONS'] = 'detect_leaks=1:abort_on_error=0'
         env['UBSAN_OPTIONS'] = 'print_stacktrace=1:halt_on_error=1'

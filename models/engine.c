@@ -1,24 +1,39 @@
-/* engine.c: the table of engines compiled in, and the check-then-run convenience. */
+/* engine.c: the table of engines compiled in, and the check-then-run convenience.
+ *
+ * The packet engine (plugin/, ns-3) is referenced through weak symbols: they resolve to NULL when
+ * the plugin is not linked, and the table is then one entry shorter (see packet.h). */
 #include "engine.h"
+#include "packet.h"
 
 #include <string.h>
 
 extern const xp_engine xp_engine_analytic, xp_engine_ideal;
+extern const xp_engine xp_engine_packet __attribute__((weak));
+extern const xp_packet_plugin xp_packet_plugin_ns3 __attribute__((weak));
 
-static const xp_engine *const engines[] = { &xp_engine_analytic, &xp_engine_ideal };
+/* the packet engine, when linked, is the last entry */
+static const xp_engine *const engines[] = { &xp_engine_analytic, &xp_engine_ideal,
+	                                    &xp_engine_packet };
 
 const xp_engine *const *xp_engines(size_t *n)
 {
-	*n = sizeof engines / sizeof engines[0];
+	*n = sizeof engines / sizeof engines[0] - (&xp_engine_packet == NULL);
 	return engines;
 }
 
 const xp_engine *xp_engine_find(const char *name)
 {
-	for (size_t i = 0; i < sizeof engines / sizeof engines[0]; i++)
-		if (strcmp(engines[i]->name, name) == 0)
-			return engines[i];
+	size_t n;
+	const xp_engine *const *all = xp_engines(&n);
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(all[i]->name, name) == 0)
+			return all[i];
 	return NULL;
+}
+
+const xp_packet_plugin *xp_packet(void)
+{
+	return &xp_packet_plugin_ns3 ? &xp_packet_plugin_ns3 : NULL;
 }
 
 xp_status xp_engine_run(const xp_engine *e, const xp_params *pr, const xp_schedule *sched,

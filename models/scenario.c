@@ -31,6 +31,7 @@ static const char *const section_paths[] = {
 	"network",
 	"network.intra_dc",
 	"network.inter_dc",
+	"network.queue",
 	"schedule",
 	"solver",
 	"robustness",
@@ -55,7 +56,11 @@ static const char *const transformer_keys[] = {
 };
 static const char *const memory_keys[] = { "limit", NULL };
 static const char *const dc_keys[] = { "count", "placement", NULL };
-static const char *const network_keys[] = { "intra_dc", "inter_dc", NULL };
+static const char *const network_keys[] = { "intra_dc",       "inter_dc",    "transport",
+	                                    "buffer",         "mtu",         "queue",
+	                                    "loss",           "connections", "wan",
+	                                    "initial_window", NULL };
+static const char *const queue_keys[] = { "discipline", "size", NULL };
 static const char *const intra_keys[] = { "latency", "bandwidth", NULL };
 static const char *const inter_keys[] = { "latency", "bandwidth", "latency_ratio",
 	                                  "bandwidth_ratio", NULL };
@@ -65,8 +70,9 @@ static const char *const solver_keys[] = { "time_limit", "gap", NULL };
 static const char *const robustness_keys[] = { "jitter", "samples", NULL };
 
 static const char *const *const section_keys[] = {
-	top_keys,     pipeline_keys, model_keys, transformer_keys, memory_keys, dc_keys,
-	network_keys, intra_keys,    inter_keys, schedule_keys,    solver_keys, robustness_keys,
+	top_keys,      pipeline_keys, model_keys,      transformer_keys, memory_keys,
+	dc_keys,       network_keys,  intra_keys,      inter_keys,       queue_keys,
+	schedule_keys, solver_keys,   robustness_keys,
 };
 
 static const char *const default_schedules[] = { "gpipe", "1f1b", "interleaved",
@@ -266,7 +272,7 @@ static xp_status resolve(const xp_rd *rd, xp_params *pr)
 	if ((st = xp_rd_schema(rd, section_paths, section_keys)) || (st = read_pipeline(rd, pr)) ||
 	    (st = xp_read_model(rd, pr)) || (st = read_memory(rd, pr)) ||
 	    (st = read_datacenters(rd, pr)) || (st = read_network(rd, pr)) ||
-	    (st = read_adaptive(rd, pr)))
+	    (st = xp_read_packet_net(rd, &pr->packet)) || (st = read_adaptive(rd, pr)))
 		return st;
 	return read_run(rd, pr);
 }

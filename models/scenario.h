@@ -17,6 +17,27 @@ typedef struct xp_link_class {
 	double bandwidth_bps;
 } xp_link_class;
 
+/* How the packet engine carries messages (network.* keys, README "Packet engine"). A size given
+ * "in BDP" is a multiple of the path's bandwidth-delay product: bandwidth x round-trip time. */
+typedef enum { XP_TCP_NEWRENO = 0, XP_TCP_CUBIC, XP_TCP_BBR, XP_TCP_DCTCP } xp_transport;
+typedef enum { XP_QDISC_FIFO = 0, XP_QDISC_RED, XP_QDISC_CODEL, XP_QDISC_FQCODEL } xp_qdisc;
+typedef enum { XP_WAN_PAIRS = 0, XP_WAN_CHAIN } xp_wan;
+typedef enum { XP_WINDOW_OPEN = 0, XP_WINDOW_STANDARD } xp_initial_window;
+
+typedef struct xp_packet_net {
+	int transport;         /* xp_transport; network.transport, default newreno */
+	int64_t buffer_bytes;  /* network.buffer in bytes, per stage pair (0: use buffer_bdp) */
+	double buffer_bdp;     /* network.buffer as a multiple of the BDP (0: 1.5) */
+	int mtu;               /* network.mtu: 1500 or 9000 (0: 9000) */
+	int qdisc;             /* xp_qdisc; network.queue.discipline, default fifo */
+	int64_t queue_packets; /* network.queue.size in packets (0: use queue_bdp) */
+	double queue_bdp;      /* network.queue.size as a multiple of the WAN BDP (0: 2.0) */
+	double loss;           /* network.loss: random packet loss rate on inter-DC links */
+	int connections;       /* network.connections per stage pair (0: auto) */
+	int wan;               /* xp_wan; network.wan, default pairs */
+	int initial_window;    /* xp_initial_window; network.initial_window, default open */
+} xp_packet_net;
+
 /* The resolved scenario: every value in internal units, every default applied, every ratio and
  * every transformer description turned into times and bytes. It is plain data owned by its
  * xp_scenario; engines and schedule generators read it and never change it. Arrays indexed by
@@ -58,6 +79,10 @@ typedef struct xp_params {
 	double solver_gap;            /* solver.gap: stop at this relative gap; default 0.01 */
 	double jitter;                /* robustness.jitter: relative noise (std dev); default 0 */
 	int jitter_samples;           /* robustness.samples: re-timings per schedule; default 0 */
+
+	/* network.* keys of the packet engine (ns-3, plugin/); the analytic engine ignores them.
+	 * Zero in every field means its default, so hand-built parameters need not set them. */
+	xp_packet_net packet;
 
 	/* run */
 	char **schedules; /* names to run, in order */

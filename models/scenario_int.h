@@ -92,6 +92,9 @@ xp_status xp_rd_strings(const xp_rd *rd, const char *path, char ***out, int *n);
 xp_status xp_read_model(const xp_rd *rd, xp_params *pr);
 xp_status xp_read_transformer(const xp_rd *rd, xp_params *pr);
 
+/* scenario_packet.c: the network.* keys of the packet engine (transport, buffers, queues...). */
+xp_status xp_read_packet_net(const xp_rd *rd, xp_packet_net *net);
+
 /* Allocate every per-stage array of pr (stages must be set). */
 xp_status xp_params_alloc(xp_params *pr, xp_error *err);
 

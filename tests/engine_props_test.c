@@ -40,6 +40,7 @@ static xp_params *random_scenario(const char *name)
 			pr->params_bytes[k] = rnd(1, 100) * 100000;
 	}
 	fx_memory_factor(pr, rnd(1, 4) * 0.5);
+	pr->solver_time_limit_ns = 100 * 1000000; /* the properties hold for any order returned */
 	return pr;
 }
 
@@ -192,10 +193,11 @@ int main(void)
 		if (!strcmp(k[i].name, "auto")) /* a copy of another generator's schedule */
 			continue;
 		check c = { 1, 1, 1, 1 };
-		for (int j = 0; j < CASES; j++)
+		int cases = strncmp(k[i].name, "optimal", 7) ? CASES : CASES / 6;
+		for (int j = 0; j < cases; j++)
 			check_one(k[i].name, &c);
 		ok(c.overlap_ok, "%s: no device runs two blocks at once (%d random scenarios)",
-		   k[i].name, CASES);
+		   k[i].name, cases);
 		ok(c.deps_ok, "%s: every block starts after its input arrived", k[i].name);
 		ok(c.bounds_ok, "%s: makespan >= every device's work and the critical path",
 		   k[i].name);

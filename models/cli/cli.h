@@ -12,6 +12,9 @@ int xp_cli_check(int argc, char **argv, const char *prog);
 int xp_cli_export(int argc, char **argv, const char *prog);
 int xp_cli_schedules(int argc, char **argv);
 int xp_cli_engines(int argc, char **argv);
+int xp_cli_validate(int argc, char **argv, const char *prog);  /* validate.c */
+int xp_cli_calibrate(int argc, char **argv, const char *prog); /* validate.c */
+int xp_cli_sweep(int argc, char **argv, const char *prog);
 
 /* What the run-like commands read from their options. */
 typedef struct xp_cli_opts {

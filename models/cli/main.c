@@ -18,6 +18,9 @@ static const char usage_top[] =
     "  run [SCENARIO]        run schedules on a scenario (default scenarios/default.yaml)\n"
     "  check SCENARIO        validate a scenario and build its schedules, run nothing\n"
     "  export [SCENARIO]     write one schedule in the schedule-file format\n"
+    "  sweep SWEEP.yaml      run a parameter sweep (locally, or on Slurm)\n"
+    "  validate [SCENARIO]   analytic against packet engine (ns-3), per schedule\n"
+    "  calibrate [SCENARIO]  effective latency and bandwidth per link class from ns-3 probes\n"
     "  schedules             list schedule names, one per line\n"
     "  engines               list engine names, one per line\n"
     "\n"
@@ -48,6 +51,12 @@ int main(int argc, char **argv)
 		return xp_cli_check(argc - 1, argv + 1, argv[0]);
 	if (!strcmp(cmd, "export"))
 		return xp_cli_export(argc - 1, argv + 1, argv[0]);
+	if (!strcmp(cmd, "sweep"))
+		return xp_cli_sweep(argc - 1, argv + 1, argv[0]);
+	if (!strcmp(cmd, "validate"))
+		return xp_cli_validate(argc - 1, argv + 1, argv[0]);
+	if (!strcmp(cmd, "calibrate"))
+		return xp_cli_calibrate(argc - 1, argv + 1, argv[0]);
 	if (!strcmp(cmd, "schedules"))
 		return xp_cli_schedules(argc - 1, argv + 1);
 	if (!strcmp(cmd, "engines"))

@@ -72,7 +72,11 @@ static int run_all(job *j)
 	for (char *t = strtok_r(list, ",", &save); t && rc == XP_EXIT_OK;
 	     t = strtok_r(NULL, ",", &save)) {
 		const xp_engine *e = xp_engine_find(t);
-		if (!e) {
+		if (!e && !strcmp(t, "packet")) {
+			fprintf(stderr, "crosspipe: the packet engine was not built (ns-3 was not "
+			                "found when ./waf configure ran)\n");
+			rc = XP_EXIT_FAIL;
+		} else if (!e) {
 			fprintf(stderr,
 			        "crosspipe: unknown engine '%s' ('crosspipe engines' lists them)\n",
 			        t);

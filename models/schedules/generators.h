@@ -13,6 +13,15 @@ xp_status xp_schedule_build_interleaved(const xp_params *pr, xp_schedule **out, 
 xp_status xp_schedule_build_zbh1(const xp_params *pr, xp_schedule **out, xp_error *err);
 xp_status xp_schedule_build_zbh2(const xp_params *pr, xp_schedule **out, xp_error *err);
 xp_status xp_schedule_build_zbv(const xp_params *pr, xp_schedule **out, xp_error *err);
+/* The adaptive greedy schedules (greedy*.c): they read the whole scenario (times, links, memory
+ * limit, dp, schedule.n_sub); XP_EMEMORY when the memory limit cannot hold one microbatch. */
+xp_status xp_schedule_build_crossudsub(const xp_params *pr, xp_schedule **out, xp_error *err);
+xp_status xp_schedule_build_greedy(const xp_params *pr, xp_schedule **out, xp_error *err);
+xp_status xp_schedule_build_greedy_v(const xp_params *pr, xp_schedule **out, xp_error *err);
+/* The solver-optimal schedules (models/solver/): XP_EMEMORY when the memory limit cannot hold one
+ * microbatch; the solver's report is attached to the schedule (xp_schedule_solver). */
+xp_status xp_schedule_build_optimal(const xp_params *pr, xp_schedule **out, xp_error *err);
+xp_status xp_schedule_build_optimal_v(const xp_params *pr, xp_schedule **out, xp_error *err);
 
 /* A schedule under construction whose first failure sticks, so that generators can append
  * blocks without checking every call. */

@@ -27,6 +27,26 @@ static const xp_schedule_kind kinds[] = {
 	  "by "
 	  "the zero-bubble authors' greedy rule at 1F1B's memory.",
 	  xp_schedule_build_zbv },
+	{ "crossudsub",
+	  "The CrossPipe authors' greedy (CrossUDSub): sub-blocks placed on the device that can "
+	  "start earliest by their priority rules, within the memory limit (schedule.n_sub).",
+	  xp_schedule_build_crossudsub },
+	{ "greedy",
+	  "Adaptive greedy: the best of several greedy rule sets and sub-block counts under the "
+	  "scenario's delays, memory and DP, then a local search; one part per device.",
+	  xp_schedule_build_greedy },
+	{ "greedy-v",
+	  "Adaptive greedy for the V placement (parts k and 2p-1-k on device k), best of several "
+	  "rule sets, then a local search.",
+	  xp_schedule_build_greedy_v },
+	{ "optimal",
+	  "Solver-optimal (CrossUD): the shortest order of F, D and W blocks per device under the "
+	  "delays, memory and DP, proven within solver.gap by an exact method.",
+	  xp_schedule_build_optimal },
+	{ "optimal-v",
+	  "Solver-optimal for the V placement (CrossWave): as optimal, with parts k and 2p-1-k on "
+	  "device k.",
+	  xp_schedule_build_optimal_v },
 	{ "auto",
 	  "Selection: builds every other schedule, times each on the analytic engine, keeps the "
 	  "fastest that fits memory.",

@@ -1,0 +1,269 @@
+/* sweep.c: `crosspipe sweep`: run a sweep file locally, or on Slurm, or collect a Slurm run. */
+#include <getopt.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "sweep.h"
+#include "sweep_cli.h"
+
+static const char help_text[] =
+    "usage: crosspipe sweep SWEEP.yaml [--jobs N] [--out DIR] [--resume] [--list]\n"
+    "       crosspipe sweep SWEEP.yaml --slurm [--partition P] [--time T] [--cpus-per-task N]\n"
+    "                       [--max-parallel N] [--tasks N] [--sbatch-arg ARG]... [--resume]\n"
+    "       crosspipe sweep --collect DIR\n"
+    "\n"
+    "  -j, --jobs N          parallel worker processes (default: the number of cores)\n"
+    "  -o, --out DIR         output folder (default: out/ beside the sweep file)\n"
+    "      --resume          keep the finished rows and run the rest (with --slurm: resubmit\n"
+    "                        only the array tasks with missing or failed rows)\n"
+    "      --list            print the points and run nothing\n"
+    "      --slurm           submit a Slurm job array; each array task runs one shard\n"
+    "      --partition P, --time T (e.g. 00:30:00), --cpus-per-task N, --max-parallel N\n"
+    "                        (the array throttle %%N), --tasks N (array size, default\n"
+    "                        min(tasks, 100)), --sbatch-arg ARG (repeatable)\n"
+    "      --collect DIR     merge a Slurm run's parts into DIR/results.*, list missing and\n"
+    "                        failed tasks\n"
+    "      --part I/N        run shard I of N into DIR/parts/part-I.* (what the batch script "
+    "runs)\n"
+    "\n"
+    "Rows go to DIR/results.csv and DIR/results.jsonl as tasks finish; DIR/manifest.json\n"
+    "records the run. Exit status: 0 all rows ok, 1 some failed (or are missing), 2 invalid\n"
+    "input.\n";
+
+static int parse(int argc, char **argv, xp_sweep_cli *o)
+{
+	enum {
+		O_RESUME = 256,
+		O_LIST,
+		O_SLURM,
+		O_PART,
+		O_TIME,
+		O_CPUS,
+		O_MAXPAR,
+		O_TASKS,
+		O_SBATCH,
+		O_COLLECT,
+		O_PARTITION
+	};
+	static const struct option longs[] = {
+		{ "jobs", required_argument, 0, 'j' },
+		{ "out", required_argument, 0, 'o' },
+		{ "resume", no_argument, 0, O_RESUME },
+		{ "list", no_argument, 0, O_LIST },
+		{ "slurm", no_argument, 0, O_SLURM },
+		{ "part", required_argument, 0, O_PART },
+		{ "partition", required_argument, 0, O_PARTITION },
+		{ "time", required_argument, 0, O_TIME },
+		{ "cpus-per-task", required_argument, 0, O_CPUS },
+		{ "max-parallel", required_argument, 0, O_MAXPAR },
+		{ "tasks", required_argument, 0, O_TASKS },
+		{ "sbatch-arg", required_argument, 0, O_SBATCH },
+		{ "collect", required_argument, 0, O_COLLECT },
+		{ "help", no_argument, 0, 'h' },
+		{ 0, 0, 0, 0 },
+	};
+	memset(o, 0, sizeof *o);
+	o->jobs = (int)sysconf(_SC_NPROCESSORS_ONLN);
+	o->cpus = 1;
+	o->shard = 0;
+	o->n_shards = 1;
+	optind = 1;
+	opterr = 0;
+	for (int c; (c = getopt_long(argc, argv, ":j:o:h", longs, NULL)) != -1;) {
+		char *end = NULL;
+		switch (c) {
+		case 'j':
+			o->jobs = (int)strtol(optarg, &end, 10);
+			if (*end || o->jobs < 1)
+				goto bad;
+			break;
+		case 'o': o->out = optarg; break;
+		case O_RESUME: o->resume = 1; break;
+		case O_LIST: o->list = 1; break;
+		case O_SLURM: o->slurm = 1; break;
+		case O_PART:
+			if (sscanf(optarg, "%d/%d", &o->shard, &o->n_shards) != 2 ||
+			    o->n_shards < 1 || o->shard < 0 || o->shard >= o->n_shards)
+				goto bad;
+			o->part = 1;
+			break;
+		case O_PARTITION: o->partition = optarg; break;
+		case O_TIME: o->time = optarg; break;
+		case O_CPUS:
+			o->cpus = (int)strtol(optarg, &end, 10);
+			if (*end || o->cpus < 1)
+				goto bad;
+			break;
+		case O_MAXPAR:
+			o->max_parallel = (int)strtol(optarg, &end, 10);
+			if (*end || o->max_parallel < 1)
+				goto bad;
+			break;
+		case O_TASKS:
+			o->array = (int)strtol(optarg, &end, 10);
+			if (*end || o->array < 1)
+				goto bad;
+			break;
+		case O_SBATCH:
+			if (o->n_sbatch >= XP_MAX_SBATCH_ARGS)
+				goto bad;
+			o->sbatch[o->n_sbatch++] = optarg;
+			break;
+		case O_COLLECT: o->collect = optarg; break;
+		case 'h': fputs(help_text, stdout); return XP_EXIT_OK;
+		case ':':
+			fprintf(stderr, "crosspipe sweep: option '%s' needs a value\n",
+			        argv[optind - 1]);
+			return XP_EXIT_USAGE;
+		default:
+			fprintf(stderr, "crosspipe sweep: unknown option '%s' (try --help)\n",
+			        argv[optind - 1]);
+			return XP_EXIT_USAGE;
+		}
+		continue;
+	bad:
+		fprintf(stderr, "crosspipe sweep: bad value '%s' for %s\n", optarg,
+		        argv[optind - 1]);
+		return XP_EXIT_USAGE;
+	}
+	if (optind < argc)
+		o->file = argv[optind++];
+	if (optind < argc || (!o->file && !o->collect) || (o->file && o->collect)) {
+		fprintf(stderr,
+		        "crosspipe sweep: give one sweep file, or --collect DIR (try --help)\n");
+		return XP_EXIT_USAGE;
+	}
+	return -1;
+}
+
+/* The command line, for the manifest. */
+static char *command_line(const char *prog, int argc, char **argv)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	if (!f)
+		return NULL;
+	fputs(prog, f);
+	for (int i = 0; i < argc; i++)
+		fprintf(f, strpbrk(argv[i], " \t'\"") ? " '%s'" : " %s", argv[i]);
+	fclose(f);
+	return buf;
+}
+
+static void default_out(const char *file, char *buf, size_t len)
+{
+	char tmp[4096];
+	snprintf(tmp, sizeof tmp, "%s", file);
+	snprintf(buf, len, "%s/out", dirname(tmp));
+}
+
+static int list_points(const xp_sweep *s)
+{
+	const char *const *keys;
+	int nk = xp_sweep_keys(s, &keys);
+	for (int p = 0; p < xp_sweep_points(s); p++) {
+		const char *const *v = xp_sweep_values(s, p);
+		printf("%d", p);
+		for (int j = 0; j < nk; j++)
+			printf(" %s=%s", keys[j], v[j]);
+		printf("\n");
+	}
+	printf("%d points, %d tasks\n", xp_sweep_points(s), xp_sweep_tasks(s));
+	return XP_EXIT_OK;
+}
+
+static int summary(const xp_sweep_summary *sum, const char *dir, const char *stem)
+{
+	fprintf(stderr, "sweep: %d tasks: %d ok, %d failed, %d already done; rows in %s/%s.csv\n",
+	        sum->tasks, sum->ok, sum->failed, sum->skipped, dir, stem);
+	if (sum->failed)
+		fprintf(stderr,
+		        "sweep: %d tasks failed: their rows have status error and the "
+		        "message\n",
+		        sum->failed);
+	return sum->failed ? XP_EXIT_FAIL : XP_EXIT_OK;
+}
+
+static int run_local(const xp_sweep_cli *o, const xp_sweep *s, const char *dir, char *cmd)
+{
+	char stem[64];
+	snprintf(stem, sizeof stem, o->part ? "parts/part-%d" : "results", o->shard);
+	xp_sweep_opts so = {
+		o->jobs, dir, stem, o->resume, o->shard, o->n_shards, o->part ? NULL : cmd
+	};
+	xp_sweep_summary sum;
+	xp_error err;
+	xp_error_clear(&err);
+	if (xp_sweep_run(s, &so, &sum, &err) != XP_OK)
+		return xp_cli_fail(&err);
+	return summary(&sum, dir, stem);
+}
+
+static int collect(const char *dir)
+{
+	char path[4096];
+	int shards, rc = xp_slurm_env(dir, path, sizeof path, &shards);
+	xp_sweep *s = NULL;
+	xp_error err;
+	xp_error_clear(&err);
+	if (rc != XP_EXIT_OK)
+		return rc;
+	if (xp_sweep_load(path, &s, &err) != XP_OK)
+		return xp_cli_fail(&err);
+	xp_collect_report r;
+	if (xp_sweep_collect(s, dir, shards, 1, &r, &err) != XP_OK) {
+		xp_sweep_free(s);
+		return xp_cli_fail(&err);
+	}
+	printf("collected %d of %d tasks into %s/results.csv: %d ok, %d failed, %d missing\n",
+	       r.ok + r.failed, r.tasks, dir, r.ok, r.failed, r.missing);
+	if (r.missing)
+		printf("first missing task: %d\n", r.first_missing);
+	if (r.failed)
+		printf("first failed task: %d\n", r.first_failed);
+	if (r.n_bad_shards) {
+		printf("array tasks to resubmit (crosspipe sweep %s --slurm --resume --out %s):",
+		       path, dir);
+		for (int i = 0; i < shards; i++)
+			if (r.bad_shard[i])
+				printf(" %d", i);
+		printf("\n");
+	}
+	free(r.bad_shard);
+	xp_sweep_free(s);
+	return r.missing || r.failed ? XP_EXIT_FAIL : XP_EXIT_OK;
+}
+
+int xp_cli_sweep(int argc, char **argv, const char *prog)
+{
+	xp_sweep_cli o;
+	int rc = parse(argc, argv, &o);
+	if (rc >= 0)
+		return rc;
+	if (o.collect)
+		return collect(o.collect);
+	xp_sweep *s = NULL;
+	xp_error err;
+	xp_error_clear(&err);
+	if (xp_sweep_load(o.file, &s, &err) != XP_OK)
+		return xp_cli_fail(&err);
+	char dir[4200], *cmd = command_line(prog, argc, argv);
+	if (o.out)
+		snprintf(dir, sizeof dir, "%s", o.out);
+	else
+		default_out(o.file, dir, sizeof dir);
+	if (o.list)
+		rc = list_points(s);
+	else if (o.slurm)
+		rc = xp_slurm_submit(&o, s, dir, prog);
+	else
+		rc = run_local(&o, s, dir, cmd);
+	free(cmd);
+	xp_sweep_free(s);
+	return rc;
+}

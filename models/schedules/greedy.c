@@ -1,0 +1,279 @@
+/* greedy.c: the greedy list scheduler of the adaptive schedules (the CrossPipe authors'
+ * CrossUDSub and its variants): blocks cut into sub-blocks, placed one sub-block at a time on the
+ * device that can start earliest, timed exactly as the analytic engine times them.
+ *
+ * Blocks of one kind and part run in microbatch order on their device (a queue per kind and
+ * chunk), which is also what the authors' priority "lower microbatch first" gives. A finished
+ * block puts its output on the directed link to the consumer's device at once; every directed
+ * link is fed by one device, whose blocks are placed in time order, so max(ready, link free) is
+ * the engine's earliest free window. */
+#include "greedy_int.h"
+
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "greedy_core.h"
+
+static const uint8_t op_kind[KINDS] = { XP_OP_F, XP_OP_D, XP_OP_W };
+
+static int64_t serialize(const xp_params *pr, int a, int b, int64_t *latency)
+{
+	const xp_link_class *lc = xp_params_link(pr, a, b);
+	int64_t bytes = pr->message_bytes * (pr->placement[a] != pr->placement[b] ? pr->dp : 1);
+	*latency = lc->latency_ns;
+	return xp_serialize_ns(bytes, lc->bandwidth_bps);
+}
+
+/* The engine's ring all-gather of one chunk's parameters; chunks go back to back, in the order of
+ * their first F (chunk 0 first: chunk 1's first F needs chunk 0's on every placement). */
+static void plan_allgathers(gstate *g)
+{
+	const xp_params *pr = g->pr;
+	for (int d = 0; d < g->p; d++)
+		for (int c = 0; c < g->v; c++) {
+			int64_t t = 0;
+			if (pr->dp > 1) {
+				int64_t bytes = pr->params_bytes[d] / g->v, n = pr->dp;
+				t = (n - 1) * pr->intra_dc.latency_ns +
+				    xp_serialize_ns(bytes * (n - 1) / n,
+				                    pr->intra_dc.bandwidth_bps);
+			}
+			g->ag[d * g->v + c] = (c ? g->ag[d * g->v + c - 1] : 0) + t;
+		}
+}
+
+static void plan_subblocks(gstate *g)
+{
+	for (int d = 0; d < g->p; d++) {
+		for (int k = 0; k < KINDS; k++)
+			for (int i = 0; i < g->n; i++) {
+				xp_op op = { .kind = op_kind[k],
+					     .lo = (uint16_t)i,
+					     .hi = (uint16_t)(i + 1),
+					     .nsub = (uint16_t)g->n };
+				size_t at = ((size_t)d * KINDS + k) * g->n + i;
+				g->dur[at] = xp_op_duration_ns(g->pr, g->s, d, op);
+				xp_op_memory(g->pr, g->s, d, op, &g->rise[at], &g->fall[at]);
+			}
+		if (d + 1 < g->p)
+			g->up_ser[d] = serialize(g->pr, d, d + 1, &g->up_lat[d]);
+		if (d > 0)
+			g->down_ser[d] = serialize(g->pr, d, d - 1, &g->down_lat[d]);
+		xp_op whole = { .kind = XP_OP_F, .hi = 1, .nsub = 1 };
+		int64_t fall;
+		xp_op_memory(g->pr, g->s, d, whole, &g->chunk_rise[d], &fall);
+	}
+}
+
+static xp_status setup(gstate *g)
+{
+	size_t blocks = (size_t)KINDS * g->parts * g->m, p = (size_t)g->p;
+	g->arrive = malloc(blocks * sizeof *g->arrive);
+	g->seq = malloc(blocks * sizeof *g->seq);
+	g->done = calloc(blocks, sizeof *g->done);
+	g->head = calloc(p * KINDS * g->v, sizeof *g->head);
+	g->dev = calloc(p, sizeof *g->dev);
+	g->ag = malloc(p * g->v * sizeof *g->ag);
+	g->dur = malloc(p * KINDS * g->n * sizeof *g->dur);
+	g->rise = malloc(p * KINDS * g->n * sizeof *g->rise);
+	g->fall = malloc(p * KINDS * g->n * sizeof *g->fall);
+	g->link = calloc(p * 6, sizeof *g->link);
+	g->chunk_rise = malloc(p * sizeof *g->chunk_rise);
+	g->per_dev = (size_t)KINDS * g->v * g->m * g->n;
+	g->pc = malloc(p * g->per_dev * sizeof *g->pc);
+	if (!g->arrive || !g->seq || !g->done || !g->head || !g->dev || !g->ag || !g->dur ||
+	    !g->rise || !g->fall || !g->link || !g->chunk_rise || !g->pc)
+		return XP_ENOMEM;
+	g->up_free = g->link;
+	g->down_free = g->link + p;
+	g->up_ser = g->link + 2 * p;
+	g->down_ser = g->link + 3 * p;
+	g->up_lat = g->link + 4 * p;
+	g->down_lat = g->link + 5 * p;
+	for (size_t i = 0; i < blocks; i++)
+		g->arrive[i] = -1;
+	plan_allgathers(g);
+	plan_subblocks(g);
+	for (int mb = 0; mb < g->m; mb++) {
+		size_t b = xp_gblock(g, KF, 0, mb);
+		g->arrive[b] = g->ag[xp_schedule_device_of(g->s, 0) * g->v];
+		g->seq[b] = g->counter++;
+	}
+	for (int d = 0; d < g->p; d++)
+		g->dev[d].f_left = g->v * g->m;
+	return XP_OK;
+}
+
+static void teardown(gstate *g)
+{
+	free(g->arrive);
+	free(g->seq);
+	free(g->done);
+	free(g->head);
+	free(g->dev);
+	free(g->ag);
+	free(g->dur);
+	free(g->rise);
+	free(g->fall);
+	free(g->link);
+	free(g->chunk_rise);
+	free(g->pc);
+}
+
+/* The input of block (kind, part, mb), produced on device `from` at t, becomes known. */
+static void deliver(gstate *g, int kind, int part, int mb, int from, int64_t t)
+{
+	int to = xp_schedule_device_of(g->s, part);
+	int64_t at = t;
+	if (to != from) {
+		int up = to == from + 1;
+		int64_t *fr = up ? &g->up_free[from] : &g->down_free[from];
+		int64_t start = t > *fr ? t : *fr;
+		*fr = start + (up ? g->up_ser[from] : g->down_ser[from]);
+		at = *fr + (up ? g->up_lat[from] : g->down_lat[from]);
+	}
+	if (kind == KF) {
+		int64_t ag = g->ag[to * g->v + xp_schedule_chunk_of(g->s, part)];
+		at = at > ag ? at : ag;
+	}
+	size_t b = xp_gblock(g, kind, part, mb);
+	g->arrive[b] = at;
+	g->seq[b] = g->counter++;
+	xp_greedy_refresh(g, to);
+}
+
+/* The last sub-block of block (kind, part, mb) on device d ended at t. */
+static void complete(gstate *g, int d, int kind, int chunk, int part, int mb, int64_t t)
+{
+	gdevice *dv = &g->dev[d];
+	g->head[(d * KINDS + kind) * g->v + chunk]++;
+	if (kind == KF) {
+		dv->last = 1 + KF;
+		dv->f_left--;
+		if (part + 1 < g->parts)
+			deliver(g, KF, part + 1, mb, d, t);
+		else
+			deliver(g, KD, part, mb, d, t);
+	} else if (kind == KD) {
+		dv->last = 1 + KD;
+		if (part > 0)
+			deliver(g, KD, part - 1, mb, d, t);
+		deliver(g, KW, part, mb, d, t);
+	}
+}
+
+/* Place the next sub-block of candidate c on device d. */
+static void place(gstate *g, int d, const gcand *c)
+{
+	gdevice *dv = &g->dev[d];
+	size_t b = xp_gblock(g, c->kind, c->part, c->mb);
+	int i = g->done[b];
+	size_t at = ((size_t)d * KINDS + c->kind) * g->n + i;
+	xp_gpiece *pc = &g->pc[(size_t)d * g->per_dev + dv->placed++];
+	pc->op = (xp_op){ .kind = op_kind[c->kind],
+		          .chunk = (uint8_t)c->chunk,
+		          .lo = (uint16_t)i,
+		          .hi = (uint16_t)(i + 1),
+		          .nsub = (uint16_t)g->n,
+		          .mb = c->mb };
+	pc->start_ns = dv->end > c->arrive ? dv->end : c->arrive;
+	pc->end_ns = pc->start_ns + g->dur[at];
+	dv->end = pc->end_ns;
+	dv->mem += g->rise[at] - g->fall[at];
+	if (g->o->v_placement && c->kind == KF)
+		dv->reserve += (c->chunk == 0 && i == 0 ? g->chunk_rise[d] : 0) -
+		               (c->chunk == 1 ? g->rise[at] : 0);
+	g->done[b]++;
+	if (g->done[b] == g->n)
+		complete(g, d, c->kind, c->chunk, c->part, c->mb, dv->end);
+	xp_greedy_refresh(g, d);
+}
+
+static int pick_device(const gstate *g)
+{
+	int best = -1;
+	for (int d = 0; d < g->p; d++)
+		if (g->dev[d].key != INT64_MAX && (best < 0 || g->dev[d].key < g->dev[best].key))
+			best = d;
+	return best;
+}
+
+static xp_status stuck(const gstate *g, xp_error *err)
+{
+	for (int d = 0; d < g->p; d++) {
+		if (g->dev[d].placed == g->per_dev)
+			continue;
+		return xp_fail(err, XP_EMEMORY,
+		               "%s: no device can make progress: device %d holds %lld bytes of "
+		               "activations with memory.limit %lld bytes",
+		               g->name, d, (long long)g->dev[d].mem,
+		               (long long)g->pr->memory_limit_bytes[d]);
+	}
+	return xp_fail(err, XP_EMEMORY, "%s: no device can make progress", g->name);
+}
+
+static xp_status schedule(gstate *g, xp_error *err)
+{
+	size_t total = (size_t)g->p * g->per_dev;
+	for (int d = 0; d < g->p; d++)
+		xp_greedy_refresh(g, d);
+	for (size_t k = 0; k < total; k++) {
+		int d = pick_device(g);
+		if (d < 0)
+			return stuck(g, err);
+		gcand c;
+		xp_greedy_choose(g, d, &c);
+		place(g, d, &c);
+	}
+	return XP_OK;
+}
+
+static xp_status emit(gstate *g, xp_error *err)
+{
+	for (int d = 0; d < g->p; d++) {
+		xp_gpiece *pc = &g->pc[(size_t)d * g->per_dev];
+		size_t n = xp_greedy_postpass(pc, g->dev[d].placed, g->n);
+		for (size_t i = 0; i < n; i++)
+			if (xp_schedule_add(g->s, d, pc[i].op) != XP_OK)
+				return xp_fail(err, XP_ENOMEM, "%s: out of memory", g->name);
+	}
+	xp_schedule_set_name(g->s, g->name);
+	return XP_OK;
+}
+
+xp_status xp_greedy_run(const xp_params *pr, const xp_greedy_opts *o, const char *name,
+                        xp_schedule **out, xp_error *err)
+{
+	xp_status st = xp_gen_params(pr, name, out, err);
+	if (st)
+		return st;
+	if (o->n_sub < 1 || o->n_sub > 64)
+		return xp_fail(err, XP_EINVAL, "%s: schedule.n_sub must be 1..64, got %d", name,
+		               o->n_sub);
+	gstate g = { .pr = pr,
+		     .o = o,
+		     .name = name,
+		     .p = pr->stages,
+		     .m = pr->microbatches,
+		     .n = o->n_sub,
+		     .v = o->v_placement ? 2 : 1 };
+	g.s = o->v_placement ? xp_schedule_new_v(g.p, g.m) : xp_schedule_new(g.p, 1, g.m, NULL);
+	if (!g.s)
+		return xp_fail(err, XP_ENOMEM, "%s: out of memory", name);
+	g.parts = g.p * g.v;
+	st = xp_greedy_check_memory(&g, err);
+	if (!st && setup(&g) != XP_OK)
+		st = xp_fail(err, XP_ENOMEM, "%s: out of memory", name);
+	if (!st)
+		st = schedule(&g, err);
+	if (!st)
+		st = emit(&g, err);
+	teardown(&g);
+	if (st) {
+		xp_schedule_free(g.s);
+		return st;
+	}
+	*out = g.s;
+	return XP_OK;
+}

@@ -1,0 +1,161 @@
+/* solver_int.h: the solver-optimal schedules' private pieces: the instance (blocks, links, bounds),
+ * the disjunctive model shared by the exact methods, and the methods themselves. */
+#ifndef XP_SOLVER_INT_H
+#define XP_SOLVER_INT_H
+
+#include <stdint.h>
+
+#include "engine.h"
+#include "schedule.h"
+
+enum { XP_SV_F = 0, XP_SV_D = 1, XP_SV_W = 2 };
+
+/* One block. Its index is ((dev * v + chunk) * 3 + type) * m + mb, so that the blocks of one
+ * device are contiguous and each (chunk, type) is a run of m blocks in microbatch order. */
+typedef struct xp_sv_block {
+	int dev, chunk, type, mb;
+	int64_t dur_ns;
+	int64_t rise, fall; /* memory bytes: rise at an F's start, fall at a D/W's end */
+	int prod;           /* the block whose output this one needs, or -1 */
+	int link;           /* the directed link that output crosses, or -1 (same device) */
+} xp_sv_block;
+
+typedef struct xp_sv_link {
+	int src, dst;
+	int64_t ser_ns, lat_ns; /* window length (message_bytes, times dp across DCs) and latency */
+} xp_sv_link;
+
+/* Everything the exact methods need, derived from the scenario and a placement. */
+typedef struct xp_sv_inst {
+	const xp_params *pr;
+	xp_schedule *shape;      /* an empty schedule of the placement: durations, memory, parts */
+	int p, v, m, n, per_dev; /* devices, chunks, microbatches, blocks, blocks per device */
+	int vplace;              /* 1: V placement (optimal-v), 0: unidirectional */
+	xp_sv_block *b;
+	xp_sv_link *links;
+	int n_links;
+	int64_t *ag_end_ns; /* p * v: end of the chunk's all-gather (0 without DP) */
+	int64_t *rs_ns;     /* p * v: the chunk's reduce-scatter time (0 without DP) */
+	int64_t *head_ns;   /* n: earliest start by the critical path */
+	int64_t *tail_ns;   /* n: from the start to the end of the iteration, at least */
+	uint64_t *reach;    /* n rows of `words` bits: bit b of row a = a must precede b */
+	int words;
+	int64_t *limit; /* p: memory limit per device */
+	int64_t lb_ns;  /* a trivial lower bound on the makespan */
+} xp_sv_inst;
+
+/* Build / free an instance for placement vplace. XP_ENOMEM or XP_EMEMORY (a device's memory limit
+ * is below one microbatch's activations), with the message in err. */
+xp_status xp_sv_inst_new(const xp_params *pr, int vplace, xp_sv_inst **out, xp_error *err);
+void xp_sv_inst_free(xp_sv_inst *in);
+
+static inline int xp_sv_idx(const xp_sv_inst *in, int d, int c, int t, int j)
+{
+	return ((d * in->v + c) * 3 + t) * in->m + j;
+}
+
+static inline int xp_sv_precedes(const xp_sv_inst *in, int a, int b)
+{
+	return (int)(in->reach[(size_t)a * in->words + b / 64] >> (b % 64) & 1);
+}
+
+/* A solution in the form the engines read: per device, its blocks in order (order[d] has per_dev
+ * block indices). */
+typedef struct xp_sv_orders {
+	int *blk; /* p * per_dev: device d's order at blk + d * per_dev */
+} xp_sv_orders;
+
+/* The one-microbatch-at-a-time order (fits whenever one microbatch does) into blk. */
+void xp_sv_serial_order(const xp_sv_inst *in, int *blk);
+
+/* The schedule for orders (named name), or NULL when out of memory. */
+xp_schedule *xp_sv_to_schedule(const xp_sv_inst *in, const int *blk, const char *name);
+
+/* Orders of a schedule of the instance's placement with D/W split (B is read as D then W). */
+xp_status xp_sv_from_schedule(const xp_sv_inst *in, const xp_schedule *s, int *blk);
+
+/* Analytic makespan of orders, or -1 when it exceeds a memory limit or deadlocks. */
+int64_t xp_sv_evaluate(const xp_sv_inst *in, const int *blk);
+
+/* Start times of the blocks (n) and link window starts (indexed by consumer block, -1 when none)
+ * of orders, as the analytic engine sets them. Returns the makespan or -1. */
+int64_t xp_sv_timeline(const xp_sv_inst *in, const int *blk, int64_t *start, int64_t *window);
+
+/* The incumbent: the best of the greedy (when registered), the static schedules and a one-
+ * microbatch-at-a-time order, among those that fit memory; blk gets its order. Returns its
+ * makespan and names it in `from` (32 bytes), or -1 when out of memory. */
+int64_t xp_sv_incumbent(const xp_sv_inst *in, int *blk, char *from);
+
+/* ---- the disjunctive model ---- */
+
+#define XP_SV_TRUE  INT32_MAX
+#define XP_SV_FALSE INT32_MIN
+
+/* lit -> x[u] - x[v] >= c (lit 0: always). A literal is k+1 for boolean y_k, -(k+1) for not y_k. */
+typedef struct xp_sv_diff {
+	int u, v, lit;
+	int64_t c;
+} xp_sv_diff;
+
+/* sum w[i] * lit[i] >= rhs, every w[i] > 0. */
+typedef struct xp_sv_pb {
+	int n, first; /* terms at terms[first .. first+n) */
+	int64_t rhs;
+} xp_sv_pb;
+
+typedef struct xp_sv_model {
+	const xp_sv_inst *in;
+	int nx, ny;        /* continuous (times) and boolean variables */
+	int mk;            /* the makespan's x index */
+	int *win;          /* n: x index of the link window of block b's input, or -1 */
+	int64_t *lb, *ub;  /* nx bounds, ns */
+	int *pairlit;      /* p * per_dev^2: literal "a before b" of two blocks of a device */
+	int *ya, *yb;      /* ny: y_k means block ya[k] runs before block yb[k] */
+	int infeasible;    /* a constraint cannot hold below the upper bound */
+	xp_sv_diff *diffs; /* n_diffs */
+	int n_diffs, cap_diffs;
+	xp_sv_pb *pbs;
+	int n_pbs, cap_pbs;
+	int *tlit; /* PB terms */
+	int64_t *tw;
+	int n_terms, cap_terms;
+} xp_sv_model;
+
+/* The model of in, with every start at most ub_ns minus its tail (ub_ns: the incumbent). */
+xp_status xp_sv_model_new(const xp_sv_inst *in, int64_t ub_ns, xp_sv_model **out);
+void xp_sv_model_free(xp_sv_model *md);
+
+/* Literal "block a runs before block b" (same device); XP_SV_TRUE / XP_SV_FALSE when fixed. */
+int xp_sv_before(const xp_sv_model *md, int a, int b);
+
+/* Per-device orders from start times x (ties by block index). */
+void xp_sv_orders_from_times(const xp_sv_inst *in, const double *x, int *blk);
+
+/* Full model assignment (x and y) of orders, for warm starts; x has nx, y ny entries. */
+int64_t xp_sv_assignment(const xp_sv_model *md, const int *blk, double *x, double *y);
+
+/* ---- exact methods ---- */
+
+/* What a method reached. blk holds its best orders (it starts as the incumbent's). */
+typedef struct xp_sv_outcome {
+	int64_t best_ns;      /* makespan (analytic) of blk */
+	int64_t objective_ns; /* makespan of blk in the method's model (>= best_ns) */
+	int64_t bound_ns;     /* proven lower bound */
+	int timed_out;        /* stopped by the time limit */
+	int gave_up;          /* stopped for another reason (node limit, solver error) */
+} xp_sv_outcome;
+
+typedef xp_status (*xp_sv_method_fn)(const xp_sv_inst *in, int *blk, double seconds, double gap,
+                                     xp_sv_outcome *out);
+
+xp_status xp_sv_solve_cbc(const xp_sv_inst *in, int *blk, double seconds, double gap,
+                          xp_sv_outcome *out);
+xp_status xp_sv_solve_z3(const xp_sv_inst *in, int *blk, double seconds, double gap,
+                         xp_sv_outcome *out);
+
+/* Run method `name` ("cbc", "z3") for pr and placement vplace: the whole pipeline of the
+ * generators (instance, incumbent, method, solver info) with the schedule in *out. */
+xp_status xp_sv_run(const xp_params *pr, int vplace, const char *method, const char *name,
+                    xp_schedule **out, xp_error *err);
+
+#endif

@@ -1,0 +1,231 @@
+/* z3.c: the disjunctive model in Z3 (linear real arithmetic, implications and pseudo-Boolean
+ * memory rows), minimised by bisection on "makespan <= T": a satisfiable query gives a schedule,
+ * an unsatisfiable one a lower bound. Times are exact integers of ns. */
+#include "solver_int.h"
+
+#include <limits.h>
+#include <stdlib.h>
+#include <time.h>
+#include <z3.h>
+
+typedef struct smt {
+	const xp_sv_model *md;
+	Z3_context ctx;
+	Z3_solver sol;
+	Z3_sort real;
+	Z3_ast *x, *y;
+} smt;
+
+static void quiet(Z3_context c, Z3_error_code e)
+{
+	(void)c;
+	(void)e; /* errors are read back with Z3_get_error_code */
+}
+
+static Z3_ast num(smt *S, int64_t v)
+{
+	return Z3_mk_int64(S->ctx, v, S->real);
+}
+
+static Z3_ast lit_ast(smt *S, int lit)
+{
+	return lit > 0 ? S->y[lit - 1] : Z3_mk_not(S->ctx, S->y[-lit - 1]);
+}
+
+static void add_diff(smt *S, const xp_sv_diff *df)
+{
+	Z3_ast d[2] = { S->x[df->u], S->x[df->v] };
+	Z3_ast ge = Z3_mk_ge(S->ctx, Z3_mk_sub(S->ctx, 2, d), num(S, df->c));
+	Z3_solver_assert(S->ctx, S->sol,
+	                 df->lit ? Z3_mk_implies(S->ctx, lit_ast(S, df->lit), ge) : ge);
+}
+
+static int64_t gcd(int64_t a, int64_t b)
+{
+	while (b) {
+		int64_t t = a % b;
+		a = b;
+		b = t;
+	}
+	return a;
+}
+
+/* sum w*lit >= rhs as a Z3 pseudo-Boolean constraint, weights divided by their gcd. */
+static int add_pb(smt *S, const xp_sv_pb *pb)
+{
+	const xp_sv_model *md = S->md;
+	int64_t g = 0, top = 0;
+	for (int i = 0; i < pb->n; i++) {
+		g = gcd(md->tw[pb->first + i], g);
+		top = md->tw[pb->first + i] > top ? md->tw[pb->first + i] : top;
+	}
+	int64_t k = (pb->rhs + g - 1) / g;
+	Z3_ast *a = malloc((size_t)pb->n * sizeof *a);
+	int *w = malloc((size_t)pb->n * sizeof *w);
+	if (!a || !w || top / g > INT_MAX / 4 || k > INT_MAX / 4) { /* too fine to encode */
+		free(a);
+		free(w);
+		return -1;
+	}
+	for (int i = 0; i < pb->n; i++) {
+		a[i] = lit_ast(S, md->tlit[pb->first + i]);
+		w[i] = (int)(md->tw[pb->first + i] / g);
+	}
+	Z3_solver_assert(S->ctx, S->sol, Z3_mk_pbge(S->ctx, (unsigned)pb->n, a, w, (int)k));
+	free(a);
+	free(w);
+	return 0;
+}
+
+static int build(smt *S)
+{
+	const xp_sv_model *md = S->md;
+	S->x = malloc((size_t)md->nx * sizeof *S->x);
+	S->y = malloc(((size_t)md->ny + 1) * sizeof *S->y);
+	if (!S->x || !S->y)
+		return -1;
+	Z3_sort bools = Z3_mk_bool_sort(S->ctx);
+	for (int i = 0; i < md->nx; i++) {
+		S->x[i] = Z3_mk_const(S->ctx, Z3_mk_int_symbol(S->ctx, i), S->real);
+		Z3_solver_assert(S->ctx, S->sol, Z3_mk_ge(S->ctx, S->x[i], num(S, md->lb[i])));
+		Z3_solver_assert(S->ctx, S->sol, Z3_mk_le(S->ctx, S->x[i], num(S, md->ub[i])));
+	}
+	for (int k = 0; k < md->ny; k++)
+		S->y[k] = Z3_mk_const(S->ctx, Z3_mk_int_symbol(S->ctx, md->nx + k), bools);
+	for (int i = 0; i < md->n_diffs; i++)
+		add_diff(S, &md->diffs[i]);
+	for (int i = 0; i < md->n_pbs; i++)
+		if (add_pb(S, &md->pbs[i]))
+			return -1;
+	return Z3_get_error_code(S->ctx) == Z3_OK ? 0 : -1;
+}
+
+/* The makespan of the model's times x: the largest end that its makespan rows require (a row
+ * on a boolean counts when the times order its two blocks that way). */
+static int64_t model_makespan(const xp_sv_model *md, const double *x)
+{
+	double top = 0;
+	for (int i = 0; i < md->n_diffs; i++) {
+		const xp_sv_diff *df = &md->diffs[i];
+		int k = abs(df->lit) - 1, holds = 1;
+		if (df->lit)
+			holds = (x[md->ya[k]] < x[md->yb[k]]) == (df->lit > 0);
+		if (df->u == md->mk && holds && x[df->v] + (double)df->c > top)
+			top = x[df->v] + (double)df->c;
+	}
+	return (int64_t)(top + 0.5);
+}
+
+/* The orders of a satisfying model; they replace blk when the engine finds them faster. */
+static void harvest(smt *S, int *blk, xp_sv_outcome *out)
+{
+	const xp_sv_inst *in = S->md->in;
+	Z3_model m = Z3_solver_get_model(S->ctx, S->sol);
+	double *x = malloc((size_t)S->md->nx * sizeof *x);
+	int *cand = malloc((size_t)in->n * sizeof *cand);
+	if (m)
+		Z3_model_inc_ref(S->ctx, m);
+	for (int i = 0; m && x && cand && i < S->md->nx; i++) {
+		Z3_ast v = NULL;
+		x[i] =
+		    Z3_model_eval(S->ctx, m, S->x[i], 1, &v) ? Z3_get_numeral_double(S->ctx, v) : 0;
+	}
+	if (m && x && cand) {
+		xp_sv_orders_from_times(in, x, cand);
+		int64_t ns = xp_sv_evaluate(in, cand);
+		if (ns >= 0 && ns < out->best_ns) {
+			out->best_ns = ns;
+			out->objective_ns = model_makespan(S->md, x);
+			for (int i = 0; i < in->n; i++)
+				blk[i] = cand[i];
+		}
+	}
+	if (m)
+		Z3_model_dec_ref(S->ctx, m);
+	free(x);
+	free(cand);
+}
+
+static double elapsed(const struct timespec *t0)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)(t.tv_sec - t0->tv_sec) + 1e-9 * (double)(t.tv_nsec - t0->tv_nsec);
+}
+
+/* Is there a schedule of makespan <= T? Z3_L_UNDEF when the time ran out. */
+static Z3_lbool query(smt *S, int64_t T, double left)
+{
+	Z3_params p = Z3_mk_params(S->ctx);
+	Z3_params_inc_ref(S->ctx, p);
+	unsigned ms = left > 4e6 ? 4000000000u : (unsigned)(left * 1000) + 1;
+	Z3_params_set_uint(S->ctx, p, Z3_mk_string_symbol(S->ctx, "timeout"), ms);
+	Z3_solver_set_params(S->ctx, S->sol, p);
+	Z3_params_dec_ref(S->ctx, p);
+	Z3_solver_push(S->ctx, S->sol);
+	Z3_solver_assert(S->ctx, S->sol, Z3_mk_le(S->ctx, S->x[S->md->mk], num(S, T)));
+	Z3_lbool r = Z3_solver_check(S->ctx, S->sol);
+	return r;
+}
+
+static void bisect(smt *S, int *blk, double seconds, double gap, xp_sv_outcome *out)
+{
+	struct timespec t0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while ((double)(out->best_ns - out->bound_ns) > gap * (double)out->best_ns) {
+		double left = seconds - elapsed(&t0);
+		if (left <= 0) {
+			out->timed_out = 1;
+			return;
+		}
+		/* halve the interval, but never below what the gap needs: an unsatisfiable query
+		 * at the target ends the search at once */
+		int64_t T = out->bound_ns + (out->best_ns - 1 - out->bound_ns) / 2;
+		int64_t target = out->best_ns - (int64_t)(gap * (double)out->best_ns) - 1;
+		if (T < target)
+			T = target;
+		Z3_lbool r = query(S, T, left);
+		if (r == Z3_L_TRUE)
+			harvest(S, blk, out);
+		Z3_solver_pop(S->ctx, S->sol, 1);
+		if (r == Z3_L_FALSE)
+			out->bound_ns = T + 1;
+		if (r == Z3_L_UNDEF) {
+			out->timed_out = seconds - elapsed(&t0) <= 0.01;
+			out->gave_up = !out->timed_out;
+			return;
+		}
+		if (r == Z3_L_TRUE && out->best_ns > T) { /* the engine disagrees: a bug */
+			out->gave_up = 1;
+			return;
+		}
+	}
+}
+
+xp_status xp_sv_solve_z3(const xp_sv_inst *in, int *blk, double seconds, double gap,
+                         xp_sv_outcome *out)
+{
+	xp_sv_model *md = NULL;
+	xp_status st = xp_sv_model_new(in, out->best_ns, &md);
+	if (st != XP_OK)
+		return st;
+	Z3_config cfg = Z3_mk_config();
+	smt S = { .md = md, .ctx = Z3_mk_context(cfg) };
+	Z3_del_config(cfg);
+	Z3_set_error_handler(S.ctx, quiet);
+	S.real = Z3_mk_real_sort(S.ctx);
+	S.sol = Z3_mk_solver(S.ctx);
+	Z3_solver_inc_ref(S.ctx, S.sol);
+	if (md->infeasible)
+		out->bound_ns = out->best_ns;
+	else if (build(&S) == 0)
+		bisect(&S, blk, seconds, gap, out);
+	else
+		st = XP_ENOMEM;
+	Z3_solver_dec_ref(S.ctx, S.sol);
+	Z3_del_context(S.ctx);
+	free(S.x);
+	free(S.y);
+	xp_sv_model_free(md);
+	return st;
+}

@@ -1,0 +1,310 @@
+/* sweep_run.c: the local sweep runner: forked workers, rows appended whole as tasks finish,
+ * resume from the rows already written, progress on stderr. */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "sweep_int.h"
+#include "sweep_run_int.h"
+
+typedef struct worker {
+	pid_t pid;
+	int to, from; /* task pipe (write end), row pipe (read end) */
+	int task;     /* running, or -1 */
+} worker;
+
+static int read_all(int fd, void *buf, size_t len)
+{
+	char *p = buf;
+	while (len > 0) {
+		ssize_t k = read(fd, p, len);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			return -1;
+		p += k;
+		len -= (size_t)k;
+	}
+	return 0;
+}
+
+/* The worker's loop: read a task id, run it, send back its two lines. */
+static void worker_main(const xp_sweep *s, int in, int out)
+{
+	int32_t t;
+	while (read_all(in, &t, sizeof t) == 0) {
+		char *csv = NULL, *json = NULL;
+		if (xp_sweep_run_task(s, t, &csv, &json) != XP_OK)
+			_exit(3);
+		uint32_t len[2] = { (uint32_t)strlen(csv), (uint32_t)strlen(json) };
+		int bad = xp_sw_write_all(out, len, sizeof len) ||
+		          xp_sw_write_all(out, csv, len[0]) || xp_sw_write_all(out, json, len[1]);
+		free(csv);
+		free(json);
+		if (bad)
+			_exit(4);
+	}
+	_exit(0);
+}
+
+static int spawn(const xp_sweep *s, worker *w, worker *all, int n)
+{
+	int down[2], up[2];
+	if (pipe(down) || pipe(up))
+		return -1;
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		for (int i = 0; i < n; i++) /* the other workers' pipes are not ours */
+			if (all[i].pid > 0 && &all[i] != w) {
+				close(all[i].to);
+				close(all[i].from);
+			}
+		close(down[1]);
+		close(up[0]);
+		worker_main(s, down[0], up[1]);
+	}
+	close(down[0]);
+	close(up[1]);
+	*w = (worker){ pid, down[1], up[0], -1 };
+	return 0;
+}
+
+static void reap(worker *w, int *signal_out)
+{
+	int status = 0;
+	if (w->to >= 0) /* the worker sees end of file and exits */
+		close(w->to);
+	close(w->from);
+	waitpid(w->pid, &status, 0);
+	*signal_out = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+	w->pid = -1;
+}
+
+/* ---- progress on stderr: a bar on a terminal, plain lines (at most every 5 s) otherwise ---- */
+
+typedef struct progress {
+	int total, done, failed, tty;
+	double t0, last;
+} progress;
+
+static double wall(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static void show(progress *p, int final)
+{
+	double now = wall(), el = now - p->t0;
+	if (!p->tty && !final && now - p->last < 5.0)
+		return;
+	p->last = now;
+	double eta = p->done ? el / p->done * (p->total - p->done) : 0;
+	if (p->tty) {
+		int w = 30, fill = p->total ? w * p->done / p->total : w;
+		fprintf(stderr, "\r[%.*s%*s] %d/%d done, %d failed, %.0fs, ETA %.0fs ", fill,
+		        "##############################", w - fill, "", p->done, p->total,
+		        p->failed, el, eta);
+		if (final)
+			fputc('\n', stderr);
+	} else {
+		fprintf(stderr, "sweep: %d/%d done, %d failed, %.0fs elapsed, ETA %.0fs\n", p->done,
+		        p->total, p->failed, el, eta);
+	}
+}
+
+/* ---- the dispatch loop ---- */
+
+typedef struct pool {
+	const xp_sweep *s;
+	worker *w;
+	int n;
+	const int *todo; /* task ids still to run */
+	int n_todo, next;
+	xp_rows *rows;
+	progress *prog;
+	xp_sweep_summary *sum;
+} pool;
+
+static int assign(pool *P, worker *w)
+{
+	if (P->next >= P->n_todo) {
+		close(w->to); /* no more work: the worker exits on EOF */
+		w->to = -1;
+		return 0;
+	}
+	int32_t t = P->todo[P->next++];
+	w->task = t;
+	return xp_sw_write_all(w->to, &t, sizeof t);
+}
+
+static int record(pool *P, const char *csv, const char *json)
+{
+	int failed = strstr(json, "\"status\": \"error\"") != NULL;
+	P->sum->ok += !failed;
+	P->sum->failed += failed;
+	P->prog->done++;
+	P->prog->failed += failed;
+	show(P->prog, 0);
+	return xp_rows_append(P->rows, csv, json);
+}
+
+/* A worker died while running a task: that task gets an error row, and a new worker takes over. */
+static int worker_died(pool *P, worker *w, xp_error *err)
+{
+	int sig, t = w->task;
+	char msg[96], *csv = NULL, *json = NULL;
+	reap(w, &sig);
+	snprintf(msg, sizeof msg, "the worker process running this task died (signal %d)", sig);
+	if (xp_sw_error_row(P->s, t, msg, &csv, &json) != XP_OK) {
+		xp_fail(err, XP_ENOMEM, "out of memory");
+		return -1;
+	}
+	int bad = record(P, csv, json);
+	free(csv);
+	free(json);
+	if (bad || spawn(P->s, w, P->w, P->n) || assign(P, w)) {
+		xp_fail(err, XP_EIO, "cannot go on after worker for task %d died", t);
+		return -1;
+	}
+	return 0;
+}
+
+/* Read one finished row from w and hand it the next task. */
+static int collect(pool *P, worker *w, xp_error *err)
+{
+	uint32_t len[2];
+	if (read_all(w->from, len, sizeof len))
+		return worker_died(P, w, err);
+	char *csv = malloc(len[0] + 1), *json = malloc(len[1] + 1);
+	int bad =
+	    !csv || !json || read_all(w->from, csv, len[0]) || read_all(w->from, json, len[1]);
+	if (!bad) {
+		csv[len[0]] = json[len[1]] = '\0';
+		bad = record(P, csv, json);
+		w->task = -1;
+		bad = bad || assign(P, w);
+	}
+	free(csv);
+	free(json);
+	if (bad)
+		xp_fail(err, XP_EIO, "cannot write the sweep's rows");
+	return bad ? -1 : 0;
+}
+
+static int busy(const pool *P)
+{
+	for (int i = 0; i < P->n; i++)
+		if (P->w[i].pid > 0 && P->w[i].task >= 0)
+			return 1;
+	return 0;
+}
+
+static xp_status loop(pool *P, xp_error *err)
+{
+	struct pollfd *fds = calloc((size_t)P->n, sizeof *fds);
+	if (!fds)
+		return xp_fail(err, XP_ENOMEM, "out of memory");
+	xp_status st = XP_OK;
+	for (int i = 0; i < P->n && st == XP_OK; i++)
+		if (assign(P, &P->w[i]))
+			st = xp_fail(err, XP_EIO, "cannot reach a worker");
+	while (st == XP_OK && busy(P)) {
+		for (int i = 0; i < P->n; i++)
+			fds[i] =
+			    (struct pollfd){ P->w[i].task >= 0 ? P->w[i].from : -1, POLLIN, 0 };
+		if (poll(fds, (nfds_t)P->n, -1) < 0 && errno != EINTR)
+			st = xp_fail(err, XP_EIO, "poll: %s", strerror(errno));
+		for (int i = 0; i < P->n && st == XP_OK; i++)
+			if (fds[i].revents && collect(P, &P->w[i], err))
+				st = err->code;
+	}
+	free(fds);
+	return st;
+}
+
+static void stop_workers(worker *w, int n)
+{
+	for (int i = 0; i < n; i++) {
+		int sig;
+		if (w[i].pid > 0)
+			reap(&w[i], &sig);
+	}
+}
+
+static int *todo_list(const xp_sweep_opts *o, const char *done, int tasks, xp_sweep_summary *sum,
+                      int *n)
+{
+	int *todo = malloc(((size_t)tasks + 1) * sizeof *todo);
+	*n = 0;
+	for (int t = 0; todo && t < tasks; t++) {
+		if (t % o->n_shards != o->shard)
+			continue;
+		sum->tasks++;
+		if (done[t])
+			sum->skipped++;
+		else
+			todo[(*n)++] = t;
+	}
+	return todo;
+}
+
+static xp_status run_pool(const xp_sweep *s, const xp_sweep_opts *o, const int *todo, int n_todo,
+                          xp_rows *rows, xp_sweep_summary *sum, xp_error *err)
+{
+	int n = o->jobs < n_todo ? o->jobs : n_todo;
+	progress prog = { n_todo, 0, 0, isatty(2), wall(), 0 };
+	worker *w = calloc((size_t)(n > 0 ? n : 1), sizeof *w);
+	pool P = { s, w, n, todo, n_todo, 0, rows, &prog, sum };
+	xp_status st = w ? XP_OK : xp_fail(err, XP_ENOMEM, "out of memory");
+	for (int i = 0; i < n && st == XP_OK; i++)
+		if (spawn(s, &w[i], w, n))
+			st = xp_fail(err, XP_EIO, "cannot start worker processes");
+	if (st == XP_OK && n > 0)
+		st = loop(&P, err);
+	if (w)
+		stop_workers(w, n);
+	free(w);
+	if (n_todo > 0)
+		show(&prog, 1);
+	return st;
+}
+
+xp_status xp_sweep_run(const xp_sweep *s, const xp_sweep_opts *o, xp_sweep_summary *sum,
+                       xp_error *err)
+{
+	int tasks = xp_sweep_tasks(s), kept = 0, n_todo = 0;
+	char *done = calloc((size_t)tasks + 1, 1), start[32], end[32];
+	xp_rows rows = { -1, -1 };
+	*sum = (xp_sweep_summary){ 0 };
+	if (!done)
+		return xp_fail(err, XP_ENOMEM, "out of memory");
+	xp_status st = xp_rows_open(s, o, done, &kept, &rows, err);
+	int *todo = st == XP_OK ? todo_list(o, done, tasks, sum, &n_todo) : NULL;
+	if (st == XP_OK && !todo)
+		st = xp_fail(err, XP_ENOMEM, "out of memory");
+	xp_utc_now(start, sizeof start);
+	if (st == XP_OK && o->command)
+		st = xp_manifest_write(s, o, start, NULL, sum, err);
+	signal(SIGPIPE, SIG_IGN);
+	if (st == XP_OK)
+		st = run_pool(s, o, todo, n_todo, &rows, sum, err);
+	xp_utc_now(end, sizeof end);
+	if (st == XP_OK && o->command)
+		st = xp_manifest_write(s, o, start, end, sum, err);
+	xp_rows_close(&rows);
+	free(todo);
+	free(done);
+	return st;
+}

@@ -1,0 +1,231 @@
+/* solver_test.c: the solver-optimal schedules: against brute force, static and greedy schedules,
+ * memory, errors, time limits, determinism, and both exact methods. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fixture.h"
+#include "solver/solver_int.h"
+#include "tap.h"
+
+#define MS 1000000
+
+/* p stages, m microbatches, 1 ms blocks, 2 DCs at (lat, bw) ratios of T_F, memory factor. */
+static xp_params *grid(int p, int m, double lat, double bw, double mem)
+{
+	xp_params *pr = fx_new(p, m, MS, MS, MS);
+	fx_datacenters(pr, 2, (int64_t)(lat * MS), bw > 0 ? 8000.0 / (bw * 1e-3) : INFINITY);
+	fx_memory_factor(pr, mem);
+	pr->solver_time_limit_ns = 20 * (int64_t)1000000000;
+	return pr;
+}
+
+static xp_schedule *solve(const xp_params *pr, int vplace, const char *method)
+{
+	xp_schedule *s = NULL;
+	xp_error err;
+	if (xp_sv_run(pr, vplace, method, vplace ? "optimal-v" : "optimal", &s, &err) != XP_OK)
+		bail("solver: %s", err.msg);
+	return s;
+}
+
+static int64_t makespan(const xp_params *pr, const xp_schedule *s)
+{
+	xp_result *r = fx_run("analytic", pr, s);
+	int64_t ns = r->fits_memory ? r->makespan_ns : -1;
+	xp_result_free(r);
+	return ns;
+}
+
+/* ---- brute force: every per-device order that keeps each block type in microbatch order ---- */
+
+typedef struct enum_ctx {
+	const xp_sv_inst *in;
+	int *orders; /* per device: a list of orders of per_dev blocks */
+	int n_orders[8], cap;
+	int cur[64];
+	char placed[64];
+} enum_ctx;
+
+static void device_orders(enum_ctx *E, int d, int k)
+{
+	const xp_sv_inst *in = E->in;
+	int pd = in->per_dev, lo = d * pd;
+	if (k == pd) {
+		if (E->n_orders[d] == E->cap)
+			bail("too many orders");
+		memcpy(E->orders + ((size_t)d * E->cap + E->n_orders[d]++) * pd, E->cur,
+		       (size_t)pd * sizeof(int));
+		return;
+	}
+	for (int b = lo; b < lo + pd; b++) {
+		int ok_next = !E->placed[b - lo];
+		for (int u = lo; ok_next && u < lo + pd; u++)
+			if (!E->placed[u - lo] && u != b && xp_sv_precedes(in, u, b))
+				ok_next = 0;
+		if (!ok_next)
+			continue;
+		E->placed[b - lo] = 1;
+		E->cur[k] = b;
+		device_orders(E, d, k + 1);
+		E->placed[b - lo] = 0;
+	}
+}
+
+static int64_t brute(const xp_params *pr, int vplace, long *tried)
+{
+	xp_sv_inst *in = NULL;
+	xp_error err;
+	if (xp_sv_inst_new(pr, vplace, &in, &err) != XP_OK)
+		bail("%s", err.msg);
+	enum_ctx E = { .in = in, .cap = 4000 };
+	E.orders = malloc((size_t)in->p * E.cap * in->per_dev * sizeof(int));
+	int *blk = malloc((size_t)in->n * sizeof *blk), idx[8] = { 0 };
+	for (int d = 0; d < in->p; d++)
+		device_orders(&E, d, 0);
+	int64_t best = -1;
+	for (*tried = 0;; ++*tried) {
+		for (int d = 0; d < in->p; d++)
+			memcpy(blk + d * in->per_dev,
+			       E.orders + ((size_t)d * E.cap + idx[d]) * in->per_dev,
+			       (size_t)in->per_dev * sizeof(int));
+		int64_t ns = xp_sv_evaluate(in, blk);
+		if (ns >= 0 && (best < 0 || ns < best))
+			best = ns;
+		int d = 0;
+		while (d < in->p && ++idx[d] == E.n_orders[d])
+			idx[d++] = 0;
+		if (d == in->p)
+			break;
+	}
+	free(E.orders);
+	free(blk);
+	xp_sv_inst_free(in);
+	return best;
+}
+
+static void brute_case(int p, int m, int vplace, double lat, double bw, double mem, int dp)
+{
+	xp_params *pr = grid(p, m, lat, bw, mem);
+	long tried;
+	pr->solver_gap = 0;
+	if (dp > 1) { /* DP collectives of 1 ms on a 1 Gb/s DP channel */
+		pr->dp = dp;
+		pr->intra_dc.bandwidth_bps = 8e9 * 2 / 8;
+		for (int k = 0; k < p; k++)
+			pr->params_bytes[k] = 500000 * 2;
+	}
+	int64_t want = brute(pr, vplace, &tried);
+	xp_schedule *s = solve(pr, vplace, "z3");
+	is_int(makespan(pr, s), want,
+	       "%s p=%d m=%d (%g,%g) %gx dp=%d: the optimum equals brute force over %ld orders",
+	       vplace ? "optimal-v" : "optimal", p, m, lat, bw, mem, dp, tried);
+	xp_schedule_free(s);
+	fx_free(pr);
+}
+
+/* ---- the optimum against every other schedule ---- */
+
+static void against_others(int p, int m, double lat, double bw, double mem)
+{
+	static const char *const uni[] = { "zbh1", "1f1b", "zbh2", "greedy", NULL };
+	static const char *const vee[] = { "zbv", "greedy-v", NULL };
+	xp_params *pr = grid(p, m, lat, bw, mem);
+	for (int vplace = 0; vplace < 2; vplace++) {
+		xp_schedule *s = solve(pr, vplace, "z3");
+		const xp_solver_info *si = xp_schedule_solver(s);
+		xp_result *r = fx_run("analytic", pr, s);
+		int64_t opt = r->makespan_ns, worst_gap = 0;
+		const char *beaten = "none";
+		for (const char *const *n = vplace ? vee : uni; *n; n++) {
+			xp_schedule *o = fx_build(*n, pr);
+			int64_t ns = makespan(pr, o);
+			if (ns >= 0 && opt - ns > worst_gap) {
+				worst_gap = opt - ns;
+				beaten = *n;
+			}
+			xp_schedule_free(o);
+		}
+		const char *what = vplace ? "optimal-v" : "optimal";
+		is_str(beaten, "none", "%s p=%d m=%d (%g,%g) %gx: no schedule that fits is faster",
+		       what, p, m, lat, bw, mem);
+		ok(r->fits_memory, "%s p=%d m=%d (%g,%g) %gx: fits memory", what, p, m, lat, bw,
+		   mem);
+		ok(si && si->status == XP_SOLVER_OPTIMAL && opt <= si->objective_ns &&
+		       si->bound_ns <= opt,
+		   "%s p=%d m=%d: optimal, bound %lld <= re-timed %lld <= objective %lld", what, p,
+		   m, si ? (long long)si->bound_ns : -1LL, (long long)opt,
+		   si ? (long long)si->objective_ns : -1LL);
+		xp_result_free(r);
+		xp_schedule_free(s);
+	}
+	fx_free(pr);
+}
+
+static void errors_and_limits(void)
+{
+	xp_params *pr = grid(3, 4, 1, 1, 1);
+	xp_schedule *s = NULL;
+	xp_error err;
+	pr->memory_limit_bytes[1] = pr->activation_bytes[1] - 1;
+	is_int(xp_schedule_kind_find("optimal")->build(pr, &s, &err), XP_EMEMORY,
+	       "a memory limit below one microbatch is XP_EMEMORY");
+	has_str(err.msg, "memory.limit of device 1", "the message names the device");
+	has_str(err.msg, "below one microbatch", "the message says why");
+	ok(s == NULL, "and no schedule is returned");
+	fx_free(pr);
+
+	pr = grid(4, 8, 2, 2, 1);
+	pr->solver_time_limit_ns = 1000000; /* 1 ms */
+	s = fx_build("optimal", pr);
+	const xp_solver_info *si = xp_schedule_solver(s);
+	ok(si && si->status == XP_SOLVER_TIMEOUT, "a 1 ms limit at p=4 m=8 (2,2) times out (%s)",
+	   si ? xp_solver_status_name(si->status) : "no info");
+	ok(si && si->gap > pr->solver_gap && si->bound_ns < si->objective_ns,
+	   "a timeout reports its gap (%.4f) and bound", si ? si->gap : -1);
+	ok(makespan(pr, s) > 0, "a timeout still returns a schedule that fits");
+	xp_schedule_free(s);
+	fx_free(pr);
+}
+
+static int same_schedule(const xp_schedule *a, const xp_schedule *b)
+{
+	for (int d = 0; d < xp_schedule_devices(a); d++) {
+		size_t n = xp_schedule_len(a, d);
+		if (n != xp_schedule_len(b, d) ||
+		    memcmp(xp_schedule_ops(a, d), xp_schedule_ops(b, d), n * sizeof(xp_op)))
+			return 0;
+	}
+	return 1;
+}
+
+static void determinism_and_methods(void)
+{
+	xp_params *pr = grid(4, 6, 1, 1, 1);
+	pr->solver_gap = 0;
+	xp_schedule *a = fx_build("optimal", pr), *b = fx_build("optimal", pr);
+	ok(same_schedule(a, b), "optimal gives the same schedule twice");
+	is_str(xp_schedule_solver(a)->method, "z3", "optimal uses the z3 method");
+	xp_schedule *c = solve(pr, 0, "cbc");
+	is_int(makespan(pr, c), makespan(pr, a), "CBC proves the same optimum as Z3");
+	is_int(xp_schedule_solver(c)->status, XP_SOLVER_OPTIMAL, "CBC reports optimal");
+	xp_schedule_free(a);
+	xp_schedule_free(b);
+	xp_schedule_free(c);
+	fx_free(pr);
+}
+
+int main(void)
+{
+	plan(4 + 6 * 3 + 7 + 4);
+	brute_case(2, 2, 0, 2, 2, 1, 1);
+	brute_case(2, 3, 0, 1, 1, 1, 1);
+	brute_case(3, 2, 0, 2, 0.5, 1, 1);
+	brute_case(2, 2, 0, 1, 1, 1, 2);
+	against_others(3, 6, 2, 2, 1);
+	against_others(4, 6, 0, 2, 1);
+	against_others(4, 5, 0.5, 2, 2);
+	errors_and_limits();
+	determinism_and_methods();
+	return done_testing();
+}

@@ -1,0 +1,96 @@
+#!/bin/sh
+# sweep.t: `crosspipe sweep`: expansion, rows, errors, resume after kill -9, the manifest.
+. "$(dirname "$0")/tap.sh"
+plan 22
+
+B=$XP_TOP/scenarios/p4_ratios.yaml
+cat >"$TMP/grid.yaml" <<EOT
+base: $B
+set: {memory.limit: 1.0x}
+axes:
+  network.inter_dc.latency_ratio: [0, 2]
+  network.inter_dc.bandwidth_ratio: {from: 0.5, to: 2, steps: 3, scale: log}
+  pair:
+    keys: [pipeline.microbatches, model.forward]
+    values: [[8, 1ms], [12, 2ms]]
+schedules: [1f1b, zbh1]
+seeds: [1, 7]
+EOT
+run sweep "$TMP/grid.yaml" --list
+is "$(echo "$out" | tail -1)" "12 points, 48 tasks" "product: 2 x 3 x 2 points, x 2 seeds x 2 schedules"
+has "$out" "1 network.inter_dc.latency_ratio=0 network.inter_dc.bandwidth_ratio=0.5 pipeline.microbatches=12 model.forward=2ms" \
+	"the last axis varies fastest; paired values move together"
+has "$out" "network.inter_dc.bandwidth_ratio=1 " "a log range from 0.5 to 2 in 3 steps passes 1"
+
+sed 's/^axes:/mode: zip\naxes:/; s/steps: 3/steps: 2/' "$TMP/grid.yaml" >"$TMP/zip.yaml"
+run sweep "$TMP/zip.yaml" --list
+is "$(echo "$out" | tail -1)" "2 points, 8 tasks" "zip: the axes advance together"
+
+run sweep "$TMP/grid.yaml" --jobs 2 --out "$TMP/a"
+ok $rc "a sweep of 48 tasks runs (exit 0)"
+is "$(wc -l <"$TMP/a/results.csv" | tr -d ' ')" "49" "results.csv: a header and one row per task"
+is "$(wc -l <"$TMP/a/results.jsonl" | tr -d ' ')" "48" "results.jsonl: one line per task"
+python3 - "$TMP/a" <<'PY' >"$TMP/check"
+import csv, json, sys
+d = sys.argv[1]
+rows = list(csv.DictReader(open(d + "/results.csv")))
+js = [json.loads(l) for l in open(d + "/results.jsonl")]
+whole = all(len(r) == len(rows[0]) and None not in r.values() for r in rows)
+print("whole" if whole and len(js) == 48 else "torn")
+print("tasks", sorted(int(r["task"]) for r in rows) == list(range(48)))
+by = {(j["point"], j["seed"], j["schedule"]): j["makespan_ns"] for j in js}
+print("zbh1<=1f1b", all(by[(p, s, "zbh1")] <= by[(p, s, "1f1b")] for (p, s, _) in by))
+m = json.load(open(d + "/manifest.json"))
+print("manifest", m["tasks"], m["ok"], m["failed"], bool(m["sweep_fnv1a64"]), bool(m["end"]))
+PY
+has "$(cat "$TMP/check")" "whole" "rows are whole with two parallel workers (every line parses)"
+has "$(cat "$TMP/check")" "tasks True" "every task has exactly one row"
+has "$(cat "$TMP/check")" "zbh1<=1f1b True" "the rows carry the runs' figures (zbh1 never slower than 1f1b)"
+has "$(cat "$TMP/check")" "manifest 48 48 0 True True" "manifest.json records tasks, outcome, hash and end"
+
+run sweep "$TMP/grid.yaml" --out "$TMP/a"
+is "$rc" "2" "an output folder with results is not overwritten without --resume"
+
+# kill -9 in the middle, resume, and compare with an uninterrupted run
+sed 's/values: \[\[8, 1ms\], \[12, 2ms\]\]/values: [[256, 1ms], [512, 2ms]]/; s/steps: 3/steps: 100/' \
+	"$TMP/grid.yaml" >"$TMP/big.yaml"
+"$XP_BIN" sweep "$TMP/big.yaml" --jobs 2 --out "$TMP/full" 2>/dev/null
+"$XP_BIN" sweep "$TMP/big.yaml" --jobs 2 --out "$TMP/cut" 2>/dev/null &
+pid=$!
+i=0
+while [ $i -lt 200 ] && [ "$(cat "$TMP/cut/results.csv" 2>/dev/null | wc -l)" -lt 100 ]; do
+	sleep 0.02
+	i=$((i + 1))
+done
+kill -9 $pid
+wait $pid 2>/dev/null
+before=$(($(wc -l <"$TMP/cut/results.csv") - 1))
+run sweep "$TMP/big.yaml" --jobs 2 --out "$TMP/cut" --resume
+ok $rc "the resumed sweep completes"
+has "$err" "already done" "resume reports the rows it kept"
+strip() { sed 's/"wall_s": [0-9.]*, //' "$1" | sort; }
+strip "$TMP/full/results.jsonl" >"$TMP/f1"
+strip "$TMP/cut/results.jsonl" >"$TMP/f2"
+cmp -s "$TMP/f1" "$TMP/f2"
+ok $? "after kill -9 ($before rows then) and --resume, the rows equal an uninterrupted run's"
+
+# a task that fails at run time gets an error row and the others go on
+sed 's/schedules: \[1f1b, zbh1\]/schedules: [interleaved, zbh1]/; s/\[\[8, 1ms\], \[12, 2ms\]\]/[[6, 1ms], [10, 2ms]]/' \
+	"$TMP/grid.yaml" >"$TMP/err.yaml"
+run sweep "$TMP/err.yaml" --out "$TMP/e"
+is "$rc" "1" "a sweep with failed tasks exits 1"
+has "$err" "24 failed" "the summary counts the failed tasks"
+is "$(grep -c ',zbh1,analytic,ok,' "$TMP/e/results.csv")" "24" "the other tasks ran"
+has "$(grep ',interleaved,' "$TMP/e/results.csv" | head -1)" "multiple" "an error row carries the message"
+
+printf 'base: %s\naxes:\n  pipeline.stages: [4, zero]\n' "$B" >"$TMP/badpoint.yaml"
+run sweep "$TMP/badpoint.yaml"
+has "$err" "point 1 (pipeline.stages=zero): --set pipeline.stages=zero: pipeline.stages:" \
+	"an invalid point is named with its axis values and key, before anything runs"
+printf 'base: %s\naxes:\n  pipeline.stages: {from: 1}\n' "$B" >"$TMP/badrange.yaml"
+run sweep "$TMP/badrange.yaml"
+has "$err" "badrange.yaml:3:20: axes.pipeline.stages:" "a malformed axis names file, line, column and key"
+printf 'base: %s\nbogus: 1\n' "$B" >"$TMP/badkey.yaml"
+run sweep "$TMP/badkey.yaml"
+is "$rc" "2" "an unknown sweep key exits 2"
+finish
