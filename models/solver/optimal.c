@@ -58,7 +58,7 @@ static void report(const xp_params *pr, const xp_sv_outcome *o, const char *meth
 }
 
 static xp_status solve(const xp_sv_inst *in, xp_sv_method_fn fn, int *blk, xp_sv_outcome *o,
-                       xp_error *err)
+                       double t0, xp_error *err)
 {
 	char from[32];
 	const xp_params *pr = in->pr;
@@ -68,7 +68,12 @@ static xp_status solve(const xp_sv_inst *in, xp_sv_method_fn fn, int *blk, xp_sv
 	*o = (xp_sv_outcome){ .best_ns = inc, .objective_ns = inc, .bound_ns = in->lb_ns };
 	if (gap_of(o) <= pr->solver_gap)
 		return XP_OK; /* the incumbent meets the critical-path bound */
-	double secs = (double)pr->solver_time_limit_ns * 1e-9;
+	/* the limit covers the whole run, the incumbent included */
+	double secs = (double)pr->solver_time_limit_ns * 1e-9 - (now_s() - t0);
+	if (secs <= 0) {
+		o->timed_out = 1;
+		return XP_OK;
+	}
 	xp_status st = fn(in, blk, secs, pr->solver_gap, o);
 	if (st != XP_OK)
 		return xp_fail(err, st, "optimal: %s while solving", xp_strerror(st));
@@ -94,7 +99,7 @@ xp_status xp_sv_run(const xp_params *pr, int vplace, const char *method, const c
 	if (!blk)
 		st = xp_fail(err, XP_ENOMEM, "%s: out of memory", name);
 	else
-		st = solve(in, fn, blk, &o, err);
+		st = solve(in, fn, blk, &o, t0, err);
 	if (st == XP_OK) {
 		xp_solver_info info;
 		report(pr, &o, method, now_s() - t0, &info);

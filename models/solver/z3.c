@@ -3,7 +3,9 @@
  * an unsatisfiable one a lower bound. Times are exact integers of ns. */
 #include "solver_int.h"
 
+#include <errno.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <time.h>
 #include <z3.h>
@@ -202,6 +204,60 @@ static void bisect(smt *S, int *blk, double seconds, double gap, xp_sv_outcome *
 	}
 }
 
+/* A watchdog thread that interrupts Z3 at the deadline: the per-query "timeout" parameter does
+ * not cover the work Z3 does when it first takes in a large model (measured: 16 s at p=8, m=32
+ * with the V placement against a 2 s limit). */
+typedef struct watchdog {
+	Z3_context ctx;
+	struct timespec deadline;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int done, started;
+	pthread_t th;
+} watchdog;
+
+static void *watch(void *arg)
+{
+	watchdog *w = arg;
+	pthread_mutex_lock(&w->mu);
+	while (!w->done)
+		if (pthread_cond_timedwait(&w->cv, &w->mu, &w->deadline) == ETIMEDOUT) {
+			Z3_interrupt(w->ctx);
+			break;
+		}
+	pthread_mutex_unlock(&w->mu);
+	return NULL;
+}
+
+static void watchdog_start(watchdog *w, Z3_context ctx, double seconds)
+{
+	clock_gettime(CLOCK_REALTIME, &w->deadline);
+	double s = seconds > 1e6 ? 1e6 : seconds;
+	w->deadline.tv_sec += (time_t)s;
+	w->deadline.tv_nsec += (long)((s - (double)(time_t)s) * 1e9);
+	if (w->deadline.tv_nsec >= 1000000000L) {
+		w->deadline.tv_sec++;
+		w->deadline.tv_nsec -= 1000000000L;
+	}
+	w->ctx = ctx;
+	w->done = 0;
+	pthread_mutex_init(&w->mu, NULL);
+	pthread_cond_init(&w->cv, NULL);
+	w->started = pthread_create(&w->th, NULL, watch, w) == 0;
+}
+
+static void watchdog_stop(watchdog *w)
+{
+	pthread_mutex_lock(&w->mu);
+	w->done = 1;
+	pthread_cond_signal(&w->cv);
+	pthread_mutex_unlock(&w->mu);
+	if (w->started)
+		pthread_join(w->th, NULL);
+	pthread_cond_destroy(&w->cv);
+	pthread_mutex_destroy(&w->mu);
+}
+
 xp_status xp_sv_solve_z3(const xp_sv_inst *in, int *blk, double seconds, double gap,
                          xp_sv_outcome *out)
 {
@@ -216,12 +272,15 @@ xp_status xp_sv_solve_z3(const xp_sv_inst *in, int *blk, double seconds, double 
 	S.real = Z3_mk_real_sort(S.ctx);
 	S.sol = Z3_mk_solver(S.ctx);
 	Z3_solver_inc_ref(S.ctx, S.sol);
+	watchdog w;
+	watchdog_start(&w, S.ctx, seconds);
 	if (md->infeasible)
 		out->bound_ns = out->best_ns;
 	else if (build(&S) == 0)
 		bisect(&S, blk, seconds, gap, out);
 	else
 		st = XP_ENOMEM;
+	watchdog_stop(&w);
 	Z3_solver_dec_ref(S.ctx, S.sol);
 	Z3_del_context(S.ctx);
 	free(S.x);
