@@ -350,6 +350,37 @@ static xp_status deadlock(const sim *S, xp_error *err)
 	               xp_schedule_name(S->s), msg);
 }
 
+/* datacenters.split: dp: once every device is done, the gradients are all-reduced across the
+ * DCs in a ring, not overlapped with the pipeline: 2(D-1) latencies and 2(D-1)/D of the model's
+ * parameter bytes over the inter-DC link (MODEL.md §6; 2α + bytes·β for two DCs). */
+static xp_status wan_allreduce(sim *S)
+{
+	const xp_params *pr = S->pr;
+	int D = pr->datacenters;
+	if (!pr->dp_across_dc || D < 2 || S->ideal)
+		return XP_OK;
+	int64_t end = 0, bytes = 0;
+	for (int d = 0; d < S->p; d++) {
+		end = S->free_ns[d] > end ? S->free_ns[d] : end;
+		end = S->dp_free[d] > end ? S->dp_free[d] : end;
+		bytes += pr->params_bytes[d];
+	}
+	int64_t dur =
+	    2 * (D - 1) * pr->inter_dc.latency_ns +
+	    noisy(S, xp_serialize_ns(bytes * 2 * (D - 1) / D, pr->inter_dc.bandwidth_bps));
+	for (int d = 0; d < S->p; d++) {
+		xp_collective c = { .device = d,
+			            .chunk = 0,
+			            .kind = XP_COLL_WAN_ALLREDUCE,
+			            .bytes = pr->params_bytes[d],
+			            .start_ns = end,
+			            .end_ns = end + dur };
+		if (xp_result_add_collective(S->res, &c))
+			return XP_ENOMEM;
+	}
+	return XP_OK;
+}
+
 static xp_status simulate(sim *S, xp_error *err)
 {
 	for (int d = 0; d < S->p; d++)
@@ -367,7 +398,7 @@ static xp_status simulate(sim *S, xp_error *err)
 	for (int d = 0; d < S->p; d++)
 		if (S->next[d] < xp_schedule_len(S->s, d))
 			return deadlock(S, err);
-	return XP_OK;
+	return wan_allreduce(S) ? xp_fail(err, XP_ENOMEM, "out of memory") : XP_OK;
 }
 
 static xp_status run(const xp_params *pr, const xp_schedule *s, xp_result *res, xp_error *err,

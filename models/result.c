@@ -151,3 +151,10 @@ void xp_result_finish(xp_result *r, const xp_params *pr)
 		r->wan_busy_ns += t->end_ns - t->start_ns;
 	}
 }
+
+const char *xp_coll_name(xp_coll_kind k)
+{
+	static const char *const names[XP_COLL_KINDS] = { "all-gather", "reduce-scatter",
+		                                          "all-reduce across DCs" };
+	return (unsigned)k < XP_COLL_KINDS ? names[k] : "collective";
+}

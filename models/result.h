@@ -30,8 +30,18 @@ typedef struct xp_transfer {
 	int64_t ready_ns, start_ns, end_ns, arrive_ns;
 } xp_transfer;
 
-/* One ZeRO-1 collective of one device's chunk over its DP group. */
-typedef enum { XP_COLL_ALLGATHER = 0, XP_COLL_REDUCESCATTER = 1 } xp_coll_kind;
+/* One DP collective of one device: a ZeRO-1 all-gather or reduce-scatter of a chunk over its DP
+ * group, or (datacenters.split: dp) the gradient all-reduce across the datacenters at the end of
+ * the iteration. */
+typedef enum {
+	XP_COLL_ALLGATHER = 0,
+	XP_COLL_REDUCESCATTER = 1,
+	XP_COLL_WAN_ALLREDUCE = 2,
+	XP_COLL_KINDS
+} xp_coll_kind;
+
+/* "all-gather", "reduce-scatter", "all-reduce across DCs". */
+const char *xp_coll_name(xp_coll_kind k);
 typedef struct xp_collective {
 	int32_t device, chunk;
 	uint8_t kind; /* xp_coll_kind */

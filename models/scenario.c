@@ -55,7 +55,7 @@ static const char *const transformer_keys[] = {
 	"microbatch_size", "tp",     "gpu_flops", "utilisation", NULL,
 };
 static const char *const memory_keys[] = { "limit", NULL };
-static const char *const dc_keys[] = { "count", "placement", NULL };
+static const char *const dc_keys[] = { "count", "placement", "split", NULL };
 static const char *const network_keys[] = { "intra_dc",       "inter_dc",    "transport",
 	                                    "buffer",         "mtu",         "queue",
 	                                    "loss",           "connections", "wan",
@@ -152,13 +152,39 @@ static xp_status exclusive(const xp_rd *rd, const char *a, const char *b)
 	return xp_rd_fail(rd, xp_rd_key(rd, b), b, "expected either %s or %s, not both", a, b);
 }
 
+/* datacenters.split: dp: every pipeline inside one DC (placement all 0), the DP replicas spread
+ * over `count` DCs, so dp must be a multiple of count. */
+static xp_status read_dp_split(const xp_rd *rd, xp_params *pr)
+{
+	int64_t count = 1;
+	const xp_node *pl = xp_rd_get(rd, "datacenters.placement");
+	xp_status st = xp_rd_int(rd, "datacenters.count", 1, INT32_MAX, 0, &count);
+	if (st)
+		return st;
+	if (pl)
+		return xp_rd_fail(rd, pl, "datacenters.placement",
+		                  "not with split: dp (every pipeline sits inside one DC)");
+	if (count < 2 || pr->dp % count)
+		return xp_rd_fail(
+		    rd, xp_rd_get(rd, "datacenters.split"), "datacenters.split",
+		    "dp needs datacenters.count >= 2 dividing pipeline.dp (%d), got %lld", pr->dp,
+		    (long long)count);
+	pr->datacenters = (int)count;
+	return XP_OK;
+}
+
 static xp_status read_datacenters(const xp_rd *rd, xp_params *pr)
 {
+	static const char *const splits[] = { "pp", "dp", NULL };
 	int p = pr->stages;
 	int64_t count = 1;
 	xp_status st = exclusive(rd, "datacenters.count", "datacenters.placement");
+	if (!st)
+		st = xp_rd_choice(rd, "datacenters.split", splits, &pr->dp_across_dc);
 	if (st)
 		return st;
+	if (pr->dp_across_dc)
+		return read_dp_split(rd, pr);
 	if (xp_rd_get(rd, "datacenters.placement")) {
 		st = xp_rd_int_list(rd, "datacenters.placement", p, 0, p - 1, pr->placement);
 		pr->datacenters = 0;

@@ -67,7 +67,9 @@ typedef struct xp_params {
 
 	/* datacenters.* */
 	int datacenters;
-	int *placement; /* DC index per stage */
+	int *placement;   /* DC index per stage (all 0 with dp_across_dc) */
+	int dp_across_dc; /* datacenters.split: dp: every pipeline inside one DC, the replicas
+	                   * spread over the DCs, gradients all-reduced across them at the end */
 
 	/* network.* */
 	xp_link_class intra_dc;

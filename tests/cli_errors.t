@@ -2,7 +2,7 @@
 # cli_errors.t: bad input gets a clear message naming what and where, a non-zero exit, and no
 # output file.
 . "$(dirname "$0")/tap.sh"
-plan 36
+plan 42
 
 S=scenarios/p4_ratios.yaml
 bad() { # bad NAME YAML: write a scenario file
@@ -44,6 +44,9 @@ expect_error 2 "model.forward:" "a per-stage list of the wrong length" run "$TMP
 expect_error 2 "--set pipeline.microbatches=many: pipeline.microbatches:" "a bad --set" \
 	run $S --set pipeline.microbatches=many
 expect_error 2 "no-such.yaml" "a missing scenario file" run "$TMP/no-such.yaml"
+expect_error 2 "datacenters.split: dp needs datacenters.count >= 2 dividing pipeline.dp (1)" \
+	"split dp without DP replicas to spread" run $S --set datacenters.split=dp
+expect_error 2 "datacenters.split: expected" "an unknown split" run $S --set datacenters.split=tp
 expect_error 2 "unknown schedule 'zbx'" "an unknown schedule" run $S --schedule zbx
 expect_error 2 "multiple" "interleaved with m not a multiple of p" \
 	run $S --schedule interleaved --set pipeline.microbatches=6

@@ -163,10 +163,38 @@ static void data_parallel(void)
 	fx_free(pr);
 }
 
+/* datacenters.split: dp: the pipeline stays in one DC; the gradients cross the WAN at the end. */
+static void dp_across_datacenters(void)
+{
+	xp_params *pr = fx_new(2, 1, 3000, 2000, 1000);
+	fx_datacenters(pr, 2, 50000, 8e9); /* 1 byte per ns across the DCs */
+	pr->placement[1] = 0;              /* every pipeline inside one DC */
+	pr->dp = 2;
+	pr->dp_across_dc = 1;
+	pr->params_bytes[0] = 30000;
+	pr->params_bytes[1] = 10000;
+	xp_schedule *s = fx_build("1f1b", pr);
+	xp_result *r = fx_run("analytic", pr, s);
+	int64_t pipeline = 2 * 3000 + 2 * 3000; /* free intra-DC links and collectives */
+	is_int(r->makespan_ns, pipeline + 2 * 50000 + 40000,
+	       "split dp: the pipeline, then 2 latencies + the model's bytes over the WAN");
+	int wan = 0;
+	for (size_t i = 0; i < r->n_collectives; i++)
+		wan += r->collectives[i].kind == XP_COLL_WAN_ALLREDUCE &&
+		       r->collectives[i].start_ns == pipeline;
+	is_int(wan, 2,
+	       "the all-reduce across DCs starts when the pipeline has ended, on every device");
+	is_int(r->wan_busy_ns, 0, "no pipeline message crosses the WAN");
+	xp_result_free(r);
+	xp_schedule_free(s);
+	fx_free(pr);
+}
+
 int main(void)
 {
-	plan(9 + 3 + 2 + 4 + 3 + 4 + 1 + 4);
+	plan(9 + 3 + 2 + 4 + 3 + 4 + 1 + 4 + 3);
 	data_parallel();
+	dp_across_datacenters();
 	closed_forms();
 	memory_1f1b();
 	two_stage_hand_sum();

@@ -40,8 +40,9 @@ static const colour carried[4] = { { "#a0cbe8", "#1b1b1b", "#4e79a7" },
 	                           { "#d4a6c8", "#1b1b1b", "#b07aa1" },
 	                           { "#ffbe7d", "#1b1b1b", "#f28e2b" },
 	                           { "#8cd17d", "#1b1b1b", "#59a14f" } };
-static const colour coll[2] = { { "#edc948", "#1b1b1b", "#ffffff" },
-	                        { "#76b7b2", "#1b1b1b", "#ffffff" } };
+static const colour coll[XP_COLL_KINDS] = { { "#edc948", "#1b1b1b", "#ffffff" },
+	                                    { "#76b7b2", "#1b1b1b", "#ffffff" },
+	                                    { "#9c755f", "#1b1b1b", "#ffffff" } };
 static const char makespan_colour[] = "#d62728";
 
 typedef struct gantt {
@@ -168,12 +169,11 @@ static double collective_row(const gantt *g, const xp_result *r, int d, double y
 		const xp_collective *c = &r->collectives[i];
 		if (c->device != d)
 			continue;
-		int ag = c->kind == XP_COLL_ALLGATHER;
-		snprintf(name, sizeof name, "%s c%d", ag ? "all-gather" : "reduce-scatter",
-		         c->chunk);
+		int k = c->kind < XP_COLL_KINDS ? c->kind : 0;
+		snprintf(name, sizeof name, "%s c%d", xp_coll_name(c->kind), c->chunk);
 		tooltip(tip, sizeof tip, name, where, c->start_ns, c->end_ns);
 		block(g, "collective", c->start_ns, c->end_ns, y + h * (c->chunk % chunks), h,
-		      &coll[ag ? 0 : 1], NULL, tip);
+		      &coll[k], NULL, tip);
 	}
 	return y + COLL_ROW + GAP;
 }
@@ -294,7 +294,7 @@ static double panel(gantt *g, const xp_result *r, double y, const xp_out_link *l
 
 /* ---- the whole picture ---- */
 
-/* Bits 0-3: op kinds; 4-7: kinds of transfers; 8-9: collective kinds; 10: a chunk > 0. */
+/* Bits 0-3: op kinds; 4-7: kinds of transfers; 8-9 and 11: collective kinds; 10: a chunk > 0. */
 static unsigned kinds_present(xp_result *const *res, int n)
 {
 	unsigned m = 0;
@@ -309,7 +309,9 @@ static unsigned kinds_present(xp_result *const *res, int n)
 			if (r->transfers[k].crosses_dc)
 				m |= 1u << (4 + (r->transfers[k].kind & 3));
 		for (size_t k = 0; k < r->n_collectives; k++)
-			m |= 1u << (8 + (r->collectives[k].kind & 1));
+			m |= r->collectives[k].kind == XP_COLL_WAN_ALLREDUCE
+			         ? 1u << 11
+			         : 1u << (8 + (r->collectives[k].kind & 1));
 	}
 	return m;
 }
@@ -341,6 +343,8 @@ static int legend_items(unsigned m, legend_item *it)
 		it[n++] = (legend_item){ &coll[0], "DP all-gather" };
 	if (m & 1u << 9)
 		it[n++] = (legend_item){ &coll[1], "DP reduce-scatter" };
+	if (m & 1u << 11)
+		it[n++] = (legend_item){ &coll[2], "DP all-reduce across DCs" };
 	it[n++] = (legend_item){ NULL, "makespan" };
 	return n;
 }

@@ -113,8 +113,7 @@ static void transfer(xp_json *j, const layout *L, const xp_result *r, const xp_t
 static void collective(xp_json *j, const layout *L, const xp_collective *c)
 {
 	char name[48];
-	snprintf(name, sizeof name, "%s c%d",
-	         c->kind == XP_COLL_ALLGATHER ? "all-gather" : "reduce-scatter", c->chunk);
+	snprintf(name, sizeof name, "%s c%d", xp_coll_name(c->kind), c->chunk);
 	span(j, name, "dp", L->pid, coll_tid(L, c->device, c->chunk), c->start_ns, c->end_ns);
 	xp_json_object(j, "args", 1);
 	xp_json_int(j, "chunk", c->chunk);
