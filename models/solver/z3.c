@@ -170,12 +170,12 @@ static Z3_lbool query(smt *S, int64_t T, double left)
 	return r;
 }
 
-static void bisect(smt *S, int *blk, double seconds, double gap, xp_sv_outcome *out)
+/* t0: when the time limit started counting (the watchdog's start) */
+static void bisect(smt *S, int *blk, const struct timespec *t0, double seconds, double gap,
+                   xp_sv_outcome *out)
 {
-	struct timespec t0;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
 	while ((double)(out->best_ns - out->bound_ns) > gap * (double)out->best_ns) {
-		double left = seconds - elapsed(&t0);
+		double left = seconds - elapsed(t0);
 		if (left <= 0) {
 			out->timed_out = 1;
 			return;
@@ -193,7 +193,7 @@ static void bisect(smt *S, int *blk, double seconds, double gap, xp_sv_outcome *
 		if (r == Z3_L_FALSE)
 			out->bound_ns = T + 1;
 		if (r == Z3_L_UNDEF) {
-			out->timed_out = seconds - elapsed(&t0) <= 0.01;
+			out->timed_out = seconds - elapsed(t0) <= 0.01;
 			out->gave_up = !out->timed_out;
 			return;
 		}
@@ -273,11 +273,13 @@ xp_status xp_sv_solve_z3(const xp_sv_inst *in, int *blk, double seconds, double 
 	S.sol = Z3_mk_solver(S.ctx);
 	Z3_solver_inc_ref(S.ctx, S.sol);
 	watchdog w;
+	struct timespec t0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	watchdog_start(&w, S.ctx, seconds);
 	if (md->infeasible)
 		out->bound_ns = out->best_ns;
 	else if (build(&S) == 0)
-		bisect(&S, blk, seconds, gap, out);
+		bisect(&S, blk, &t0, seconds, gap, out);
 	else
 		st = XP_ENOMEM;
 	watchdog_stop(&w);
