@@ -2,7 +2,7 @@
 # cli_errors.t: bad input gets a clear message naming what and where, a non-zero exit, and no
 # output file.
 . "$(dirname "$0")/tap.sh"
-plan 42
+plan 48
 
 S=scenarios/p4_ratios.yaml
 bad() { # bad NAME YAML: write a scenario file
@@ -59,6 +59,14 @@ expect_error 3 "device 0 blocked at B0" "a schedule file that deadlocks" \
 printf 'crosspipe-schedule 1\ndevices 2\nchunks 1\nmicrobatches 1\ndevice 0: F0 Q0\n' >"$TMP/typo.sched"
 expect_error 2 "$TMP/typo.sched:5:" "a schedule file with a syntax error" \
 	run $S --set pipeline.stages=2 --set pipeline.microbatches=1 --schedule-file "$TMP/typo.sched"
+
+expect_error 2 "memory.limit 1MiB on device 0 is below one microbatch" \
+	"an impossible memory limit for an adaptive schedule" run $S --schedule greedy --set memory.limit=1MiB
+
+run run $S --schedule optimal-v --solver-time 0.05s --format json -o "$TMP/timeout.json"
+is "$rc" "4" "a solver stopped by its time limit exits 4"
+has "$err" "optimal-v: the solver stopped at solver.time_limit" "and says so, naming the schedule"
+has "$(cat "$TMP/timeout.json")" '"status": "timeout"' "the output is complete, with the solver's status"
 
 run run $S --bogus
 is "$rc" "2" "an unknown option exits 2"

@@ -4,7 +4,13 @@
 
 #include "crosspipe.h"
 
-enum { XP_EXIT_OK = 0, XP_EXIT_FAIL = 1, XP_EXIT_USAGE = 2, XP_EXIT_DEADLOCK = 3 };
+enum {
+	XP_EXIT_OK = 0,
+	XP_EXIT_FAIL = 1,
+	XP_EXIT_USAGE = 2,
+	XP_EXIT_DEADLOCK = 3,
+	XP_EXIT_SOLVER_LIMIT = 4, /* complete output, but a solver stopped at its time limit */
+};
 
 /* Each command gets its own argv (argv[0] = the command name) and the program path. */
 int xp_cli_run(int argc, char **argv, const char *prog);

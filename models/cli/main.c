@@ -27,7 +27,8 @@ static const char usage_top[] =
     "  crosspipe --help | --version | <command> --help\n"
     "\n"
     "exit status: 0 ok, 1 failure (I/O, memory), 2 invalid input (usage, scenario, schedule\n"
-    "file), 3 a schedule that cannot finish (cyclic wait)\n";
+    "file, impossible memory limit), 3 a schedule that cannot finish (cyclic wait), 4 the\n"
+    "output is complete but a solver stopped at its time limit (the best schedule found)\n";
 
 int main(int argc, char **argv)
 {

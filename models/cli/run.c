@@ -129,6 +129,26 @@ static int write_outputs(job *j)
 	return rc;
 }
 
+/* A solver that stopped at its time limit: the output is whole, but says so on stderr and in
+ * the exit status. */
+static int solver_limits(const job *j)
+{
+	const xp_params *pr = xp_scenario_params(j->sc);
+	int hit = 0;
+	for (int i = 0; i < j->set.n; i++) {
+		const xp_solver_info *si = xp_schedule_solver(j->set.sched[i]);
+		if (!si || si->status != XP_SOLVER_TIMEOUT)
+			continue;
+		fprintf(stderr,
+		        "crosspipe: %s: the solver stopped at solver.time_limit (%.3gs) with gap "
+		        "%.2f%% (bound %.6gs); the result is the best schedule it found\n",
+		        xp_schedule_name(j->set.sched[i]), (double)pr->solver_time_limit_ns * 1e-9,
+		        100.0 * si->gap, (double)si->bound_ns * 1e-9);
+		hit = 1;
+	}
+	return hit ? XP_EXIT_SOLVER_LIMIT : XP_EXIT_OK;
+}
+
 int xp_cli_run(int argc, char **argv, const char *prog)
 {
 	job j;
@@ -137,6 +157,8 @@ int xp_cli_run(int argc, char **argv, const char *prog)
 		rc = run_all(&j);
 	if (rc == XP_EXIT_OK)
 		rc = write_outputs(&j);
+	if (rc == XP_EXIT_OK)
+		rc = solver_limits(&j);
 	job_free(&j);
 	return rc;
 }

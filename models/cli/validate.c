@@ -37,6 +37,54 @@ static int not_built(const char *cmd)
 	return XP_EXIT_FAIL;
 }
 
+static const char validate_help[] =
+    "usage: crosspipe validate [SCENARIO] [options]\n"
+    "\n"
+    "Run every schedule under the analytic engine and the packet engine (ns-3) and compare\n"
+    "them: makespans and their error, per-transfer errors (mean, median, 95th percentile),\n"
+    "WAN utilisation, retransmissions and drops.\n"
+    "\n"
+    "  SCENARIO                  a YAML scenario file (default scenarios/default.yaml)\n"
+    "  -s, --schedule LIST       comma-separated schedule names (default: the scenario's\n"
+    "                            `schedules`)\n"
+    "  -f, --schedule-file FILE  also run an order from a schedule file (repeatable)\n"
+    "      --set KEY=VALUE       override a scenario key, e.g. --set network.buffer=1bdp\n"
+    "      --calibrated          also run the analytic engine with the links that\n"
+    "                            `crosspipe calibrate` fits, and report its error too\n"
+    "      --format FMT          table (default) or json\n"
+    "  -o, --output FILE         write the report to FILE instead of stdout\n"
+    "      --trace FILE          Chrome trace of both engines' runs (packet link tracks show\n"
+    "                            the measured transfer times)\n"
+    "      --solver-time T       solver time limit for optimal schedules, e.g. 5s\n"
+    "  -h, --help                this text\n";
+
+static const char calibrate_help[] =
+    "usage: crosspipe calibrate [SCENARIO] [options]\n"
+    "\n"
+    "Send probe transfers (message/16, /4, x1, x2, each after two warm-up messages) over a\n"
+    "two-host ns-3 network built like the scenario's, for each link class (intra-DC, and\n"
+    "inter-DC with two or more DCs), and fit latency + bytes * 8 / bandwidth (gsl_fit_linear).\n"
+    "\n"
+    "  SCENARIO                  a YAML scenario file (default scenarios/default.yaml)\n"
+    "      --set KEY=VALUE       override a scenario key (repeatable)\n"
+    "      --format FMT          table (default) or json\n"
+    "  -o, --output FILE         write the result to FILE instead of stdout\n"
+    "  -h, --help                this text\n";
+
+/* Print a command's own help when asked (the shared parser would print run's). */
+static int own_help(int argc, char **argv, const char *text)
+{
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--"))
+			break;
+		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+			fputs(text, stdout);
+			return 1;
+		}
+	}
+	return 0;
+}
+
 /* Take --calibrated out of argv (the shared option parser does not know it). */
 static int take_flag(int *argc, char **argv, const char *flag)
 {
@@ -59,7 +107,10 @@ static xp_status calibrate_class(const xp_params *pr, int inter, fit *f, xp_erro
 	xp_packet_probe pb[N_PROBE];
 	for (int i = 0; i < N_PROBE; i++) {
 		int64_t b = i == N_PROBE - 1 ? 2 * base : base / (int64_t)(1 << (2 * (2 - i)));
-		pb[i] = (xp_packet_probe){ .inter_dc = inter, .bytes = b > 0 ? b : 1, .warm = 2 };
+		pb[i] =
+		    (xp_packet_probe){ .inter_dc = inter,
+			               .bytes = b > 0 ? b : 1,
+			               .warm = getenv("XP_WARM") ? atoi(getenv("XP_WARM")) : 2 };
 	}
 	xp_status st = pk->probe(pr, pb, N_PROBE, err);
 	if (st)
@@ -256,12 +307,14 @@ static void print_json(FILE *f, vrow *rows, int n, const xp_params *pr, int cali
 		    "\"p95_abs\": %.6f}, \"wan_utilisation_analytic\": %.6f, "
 		    "\"wan_utilisation_packet\": %.6f, \"retransmissions\": %lld, \"drops\": %lld, "
 		    "\"loss_drops\": %lld, \"bytes_sent\": %lld, \"bytes_delivered\": %lld, "
-		    "\"events\": %lld}%s\n",
+		    "\"events\": %lld, \"wall_s\": %.3f, \"events_per_s\": %.0f}%s\n",
 		    r->n_err, r->err_mean, r->err_median, r->err_p95, wan_utilisation(pr, r->an),
 		    wan_utilisation(pr, r->pk), (long long)r->st.retransmissions,
 		    (long long)r->st.drops, (long long)r->st.loss_drops,
 		    (long long)r->st.bytes_sent, (long long)r->st.bytes_delivered,
-		    (long long)r->st.events, i + 1 < n ? "," : "");
+		    (long long)r->st.events, r->st.wall_s,
+		    r->st.wall_s > 0 ? (double)r->st.events / r->st.wall_s : 0.0,
+		    i + 1 < n ? "," : "");
 	}
 	fprintf(f, "  ]\n}\n");
 }
@@ -283,6 +336,29 @@ static int run_one(const xp_params *pr, const xp_params *cal, const xp_schedule 
 	if (pk->run(pr, s, r->pk, &r->st, err))
 		return -1;
 	r->n_err = transfer_errors(r->an, r->pk, &r->err_mean, &r->err_median, &r->err_p95);
+	if (getenv("XP_DUMP")) { /* DEBUG */
+		FILE *df = fopen(getenv("XP_DUMP"), "a");
+		const xp_result *rs[3] = { r->an, r->cal, r->pk };
+		for (int e = 0; e < 3; e++) {
+			if (!rs[e])
+				continue;
+			for (size_t i = 0; i < rs[e]->n_transfers; i++) {
+				const xp_transfer *t = &rs[e]->transfers[i];
+				fprintf(df, "%s T %d %d %d %d %d %d %lld %lld %lld %lld\n",
+				        r->pk->schedule, e, t->kind, t->part, t->mb, t->src, t->dst,
+				        (long long)t->ready_ns, (long long)t->start_ns,
+				        (long long)t->end_ns, (long long)t->arrive_ns);
+			}
+			for (int d = 0; d < rs[e]->devices; d++)
+				for (size_t k = rs[e]->op_offset[d]; k < rs[e]->op_offset[d + 1];
+				     k++)
+					fprintf(df, "%s O %d %d %zu %lld %lld\n", r->pk->schedule,
+					        e, d, k - rs[e]->op_offset[d],
+					        (long long)rs[e]->op_start_ns[k],
+					        (long long)rs[e]->op_end_ns[k]);
+		}
+		fclose(df);
+	}
 	if (cal)
 		transfer_errors(r->cal, r->pk, &r->cal_mean, &r->cal_median, &r->cal_p95);
 	return 0;
@@ -338,6 +414,8 @@ static int write_trace(const xp_cli_opts *o, const xp_scenario *sc, vrow *rows, 
 
 int xp_cli_validate(int argc, char **argv, const char *prog)
 {
+	if (own_help(argc, argv, validate_help))
+		return XP_EXIT_OK;
 	if (!xp_packet())
 		return not_built(argv[0]);
 	int calibrated = take_flag(&argc, argv, "--calibrated");
@@ -385,6 +463,8 @@ int xp_cli_validate(int argc, char **argv, const char *prog)
 
 int xp_cli_calibrate(int argc, char **argv, const char *prog)
 {
+	if (own_help(argc, argv, calibrate_help))
+		return XP_EXIT_OK;
 	if (!xp_packet())
 		return not_built(argv[0]);
 	xp_cli_opts o;
