@@ -91,9 +91,10 @@ typedef struct xp_collect_report {
 } xp_collect_report;
 
 /* Read every part; with `merge`, write DIR/results.csv and .jsonl holding every row found, in
- * task order. XP_OK when the parts could be read (check the report). */
+ * task order, and DIR/manifest.json (with `command`). XP_OK when the parts could be read (check
+ * the report). */
 xp_status xp_sweep_collect(const xp_sweep *s, const char *dir, int n_shards, int merge,
-                           xp_collect_report *rep, xp_error *err);
+                           const char *command, xp_collect_report *rep, xp_error *err);
 
 #ifdef __cplusplus
 }

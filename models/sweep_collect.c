@@ -100,8 +100,19 @@ static void report(xp_collect_report *rep, const row_index *ix, int tasks, int n
 	}
 }
 
+/* The manifest of a collected Slurm run: the time of the merge, and what it found. */
+static xp_status manifest(const xp_sweep *s, const char *dir, int n_shards, const char *command,
+                          const xp_collect_report *rep, xp_error *err)
+{
+	char now[32];
+	xp_utc_now(now, sizeof now);
+	xp_sweep_opts o = { .jobs = 1, .dir = dir, .n_shards = n_shards, .command = command };
+	xp_sweep_summary sum = { .tasks = rep->tasks, .ok = rep->ok, .failed = rep->failed };
+	return xp_manifest_write(s, &o, now, now, &sum, err);
+}
+
 xp_status xp_sweep_collect(const xp_sweep *s, const char *dir, int n_shards, int do_merge,
-                           xp_collect_report *rep, xp_error *err)
+                           const char *command, xp_collect_report *rep, xp_error *err)
 {
 	int tasks = xp_sweep_tasks(s);
 	row_index ix = { calloc((size_t)tasks + 1, sizeof(char *)),
@@ -118,6 +129,8 @@ xp_status xp_sweep_collect(const xp_sweep *s, const char *dir, int n_shards, int
 		report(rep, &ix, tasks, n_shards);
 	if (st == XP_OK && do_merge)
 		st = merge(s, dir, &ix, tasks, err);
+	if (st == XP_OK && do_merge && command)
+		st = manifest(s, dir, n_shards, command, rep, err);
 	for (int i = 0; i < ix.n_texts; i++)
 		free(ix.texts[i]);
 	free(ix.texts);

@@ -12,7 +12,7 @@ if ! slurm_usable; then
 	echo "1..0 # SKIP needs root and the Debian packages slurm-wlm and munge"
 	exit 0
 fi
-plan 14
+plan 15
 
 slurm_start "$TMP/slurm"
 ok $? "the test cluster starts"
@@ -51,6 +51,7 @@ slurm_wait "$job2" 60
 run sweep --collect "$O"
 ok $rc "after the resubmission --collect finds every task"
 is "$(wc -l <"$O/results.csv" | tr -d ' ')" "13" "the merged results have a header and 12 rows"
+has "$(cat "$O/manifest.json")" '"ok": 12' "--collect writes the manifest of the merged run"
 
 run sweep "$TMP/s.yaml" --jobs 2 --out "$TMP/local"
 cut -d, -f1-11 "$TMP/local/results.csv" | sort >"$TMP/l"

@@ -139,7 +139,7 @@ static char *shards_to_redo(const xp_sweep *s, const char *dir, int shards, int 
 {
 	xp_collect_report r;
 	xp_error err;
-	if (xp_sweep_collect(s, dir, shards, 0, &r, &err) != XP_OK) {
+	if (xp_sweep_collect(s, dir, shards, 0, NULL, &r, &err) != XP_OK) {
 		xp_cli_fail(&err);
 		return NULL;
 	}

@@ -204,7 +204,7 @@ static int run_local(const xp_sweep_cli *o, const xp_sweep *s, const char *dir, 
 	return summary(&sum, dir, stem);
 }
 
-static int collect(const char *dir)
+static int collect(const char *dir, const char *cmd)
 {
 	char path[4096];
 	int shards, rc = xp_slurm_env(dir, path, sizeof path, &shards);
@@ -216,7 +216,7 @@ static int collect(const char *dir)
 	if (xp_sweep_load(path, &s, &err) != XP_OK)
 		return xp_cli_fail(&err);
 	xp_collect_report r;
-	if (xp_sweep_collect(s, dir, shards, 1, &r, &err) != XP_OK) {
+	if (xp_sweep_collect(s, dir, shards, 1, cmd, &r, &err) != XP_OK) {
 		xp_sweep_free(s);
 		return xp_cli_fail(&err);
 	}
@@ -245,14 +245,19 @@ int xp_cli_sweep(int argc, char **argv, const char *prog)
 	int rc = parse(argc, argv, &o);
 	if (rc >= 0)
 		return rc;
-	if (o.collect)
-		return collect(o.collect);
+	char dir[4200], *cmd = command_line(prog, argc, argv);
+	if (o.collect) {
+		rc = collect(o.collect, cmd);
+		free(cmd);
+		return rc;
+	}
 	xp_sweep *s = NULL;
 	xp_error err;
 	xp_error_clear(&err);
-	if (xp_sweep_load(o.file, &s, &err) != XP_OK)
+	if (xp_sweep_load(o.file, &s, &err) != XP_OK) {
+		free(cmd);
 		return xp_cli_fail(&err);
-	char dir[4200], *cmd = command_line(prog, argc, argv);
+	}
 	if (o.out)
 		snprintf(dir, sizeof dir, "%s", o.out);
 	else
