@@ -127,9 +127,15 @@ static bool on_request(Ptr<Socket>, const Address &)
 	return true;
 }
 
+/* The receiving socket only sends ACKs. The TOS "low delay" maps to priority TC_PRIO_INTERACTIVE,
+ * pfifo_fast's first band, on links with acks_first; a TOS (unlike a socket priority alone)
+ * survives forwarding, where ns-3 derives the priority from the IP header again. */
+#define ACK_TOS 0x10
+
 static void on_accept(Stream *s, Ptr<Socket> sock, const Address &)
 {
 	s->rx = sock;
+	sock->SetIpTos(ACK_TOS);
 	sock->SetRecvCallback(MakeBoundCallback(&on_recv, s));
 }
 
@@ -159,6 +165,7 @@ static void open_stream(Net *n, Conn *c, Stream *s, const xp_ns3_conn_config *cc
 	s->rxq.push_back(Piece{ -1, 2 * n->seg });
 	Ptr<Socket> listener = Socket::CreateSocket(dst, TcpSocketFactory::GetTypeId());
 	set_buffers(listener, cc, n->seg);
+	listener->SetIpTos(ACK_TOS);
 	listener->Bind(InetSocketAddress(Ipv4Address::GetAny(), s->port));
 	listener->Listen();
 	listener->SetAcceptCallback(MakeCallback(&on_request), MakeBoundCallback(&on_accept, s));

@@ -193,7 +193,13 @@ static TrafficControlHelper queue_disc(const xp_ns3_link_config *lc, int mtu)
 		tch.SetRootQueueDisc("ns3::FqCoDelQueueDisc", "MaxSize", size, "UseEcn",
 		                     BooleanValue(lc->ecn != 0));
 		break;
-	default: tch.SetRootQueueDisc("ns3::FifoQueueDisc", "MaxSize", size); break;
+	default:
+		if (lc->acks_first) /* band 0 carries the ACK-only sockets' priority (connection.cc)
+		                     */
+			tch.SetRootQueueDisc("ns3::PfifoFastQueueDisc", "MaxSize", size);
+		else
+			tch.SetRootQueueDisc("ns3::FifoQueueDisc", "MaxSize", size);
+		break;
 	}
 	return tch;
 }

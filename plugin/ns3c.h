@@ -61,6 +61,9 @@ typedef struct xp_ns3_link_config {
 	int64_t queue_packets; /* its capacity, 4 .. 1e7 packets */
 	double loss_rate;      /* random packet loss on receive, both directions, 0 .. 0.5 */
 	int ecn;               /* AQM marks instead of dropping (for DCTCP) */
+	int acks_first;        /* with XP_NS3_FIFO: pure ACKs go ahead of data (a strict-priority
+	                          band, pfifo_fast), as a host's flow-queueing qdisc would let them;
+	                          otherwise an ACK waits behind a whole window burst */
 } xp_ns3_link_config;
 
 /* Per-connection options. A connection is `streams` parallel TCP connections from src to dst; a

@@ -577,6 +577,10 @@ static xp_status run_stats(const xp_params *pr, const xp_schedule *s, xp_result 
 		    "the packet engine simulates every replica: dp %d x %d stages is too "
 		    "many nodes (at most dp 64 and 16384 nodes)",
 		    K.dp, K.p);
+	if (pr->dp_across_dc && pr->datacenters > 1)
+		return xp_fail(err, XP_EINVAL,
+		               "the packet engine does not simulate datacenters.split: dp (the "
+		               "gradient all-reduce over the WAN); use the analytic engine");
 	double t0 = seconds();
 	xp_status st = setup(&K);
 	if (!st)

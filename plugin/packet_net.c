@@ -91,6 +91,7 @@ static xp_ns3_link_config intra_link(const xp_params *pr)
 	lc.rate_bps = finite_bps(pr->intra_dc.bandwidth_bps);
 	lc.delay_ns = pr->intra_dc.latency_ns / 2;
 	lc.qdisc = XP_NS3_FIFO;
+	lc.acks_first = 1;
 	xp_packet_conn_config(pr, 0, pr->datacenters > 1 ? 1 : 0, 1, &cc);
 	double burst = 4.0 * (double)cc.buffer_bytes * cc.streams / segment_of(pr);
 	lc.queue_packets = INTRA_QUEUE + (burst < 1e7 - INTRA_QUEUE ? (int64_t)burst : 9000000);

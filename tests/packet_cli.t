@@ -6,9 +6,14 @@ if [ "${XP_HAVE_NS3:-1}" = 0 ]; then
 	echo "1..0 # SKIP the packet engine is not built (configure did not find ns-3)"
 	exit 0
 fi
-plan 20
+plan 22
 S=scenarios/validation/p4_1ms_100g.yaml
 Q="--schedule 1f1b,zbh1 --set pipeline.microbatches=4 --set model.activation=4MiB"
+
+run validate --help
+has "$out" "under the analytic engine and the packet engine" "validate --help prints validate's own help"
+run calibrate -h
+has "$out" "Send probe transfers" "calibrate -h prints calibrate's own help"
 
 run engines
 has "$out" "packet" "crosspipe engines lists the packet engine"

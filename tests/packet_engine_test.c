@@ -182,9 +182,104 @@ static void determinism(void)
 	fx_free(pr);
 }
 
+/* dp 2: every stage has two replica nodes, the DP all-gathers and reduce-scatters are rings of
+ * messages between them, and the replicas' activations share the WAN link. p=2, m=2, 2 DCs,
+ * 8 MiB of parameters per stage. The analytic engine's ring model (n-1 latencies and (n-1)/n of
+ * the bytes at the intra-DC rate) and its WAN link carrying dp x the message agree with the
+ * packet run within 3% (measured: +0.6%, uncalibrated). */
+static void data_parallel(void)
+{
+	xp_params *pr = fx_new(2, 2, 1000000, 1000000, 1000000);
+	fx_datacenters(pr, 2, 1000000, 100e9);
+	pr->intra_dc = (xp_link_class){ 1000, 400e9 };
+	pr->message_bytes = 4 << 20;
+	pr->dp = 2;
+	for (int k = 0; k < pr->stages; k++)
+		pr->params_bytes[k] = 8 << 20;
+	xp_schedule *s = fx_build("1f1b", pr);
+	xp_result *a = fx_run("analytic", pr, s);
+	xp_packet_stats st;
+	xp_status status;
+	xp_result *p = packet_run(pr, s, &st, &status);
+	ok(p != NULL, "dp 2: the packet engine runs the replicas and their rings");
+	if (p) {
+		is_double((double)p->makespan_ns, (double)a->makespan_ns,
+		          0.03 * (double)a->makespan_ns,
+		          "dp 2: makespans agree within 3%% (analytic %lld ns, packet %lld ns)",
+		          (long long)a->makespan_ns, (long long)p->makespan_ns);
+		is_int((int64_t)p->n_collectives, (int64_t)a->n_collectives,
+		       "dp 2: as many collectives as the analytic engine (all-gathers and "
+		       "reduce-scatters)");
+		/* 2 replicas x 4 transfers, and per stage 2 collectives x 1 step x 2 messages */
+		is_int(st.messages_sent, 2 * 4 + 2 * 2 * 2, "dp 2: every replica message is sent");
+		is_int(st.messages_delivered, st.messages_sent, "dp 2: every message is delivered");
+		is_int(st.bytes_delivered, st.bytes_sent, "dp 2: every byte is delivered");
+	} else {
+		skip(5, "the packet run failed");
+	}
+	xp_result_free(a);
+	xp_result_free(p);
+	xp_schedule_free(s);
+	fx_free(pr);
+}
+
+/* A run under another transport, queue discipline or WAN shape completes and delivers every
+ * byte. */
+static xp_result *variant_run(const char *what, xp_params *pr, const char *sched,
+                              xp_packet_stats *st)
+{
+	xp_schedule *s = fx_build(sched, pr);
+	xp_status status;
+	xp_result *p = packet_run(pr, s, st, &status);
+	ok(p != NULL, "%s: the run completes", what);
+	ok(p && st->messages_delivered == st->messages_sent && st->messages_sent > 0,
+	   "%s: every message is delivered (%lld of %lld)", what,
+	   p ? (long long)st->messages_delivered : -1LL, p ? (long long)st->messages_sent : -1LL);
+	ok(p && st->bytes_delivered == st->bytes_sent, "%s: every byte is delivered (%lld of %lld)",
+	   what, p ? (long long)st->bytes_delivered : -1LL, p ? (long long)st->bytes_sent : -1LL);
+	xp_schedule_free(s);
+	return p;
+}
+
+static void variants(void)
+{
+	xp_packet_stats st;
+	xp_params *pr = small();
+	pr->packet.transport = XP_TCP_CUBIC;
+	xp_result_free(variant_run("cubic", pr, "1f1b", &st));
+	pr->packet.transport = XP_TCP_NEWRENO;
+	pr->packet.qdisc = XP_QDISC_RED;
+	pr->packet.queue_bdp = 0.5; /* RED's thresholds inside half a BDP: it acts */
+	xp_result_free(variant_run("red", pr, "1f1b", &st));
+	pr->packet.qdisc = XP_QDISC_CODEL;
+	pr->packet.queue_bdp = 2;
+	xp_result_free(variant_run("codel", pr, "zbh1", &st));
+	fx_free(pr);
+
+	/* 3 DCs in a chain, one stage each; interleaved's part 2 -> part 3 goes from DC 2 back
+	 * to DC 0, over both inter-DC links: two WAN latencies. */
+	pr = fx_new(3, 3, 1000000, 1000000, 1000000);
+	fx_datacenters(pr, 3, 1000000, 100e9);
+	pr->intra_dc = (xp_link_class){ 1000, 400e9 };
+	pr->message_bytes = 1 << 20;
+	pr->packet.wan = XP_WAN_CHAIN;
+	xp_result *p = variant_run("chain of 3 DCs", pr, "interleaved", &st);
+	int64_t two_hops = -1;
+	for (size_t i = 0; p && i < p->n_transfers; i++)
+		if (p->transfers[i].src == 2 && p->transfers[i].dst == 0) {
+			int64_t t = p->transfers[i].arrive_ns - p->transfers[i].ready_ns;
+			two_hops = two_hops < 0 || t < two_hops ? t : two_hops;
+		}
+	/* intra + 2 x (inter - intra) of latency, plus 1 MiB at 100 Gbps (84 us) */
+	ok(two_hops >= 2 * 1000000 - 1000 && two_hops < 2 * 1000000 + 200000,
+	   "chain: DC 2 -> DC 0 takes two WAN hops (%lld ns)", (long long)two_hops);
+	xp_result_free(p);
+	fx_free(pr);
+}
+
 int main(void)
 {
-	plan(4 + 2 * 9 + 3 + 4);
+	plan(4 + 2 * 9 + 3 + 4 + 6 + 4 * 3 + 1);
 	if (!xp_packet())
 		bail("the packet engine is not linked into this test");
 	one_message();
@@ -192,5 +287,7 @@ int main(void)
 	same_order("zbh1");
 	deadlock();
 	determinism();
+	data_parallel();
+	variants();
 	return done_testing();
 }

@@ -107,10 +107,7 @@ static xp_status calibrate_class(const xp_params *pr, int inter, fit *f, xp_erro
 	xp_packet_probe pb[N_PROBE];
 	for (int i = 0; i < N_PROBE; i++) {
 		int64_t b = i == N_PROBE - 1 ? 2 * base : base / (int64_t)(1 << (2 * (2 - i)));
-		pb[i] =
-		    (xp_packet_probe){ .inter_dc = inter,
-			               .bytes = b > 0 ? b : 1,
-			               .warm = getenv("XP_WARM") ? atoi(getenv("XP_WARM")) : 2 };
+		pb[i] = (xp_packet_probe){ .inter_dc = inter, .bytes = b > 0 ? b : 1, .warm = 2 };
 	}
 	xp_status st = pk->probe(pr, pb, N_PROBE, err);
 	if (st)
@@ -336,29 +333,6 @@ static int run_one(const xp_params *pr, const xp_params *cal, const xp_schedule 
 	if (pk->run(pr, s, r->pk, &r->st, err))
 		return -1;
 	r->n_err = transfer_errors(r->an, r->pk, &r->err_mean, &r->err_median, &r->err_p95);
-	if (getenv("XP_DUMP")) { /* DEBUG */
-		FILE *df = fopen(getenv("XP_DUMP"), "a");
-		const xp_result *rs[3] = { r->an, r->cal, r->pk };
-		for (int e = 0; e < 3; e++) {
-			if (!rs[e])
-				continue;
-			for (size_t i = 0; i < rs[e]->n_transfers; i++) {
-				const xp_transfer *t = &rs[e]->transfers[i];
-				fprintf(df, "%s T %d %d %d %d %d %d %lld %lld %lld %lld\n",
-				        r->pk->schedule, e, t->kind, t->part, t->mb, t->src, t->dst,
-				        (long long)t->ready_ns, (long long)t->start_ns,
-				        (long long)t->end_ns, (long long)t->arrive_ns);
-			}
-			for (int d = 0; d < rs[e]->devices; d++)
-				for (size_t k = rs[e]->op_offset[d]; k < rs[e]->op_offset[d + 1];
-				     k++)
-					fprintf(df, "%s O %d %d %zu %lld %lld\n", r->pk->schedule,
-					        e, d, k - rs[e]->op_offset[d],
-					        (long long)rs[e]->op_start_ns[k],
-					        (long long)rs[e]->op_end_ns[k]);
-		}
-		fclose(df);
-	}
 	if (cal)
 		transfer_errors(r->cal, r->pk, &r->cal_mean, &r->cal_median, &r->cal_p95);
 	return 0;
