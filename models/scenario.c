@@ -66,7 +66,7 @@ static const char *const inter_keys[] = { "latency", "bandwidth", "latency_ratio
 	                                  "bandwidth_ratio", NULL };
 
 static const char *const schedule_keys[] = { "n_sub", NULL };
-static const char *const solver_keys[] = { "time_limit", "gap", NULL };
+static const char *const solver_keys[] = { "time_limit", "gap", "work_limit", NULL };
 static const char *const robustness_keys[] = { "jitter", "samples", NULL };
 
 static const char *const *const section_keys[] = {
@@ -261,6 +261,7 @@ static xp_status read_adaptive(const xp_rd *rd, xp_params *pr)
 	    (st = xp_rd_i64(rd, "solver.time_limit", xp_parse_time_ns, 0,
 	                    &pr->solver_time_limit_ns)) ||
 	    (st = xp_rd_number(rd, "solver.gap", 0, 1, 0, &pr->solver_gap)) ||
+	    (st = xp_rd_int(rd, "solver.work_limit", 0, UINT32_MAX, 0, &pr->solver_work_limit)) ||
 	    (st = xp_rd_number(rd, "robustness.jitter", 0, 1, 0, &pr->jitter)) ||
 	    (st = xp_rd_int(rd, "robustness.samples", 0, 1000000, 0, &samples)))
 		return st;

@@ -79,6 +79,8 @@ typedef struct xp_params {
 	int n_sub;                    /* schedule.n_sub: greedy sub-blocks per block; default 4 */
 	int64_t solver_time_limit_ns; /* solver.time_limit; default 60 s */
 	double solver_gap;            /* solver.gap: stop at this relative gap; default 0.01 */
+	int64_t solver_work_limit;    /* solver.work_limit: Z3 resource units per query, a
+	                               * machine-independent limit; default 0 = none */
 	double jitter;                /* robustness.jitter: relative noise (std dev); default 0 */
 	int jitter_samples;           /* robustness.samples: re-timings per schedule; default 0 */
 

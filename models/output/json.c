@@ -48,9 +48,11 @@ static void scenario(xp_json *j, const xp_scenario *sc)
 	xp_json_int(j, "n_sub", pr->n_sub);
 	xp_json_int(j, "solver_time_limit_ns", pr->solver_time_limit_ns);
 	xp_json_num(j, "solver_gap", pr->solver_gap);
+	xp_json_int(j, "solver_work_limit", pr->solver_work_limit);
 	xp_json_num(j, "jitter", pr->jitter);
 	xp_json_int(j, "jitter_samples", pr->jitter_samples);
 	xp_json_int(j, "datacenters", pr->datacenters);
+	xp_json_str(j, "split", pr->dp_across_dc ? "dp" : "pp");
 	xp_json_int32s(j, "placement", pr->placement, pr->placement ? pr->stages : 0);
 	link_class(j, "intra_dc", &pr->intra_dc);
 	link_class(j, "inter_dc", &pr->inter_dc);

@@ -12,6 +12,7 @@
 
 typedef struct smt {
 	const xp_sv_model *md;
+	unsigned work; /* Z3 resource units per query (solver.work_limit), 0 = none */
 	Z3_context ctx;
 	Z3_solver sol;
 	Z3_sort real;
@@ -162,6 +163,8 @@ static Z3_lbool query(smt *S, int64_t T, double left)
 	Z3_params_inc_ref(S->ctx, p);
 	unsigned ms = left > 4e6 ? 4000000000u : (unsigned)(left * 1000) + 1;
 	Z3_params_set_uint(S->ctx, p, Z3_mk_string_symbol(S->ctx, "timeout"), ms);
+	if (S->work) /* deterministic, unlike the time: the same answer on every machine */
+		Z3_params_set_uint(S->ctx, p, Z3_mk_string_symbol(S->ctx, "rlimit"), S->work);
 	Z3_solver_set_params(S->ctx, S->sol, p);
 	Z3_params_dec_ref(S->ctx, p);
 	Z3_solver_push(S->ctx, S->sol);
@@ -266,7 +269,9 @@ xp_status xp_sv_solve_z3(const xp_sv_inst *in, int *blk, double seconds, double 
 	if (st != XP_OK)
 		return st;
 	Z3_config cfg = Z3_mk_config();
-	smt S = { .md = md, .ctx = Z3_mk_context(cfg) };
+	smt S = { .md = md,
+		  .ctx = Z3_mk_context(cfg),
+		  .work = (unsigned)in->pr->solver_work_limit };
 	Z3_del_config(cfg);
 	Z3_set_error_handler(S.ctx, quiet);
 	S.real = Z3_mk_real_sort(S.ctx);
