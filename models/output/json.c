@@ -30,6 +30,34 @@ static void scenario_model(xp_json *j, const xp_params *pr)
 	xp_json_str(j, "recompute", pr->recompute ? "full" : "none");
 }
 
+/* network.* for the packet engine; 0 values mean the documented defaults and are echoed so. */
+static void packet_net(xp_json *j, const xp_packet_net *n)
+{
+	static const char *const transports[] = { "newreno", "cubic", "bbr", "dctcp" };
+	static const char *const qdiscs[] = { "fifo", "red", "codel", "fqcodel" };
+	xp_json_object(j, "packet", 1);
+	xp_json_str(j, "transport", transports[n->transport & 3]);
+	if (n->buffer_bytes > 0)
+		xp_json_int(j, "buffer_bytes", n->buffer_bytes);
+	else
+		xp_json_num(j, "buffer_bdp", n->buffer_bdp > 0 ? n->buffer_bdp : 1.5);
+	xp_json_int(j, "mtu", n->mtu > 0 ? n->mtu : 9000);
+	xp_json_str(j, "queue_discipline", qdiscs[n->qdisc & 3]);
+	if (n->queue_packets > 0)
+		xp_json_int(j, "queue_packets", n->queue_packets);
+	else
+		xp_json_num(j, "queue_bdp", n->queue_bdp > 0 ? n->queue_bdp : 2.0);
+	xp_json_num(j, "loss", n->loss);
+	if (n->connections > 0)
+		xp_json_int(j, "connections", n->connections);
+	else
+		xp_json_str(j, "connections", "auto");
+	xp_json_str(j, "wan", n->wan == XP_WAN_CHAIN ? "chain" : "pairs");
+	xp_json_str(j, "initial_window",
+	            n->initial_window == XP_WINDOW_STANDARD ? "standard" : "open");
+	xp_json_end(j);
+}
+
 static void scenario(xp_json *j, const xp_scenario *sc)
 {
 	const xp_params *pr = xp_scenario_params(sc);
@@ -56,6 +84,7 @@ static void scenario(xp_json *j, const xp_scenario *sc)
 	xp_json_int32s(j, "placement", pr->placement, pr->placement ? pr->stages : 0);
 	link_class(j, "intra_dc", &pr->intra_dc);
 	link_class(j, "inter_dc", &pr->inter_dc);
+	packet_net(j, &pr->packet);
 	xp_json_array(j, "schedules", 1);
 	for (int i = 0; i < pr->n_schedules; i++)
 		xp_json_str(j, NULL, pr->schedules[i]);
