@@ -16,6 +16,11 @@ plan 15
 
 slurm_start "$TMP/slurm"
 ok $? "the test cluster starts"
+i=0 # the node must have registered before sbatch accepts an array
+while [ $i -lt 150 ] && [ "$(timeout 5 sinfo -h -o %T 2>/dev/null | sed 's/[*~#]$//')" != idle ]; do
+	sleep 0.2
+	i=$((i + 1))
+done
 
 cat >"$TMP/s.yaml" <<EOT
 base: $XP_TOP/scenarios/p4_ratios.yaml
@@ -29,6 +34,7 @@ mkdir -p "$O/parts/part-1.csv" # a folder where shard 1 must write its rows: sha
 
 run sweep "$TMP/s.yaml" --slurm --tasks 3 --max-parallel 2 --out "$O"
 ok $rc "--slurm submits the job array"
+[ $rc -eq 0 ] || printf '# %s\n' "$err"
 job=$(echo "$out" | sed -n 's/^submitted job \([0-9]*\):.*/\1/p')
 has "$out" "array 0-2%2 over 3 shards of 12 tasks" "the array covers every shard, throttled"
 ok "$([ -x "$O/slurm.sh" ] && grep -q -- '--part "$SLURM_ARRAY_TASK_ID/3"' "$O/slurm.sh"; echo $?)" \
