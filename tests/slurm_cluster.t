@@ -7,7 +7,7 @@
 if ! slurm_usable; then
 	# CI installs slurm-wlm and munge and runs as root: there, a missing piece is a failure
 	if [ -n "${CI:-}" ]; then
-		echo "Bail out! CI without a usable Slurm (root, slurm-wlm, munge; see .ci/install)"
+		echo "Bail out! CI without a usable Slurm (root, slurm-wlm, munge; see .ci/packages)"
 		exit 1
 	fi
 	echo "1..0 # SKIP needs root and the Debian packages slurm-wlm and munge"

@@ -6,7 +6,7 @@
 
 if ! slurm_usable; then
 	if [ -n "${CI:-}" ]; then
-		echo "Bail out! CI without a usable Slurm (root, slurm-wlm, munge; see .ci/install)"
+		echo "Bail out! CI without a usable Slurm (root, slurm-wlm, munge; see .ci/packages)"
 		exit 1
 	fi
 	echo "1..0 # SKIP needs root and the Debian packages slurm-wlm and munge"
