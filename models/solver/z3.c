@@ -173,33 +173,37 @@ static Z3_lbool query(smt *S, int64_t T, double left)
 	return r;
 }
 
-/* t0: when the time limit started counting (the watchdog's start) */
+/* Bisection on the makespan. The first query asks for the target the gap needs, so that one
+ * unsatisfiable answer ends the search; each query gets half of the time left, and a query that
+ * cannot be decided in it lowers the ceiling of the interval still searched, so that the bound
+ * keeps rising from below (measured at p=8, m=16: a single query at the target took the whole
+ * budget and the bound never left the critical path). t0: when the time limit started. */
 static void bisect(smt *S, int *blk, const struct timespec *t0, double seconds, double gap,
                    xp_sv_outcome *out)
 {
+	int64_t ceiling = out->best_ns; /* queries at or above it are undecided or satisfied */
 	while ((double)(out->best_ns - out->bound_ns) > gap * (double)out->best_ns) {
 		double left = seconds - elapsed(t0);
-		if (left <= 0) {
+		if (left <= 0.01) {
 			out->timed_out = 1;
 			return;
 		}
-		/* halve the interval, but never below what the gap needs: an unsatisfiable query
-		 * at the target ends the search at once */
-		int64_t T = out->bound_ns + (out->best_ns - 1 - out->bound_ns) / 2;
+		if (ceiling <= out->bound_ns) { /* everything below the ceiling is refuted */
+			out->gave_up = 1;
+			return;
+		}
+		int64_t T = out->bound_ns + (ceiling - 1 - out->bound_ns) / 2;
 		int64_t target = out->best_ns - (int64_t)(gap * (double)out->best_ns) - 1;
-		if (T < target)
+		if (T < target && target < ceiling)
 			T = target;
-		Z3_lbool r = query(S, T, left);
+		Z3_lbool r = query(S, T, left > 1 ? left / 2 : left);
 		if (r == Z3_L_TRUE)
 			harvest(S, blk, out);
 		Z3_solver_pop(S->ctx, S->sol, 1);
 		if (r == Z3_L_FALSE)
 			out->bound_ns = T + 1;
-		if (r == Z3_L_UNDEF) {
-			out->timed_out = seconds - elapsed(t0) <= 0.01;
-			out->gave_up = !out->timed_out;
-			return;
-		}
+		if (r == Z3_L_UNDEF || r == Z3_L_TRUE)
+			ceiling = r == Z3_L_TRUE ? out->best_ns : T;
 		if (r == Z3_L_TRUE && out->best_ns > T) { /* the engine disagrees: a bug */
 			out->gave_up = 1;
 			return;
