@@ -1,7 +1,7 @@
 #!/bin/sh
 # cli.t: the crosspipe command on scenario files: commands, formats, overrides, determinism.
 . "$(dirname "$0")/tap.sh"
-plan 27
+plan 28
 
 run --version
 ok $rc "--version exits 0"
@@ -11,6 +11,7 @@ run --help
 has "$out" "run [SCENARIO]" "--help lists the run command"
 run run --help
 has "$out" "--schedule LIST" "run --help lists the options"
+is "$rc:$err" "0:" "run --help exits 0 and writes nothing else"
 
 run schedules
 is "$(echo "$out" | awk '{print $1}' | grep -xE 'gpipe|1f1b|interleaved|zbh1|zbh2|zbv|auto' |

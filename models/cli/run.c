@@ -153,8 +153,11 @@ int xp_cli_run(int argc, char **argv, const char *prog)
 {
 	job j;
 	int rc = job_prepare(&j, argc, argv, prog);
-	if (rc < 0)
-		rc = run_all(&j);
+	if (rc >= 0) { /* --help, or an error already reported */
+		job_free(&j);
+		return rc;
+	}
+	rc = run_all(&j);
 	if (rc == XP_EXIT_OK)
 		rc = write_outputs(&j);
 	if (rc == XP_EXIT_OK)
