@@ -3,7 +3,7 @@
 # them through prove. `configure --sanitize` adds an ASan+UBSan variant (build_sanitize,
 # check_sanitize).
 import os
-from waflib import Build, Logs, Utils
+from waflib import Build, Context, Logs, Utils
 
 APPNAME = 'crosspipe'
 VERSION = '0.1.0'
@@ -81,9 +81,11 @@ def configure_ns3(cnf):
 
 
 def describe_version(cnf):
+    """The release number plus `git describe` (fixed at configure time)."""
     try:
-        return cnf.cmd_and_log(['git', 'describe', '--always', '--dirty', '--tags'],
-                               output=0, quiet=0).strip()
+        rev = cnf.cmd_and_log(['git', 'describe', '--always', '--dirty', '--tags'],
+                              cwd=cnf.path.abspath(), quiet=Context.BOTH).strip()
+        return '%s+%s' % (VERSION, rev) if rev else VERSION
     except Exception:
         return VERSION
 
