@@ -202,6 +202,11 @@ static void bisect(smt *S, int *blk, const struct timespec *t0, double seconds, 
 		Z3_solver_pop(S->ctx, S->sol, 1);
 		if (r == Z3_L_FALSE)
 			out->bound_ns = T + 1;
+		if (r == Z3_L_UNDEF &&
+		    S->work) { /* the work limit: stop where every machine stops */
+			out->gave_up = 1;
+			return;
+		}
 		if (r == Z3_L_UNDEF || r == Z3_L_TRUE)
 			ceiling = r == Z3_L_TRUE ? out->best_ns : T;
 		if (r == Z3_L_TRUE && out->best_ns > T) { /* the engine disagrees: a bug */
