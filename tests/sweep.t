@@ -1,7 +1,7 @@
 #!/bin/sh
 # sweep.t: `crosspipe sweep`: expansion, rows, errors, resume after kill -9, the manifest.
 . "$(dirname "$0")/tap.sh"
-plan 22
+plan 23
 
 B=$XP_TOP/scenarios/p4_ratios.yaml
 cat >"$TMP/grid.yaml" <<EOT
@@ -90,6 +90,19 @@ has "$err" "point 1 (pipeline.stages=zero): --set pipeline.stages=zero: pipeline
 printf 'base: %s\naxes:\n  pipeline.stages: {from: 1}\n' "$B" >"$TMP/badrange.yaml"
 run sweep "$TMP/badrange.yaml"
 has "$err" "badrange.yaml:3:20: axes.pipeline.stages:" "a malformed axis names file, line, column and key"
+cat >"$TMP/inline.yaml" <<'EOT'
+base:
+  pipeline: {stages: 4, microbatches: 8}
+  model: {forward: 1ms, backward_input: 1ms, backward_weight: 1ms, activation: 64MiB}
+  datacenters: {count: 2}
+  network: {inter_dc: {latency_ratio: 2, bandwidth_ratio: 2}}
+axes:
+  pipeline.microbatches: [8]
+schedules: [zbh1]
+EOT
+run sweep "$TMP/inline.yaml" --out "$TMP/inl"
+has "$(cat "$TMP/inl/results.csv")" ",zbh1,analytic,ok,57000000," \
+	"an inline base scenario runs (zbh1 at (2,2): the authors' 57 T_F)"
 printf 'base: %s\nbogus: 1\n' "$B" >"$TMP/badkey.yaml"
 run sweep "$TMP/badkey.yaml"
 is "$rc" "2" "an unknown sweep key exits 2"
