@@ -2,11 +2,11 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "engine.h"
 #include "output/output_int.h"
 #include "sweep_int.h"
+#include "units.h"
 
 static const char *const metric_cols =
     "status,makespan_ns,time_per_microbatch_ns,tokens_per_s,bubble_mean,bubble_max,"
@@ -30,13 +30,6 @@ char *xp_sweep_csv_header(const xp_sweep *s)
 		return NULL;
 	}
 	return buf;
-}
-
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
 /* Run the task; on success *res holds the result (and *sched its schedule). */
@@ -153,9 +146,9 @@ xp_status xp_sweep_run_task(const xp_sweep *s, int t, char **csv, char **json)
 	xp_result *r = NULL;
 	xp_error err;
 	xp_error_clear(&err);
-	double t0 = now_s();
+	double t0 = xp_now_s();
 	xp_status st = run(s, k, &sc, &sched, &r, &err);
-	double wall = now_s() - t0;
+	double wall = xp_now_s() - t0;
 	*csv = render(csv_row, s, k, st == XP_OK ? r : NULL, &err, wall);
 	*json = render(json_row, s, k, st == XP_OK ? r : NULL, &err, wall);
 	xp_result_free(r);

@@ -8,11 +8,11 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "sweep_int.h"
 #include "sweep_run_int.h"
+#include "units.h"
 
 typedef struct worker {
 	pid_t pid;
@@ -97,16 +97,9 @@ typedef struct progress {
 	double t0, last;
 } progress;
 
-static double wall(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
 static void show(progress *p, int final)
 {
-	double now = wall(), el = now - p->t0;
+	double now = xp_now_s(), el = now - p->t0;
 	if (!p->tty && !final && now - p->last < 5.0)
 		return;
 	p->last = now;
@@ -264,7 +257,7 @@ static xp_status run_pool(const xp_sweep *s, const xp_sweep_opts *o, const int *
                           xp_rows *rows, xp_sweep_summary *sum, xp_error *err)
 {
 	int n = o->jobs < n_todo ? o->jobs : n_todo;
-	progress prog = { n_todo, 0, 0, isatty(2), wall(), 0 };
+	progress prog = { n_todo, 0, 0, isatty(2), xp_now_s(), 0 };
 	worker *w = calloc((size_t)(n > 0 ? n : 1), sizeof *w);
 	pool P = { s, w, n, todo, n_todo, 0, rows, &prog, sum };
 	xp_status st = w ? XP_OK : xp_fail(err, XP_ENOMEM, "out of memory");

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* A unit suffix and what one of it is worth in the internal unit. */
 struct unit {
@@ -363,4 +364,11 @@ char *xp_format_bytes(char *buf, size_t len, int64_t bytes)
 		return buf;
 	}
 	return format_scaled(buf, len, (double)bytes / sb, bin[kb]);
+}
+
+double xp_now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }

@@ -39,6 +39,10 @@ int xp_parse_flops(const char *s, double *out_flops, const char **why);
  * nanosecond; 0 on an infinite link or for no bytes; INT64_MAX on a zero bandwidth. */
 int64_t xp_serialize_ns(int64_t bytes, double bps);
 
+/* Seconds on the monotonic clock, for wall-time figures (solver seconds, sweep wall_s,
+ * benchmarks); never part of a simulated result. */
+double xp_now_s(void);
+
 /* Readable forms for tables: "12.345ms", "100Gbps", "64MiB" (at most three decimals; sizes in
  * the binary family unless they are an exact decimal multiple such as "1GB"). An infinite
  * bandwidth and INT64_MAX times or sizes print as "inf". Return buf. */

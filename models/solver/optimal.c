@@ -1,11 +1,11 @@
 /* optimal.c: the `optimal` and `optimal-v` generators: instance, incumbent, an exact method under
  * the scenario's time limit and gap, and the solver report on the returned schedule. */
 #include "solver_int.h"
+#include "units.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "schedules/generators.h"
 
@@ -19,13 +19,6 @@ static const struct {
 	{ "cbc", xp_sv_solve_cbc },
 	{ "z3", xp_sv_solve_z3 },
 };
-
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 static xp_sv_method_fn find_method(const char *name)
 {
@@ -69,7 +62,7 @@ static xp_status solve(const xp_sv_inst *in, xp_sv_method_fn fn, int *blk, xp_sv
 	if (gap_of(o) <= pr->solver_gap)
 		return XP_OK; /* the incumbent meets the critical-path bound */
 	/* the limit covers the whole run, the incumbent included */
-	double secs = (double)pr->solver_time_limit_ns * 1e-9 - (now_s() - t0);
+	double secs = (double)pr->solver_time_limit_ns * 1e-9 - (xp_now_s() - t0);
 	if (secs <= 0) {
 		o->timed_out = 1;
 		return XP_OK;
@@ -85,7 +78,7 @@ static xp_status solve(const xp_sv_inst *in, xp_sv_method_fn fn, int *blk, xp_sv
 xp_status xp_sv_run(const xp_params *pr, int vplace, const char *method, const char *name,
                     xp_schedule **out, xp_error *err)
 {
-	double t0 = now_s();
+	double t0 = xp_now_s();
 	xp_sv_method_fn fn = find_method(method);
 	xp_sv_inst *in = NULL;
 	*out = NULL;
@@ -102,7 +95,7 @@ xp_status xp_sv_run(const xp_params *pr, int vplace, const char *method, const c
 		st = solve(in, fn, blk, &o, t0, err);
 	if (st == XP_OK) {
 		xp_solver_info info;
-		report(pr, &o, method, now_s() - t0, &info);
+		report(pr, &o, method, xp_now_s() - t0, &info);
 		*out = xp_sv_to_schedule(in, blk, name);
 		if (*out)
 			xp_schedule_set_solver(*out, &info);

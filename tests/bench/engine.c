@@ -3,16 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
-#include <time.h>
 
 #include "fixture.h"
-
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 /* 2 DCs, T_lat/T_F = T_bw/T_F = 2, so that forward and backward transfers queue on the WAN. */
 static void bench(const char *name, int p, int m, double min_seconds)
@@ -25,7 +17,7 @@ static void bench(const char *name, int p, int m, double min_seconds)
 	size_t ops = xp_schedule_total_ops(s);
 	int runs = 0;
 	int64_t makespan = 0;
-	double t0 = now_s(), t;
+	double t0 = xp_now_s(), t;
 	do {
 		xp_result *r = xp_result_new(s, e->name);
 		xp_error err;
@@ -36,7 +28,7 @@ static void bench(const char *name, int p, int m, double min_seconds)
 		makespan = r->makespan_ns;
 		xp_result_free(r);
 		runs++;
-		t = now_s() - t0;
+		t = xp_now_s() - t0;
 	} while (t < min_seconds);
 	struct rusage ru;
 	getrusage(RUSAGE_SELF, &ru);

@@ -1,16 +1,8 @@
 /* greedy.c (bench): build time of crossudsub, greedy and greedy-v, and their analytic makespans. */
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
 
 #include "fixture.h"
-
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 /* 2 DCs, T_lat/T_F = T_bw/T_F = 2, 1x memory, n_sub 4: the best of `reps` builds. */
 static void bench(const char *name, int p, int m, int reps)
@@ -23,9 +15,9 @@ static void bench(const char *name, int p, int m, int reps)
 	xp_schedule *s = NULL;
 	for (int i = 0; i < reps; i++) {
 		xp_schedule_free(s);
-		double t0 = now_s();
+		double t0 = xp_now_s();
 		s = fx_build(name, pr);
-		double t = now_s() - t0;
+		double t = xp_now_s() - t0;
 		best = t < best ? t : best;
 	}
 	xp_result *r = fx_run("analytic", pr, s);
