@@ -352,7 +352,7 @@ static xp_status deadlock(const sim *S, xp_error *err)
 
 /* datacenters.split: dp: once every device is done, the gradients are all-reduced across the
  * DCs in a ring, not overlapped with the pipeline: 2(D-1) latencies and 2(D-1)/D of the model's
- * parameter bytes over the inter-DC link (MODEL.md §6; 2α + bytes·β for two DCs). */
+ * parameter bytes over the inter-DC link (docs/model.md §3; 2α + bytes·β for two DCs). */
 static xp_status wan_allreduce(sim *S)
 {
 	const xp_params *pr = S->pr;

@@ -1,4 +1,4 @@
-/* transformer.c: per-stage times and sizes of a transformer (MODEL.md §2): its layers split
+/* transformer.c: per-stage times and sizes of a transformer (docs/model.md §2): its layers split
  * into contiguous groups over the stages, FLOPs per layer over the GPU's sustained rate. */
 #include <math.h>
 

@@ -68,7 +68,7 @@ typedef struct xp_ns3_link_config {
 
 /* Per-connection options. A connection is `streams` parallel TCP connections from src to dst; a
  * message is split over them in whole segments, so the cost stays linear in bytes
- * (NS3_NOTES.md). */
+ * (docs/packet-engine.md, "ns-3 facts"). */
 typedef struct xp_ns3_conn_config {
 	int streams;            /* 1 .. 4096 */
 	int64_t buffer_bytes;   /* send and receive buffer of each stream, 4 KiB .. 2 GiB - 1 */

@@ -10,10 +10,10 @@
 /* Stand-in for an infinite bandwidth: ns-3 links need a finite rate. */
 #define XP_PACKET_FAST_BPS 1e12
 
-/* The topology of MODEL.md section 5 for `hosts` hosts, host i in DC host_dc[i]: one switch per
- * DC, every host on its DC switch by an intra-DC link (half the intra-DC latency each way, so
- * host to host takes the intra-DC latency), and the switches joined by inter-DC links (one per
- * DC pair, or a chain), each taking the rest of the inter-DC latency. Hosts are nodes 0 ..
+/* The topology of docs/packet-engine.md ("Topology") for `hosts` hosts, host i in DC host_dc[i]:
+ * one switch per DC, every host on its DC switch by an intra-DC link (half the intra-DC latency
+ * each way, so host to host takes the intra-DC latency), and the switches joined by inter-DC links
+ * (one per DC pair, or a chain), each taking the rest of the inter-DC latency. Hosts are nodes 0 ..
  * hosts-1. cfg's callbacks and ctx go to the network. */
 xp_status xp_packet_build(const xp_params *pr, int hosts, const int *host_dc, int n_dc,
                           const xp_ns3_config *cfg, xp_ns3 **out, xp_error *err);

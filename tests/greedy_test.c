@@ -1,9 +1,9 @@
 /* greedy_test.c: the adaptive greedy schedules: crossudsub reproduces the CrossPipe authors'
  * CrossUDSub orders and times (p=4, m=8, 2 DCs, T_F=T_D=T_W, n_sub 1/2/4, memory 1x/2x,
- * (T_lat/T_F, T_bw/T_F) = (0,0) and (2,2); copied from shared/reference/authors_orders_p4m8.txt,
- * where "B" is our D and times are in units of T_F); greedy equals zbh1 with free communication;
- * memory limits hold; the error for a limit below one microbatch; determinism; random scenarios
- * run on the analytic engine without deadlock. */
+ * (T_lat/T_F, T_bw/T_F) = (0,0) and (2,2); the authors' published development set, docs/model.md
+ * §9, where "B" is our D and times are in units of T_F); greedy equals zbh1 with free
+ * communication; memory limits hold; the error for a limit below one microbatch; determinism;
+ * random scenarios run on the analytic engine without deadlock. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>

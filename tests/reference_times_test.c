@@ -1,7 +1,7 @@
 /* reference_times_test.c: the analytic engine reproduces the CrossPipe authors' performance model:
  * every op's start and end for 1F1B, ZB-H1 and ZB-V at p=4, m=8, 2 DCs, T_F=T_D=T_W, and
- * (T_lat/T_F, T_bw/T_F) = (0,0) and (2,2), as in shared/reference/authors_orders_p4m8.txt (copied
- * here so that the test does not depend on shared/). Times are in units of T_F; the authors write
+ * (T_lat/T_F, T_bw/T_F) = (0,0) and (2,2), as in the authors' published development set
+ * (docs/model.md §9), whose times this test carries. Times are in units of T_F; the authors write
  * the input-gradient block D as "B" for the split schedules. */
 #include <math.h>
 #include <stdio.h>

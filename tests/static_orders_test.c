@@ -8,10 +8,11 @@
 
 /*
  * The CrossPipe authors' orders for p=4 devices, m=8 microbatches, (T_lat/T_F, T_bw/T_F) = (0,0),
- * copied from shared/reference/authors_orders_p4m8.txt (their ops with start and end times). Their
- * files write the input-gradient block D as "B" for the split schedules (b_is_d). The statics'
- * orders at (2,2) in the same file are identical. zbh2 is compared with the authors' greedy
- * (CrossUDSub, n_sub=1) at twice the 1F1B memory, which finds the zero-bubble H2 parallelogram.
+ * from the authors' published development set (docs/model.md §9: their ops with start and end
+ * times). Their files write the input-gradient block D as "B" for the split schedules (b_is_d). The
+ * statics' orders at (2,2) in the same file are identical. zbh2 is compared with the authors'
+ * greedy (CrossUDSub, n_sub=1) at twice the 1F1B memory, which finds the zero-bubble H2
+ * parallelogram.
  */
 static const struct reference {
 	const char *ours, *theirs;

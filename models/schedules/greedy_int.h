@@ -5,7 +5,7 @@
 
 #include "generators.h"
 
-/* Priority rule sets. EXACT is the CrossPipe authors' CrossUDSub (MODEL.md §4); the others are
+/* Priority rule sets. EXACT is the CrossPipe authors' CrossUDSub (docs/model.md §6); the others are
  * variants that "best of several" also tries. Every rule set keeps the authors' device choice,
  * candidate set, "jump" when nothing is ready, and memory rule; they differ in the order of the
  * block kinds once several are ready. */

@@ -1,5 +1,6 @@
 /* greedy_rules.c: which device and which block the greedy places next: the CrossPipe authors'
- * CrossUDSub rules (MODEL.md §4, "Greedy") and the variants that "best of several" tries. */
+ * CrossUDSub rules (docs/model.md §6, "The greedy") and the variants that "best of several" tries.
+ */
 #include "greedy_core.h"
 
 #include <stdint.h>

@@ -1,4 +1,4 @@
-/* model.c: the disjunctive model shared by the exact methods (MODEL.md §4, CrossUD/CrossWave):
+/* model.c: the disjunctive model shared by the exact methods (docs/model.md §7, CrossUD/CrossWave):
  * start times of blocks and link windows, "a before b" booleans for blocks of one device,
  * precedence rows (some conditional on a boolean) and pseudo-Boolean memory rows. */
 #include "solver_int.h"
