@@ -230,7 +230,8 @@ def sensitivity_findings(rows, keys):
         within = sum(1 for x in gaps if x <= 0.05)
         out.append("| the greedy matches the solver in most regimes (`%s` vs `%s`) | within 5%% of "
                    "the solver at %d of %d points (median %s, worst %s; negative: the greedy is "
-                   "faster, the solver stopped at its time limit) | %s |"
+                   "faster: the solver orders whole blocks only and may stop at its time or work "
+                   "limit) | %s |"
                    % (g, o, within, len(gaps), fmt_pct(sorted(gaps)[len(gaps) // 2]),
                       fmt_pct(max(gaps)), verdict(within * 2 > len(gaps))))
     return out
