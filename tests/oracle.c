@@ -21,7 +21,8 @@
  *   (src, dst): message_bytes, times dp when src and dst sit in different datacenters. A link
  *   carries one message at a time and serves them first come first served; all messages of a link
  *   come from one device, so they are served in that device's op order. A message holds the link
- *   for bytes * 8 / bandwidth (rounded to the nearest ns, halves to even) from
+ *   for bytes * 8 / bandwidth (the exact quotient, bandwidth being the double it is, rounded to
+ *   the nearest ns, halves to even) from
  *   max(ready, end of the previous message), and arrives one latency after that window.
  * - DP (dp > 1). Each device has one DP channel serving collectives one at a time: first every
  *   chunk's all-gather, back to back from time 0 in the order of the chunks' first F; then each
@@ -74,9 +75,17 @@ int64_t xo_serialize_ns(int64_t bytes, double bps)
 {
 	if (bytes <= 0 || isinf(bps))
 		return 0;
-	if (!(bps > 0) || bps != floor(bps) || bps > 1e18)
-		bail("oracle: bandwidth %g b/s is not an integral bit rate", bps);
-	__int128 num = (__int128)bytes * 8000000000LL, den = (__int128)(int64_t)bps;
+	/* bps is a double: exactly mant * 2^(e - 53). Divide exactly, in 128-bit integers. */
+	int e;
+	double f = frexp(bps, &e);
+	__int128 num = (__int128)bytes * 8000000000LL, den = (__int128)ldexp(f, 53);
+	int shift = 53 - e;
+	if (!(bps > 0) || bytes > ((int64_t)1 << 40) || shift > 48 || shift < -48)
+		bail("oracle: cannot time %lld bytes at %g b/s exactly", (long long)bytes, bps);
+	if (shift >= 0)
+		num <<= shift;
+	else
+		den <<= -shift;
 	__int128 q = num / den, r = num % den;
 	if (2 * r > den || (2 * r == den && (q & 1)))
 		q++;

@@ -47,8 +47,8 @@ void xo_free(xo_result *o);
  * difference in why. */
 int xo_same(const xo_result *o, const xp_result *r, char *why, size_t len);
 
-/* Serialisation time of bytes at bps (an integral bit rate or INFINITY), exactly:
- * bytes * 8e9 / bps rounded to the nearest ns, halves to even. */
+/* Serialisation time of bytes at bps (INFINITY: 0), exactly: the rational bytes * 8e9 / bps
+ * rounded to the nearest ns, halves to even. */
 int64_t xo_serialize_ns(int64_t bytes, double bps);
 
 #endif
