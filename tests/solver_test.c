@@ -217,11 +217,13 @@ static void determinism_and_methods(void)
 
 int main(void)
 {
-	plan(4 + 6 * 3 + 7 + 4);
+	plan(6 + 6 * 3 + 7 + 4);
 	brute_case(2, 2, 0, 2, 2, 1, 1);
 	brute_case(2, 3, 0, 1, 1, 1, 1);
 	brute_case(3, 2, 0, 2, 0.5, 1, 1);
 	brute_case(2, 2, 0, 1, 1, 1, 2);
+	brute_case(2, 1, 1, 1, 1, 1, 2);
+	brute_case(2, 2, 1, 0.5, 0.5, 1, 2);
 	against_others(3, 6, 2, 2, 1);
 	against_others(4, 6, 0, 2, 1);
 	against_others(4, 5, 0.5, 2, 2);
