@@ -259,6 +259,19 @@ static void allgather_per_chunk(void)
 	}
 }
 
+/* zbh1 against 1f1b, exactly: p=2, m=2, T_F = T_D = T_W = T, 2 DCs 500 ns apart, free
+ * bandwidth. 1f1b: device 1 runs F0 1500-2500, B0 -4500, F1 -5500, B1 -7500; device 0's B0
+ * waits for 5000 and B1 for 8000: 10000. zbh1: device 1 runs F0 1500, D0 2500, F1 3500, D1 4500,
+ * W0, W1 until 7500; device 0 runs D0 at 4000, W0 5000, D1 6000, W1 7000-8000: 8000. */
+static void zbh1_against_1f1b(void)
+{
+	xp_params *pr = fx_new(2, 2, T, T, T);
+	fx_datacenters(pr, 2, 500, INFINITY);
+	is_int(run_makespan("1f1b", "analytic", pr), 10 * T, "1f1b p=2 m=2 across 2 DCs by hand");
+	is_int(run_makespan("zbh1", "analytic", pr), 8 * T, "zbh1 p=2 m=2 across 2 DCs by hand");
+	fx_free(pr);
+}
+
 /* robustness with no noise: every sample is the makespan, so min = median = p95 = max = mean */
 static void robustness_without_noise(void)
 {
@@ -282,7 +295,8 @@ static void robustness_without_noise(void)
 
 int main(void)
 {
-	plan(9 + 3 + 2 + 4 + 3 + 4 + 1 + 4 + 3 + 1 + 4 + 6 + 1);
+	plan(9 + 3 + 2 + 4 + 3 + 4 + 1 + 4 + 3 + 1 + 4 + 6 + 1 + 2);
+	zbh1_against_1f1b();
 	weight_release_split();
 	allgather_per_chunk();
 	robustness_without_noise();
