@@ -393,6 +393,8 @@ static void setup(ctx *C, const xp_params *pr, const xp_schedule *s, int ideal, 
 	o->devices = C->p;
 	o->parts = C->parts;
 	o->m = C->m;
+	o->dp = pr->dp;
+	o->tokens_per_microbatch = pr->tokens_per_microbatch;
 	o->offset = must(malloc(((size_t)C->p + 1) * sizeof *o->offset));
 	o->offset[0] = 0;
 	for (int d = 0; d < C->p; d++)
@@ -560,6 +562,15 @@ int xo_same(const xo_result *o, const xp_result *r, char *why, size_t len)
 	    differs(why, len, "wan_queue_ns", r->wan_queue_ns, o->wan_queue_ns) ||
 	    differs(why, len, "wan_busy_ns", r->wan_busy_ns, o->wan_busy_ns))
 		return 0;
+	/* tokens/s: every replica's microbatches of the iteration over its makespan */
+	double tps = o->makespan_ns > 0 ? (double)o->m * o->dp * (double)o->tokens_per_microbatch /
+	                                      ((double)o->makespan_ns * 1e-9)
+	                                : 0.0;
+	if (fabs(r->tokens_per_s - tps) > 1e-9 * tps) {
+		snprintf(why, len, "tokens_per_s: engine %.17g, oracle %.17g", r->tokens_per_s,
+		         tps);
+		return 0;
+	}
 	for (int d = 0; d < o->devices; d++) {
 		snprintf(what, sizeof what, "peak memory of device %d", d);
 		if (differs(why, len, what, r->peak_memory_bytes[d], o->peak_bytes[d]))

@@ -21,7 +21,8 @@ typedef struct xo_collective {
 } xo_collective;
 
 typedef struct xo_result {
-	int devices, parts, m;
+	int devices, parts, m, dp;
+	int64_t tokens_per_microbatch;
 	size_t *offset;       /* devices + 1: op i of device d is at offset[d] + i */
 	int64_t *start, *end; /* per op */
 	xo_transfer *tr;      /* one per message between two devices */
@@ -43,8 +44,8 @@ int xo_run(const xp_params *pr, const xp_schedule *sched, int ideal, xo_result *
 void xo_free(xo_result *o);
 
 /* 1 when r (an engine's result for the same schedule) has exactly the oracle's op times,
- * transfers, collectives, makespan, peaks, fits_memory and WAN sums; otherwise 0 and the first
- * difference in why. */
+ * transfers, collectives, makespan, peaks, fits_memory, WAN sums and tokens_per_s; otherwise 0 and
+ * the first difference in why. */
 int xo_same(const xo_result *o, const xp_result *r, char *why, size_t len);
 
 /* Serialisation time of bytes at bps (INFINITY: 0), exactly: the rational bytes * 8e9 / bps
