@@ -106,8 +106,8 @@ def build(bld):
         plugin = ['plugin', 'NS3']
     bld.program(source=bld.path.ant_glob('models/cli/*.c'), target='crosspipe',
                 includes='models/cli', use=plugin + ['xp'] + LIBS)
-    bld.stlib(source=['tests/tap.c', 'tests/fixture.c'], target='testlib', includes='tests',
-              export_includes='tests', use='xp')
+    bld.stlib(source=['tests/tap.c', 'tests/fixture.c', 'tests/oracle.c'], target='testlib',
+              includes='tests', export_includes='tests', use='xp')
     for src in bld.path.ant_glob('tests/*_test.c'):
         name = src.name[:-len('_test.c')]
         if name.startswith('packet_') and not bld.env.HAVE_NS3:

@@ -98,6 +98,9 @@ static void queueing(void)
 			qfwd += r->transfers[i].start_ns - r->transfers[i].ready_ns;
 	is_int(qfwd, q, "forward queueing time is the hand sum");
 	ok(r->wan_queue_ns >= qfwd, "wan_queue_ns counts the queued forward transfers");
+	/* device 1's B end at 16T+500, 18T+500, ...: 3T windows, so the gradients wait 0, T, 2T, 3T
+	 * behind each other; the activations waited 0, 2T, 4T, 6T */
+	is_int(r->wan_queue_ns, 12 * T + 6 * T, "wan_queue_ns is the hand sum of both directions");
 	xp_result_free(r);
 	xp_schedule_free(s);
 	fx_free(pr);
@@ -190,9 +193,113 @@ static void dp_across_datacenters(void)
 	fx_free(pr);
 }
 
+/* model.weight_release 0.2: W releases 20% of M_F, D the rest. zbh2 at p=4, m=8: device k runs
+ * 2(p-k)-1 warm-up forwards (all 8 at most), then D_j followed by the next F while any remain,
+ * so until the last F starts only D's have released memory. Peaks in units of 100 bytes (M_F =
+ * 1000): device 0: 7 F, D0 (-8), F7 -> 72; device 1: 5 F, then 3 x (D -8, F +10) -> 56;
+ * device 2: 3 F + 5 x 2 -> 40; device 3: 1 F + 7 x 2 -> 24. With the split swapped (D 20%)
+ * the peaks would be 78, 74, 70, 66; with 0.5 they are 75, 65, 55, 45. */
+static void weight_release_split(void)
+{
+	xp_params *pr = fx_new(4, 8, T, T, T);
+	pr->weight_release = 0.2;
+	xp_schedule *s = fx_build("zbh2", pr);
+	xp_result *r = fx_run("ideal", pr, s);
+	int64_t want[4] = { 7200, 5600, 4000, 2400 };
+	for (int d = 0; d < 4; d++)
+		is_int(r->peak_memory_bytes[d], want[d],
+		       "zbh2 p=4 m=8, W releases 20%%: device %d's peak", d);
+	xp_result_free(r);
+	xp_schedule_free(s);
+	fx_free(pr);
+}
+
+/* dp=4 with two chunks per device: each chunk has its own all-gather (chunk 0's first, back to
+ * back), and the first F of chunk 1 waits for chunk 1's. p=2, m=2, T_F=2000 (1000 per chunk),
+ * one DC with links of 100 ns and 1 byte/ns; 80000 parameter bytes per device, so 40000 per
+ * chunk: one all-gather takes 3*100 + 40000*3/4 = 30300 ns. */
+static void allgather_per_chunk(void)
+{
+	const char *const names[] = { "zbv", "interleaved" };
+	for (int i = 0; i < 2; i++) {
+		xp_params *pr = fx_new(2, 2, 2 * T, 2 * T, 2 * T);
+		pr->dp = 4;
+		pr->intra_dc.latency_ns = 100;
+		pr->intra_dc.bandwidth_bps = 8e9;
+		pr->params_bytes[0] = pr->params_bytes[1] = 80000;
+		xp_schedule *s = fx_build(names[i], pr);
+		xp_result *r = fx_run("analytic", pr, s);
+		/* zbv: part 2 is device 1's chunk 1; its F0 needs part 1's F0 (same device, done at
+		 * 30300 + 1000 + 1100 + 1000 = 33400) and chunk 1's all-gather, over at 60600.
+		 * interleaved: part 2 is device 0's chunk 1; part 1's F0 ends at 33400 on device 1,
+		 * arrives at 34500, and chunk 1's all-gather ends at 60600. */
+		int dev = i == 0 ? 1 : 0;
+		const xp_op *ops = xp_schedule_ops(s, dev);
+		size_t k = 0;
+		while (!(ops[k].kind == XP_OP_F && ops[k].chunk == 1 && ops[k].mb == 0))
+			k++;
+		is_int(r->op_start_ns[r->op_offset[dev] + k], 2 * 30300,
+		       "%s dp=4: F0 of chunk 1 on device %d waits for its own all-gather", names[i],
+		       dev);
+		int ag1 = 0;
+		for (size_t c = 0; c < r->n_collectives; c++)
+			ag1 += r->collectives[c].kind == XP_COLL_ALLGATHER &&
+			       r->collectives[c].chunk == 1 &&
+			       r->collectives[c].start_ns == 30300 &&
+			       r->collectives[c].end_ns == 60600;
+		is_int(ag1, 2, "%s dp=4: chunk 1's all-gather follows chunk 0's on both devices",
+		       names[i]);
+		is_int((int64_t)r->n_collectives, 8,
+		       "%s dp=4: 2 all-gathers + 2 reduce-scatters per "
+		       "device",
+		       names[i]);
+		xp_result_free(r);
+		xp_schedule_free(s);
+		fx_free(pr);
+	}
+}
+
+/* zbh1 against 1f1b, exactly: p=2, m=2, T_F = T_D = T_W = T, 2 DCs 500 ns apart, free
+ * bandwidth. 1f1b: device 1 runs F0 1500-2500, B0 -4500, F1 -5500, B1 -7500; device 0's B0
+ * waits for 5000 and B1 for 8000: 10000. zbh1: device 1 runs F0 1500, D0 2500, F1 3500, D1 4500,
+ * W0, W1 until 7500; device 0 runs D0 at 4000, W0 5000, D1 6000, W1 7000-8000: 8000. */
+static void zbh1_against_1f1b(void)
+{
+	xp_params *pr = fx_new(2, 2, T, T, T);
+	fx_datacenters(pr, 2, 500, INFINITY);
+	is_int(run_makespan("1f1b", "analytic", pr), 10 * T, "1f1b p=2 m=2 across 2 DCs by hand");
+	is_int(run_makespan("zbh1", "analytic", pr), 8 * T, "zbh1 p=2 m=2 across 2 DCs by hand");
+	fx_free(pr);
+}
+
+/* robustness with no noise: every sample is the makespan, so min = median = p95 = max = mean */
+static void robustness_without_noise(void)
+{
+	xp_params *pr = fx_new(4, 8, T, 2 * T, T);
+	fx_datacenters(pr, 2, 3 * T, 8e9);
+	pr->jitter = 0;
+	pr->jitter_samples = 11;
+	xp_schedule *s = fx_build("zbh1", pr);
+	xp_result *r = fx_run("analytic", pr, s);
+	xp_error err;
+	xp_status st = xp_robustness_run(pr, s, r, &err);
+	const xp_robustness *b = &r->robust;
+	ok(st == XP_OK && b->samples == 11 && b->min_ns == r->makespan_ns &&
+	       b->median_ns == r->makespan_ns && b->p95_ns == r->makespan_ns &&
+	       b->max_ns == r->makespan_ns && b->mean_ns == r->makespan_ns,
+	   "jitter 0: min, median, p95, max and mean all equal the makespan");
+	xp_result_free(r);
+	xp_schedule_free(s);
+	fx_free(pr);
+}
+
 int main(void)
 {
-	plan(9 + 3 + 2 + 4 + 3 + 4 + 1 + 4 + 3);
+	plan(9 + 3 + 2 + 4 + 3 + 4 + 1 + 4 + 3 + 1 + 4 + 6 + 1 + 2);
+	zbh1_against_1f1b();
+	weight_release_split();
+	allgather_per_chunk();
+	robustness_without_noise();
 	data_parallel();
 	dp_across_datacenters();
 	closed_forms();

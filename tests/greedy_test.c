@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "fixture.h"
+#include "oracle.h"
 #include "tap.h"
 
 enum { T = 1000000 }; /* T_F in ns */
@@ -229,6 +230,55 @@ static void test_dp(void)
 
 static const char *const adaptive[] = { "crossudsub", "greedy", "greedy-v" };
 
+/* The greedy's own cost model must see what the engine sees: with dp replicas across the DCs a
+ * WAN message carries dp activations. With free intra-DC links and no parameters (so that the
+ * collectives take no time), dp=3 is the same problem as dp=1 with messages three times larger:
+ * every adaptive schedule must come out identical, and differ (somewhere) from dp=1 with the
+ * plain message size, which it would equal if the greedy ignored the factor. */
+static char *schedule_text(const xp_schedule *s);
+
+static void test_dp_factor(const char *name)
+{
+	unsigned rng = 777;
+	int equal = 1, sensitive = 0;
+	for (int t = 0; t < 24; t++) {
+		int p = 2 + rand_r(&rng) % 4, m = 2 + rand_r(&rng) % 7;
+		xp_params *pr = fx_new(p, m, T, T, T);
+		for (int k = 0; k < p; k++) {
+			pr->forward_ns[k] = T / 2 + rand_r(&rng) % T;
+			pr->backward_input_ns[k] = T / 2 + rand_r(&rng) % T;
+			pr->backward_weight_ns[k] = T / 4 + rand_r(&rng) % T;
+		}
+		int64_t lat = rand_r(&rng) % (2 * T);
+		fx_datacenters(pr, 2, lat, 8e9 * 1000.0 / (T / 2 + rand_r(&rng) % T));
+		fx_memory_factor(pr, 1.0 + (rand_r(&rng) % 5) * 0.25);
+		pr->n_sub = 1 << rand_r(&rng) % 3;
+		pr->dp = 3;
+		xp_schedule *a = fx_build(name, pr);
+		pr->dp = 1;
+		xp_schedule *plain = fx_build(name, pr);
+		pr->message_bytes *= 3;
+		xp_schedule *b = fx_build(name, pr);
+		char *ta = schedule_text(a), *tb = schedule_text(b), *tp = schedule_text(plain);
+		if (equal && strcmp(ta, tb)) {
+			diag("%s case %d: dp=3 differs from dp=1 with 3x messages", name, t);
+			equal = 0;
+		}
+		sensitive += strcmp(ta, tp) != 0;
+		free(ta);
+		free(tb);
+		free(tp);
+		xp_schedule_free(a);
+		xp_schedule_free(b);
+		xp_schedule_free(plain);
+		fx_free(pr);
+	}
+	ok(equal, "%s: dp=3 across DCs gives the schedule of dp=1 with 3x WAN messages (24 cases)",
+	   name);
+	ok(sensitive > 0, "%s: and the factor changes the schedule in %d of the 24", name,
+	   sensitive);
+}
+
 /* A limit below one microbatch is XP_EMEMORY with a message naming device, limit and need. */
 static void test_too_small(void)
 {
@@ -292,7 +342,7 @@ static xp_params *random_params(unsigned *rng)
 static void test_random(const char *name)
 {
 	unsigned rng = 12345;
-	int checked = 1, ran = 1, fits = 1, same = 1;
+	int checked = 1, ran = 1, fits = 1, same = 1, agree = 1;
 	for (int t = 0; t < 40; t++) {
 		xp_params *pr = random_params(&rng);
 		xp_schedule *s = NULL, *s2 = NULL;
@@ -309,14 +359,22 @@ static void test_random(const char *name)
 			diag("scenario %d: %s", t, err.msg);
 			ran = 0;
 		}
-		int64_t peak[8];
-		xp_schedule_peak_memory(pr, s, peak);
+		xo_result o; /* peaks from the independent oracle's timeline */
+		if (xo_run(pr, s, 0, &o))
+			bail("%s on random scenario %d: the oracle finds a cyclic wait", name, t);
 		for (int d = 0; d < pr->stages && fits; d++)
-			if (peak[d] > pr->memory_limit_bytes[d]) {
+			if (o.peak_bytes[d] > pr->memory_limit_bytes[d]) {
 				diag("scenario %d device %d: peak %lld > limit %lld", t, d,
-				     (long long)peak[d], (long long)pr->memory_limit_bytes[d]);
+				     (long long)o.peak_bytes[d],
+				     (long long)pr->memory_limit_bytes[d]);
 				fits = 0;
 			}
+		char why[256];
+		if (r && agree && !xo_same(&o, r, why, sizeof why)) {
+			diag("scenario %d: %s", t, why);
+			agree = 0;
+		}
+		xo_free(&o);
 		char *a = schedule_text(s), *b = schedule_text(s2);
 		if (same && strcmp(a, b) != 0) {
 			diag("scenario %d: two builds differ", t);
@@ -332,13 +390,14 @@ static void test_random(const char *name)
 	ok(checked, "%s: 40 random scenarios pass xp_schedule_check", name);
 	ok(ran, "%s: they run on the analytic engine without deadlock", name);
 	ok(fits, "%s: peak memory never exceeds the limit on any device", name);
+	ok(agree, "%s: the engine's timeline equals the oracle's", name);
 	ok(same, "%s: two builds of the same scenario are identical", name);
 }
 
 int main(void)
 {
 	int nref = (int)(sizeof refs / sizeof refs[0]);
-	plan(nref + 4 + 1 + 11 + 12);
+	plan(nref + 4 + 1 + 11 + 15 + 6);
 	for (int i = 0; i < nref; i++)
 		test_reference(&refs[i]);
 	test_free_comm(4, 8);
@@ -347,5 +406,7 @@ int main(void)
 	test_too_small();
 	for (int i = 0; i < 3; i++)
 		test_random(adaptive[i]);
+	for (int i = 0; i < 3; i++)
+		test_dp_factor(adaptive[i]);
 	return done_testing();
 }

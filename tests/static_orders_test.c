@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fixture.h"
 #include "schedule.h"
 #include "tap.h"
 
@@ -194,11 +195,121 @@ static void compare(const struct reference *r)
 	xp_schedule_free(s);
 }
 
+/* Megatron's interleaved order of device k, written here from its rules: microbatches in groups
+ * of p, each group through chunk 0, 1, ..., v-1 forward and v-1, ..., 0 backward; (p-k-1)*2 +
+ * (v-1)*p warm-up forwards (all of them when m == p, at most m*v), then one forward and one
+ * backward in turn, then the remaining backwards. */
+static void megatron_order(int p, int m, int v, int k, char *out, size_t len)
+{
+	int total = m * v, n = 0, warm = (p - k - 1) * 2 + (v - 1) * p;
+	int *fmb = malloc(sizeof(int) * 4 * (size_t)total), *fc = fmb + total, *bmb = fc + total,
+	    *bc = bmb + total;
+	for (int g = 0; g < m / p; g++)
+		for (int c = 0; c < v; c++)
+			for (int j = 0; j < p; j++, n++) {
+				fmb[n] = bmb[n] = g * p + j;
+				fc[n] = c;
+				bc[n] = v - 1 - c;
+			}
+	if (m == p || warm > total)
+		warm = total;
+	size_t used = 0;
+	out[0] = 0;
+#define PUT(kind, i)                                                                          \
+	used += (size_t)snprintf(out + used, len - used, "%s%c%d.c%d", used ? " " : "", kind, \
+	                         kind == 'F' ? fmb[i] : bmb[i], kind == 'F' ? fc[i] : bc[i])
+	for (int i = 0; i < warm; i++)
+		PUT('F', i);
+	for (int i = 0; i < total - warm; i++) {
+		PUT('F', warm + i);
+		PUT('B', i);
+	}
+	for (int i = total - warm; i < total; i++)
+		PUT('B', i);
+#undef PUT
+	free(fmb);
+}
+
+/* interleaved over a grid of (p, m, v): the order of every device equals Megatron's rules, and
+ * each device's peak is its warm-up plus one chunk activation (all of them when the warm-up
+ * covers every forward). */
+static void interleaved_grid(void)
+{
+	for (int p = 2; p <= 5; p++)
+		for (int k = 1; k <= 3; k++)
+			for (int v = 2; v <= 3; v++) {
+				int m = k * p, same = 1, peaks = 1;
+				xp_params *pr = fx_new(p, m, 1200, 1200, 1200);
+				pr->chunks = v;
+				xp_schedule *s = fx_build("interleaved", pr);
+				xp_result *r = fx_run("ideal", pr, s);
+				char want[8192], got[8192];
+				for (int d = 0; d < p; d++) {
+					megatron_order(p, m, v, d, want, sizeof want);
+					our_order(s, d, got, sizeof got);
+					if (strcmp(got, want) && same) {
+						diag("p=%d m=%d v=%d device %d:\n# got  %s\n# want "
+						     "%s",
+						     p, m, v, d, got, want);
+						same = 0;
+					}
+					int warm = (p - d - 1) * 2 + (v - 1) * p;
+					int held = m == p || warm >= m * v ? m * v : warm + 1;
+					peaks &= r->peak_memory_bytes[d] == held * (1000 / v);
+				}
+				ok(same,
+				   "interleaved p=%d m=%d v=%d: every device runs Megatron's order",
+				   p, m, v);
+				ok(peaks,
+				   "interleaved p=%d m=%d v=%d: peaks are warm-up + 1 chunks", p, m,
+				   v);
+				xp_result_free(r);
+				xp_schedule_free(s);
+				fx_free(pr);
+			}
+}
+
+/* ZB-V over a grid of (p, m), equal block times T, free communication. The last device cannot
+ * start before p-1 chunk forwards (T/2 each) have passed and then has 3mT of work, so
+ * (p-1)T/2 + 3mT bounds the makespan from below; ZB-V reaches it once m >= 2p. Its memory stays
+ * within 1F1B's budget p*M_F on every device, and device 0 reaches it once m >= 2p-1. */
+static void zbv_grid(void)
+{
+	enum { T = 1000 };
+	for (int p = 2; p <= 6; p++) {
+		int tight = 1, budget = 1, full = 1;
+		for (int m = 1; m <= 3 * p; m++) {
+			xp_params *pr = fx_new(p, m, T, T, T);
+			xp_schedule *s = fx_build("zbv", pr);
+			xp_result *r = fx_run("ideal", pr, s);
+			int64_t bound = (int64_t)(p - 1) * T / 2 + 3LL * m * T;
+			if (r->makespan_ns < bound || (m >= 2 * p && r->makespan_ns != bound)) {
+				diag("zbv p=%d m=%d: makespan %lld, bound %lld", p, m,
+				     (long long)r->makespan_ns, (long long)bound);
+				tight = 0;
+			}
+			for (int d = 0; d < p; d++)
+				budget &= r->peak_memory_bytes[d] <= p * 1000;
+			if (m >= 2 * p - 1)
+				full &= r->peak_memory_bytes[0] == p * 1000;
+			xp_result_free(r);
+			xp_schedule_free(s);
+			fx_free(pr);
+		}
+		ok(tight, "zbv p=%d, m=1..%d: makespan >= (p-1)T/2 + 3mT, equal from m=2p", p,
+		   3 * p);
+		ok(budget, "zbv p=%d: no device holds more than p microbatches", p);
+		ok(full, "zbv p=%d: device 0 holds exactly p microbatches once m >= 2p-1", p);
+	}
+}
+
 int main(void)
 {
 	size_t n = sizeof refs / sizeof refs[0];
-	plan((int)n * 5);
+	plan((int)n * 5 + 4 * 3 * 2 * 2 + 5 * 3);
 	for (size_t i = 0; i < n; i++)
 		compare(&refs[i]);
+	interleaved_grid();
+	zbv_grid();
 	return done_testing();
 }
