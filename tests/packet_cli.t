@@ -3,8 +3,7 @@
 # JSON, trace), calibrate, determinism across processes, and errors in the network.* keys.
 . "$(dirname "$0")/tap.sh"
 if [ "${XP_HAVE_NS3:-1}" = 0 ]; then
-	echo "1..0 # SKIP the packet engine is not built (configure did not find ns-3)"
-	exit 0
+	skip_all "the packet engine is not built (configure did not find ns-3)"
 fi
 plan 22
 S=scenarios/validation/p4_1ms_100g.yaml
