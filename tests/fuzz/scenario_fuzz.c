@@ -14,9 +14,9 @@ static void check_params(const xp_params *pr)
 		FZ_REQUIRE(pr->forward_ns[k] >= 0 && pr->backward_input_ns[k] >= 0 &&
 		               pr->backward_weight_ns[k] >= 0 && pr->activation_bytes[k] >= 0,
 		           "stage %d has a negative time or size", k);
-		FZ_REQUIRE(pr->placement[k] >= 0 && pr->placement[k] < pr->datacenters,
-		           "stage %d is placed in DC %d of %d", k, pr->placement[k],
-		           pr->datacenters);
+		FZ_REQUIRE(
+		    !pr->placement || (pr->placement[k] >= 0 && pr->placement[k] < pr->datacenters),
+		    "stage %d is placed in DC %d of %d", k, pr->placement[k], pr->datacenters);
 	}
 	FZ_REQUIRE(pr->intra_dc.latency_ns >= 0 && pr->inter_dc.latency_ns >= 0,
 	           "a negative link latency");
