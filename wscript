@@ -28,6 +28,8 @@ def options(opt):
                    help='do not build the packet engine even if ns-3 is installed')
     opt.add_option('--sanitize', action='store_true', default=False,
                    help='also configure an AddressSanitizer + UBSan build (build/sanitize)')
+    opt.add_option('--fuzz', action='store_true', default=False,
+                   help='also configure the libFuzzer harnesses, built with clang (build/fuzz)')
 
 
 def configure(cnf):
@@ -53,6 +55,7 @@ def configure(cnf):
         cnf.env.append_value('LINKFLAGS', SANITIZE)
         cnf.env.SANITIZE = True
         cnf.setenv('')
+    configure_fuzz(cnf)
 
 
 def configure_ns3(cnf):
@@ -93,6 +96,8 @@ def describe_version(cnf):
 def build(bld):
     if bld.variant == 'sanitize' and not bld.env.SANITIZE:
         bld.fatal('the sanitizer build is not configured: run ./waf configure --sanitize')
+    if bld.variant == 'fuzz':
+        return build_fuzz(bld)
     bld.env.append_value('DEFINES', ['XP_VERSION="%s"' % bld.env.VERSION])
     libsrc = bld.path.ant_glob('models/**/*.c', excl=['models/cli/**'])
     bld.stlib(source=libsrc, target='xp', includes='models', export_includes='models',
@@ -161,3 +166,59 @@ class check_sanitize(Build.BuildContext):
     """build the ASan+UBSan variant and run every test in it"""
     cmd = 'check_sanitize'
     variant = 'sanitize'
+
+
+# ---- fuzzing (tests/fuzz/): `configure --fuzz` adds a clang variant with the library rebuilt
+# for libFuzzer (a gcc-built libxp.a carries no coverage); `build_fuzz` builds one fuzzer per
+# tests/fuzz/*_fuzz.c, `fuzz` also runs each for XP_FUZZ_SECONDS (default 45) through
+# tests/fuzz/run, which fails on a finding and prints the reproducer's path.
+FUZZ_FLAGS = ['-fsanitize=fuzzer-no-link,address,undefined', '-fno-sanitize-recover=all',
+              '-fno-omit-frame-pointer']
+FUZZ_LINK = ['-fsanitize=fuzzer,address,undefined']
+
+
+def configure_fuzz(cnf):
+    if not cnf.options.fuzz:
+        return
+    base = cnf.env
+    cnf.setenv('fuzz', base.derive())
+    cnf.find_program(['clang-14', 'clang'], var='FUZZ_CC')
+    cnf.env.CC = cnf.env.LINK_CC = cnf.env.FUZZ_CC
+    # gcc's -Werror build keeps the warnings clean; clang's extra ones do not stop fuzzing
+    cnf.env.CFLAGS = ['-std=c11', '-O1', '-g', '-D_GNU_SOURCE'] + [
+        w for w in WARNINGS if w != '-Werror'] + FUZZ_FLAGS
+    cnf.env.LINKFLAGS = FUZZ_LINK
+    cnf.env.FUZZ = True
+    cnf.setenv('')
+
+
+def build_fuzz(bld):
+    if not bld.env.FUZZ:
+        bld.fatal('the fuzz build is not configured: run ./waf configure --fuzz')
+    libsrc = bld.path.ant_glob('models/**/*.c', excl=['models/cli/**'])
+    bld.stlib(source=libsrc, target='xp', includes='models', export_includes='models',
+              use=LIBS)
+    for src in bld.path.ant_glob('tests/fuzz/*_fuzz.c'):
+        bld.program(source=[src], target='tests/fuzz/%s' % src.name[:-2],
+                    includes='tests/fuzz', use=['xp'] + LIBS, install_path=None)
+    if bld.cmd == 'fuzz':
+        bld.add_post_fun(run_fuzz)
+
+
+def run_fuzz(bld):
+    seconds = os.environ.get('XP_FUZZ_SECONDS', '45')
+    cmd = [bld.srcnode.find_node('tests/fuzz/run').abspath(), bld.bldnode.abspath(), seconds]
+    if Utils.subprocess.call(cmd, cwd=bld.srcnode.abspath()):
+        bld.fatal('a fuzzer found a problem (its reproducer is printed above)')
+
+
+class build_fuzz_cmd(Build.BuildContext):
+    """build the libFuzzer harnesses (after configure --fuzz)"""
+    cmd = 'build_fuzz'
+    variant = 'fuzz'
+
+
+class fuzz(Build.BuildContext):
+    """build the libFuzzer harnesses and run each for XP_FUZZ_SECONDS (default 45)"""
+    cmd = 'fuzz'
+    variant = 'fuzz'

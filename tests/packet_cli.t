@@ -3,10 +3,9 @@
 # JSON, trace), calibrate, determinism across processes, and errors in the network.* keys.
 . "$(dirname "$0")/tap.sh"
 if [ "${XP_HAVE_NS3:-1}" = 0 ]; then
-	echo "1..0 # SKIP the packet engine is not built (configure did not find ns-3)"
-	exit 0
+	skip_all "the packet engine is not built (configure did not find ns-3)"
 fi
-plan 22
+plan 23
 S=scenarios/validation/p4_1ms_100g.yaml
 Q="--schedule 1f1b,zbh1 --set pipeline.microbatches=4 --set model.activation=4MiB"
 
@@ -40,19 +39,30 @@ r = d["results"]
 miss = [f for x in r for f in need if f not in x]
 print("missing:" + ",".join(miss) if miss else "ok", len(r))
 print("lossless" if all(x["bytes_sent"] == x["bytes_delivered"] for x in r) else "lost")
-print(max(abs(x["makespan_error"]) for x in r) < 0.05)
+# error = (analytic - packet) / packet: the packet engine is never faster (headers and
+# store-and-forward only add to a transfer), and slower by less than the headers' share of the
+# transfers' serialization (40 of every 9000 bytes, 0.45%) plus 2 packets per transfer, on a
+# makespan that is mostly compute: within 0.5% (measured: -0.02% and -0.03%)
+print(all(-0.005 <= x["makespan_error"] <= 0 for x in r))
 PY
 )
 has "$fields" "ok 2" "validate JSON has the contract fields for every schedule"
 has "$fields" "lossless" "every byte sent was delivered"
-has "$fields" "True" "uncalibrated makespans within 5% on this uncongested scenario"
+has "$fields" "True" "uncalibrated packet makespans 0 to 0.5% above the analytic ones"
 python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print(sum(1 for e in d['traceEvents'] if e.get('ph')=='M' and 'packet' in str(e.get('args'))))" "$TMP/t.json" >"$TMP/n"
 is "$(cat "$TMP/n")" "2" "the trace holds the packet runs (measured transfer times on the link tracks)"
 
 run calibrate $S --set model.activation=4MiB --format json
 ok $rc "calibrate exits 0"
-bw=$(echo "$out" | python3 -c "import json,sys; d=json.load(sys.stdin)['calibration']['inter_dc']; print(abs(d['bandwidth_bps']/100e9-1) < 0.02, abs(d['latency_ns']/1e6-1) < 0.05)")
-is "$bw" "True True" "calibrate fits the inter-DC link near 100 Gbps and 1 ms"
+# What a probe measures (see packet_engine_test.c): bytes and 40 header bytes per 8960 travel at
+# the bottleneck, so the fitted bandwidth is 100 Gbps x 8960/9000 (within 0.1%: the last,
+# shorter packet); the fitted latency is the 1 ms path plus one 9000-byte packet on each of
+# the two 400 Gbps access hops (0.36 us), within 1 us (measured 99.561 Gbps and 1.000295 ms)
+bw=$(echo "$out" | python3 -c "import json,sys; d=json.load(sys.stdin)['calibration']['inter_dc']; print(abs(d['bandwidth_bps']/(100e9*8960/9000)-1) < 0.001, 1e6 <= d['latency_ns'] <= 1e6 + 1000)")
+is "$bw" "True True" "calibrate fits the inter-DC link at 100 Gbps less the headers and 1 ms plus store-and-forward"
+# inside a DC: 400 Gbps x 8960/9000, and 2 us plus one packet on the second access hop (0.18 us)
+bw=$(echo "$out" | python3 -c "import json,sys; d=json.load(sys.stdin)['calibration']['intra_dc']; print(abs(d['bandwidth_bps']/(400e9*8960/9000)-1) < 0.001, 2000 <= d['latency_ns'] <= 2000 + 400)")
+is "$bw" "True True" "calibrate fits the intra-DC link at 400 Gbps less the headers and 2 us plus store-and-forward"
 
 # invalid network values: clear errors naming file, line, column and key
 bad() { printf '%s\n' "pipeline: {stages: 4, microbatches: 8}" \

@@ -34,25 +34,88 @@ static xp_result *packet_run(const xp_params *pr, const xp_schedule *s, xp_packe
 	return r;
 }
 
-/* One message of N bytes over one inter-DC link, once the windows are open (priming and open
- * initial windows), takes latency + N*8/bandwidth within 0.5%. */
+/* How the packet engine carries a message (MTU 9000, timestamps off): TCP packets of 8960
+ * payload bytes and 40 header bytes, stored and forwarded at each switch. A message of B bytes
+ * from host to host takes the path's latency, plus B and 40 bytes per packet at the path's
+ * slowest rate, plus one packet on each faster hop: the second access hop inside a DC; the
+ * first and last access hops (the first packet's way in, the last one's way out) across DCs. */
+#define SEG_BYTES 8960.0
+#define PKT_BYTES 9000.0
+
+static double ser_ns(double bytes, double bps)
+{
+	return bytes * 8 / bps * 1e9;
+}
+
+static double path_ns(const xp_params *pr, int64_t bytes, int inter)
+{
+	double wire = (double)bytes + 40 * ceil((double)bytes / SEG_BYTES);
+	double pkt = wire < PKT_BYTES ? wire : PKT_BYTES, access = pr->intra_dc.bandwidth_bps;
+	if (!inter)
+		return (double)pr->intra_dc.latency_ns + ser_ns(wire, access) + ser_ns(pkt, access);
+	double slow = fmin(access, pr->inter_dc.bandwidth_bps);
+	return (double)pr->inter_dc.latency_ns + ser_ns(wire, slow) + 2 * ser_ns(pkt, access);
+}
+
+/* The formula counts a whole last packet where it may be shorter: the time may be up to one
+ * packet on an access hop less, plus a nanosecond of rounding per hop. */
+static double path_tolerance(const xp_params *pr)
+{
+	return ser_ns(PKT_BYTES, pr->intra_dc.bandwidth_bps) + 3;
+}
+
+static void probe_is(const xp_params *pr, int inter, int64_t bytes, const char *what)
+{
+	xp_error err;
+	xp_error_clear(&err);
+	xp_packet_probe pb = { .inter_dc = inter, .bytes = bytes, .warm = 0 };
+	xp_status st = xp_packet()->probe(pr, &pb, 1, &err);
+	if (st != XP_OK)
+		diag("probe: %s", err.msg);
+	is_double((double)pb.time_ns, path_ns(pr, bytes, inter), path_tolerance(pr),
+	          "%s: %lld bytes take latency + (bytes + headers) / bandwidth + store-and-forward",
+	          what, (long long)bytes);
+}
+
+/* One message over the inter-DC path, the windows open (open initial windows): 4 MiB and 64 MiB
+ * over 100 Gbps / 1 ms with 400 Gbps / 1 us access links. */
 static void one_message(void)
 {
 	xp_params *pr = small();
-	xp_error err;
-	xp_error_clear(&err);
-	int64_t sizes[2] = { 4 << 20, 64 << 20 };
-	for (int i = 0; i < 2; i++) {
-		xp_packet_probe pb = { .inter_dc = 1, .bytes = sizes[i], .warm = 0 };
-		xp_status st = xp_packet()->probe(pr, &pb, 1, &err);
-		double ideal = 1e6 + (double)sizes[i] * 8 / 100e9 * 1e9;
-		ok(st == XP_OK, "probe of %lld bytes runs", (long long)sizes[i]);
-		is_double(
-		    (double)pb.time_ns, ideal, 0.005 * ideal,
-		    "%lld bytes over 100 Gbps / 1 ms arrive in latency + size/bandwidth (0.5%%)",
-		    (long long)sizes[i]);
-	}
+	probe_is(pr, 1, 4 << 20, "inter-DC");
+	probe_is(pr, 1, 64 << 20, "inter-DC");
 	fx_free(pr);
+}
+
+/* The two link classes probed separately at a 100 us intra-DC latency: a host reaches its DC's
+ * switch over an access link of half the intra-DC latency, and the other DC's switch over a WAN
+ * link of the inter-DC latency less the two access hops. So host to host is 100 us inside a DC
+ * and 1 ms across; access links at their whole latency (200 us, 1.1 ms) or a WAN link at the
+ * whole inter-DC latency (1.1 ms) fail. */
+static void link_latencies(void)
+{
+	xp_params *pr = small();
+	pr->intra_dc.latency_ns = 100000;
+	probe_is(pr, 0, 8960, "intra-DC at 100 us");
+	probe_is(pr, 0, 4 << 20, "intra-DC at 100 us");
+	probe_is(pr, 1, 8960, "inter-DC with 100 us access");
+	probe_is(pr, 1, 4 << 20, "inter-DC with 100 us access");
+	fx_free(pr);
+}
+
+/* What the packet engine may add to a run over the analytic engine: on every transfer, the
+ * headers and store-and-forward above. A makespan is a sum of ops and transfers along one path,
+ * so the packet one is not shorter, and longer by at most the sum over all transfers. */
+static double transfers_excess_ns(const xp_params *pr, const xp_result *a)
+{
+	double sum = 0;
+	for (size_t i = 0; i < a->n_transfers; i++) {
+		const xp_transfer *t = &a->transfers[i];
+		const xp_link_class *l = t->crosses_dc ? &pr->inter_dc : &pr->intra_dc;
+		sum += path_ns(pr, t->bytes, t->crosses_dc) - (double)l->latency_ns -
+		       ser_ns((double)t->bytes, l->bandwidth_bps) + path_tolerance(pr);
+	}
+	return sum;
 }
 
 typedef struct opref {
@@ -97,9 +160,12 @@ static void same_order(const char *name)
 	if (p) {
 		is_int(inversions(a, p, 100000), 0,
 		       "%s: blocks start in the analytic engine's order", name);
-		is_double((double)p->makespan_ns, (double)a->makespan_ns,
-		          0.05 * (double)a->makespan_ns,
-		          "%s: uncongested makespans agree within 5%% (uncalibrated)", name);
+		double most = transfers_excess_ns(pr, a);
+		ok(p->makespan_ns >= a->makespan_ns && p->makespan_ns - a->makespan_ns <= most,
+		   "%s: the packet makespan (%lld ns) exceeds the analytic one (%lld ns) by no "
+		   "more "
+		   "than the transfers' headers and store-and-forward (%.0f ns)",
+		   name, (long long)p->makespan_ns, (long long)a->makespan_ns, most);
 		is_int(st.bytes_delivered, st.bytes_sent,
 		       "%s: every message byte sent is delivered", name);
 		is_int(st.messages_delivered, st.messages_sent, "%s: every message is delivered",
@@ -186,7 +252,7 @@ static void determinism(void)
  * messages between them, and the replicas' activations share the WAN link. p=2, m=2, 2 DCs,
  * 8 MiB of parameters per stage. The analytic engine's ring model (n-1 latencies and (n-1)/n of
  * the bytes at the intra-DC rate) and its WAN link carrying dp x the message agree with the
- * packet run within 3% (measured: +0.6%, uncalibrated). */
+ * packet run within 1% (measured: +0.61%, uncalibrated). */
 static void data_parallel(void)
 {
 	xp_params *pr = fx_new(2, 2, 1000000, 1000000, 1000000);
@@ -203,10 +269,17 @@ static void data_parallel(void)
 	xp_result *p = packet_run(pr, s, &st, &status);
 	ok(p != NULL, "dp 2: the packet engine runs the replicas and their rings");
 	if (p) {
-		is_double((double)p->makespan_ns, (double)a->makespan_ns,
-		          0.03 * (double)a->makespan_ns,
-		          "dp 2: makespans agree within 3%% (analytic %lld ns, packet %lld ns)",
-		          (long long)a->makespan_ns, (long long)p->makespan_ns);
+		/* Not shorter (as above), and at most 1% longer: the transfers' headers account for
+		 * 7 us of the measured +76 us (+0.61%); the rest comes from the all-gather and the
+		 * reduce-scatter on the critical path, each about 35 us slower than the ring model
+		 * (the case without parameters differs by 7 us): 1% bounds that without a model of
+		 * it. */
+		ok(p->makespan_ns >= a->makespan_ns &&
+		       (double)(p->makespan_ns - a->makespan_ns) <= 0.01 * (double)a->makespan_ns,
+		   "dp 2: the packet makespan is 0 to 1%% above the analytic one (analytic %lld "
+		   "ns, "
+		   "packet %lld ns)",
+		   (long long)a->makespan_ns, (long long)p->makespan_ns);
 		is_int((int64_t)p->n_collectives, (int64_t)a->n_collectives,
 		       "dp 2: as many collectives as the analytic engine (all-gathers and "
 		       "reduce-scatters)");
@@ -270,19 +343,23 @@ static void variants(void)
 			int64_t t = p->transfers[i].arrive_ns - p->transfers[i].ready_ns;
 			two_hops = two_hops < 0 || t < two_hops ? t : two_hops;
 		}
-	/* intra + 2 x (inter - intra) of latency, plus 1 MiB at 100 Gbps (84 us) */
-	ok(two_hops >= 2 * 1000000 - 1000 && two_hops < 2 * 1000000 + 200000,
-	   "chain: DC 2 -> DC 0 takes two WAN hops (%lld ns)", (long long)two_hops);
+	/* intra + 2 x (inter - intra) of latency; the message as on one WAN link, plus one packet
+	 * more on the second WAN link (720 ns at 100 Gbps) */
+	double one_hop = path_ns(pr, 1 << 20, 1);
+	is_double((double)two_hops, one_hop + 1000000 - 1000 + ser_ns(PKT_BYTES, 100e9),
+	          path_tolerance(pr), "chain: DC 2 -> DC 0 takes two WAN hops (%lld ns)",
+	          (long long)two_hops);
 	xp_result_free(p);
 	fx_free(pr);
 }
 
 int main(void)
 {
-	plan(4 + 2 * 9 + 3 + 4 + 6 + 4 * 3 + 1);
+	plan(2 + 4 + 2 * 9 + 3 + 4 + 6 + 4 * 3 + 1);
 	if (!xp_packet())
 		bail("the packet engine is not linked into this test");
 	one_message();
+	link_latencies();
 	same_order("1f1b");
 	same_order("zbh1");
 	deadlock();

@@ -136,6 +136,50 @@ static int valid_json(const char *s)
 	return end && *ws(end) == '\0';
 }
 
+/* ---- the keys of a JSON document as dotted paths ("results.solver.bound_ns"; arrays are
+ * transparent), each listed once ---- */
+
+enum { MAX_KEYS = 256, KEY_LEN = 80 };
+typedef struct keyset {
+	char path[MAX_KEYS][KEY_LEN];
+	int n;
+} keyset;
+
+static void add_key(keyset *ks, const char *path)
+{
+	for (int i = 0; i < ks->n; i++)
+		if (!strcmp(ks->path[i], path))
+			return;
+	if (ks->n == MAX_KEYS)
+		bail("more than %d distinct JSON keys", MAX_KEYS);
+	snprintf(ks->path[ks->n++], KEY_LEN, "%s", path);
+}
+
+/* Walk one value (syntax already checked by valid_json), recording the keys under prefix. */
+static const char *walk(const char *s, const char *prefix, keyset *ks)
+{
+	s = ws(s);
+	if (*s != '{' && *s != '[')
+		return value(s, 0);
+	char close = *s == '{' ? '}' : ']';
+	for (s = ws(s + 1); *s != close; s = ws(s)) {
+		char path[KEY_LEN];
+		if (close == '}') {
+			const char *end = string(s);
+			snprintf(path, sizeof path, "%s%s%.*s", prefix, *prefix ? "." : "",
+			         (int)(end - s - 2), s + 1);
+			add_key(ks, path);
+			s = walk(ws(end) + 1, path, ks);
+		} else {
+			s = walk(s, prefix, ks);
+		}
+		s = ws(s);
+		if (*s == ',')
+			s++;
+	}
+	return s + 1;
+}
+
 /* ---- fixtures ---- */
 
 static int count(const char *hay, const char *needle)
@@ -243,8 +287,8 @@ static void test_json(const xp_scenario *sc, xp_result *const *res)
 	has_str(j, "\"makespan_ns\": 94000,", "json: makespan in ns");
 	has_str(j, "\"max_device_span_ns\": 94000,", "json: longest device span");
 	has_str(j, "\"time_per_microbatch_ns\": 47000,", "json: time per microbatch");
-	snprintf(want, sizeof want, "\"tokens_per_s\": %.6f,", res[0]->tokens_per_s);
-	has_str(j, want, "json: tokens/s with six decimals");
+	/* m x dp x tokens per microbatch / makespan: 2 x 1 x 4096 / 94 us */
+	has_str(j, "\"tokens_per_s\": 87148936.170213,", "json: tokens/s with six decimals");
 	has_str(j, "\"bubble_ratio\": [0.361702, 0.361702]", "json: bubble ratio per device");
 	has_str(j, "\"busy_ns\": [60000, 60000]", "json: busy time per device");
 	has_str(j, "\"peak_memory_bytes\": [2097152, 1048576]", "json: peak memory per device");
@@ -255,16 +299,173 @@ static void test_json(const xp_scenario *sc, xp_result *const *res)
 	has_str(j, "\"wan_busy_ns\": 8000,", "json: WAN busy time");
 	has_str(j, "\"ops\": 12,", "json: op count");
 	has_str(j, "\"collectives\": 2", "json: collective count");
+	has_str(j, "\"devices\": 2,", "json: device count");
+	has_str(j, "\"transfers\": 4,", "json: transfer count");
+	has_str(j, "\"wan_transfers\": 4,", "json: WAN transfer count (all four cross)");
 	char *again = render(xp_write_json, sc, res, 2, &st);
 	is_str(again, j, "json: two writes are identical");
 	free(again);
 	free(j);
 }
 
+/* Every key the README's JSON reference documents ("a|b": one of the two, by configuration). */
+static const char *const documented[] = {
+	"crosspipe",
+	"scenario",
+	"results",
+	"scenario.name",
+	"scenario.stages",
+	"scenario.microbatches",
+	"scenario.chunks",
+	"scenario.dp",
+	"scenario.forward_ns",
+	"scenario.backward_input_ns",
+	"scenario.backward_weight_ns",
+	"scenario.activation_bytes",
+	"scenario.params_bytes",
+	"scenario.message_bytes",
+	"scenario.tokens_per_microbatch",
+	"scenario.weight_release",
+	"scenario.recompute",
+	"scenario.memory_limit_bytes",
+	"scenario.memory_factor",
+	"scenario.n_sub",
+	"scenario.solver_time_limit_ns",
+	"scenario.solver_gap",
+	"scenario.solver_work_limit",
+	"scenario.jitter",
+	"scenario.jitter_samples",
+	"scenario.datacenters",
+	"scenario.split",
+	"scenario.placement",
+	"scenario.intra_dc",
+	"scenario.intra_dc.latency_ns",
+	"scenario.intra_dc.bandwidth_bps",
+	"scenario.inter_dc",
+	"scenario.inter_dc.latency_ns",
+	"scenario.inter_dc.bandwidth_bps",
+	"scenario.packet",
+	"scenario.packet.transport",
+	"scenario.packet.buffer_bdp|scenario.packet.buffer_bytes",
+	"scenario.packet.mtu",
+	"scenario.packet.queue_discipline",
+	"scenario.packet.queue_bdp|scenario.packet.queue_packets",
+	"scenario.packet.loss",
+	"scenario.packet.connections",
+	"scenario.packet.wan",
+	"scenario.packet.initial_window",
+	"scenario.schedules",
+	"scenario.seed",
+	"results.schedule",
+	"results.engine",
+	"results.makespan_ns",
+	"results.max_device_span_ns",
+	"results.time_per_microbatch_ns",
+	"results.tokens_per_s",
+	"results.bubble_ratio",
+	"results.busy_ns",
+	"results.peak_memory_bytes",
+	"results.memory_limit_bytes",
+	"results.fits_memory",
+	"results.wan_queue_ns",
+	"results.wan_busy_ns",
+	"results.devices",
+	"results.ops",
+	"results.transfers",
+	"results.wan_transfers",
+	"results.collectives",
+	"results.solver",
+	"results.solver.status",
+	"results.solver.objective_ns",
+	"results.solver.bound_ns",
+	"results.solver.gap",
+	"results.solver.seconds",
+	"results.solver.method",
+	"results.chosen",
+	"results.candidates",
+	"results.candidates.schedule",
+	"results.candidates.makespan_ns",
+	"results.candidates.fits_memory",
+	"results.robustness",
+	"results.robustness.samples",
+	"results.robustness.jitter",
+	"results.robustness.mean_ns",
+	"results.robustness.median_ns",
+	"results.robustness.p95_ns",
+	"results.robustness.min_ns",
+	"results.robustness.max_ns",
+};
+#define N_DOCUMENTED (sizeof documented / sizeof documented[0])
+
+/* Does the entry (one key, or "a|b") name path? */
+static int names(const char *entry, const char *path)
+{
+	size_t n = strlen(path);
+	for (const char *e = entry; e; e = strchr(e, '|') ? strchr(e, '|') + 1 : NULL)
+		if (!strncmp(e, path, n) && (e[n] == '\0' || e[n] == '|'))
+			return 1;
+	return 0;
+}
+
+/* A third result, made by a "solver" and a "selection", with robustness figures: with it the
+ * report holds every optional object, and every documented key must appear, and nothing else. */
+static void test_json_contract(const xp_scenario *sc, xp_result *const *res)
+{
+	xp_schedule *s = xp_schedule_copy(res[0]->sched);
+	xp_solver_info si = { XP_SOLVER_OPTIMAL, 94000, 90000, 0.04, 1.5, "cbc" };
+	xp_candidate c[2] = { { "zbh1", 94000, 1 }, { "1f1b", 99000, 0 } };
+	if (!s || xp_schedule_set_candidates(s, c, 2))
+		bail("out of memory");
+	xp_schedule_set_solver(s, &si);
+	xp_result *r = hand_result(s, xp_scenario_params(sc), 1, 1);
+	r->robust = (xp_robustness){ 101, 0.1, 95000, 94500, 99000, 90000, 101000 };
+	xp_result *all[3] = { res[0], res[1], r };
+	xp_status st;
+	char *j = render(xp_write_json, sc, all, 3, &st);
+	keyset ks = { .n = 0 };
+	ok(valid_json(j) && walk(j, "", &ks),
+	   "contract: the report with every optional part is JSON");
+	int missing = 0, extra = 0;
+	for (size_t d = 0; d < N_DOCUMENTED; d++) {
+		int seen = 0;
+		for (int k = 0; k < ks.n; k++)
+			seen |= names(documented[d], ks.path[k]);
+		if (!seen && ++missing)
+			diag("documented but absent: %s", documented[d]);
+	}
+	for (int k = 0; k < ks.n; k++) {
+		int doc = 0;
+		for (size_t d = 0; d < N_DOCUMENTED; d++)
+			doc |= names(documented[d], ks.path[k]);
+		if (!doc && ++extra)
+			diag("present but undocumented: %s", ks.path[k]);
+	}
+	is_int(missing, 0, "contract: every documented JSON field appears");
+	is_int(extra, 0, "contract: no undocumented JSON field appears");
+	has_str(j, "\"bound_ns\": 90000,", "contract: the solver's bound");
+	has_str(j, "\"p95_ns\": 99000,", "contract: the robustness p95");
+	free(j);
+	xp_result_free(r);
+	xp_schedule_free(s);
+}
+
+/* tokens_per_s = microbatches x dp x tokens_per_microbatch / makespan: with dp 3 and 8192
+ * tokens per microbatch over the 94 us iteration, 2 x 3 x 8192 / 94e-6 s. */
+static void test_tokens_dp(const xp_scenario *sc, const xp_schedule *s)
+{
+	xp_params pr = *xp_scenario_params(sc);
+	pr.dp = 3;
+	pr.tokens_per_microbatch = 8192;
+	xp_result *r = hand_result(s, &pr, 1, 1);
+	is_double(r->tokens_per_s, 2.0 * 3 * 8192 / 94e-6, 1e-3,
+	          "tokens/s counts every DP replica's microbatches (dp 3)");
+	xp_result_free(r);
+}
+
 static void test_csv(const xp_scenario *sc, xp_result *const *res)
 {
 	xp_status st;
-	char *c = render(xp_write_csv, sc, res, 2, &st), want[512];
+	char *c = render(xp_write_csv, sc, res, 2, &st);
 	is_int(st, XP_OK, "csv: written");
 	is_int(count(c, "\n"), 3, "csv: a header and two rows");
 	char *nl = strchr(c, '\n');
@@ -279,17 +480,15 @@ static void test_csv(const xp_scenario *sc, xp_result *const *res)
 	       "csv: the header line");
 	if (nl)
 		*nl = '\n';
-	snprintf(
-	    want, sizeof want,
-	    "\n\"a \"\"b\"\", <c>.yaml\",hand,analytic,94000,94000,47000,%.6f,0.361702,0.361702,"
-	    "2097152,3145728,1,1000,8000,,,,,,,,,,\n",
-	    res[0]->tokens_per_s);
-	has_str(c, want, "csv: the first row, the name quoted");
-	snprintf(want, sizeof want,
-	         ",tight,analytic,47000,47000,23500,%.6f,0.361702,0.361702,2097152,1048576,0,500,"
-	         "4000,,,,,,,,,,\n",
-	         res[1]->tokens_per_s);
-	has_str(c, want, "csv: the second row, over its limit");
+	/* tokens/s: 2 x 4096 / 94 us, and / 47 us for the second */
+	has_str(c,
+	        "\n\"a \"\"b\"\", <c>.yaml\",hand,analytic,94000,94000,47000,87148936.170213,"
+	        "0.361702,0.361702,2097152,3145728,1,1000,8000,,,,,,,,,,\n",
+	        "csv: the first row, the name quoted");
+	has_str(c,
+	        ",tight,analytic,47000,47000,23500,174297872.340426,0.361702,0.361702,2097152,"
+	        "1048576,0,500,4000,,,,,,,,,,\n",
+	        "csv: the second row, over its limit");
 	free(c);
 }
 
@@ -379,7 +578,7 @@ int main(void)
 {
 	xp_scenario *sc = NULL;
 	xp_error err;
-	plan(72);
+	plan(81);
 	if (xp_scenario_parse(scenario_yaml, strlen(scenario_yaml), scenario_name, NULL, 0, &sc,
 	                      &err))
 		bail("the test scenario does not parse: %s", err.msg);
@@ -396,6 +595,8 @@ int main(void)
 	res[0]->memory_limit_bytes[1] = INT64_MAX; /* unlimited: null in JSON */
 
 	test_json(sc, res);
+	test_json_contract(sc, res);
+	test_tokens_dp(sc, s);
 	test_csv(sc, res);
 	test_table(sc, res);
 	test_trace(sc, res);

@@ -97,8 +97,17 @@ void diag(const char *fmt, ...)
 
 void skip(int n, const char *why)
 {
-	for (int i = 0; i < n; i++)
-		printf("ok %d # skip %s\n", ++count, why);
+	/* CI installs everything the tests need, so a skip there is a lost check: a failure */
+	const char *ci = getenv("CI");
+	int in_ci = ci && *ci;
+	for (int i = 0; i < n; i++) {
+		if (in_ci) {
+			printf("not ok %d - skipped under CI: %s\n", ++count, why);
+			failed++;
+		} else {
+			printf("ok %d # skip %s\n", ++count, why);
+		}
+	}
 	fflush(stdout);
 }
 
