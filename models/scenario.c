@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "io.h"
 #include "scenario_int.h"
 #include "units.h"
 
@@ -338,50 +339,19 @@ xp_status xp_scenario_parse(const char *text, size_t len, const char *name,
 	return XP_OK;
 }
 
-/* The whole file as one allocation; NULL with errno set on failure. */
-static char *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf = NULL;
-	size_t cap = 0, n = 0;
-	if (!f)
-		return NULL;
-	for (;;) {
-		if (n == cap) {
-			char *more = realloc(buf, cap = cap ? 2 * cap : 4096);
-			if (!more)
-				break;
-			buf = more;
-		}
-		size_t got = fread(buf + n, 1, cap - n, f);
-		n += got;
-		if (got == 0)
-			break;
-	}
-	int bad = ferror(f) || n == cap;
-	int saved = errno;
-	fclose(f);
-	if (bad) {
-		free(buf);
-		errno = saved ? saved : EIO;
-		return NULL;
-	}
-	*len = n;
-	return buf;
-}
-
 xp_status xp_scenario_load(const char *path, const char *const *overrides, int n_overrides,
                            xp_scenario **out, xp_error *err)
 {
 	size_t len = 0;
+	char *text = NULL;
 	if (out)
 		*out = NULL;
 	if (!path)
 		return xp_fail(err, XP_EINVAL, "xp_scenario_load: no path");
-	char *text = slurp(path, &len);
-	if (!text)
-		return xp_fail(err, XP_EIO, "%s: cannot read: %s", path, strerror(errno));
-	xp_status st = xp_scenario_parse(text, len, path, overrides, n_overrides, out, err);
+	xp_status st = xp_io_read_file(path, &text, &len, err);
+	if (st)
+		return st;
+	st = xp_scenario_parse(text, len, path, overrides, n_overrides, out, err);
 	free(text);
 	return st;
 }

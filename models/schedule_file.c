@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "io.h"
 #include "schedule.h"
 
 /*
@@ -583,44 +584,12 @@ xp_status xp_schedule_write(const xp_schedule *s, FILE *f)
 	return ferror(f) ? XP_EIO : XP_OK;
 }
 
-/* the whole file into a malloc'ed buffer */
-static xp_status slurp(const char *path, char **text, size_t *len, xp_error *err)
-{
-	FILE *f = fopen(path, "rb");
-	size_t cap = 1 << 16, n = 0;
-	char *buf = NULL;
-	if (!f)
-		return xp_fail(err, XP_EIO, "%s: cannot open: %s", path, strerror(errno));
-	for (;;) {
-		char *nb = realloc(buf, cap);
-		if (!nb) {
-			fclose(f);
-			free(buf);
-			return xp_fail(err, XP_ENOMEM, "%s: out of memory", path);
-		}
-		buf = nb;
-		n += fread(buf + n, 1, cap - n, f);
-		if (n < cap)
-			break;
-		cap *= 2;
-	}
-	int bad = ferror(f);
-	fclose(f);
-	if (bad) {
-		free(buf);
-		return xp_fail(err, XP_EIO, "%s: cannot read", path);
-	}
-	*text = buf;
-	*len = n;
-	return XP_OK;
-}
-
 xp_status xp_schedule_load(const char *path, xp_schedule **out, xp_error *err)
 {
 	char *text = NULL;
 	size_t len = 0;
 	*out = NULL;
-	xp_status st = slurp(path, &text, &len, err);
+	xp_status st = xp_io_read_file(path, &text, &len, err);
 	if (st)
 		return st;
 	st = xp_schedule_read(text, len, path, out, err);

@@ -346,7 +346,8 @@ static void test_load(void)
 	unlink(path);
 	ok(xp_schedule_load(path, &back, &err) == XP_EIO && back == NULL,
 	   "load of a missing file is XP_EIO");
-	has_str(err.msg, "cannot open", "... saying it cannot open the file");
+	has_str(err.msg, "cannot read: No such file or directory",
+	        "... saying it cannot read the file, and why");
 	xp_schedule_free(s);
 }
 

@@ -59,7 +59,19 @@ int xp_cli_load(const xp_cli_opts *o, const char *prog, xp_scenario **sc);
 int xp_cli_build(const xp_cli_opts *o, const xp_params *pr, xp_cli_set *set);
 void xp_cli_set_free(xp_cli_set *set);
 
-/* Write buf to path ("-" or NULL = stdout) whole, through a temporary file and a rename. */
+/* One rendered output: path "-" or NULL is the standard output. */
+typedef struct xp_cli_output {
+	const char *path;
+	const char *buf;
+	size_t len;
+} xp_cli_output;
+
+/* Write every output whole or none: each file goes to its temporary file first (the standard
+ * output is written after all of them), and only then are they all renamed into place. On a
+ * failure every temporary file is removed and the message (with the system's reason) printed.
+ * Returns the exit code. */
+int xp_cli_commit_all(const xp_cli_output *outs, int n);
+/* xp_cli_commit_all of one output. */
 int xp_cli_commit(const char *path, const char *buf, size_t len);
 
 #endif

@@ -1,6 +1,9 @@
 /* common.c: what the crosspipe commands share: loading, building schedules, committing output. */
 #include "cli.h"
 
+#include "io.h"
+
+#include <errno.h>
 #include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,6 +36,36 @@ static void default_scenario(const char *prog, char *buf, size_t len)
 		snprintf(buf, len, "scenarios/default.yaml");
 }
 
+static int is_stdout(const char *path)
+{
+	return !path || !strcmp(path, "-");
+}
+
+/* The outputs of o against its inputs and each other: one file named twice would lose one. */
+static xp_status outputs_distinct(const xp_cli_opts *o, const char *scenario, xp_error *err)
+{
+	const char *outs[] = { o->out, o->trace, o->gantt };
+	const char *names[] = { "-o", "--trace", "--gantt" };
+	int n = sizeof outs / sizeof outs[0];
+	for (int i = 0; i < n; i++) {
+		if (is_stdout(outs[i]))
+			continue;
+		if (xp_io_same_file(outs[i], scenario))
+			return xp_fail(err, XP_EINVAL, "%s %s: is the scenario file (an input)",
+			               names[i], outs[i]);
+		for (int f = 0; f < o->n_files; f++)
+			if (xp_io_same_file(outs[i], o->files[f]))
+				return xp_fail(err, XP_EINVAL,
+				               "%s %s: is the schedule file %s (an input)",
+				               names[i], outs[i], o->files[f]);
+		for (int k = 0; k < i; k++)
+			if (!is_stdout(outs[k]) && xp_io_same_file(outs[i], outs[k]))
+				return xp_fail(err, XP_EINVAL, "%s %s: is also the %s output",
+				               names[i], outs[i], names[k]);
+	}
+	return XP_OK;
+}
+
 int xp_cli_load(const xp_cli_opts *o, const char *prog, xp_scenario **sc)
 {
 	char path[4200];
@@ -42,7 +75,8 @@ int xp_cli_load(const xp_cli_opts *o, const char *prog, xp_scenario **sc)
 		snprintf(path, sizeof path, "%s", o->scenario);
 	else
 		default_scenario(prog, path, sizeof path);
-	xp_scenario_load(path, o->sets, o->n_sets, sc, &err);
+	if (outputs_distinct(o, path, &err) == XP_OK)
+		xp_scenario_load(path, o->sets, o->n_sets, sc, &err);
 	if (err.code == XP_EIO) /* a scenario that cannot be read is bad input too */
 		err.code = XP_EINVAL;
 	return xp_cli_fail(&err);
@@ -128,27 +162,39 @@ void xp_cli_set_free(xp_cli_set *set)
 	set->n = 0;
 }
 
+/* Write an output to stdout whole. */
+static xp_status write_stdout(const xp_cli_output *out, xp_error *err)
+{
+	if (fwrite(out->buf, 1, out->len, stdout) != out->len || fflush(stdout) != 0)
+		return xp_fail(err, XP_EIO, "cannot write the standard output: %s",
+		               strerror(errno));
+	return XP_OK;
+}
+
+int xp_cli_commit_all(const xp_cli_output *outs, int n)
+{
+	xp_io_staged *staged = calloc((size_t)n + 1, sizeof *staged);
+	xp_error err;
+	xp_error_clear(&err);
+	if (!staged)
+		xp_fail(&err, XP_ENOMEM, "out of memory");
+	for (int i = 0; i < n && !err.code; i++)
+		if (!is_stdout(outs[i].path))
+			xp_io_stage(outs[i].path, outs[i].buf, outs[i].len, &staged[i], &err);
+	for (int i = 0; i < n && !err.code; i++)
+		if (is_stdout(outs[i].path))
+			write_stdout(&outs[i], &err);
+	for (int i = 0; i < n && staged; i++) {
+		if (!err.code && staged[i].path)
+			xp_io_publish(&staged[i], &err);
+		xp_io_discard(&staged[i]);
+	}
+	free(staged);
+	return xp_cli_fail(&err);
+}
+
 int xp_cli_commit(const char *path, const char *buf, size_t len)
 {
-	if (!path || !strcmp(path, "-")) {
-		if (fwrite(buf, 1, len, stdout) != len || fflush(stdout) != 0) {
-			perror("crosspipe: stdout");
-			return XP_EXIT_FAIL;
-		}
-		return XP_EXIT_OK;
-	}
-	char tmp[4200];
-	snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
-	FILE *f = fopen(tmp, "wb");
-	int bad = !f;
-	if (f) {
-		bad = fwrite(buf, 1, len, f) != len;
-		bad |= fclose(f) != 0;
-	}
-	if (bad || rename(tmp, path) != 0) {
-		fprintf(stderr, "crosspipe: cannot write %s\n", path);
-		remove(tmp);
-		return XP_EXIT_FAIL;
-	}
-	return XP_EXIT_OK;
+	xp_cli_output out = { path, buf, len };
+	return xp_cli_commit_all(&out, 1);
 }

@@ -117,13 +117,16 @@ static int write_outputs(job *j)
 	} out[] = { { j->o.out, main_writer, 0, 0 },
 		    { j->o.trace, xp_write_trace, 0, 0 },
 		    { j->o.gantt, xp_write_gantt, 0, 0 } };
-	int n = sizeof out / sizeof out[0], rc = XP_EXIT_OK;
-	for (int i = 0; i < n && rc == XP_EXIT_OK; i++)
-		if (i == 0 || out[i].path)
-			rc = render(j, out[i].w, &out[i].buf, &out[i].len);
-	for (int i = 0; i < n && rc == XP_EXIT_OK; i++)
-		if (i == 0 || out[i].path)
-			rc = xp_cli_commit(out[i].path, out[i].buf, out[i].len);
+	int n = sizeof out / sizeof out[0], rc = XP_EXIT_OK, k = 0;
+	xp_cli_output done[sizeof out / sizeof out[0]];
+	for (int i = 0; i < n && rc == XP_EXIT_OK; i++) {
+		if (i > 0 && !out[i].path)
+			continue;
+		rc = render(j, out[i].w, &out[i].buf, &out[i].len);
+		done[k++] = (xp_cli_output){ out[i].path, out[i].buf, out[i].len };
+	}
+	if (rc == XP_EXIT_OK)
+		rc = xp_cli_commit_all(done, k);
 	for (int i = 0; i < n; i++)
 		free(out[i].buf);
 	return rc;
