@@ -111,6 +111,25 @@ static xp_status read_pipeline(const xp_rd *rd, xp_params *pr)
 	return xp_params_alloc(pr, rd->err);
 }
 
+/* Every schedule holds at least one microbatch's activations on each device (all its chunks'
+ * forwards come before the first backward): a limit below that is impossible input. */
+static xp_status fits_one_microbatch(const xp_rd *rd, const xp_node *n, const xp_params *pr)
+{
+	char need[32], limit[32];
+	for (int k = 0; k < pr->stages; k++) {
+		int64_t one = pr->chunks * (pr->activation_bytes[k] / pr->chunks);
+		if (pr->memory_limit_bytes[k] >= one)
+			continue;
+		xp_format_bytes(need, sizeof need, one);
+		xp_format_bytes(limit, sizeof limit, pr->memory_limit_bytes[k]);
+		return xp_rd_fail(rd, n ? n : rd->root, "memory.limit",
+		                  "%s on device %d is below one microbatch's activations there "
+		                  "(%s): no schedule fits",
+		                  limit, k, need);
+	}
+	return XP_OK;
+}
+
 /* memory.limit: "80GiB", "1.5x" (of the 1F1B budget p·M_F per stage) or "inf". */
 static xp_status read_memory(const xp_rd *rd, xp_params *pr)
 {
@@ -138,11 +157,15 @@ static xp_status read_memory(const xp_rd *rd, xp_params *pr)
 	pr->memory_factor = factor;
 	for (int k = 0; k < pr->stages; k++) {
 		double budget = factor * pr->stages * (double)pr->activation_bytes[k];
-		pr->memory_limit_bytes[k] = factor == 0      ? bytes
-		                            : budget >= 9e18 ? INT64_MAX
-		                                             : (int64_t)nearbyint(budget);
+		if (budget >= 9e18) /* beyond int64: not "unlimited" unless it says inf */
+			return xp_rd_fail(
+			    rd, n, "memory.limit",
+			    "'%s' of stage %d's 1F1B budget (%.3g bytes) is more than "
+			    "the largest limit (9e18); write inf for no limit",
+			    text, k, budget);
+		pr->memory_limit_bytes[k] = factor == 0 ? bytes : (int64_t)nearbyint(budget);
 	}
-	return XP_OK;
+	return fits_one_microbatch(rd, n, pr);
 }
 
 /* The key node of `b` is blamed when both `a` and `b` are given. */

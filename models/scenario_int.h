@@ -13,6 +13,11 @@ typedef struct xp_src {
 	const char *override; /* the whole "key=value" string, or NULL for the file */
 } xp_src;
 
+/* An override as messages show it: whole when short, else its first 80 characters, "..." and
+ * its length, so that the reason after it is never cut off. buf needs XP_SHOWN_LEN bytes. */
+#define XP_SHOWN_LEN 128
+const char *xp_src_shown(const char *override, char *buf);
+
 typedef enum { XP_NODE_SCALAR, XP_NODE_SEQ, XP_NODE_MAP } xp_node_kind;
 
 /* One YAML node. A mapping keeps its pairs flat: kids[2i] is a key (always a scalar) and

@@ -60,7 +60,7 @@ printf 'crosspipe-schedule 1\ndevices 2\nchunks 1\nmicrobatches 1\ndevice 0: F0 
 expect_error 2 "$TMP/typo.sched:5:" "a schedule file with a syntax error" \
 	run $S --set pipeline.stages=2 --set pipeline.microbatches=1 --schedule-file "$TMP/typo.sched"
 
-expect_error 2 "memory.limit 1MiB on device 0 is below one microbatch" \
+expect_error 2 "--set memory.limit=1MiB: memory.limit: 1MiB on device 0 is below one microbatch" \
 	"an impossible memory limit for an adaptive schedule" run $S --schedule greedy --set memory.limit=1MiB
 
 run run $S --schedule optimal-v --solver-time 0.05s --format json -o "$TMP/timeout.json"

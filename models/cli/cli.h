@@ -59,6 +59,10 @@ int xp_cli_load(const xp_cli_opts *o, const char *prog, xp_scenario **sc);
 int xp_cli_build(const xp_cli_opts *o, const xp_params *pr, xp_cli_set *set);
 void xp_cli_set_free(xp_cli_set *set);
 
+/* When results exist and none fits the memory limit: say which adaptive schedules (greedy,
+ * greedy-v, crossudsub) would fit, and return XP_EXIT_USAGE; else XP_EXIT_OK. */
+int xp_cli_none_fits(const xp_params *pr, xp_result *const *res, int n);
+
 /* One rendered output: path "-" or NULL is the standard output. */
 typedef struct xp_cli_output {
 	const char *path;

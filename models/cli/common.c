@@ -198,3 +198,42 @@ int xp_cli_commit(const char *path, const char *buf, size_t len)
 	xp_cli_output out = { path, buf, len };
 	return xp_cli_commit_all(&out, 1);
 }
+
+/* 1 when s keeps every device's peak within its memory limit. */
+static int schedule_fits(const xp_params *pr, const xp_schedule *s)
+{
+	int64_t *peak = calloc((size_t)xp_schedule_devices(s), sizeof *peak);
+	int fits = peak != NULL;
+	if (peak)
+		xp_schedule_peak_memory(pr, s, peak);
+	for (int d = 0; fits && d < xp_schedule_devices(s); d++)
+		fits = peak[d] <= pr->memory_limit_bytes[d];
+	free(peak);
+	return fits;
+}
+
+int xp_cli_none_fits(const xp_params *pr, xp_result *const *res, int n)
+{
+	static const char *const adaptive[] = { "greedy", "greedy-v", "crossudsub" };
+	char names[128] = "";
+	for (int i = 0; i < n; i++)
+		if (res[i]->fits_memory)
+			return XP_EXIT_OK;
+	if (n == 0)
+		return XP_EXIT_OK;
+	for (size_t i = 0; i < sizeof adaptive / sizeof adaptive[0]; i++) {
+		const xp_schedule_kind *k = xp_schedule_kind_find(adaptive[i]);
+		xp_schedule *s = NULL;
+		xp_error err;
+		if (k && k->build(pr, &s, &err) == XP_OK && schedule_fits(pr, s)) {
+			size_t used = strlen(names);
+			snprintf(names + used, sizeof names - used, "%s%s", used ? ", " : "",
+			         adaptive[i]);
+		}
+		xp_schedule_free(s);
+	}
+	fprintf(stderr, "crosspipe: no requested schedule fits memory.limit; %s%s\n",
+	        names[0] ? "these adaptive schedules do: " : "no adaptive schedule does either",
+	        names);
+	return XP_EXIT_USAGE;
+}

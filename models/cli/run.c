@@ -162,6 +162,8 @@ int xp_cli_run(int argc, char **argv, const char *prog)
 	}
 	rc = run_all(&j);
 	if (rc == XP_EXIT_OK)
+		rc = xp_cli_none_fits(xp_scenario_params(j.sc), j.res, j.n_res);
+	if (rc == XP_EXIT_OK)
 		rc = write_outputs(&j);
 	if (rc == XP_EXIT_OK)
 		rc = solver_limits(&j);
