@@ -22,6 +22,11 @@ int xp_cli_validate(int argc, char **argv, const char *prog);  /* validate.c */
 int xp_cli_calibrate(int argc, char **argv, const char *prog); /* validate.c */
 int xp_cli_sweep(int argc, char **argv, const char *prog);
 
+/* Schedules whose estimated memory exceeds this (or --max-memory) are refused before they are
+ * built; the estimate counts XP_CLI_BYTES_PER_OP per op. */
+#define XP_CLI_MAX_MEMORY   ((int64_t)4 << 30)
+#define XP_CLI_BYTES_PER_OP 200
+
 /* What the run-like commands read from their options. */
 typedef struct xp_cli_opts {
 	const char *scenario; /* path; NULL = the default scenario */
@@ -36,6 +41,7 @@ typedef struct xp_cli_opts {
 	char **owned; /* strings made for shorthand options (--n-sub N -> schedule.n_sub=N) */
 	int n_owned;
 	const char *trace, *gantt; /* --trace FILE, --gantt FILE */
+	const char *max_memory;    /* --max-memory SIZE (NULL = XP_CLI_MAX_MEMORY) */
 } xp_cli_opts;
 
 /* The schedules a run uses: built from names and read from files. */

@@ -132,24 +132,67 @@ static xp_status build_file(const char *path, const xp_params *pr, xp_cli_set *s
 	return XP_OK;
 }
 
+/* The memory a schedule of this kind needs, estimated before it is built: three ops (F, D, W)
+ * per block, a block per stage, microbatch and chunk, and XP_CLI_BYTES_PER_OP per op for the
+ * order, its timing and its result (measured: 93 to 190 bytes per such op at p=64, m=4096).
+ * A schedule file (a name with '/' or '.') may have chunks: it is counted as chunked. */
+static double estimate_bytes(const xp_params *pr, const char *name, int *chunks)
+{
+	int chunked = strstr(name, "-v") || !strcmp(name, "zbv") || !strcmp(name, "interleaved") ||
+	              !strcmp(name, "auto") || strchr(name, '/') || strchr(name, '.');
+	*chunks = chunked ? (pr->chunks > 2 ? pr->chunks : 2) : 1;
+	return 3.0 * pr->stages * pr->microbatches * *chunks * XP_CLI_BYTES_PER_OP;
+}
+
+static xp_status check_size(const xp_params *pr, const char *name, int64_t max, xp_error *err)
+{
+	char est[32], lim[32];
+	int v = 1;
+	double need = estimate_bytes(pr, name, &v);
+	if (need <= (double)max)
+		return XP_OK;
+	xp_format_bytes(est, sizeof est, need >= 9e18 ? INT64_MAX : (int64_t)need);
+	xp_format_bytes(lim, sizeof lim, max);
+	return xp_fail(err, XP_EINVAL,
+	               "%s: would need about %s of memory (%d stages x %d microbatches x %d "
+	               "chunks x 3 ops x %d bytes per op), more than --max-memory %s; raise "
+	               "--max-memory to try",
+	               name, est, pr->stages, pr->microbatches, v, XP_CLI_BYTES_PER_OP, lim);
+}
+
+static xp_status max_memory(const xp_cli_opts *o, int64_t *max, xp_error *err)
+{
+	const char *why = "";
+	*max = XP_CLI_MAX_MEMORY;
+	if (o->max_memory && (xp_parse_bytes(o->max_memory, max, &why) < 0 || *max <= 0))
+		return xp_fail(err, XP_EINVAL, "--max-memory %s: expected %s", o->max_memory, why);
+	return XP_OK;
+}
+
 int xp_cli_build(const xp_cli_opts *o, const xp_params *pr, xp_cli_set *set)
 {
 	xp_error err;
+	int64_t max = 0;
 	xp_error_clear(&err);
 	set->sched = NULL;
 	set->n = 0;
+	if (max_memory(o, &max, &err))
+		return xp_cli_fail(&err);
 	if (o->schedules) {
 		char *list = strdup(o->schedules), *save = NULL;
 		for (char *t = strtok_r(list, ",", &save); t && !err.code;
 		     t = strtok_r(NULL, ",", &save))
-			build_named(t, pr, set, &err);
+			if (!check_size(pr, t, max, &err))
+				build_named(t, pr, set, &err);
 		free(list);
 	} else if (o->n_files == 0) {
 		for (int i = 0; i < pr->n_schedules && !err.code; i++)
-			build_named(pr->schedules[i], pr, set, &err);
+			if (!check_size(pr, pr->schedules[i], max, &err))
+				build_named(pr->schedules[i], pr, set, &err);
 	}
 	for (int i = 0; i < o->n_files && !err.code; i++)
-		build_file(o->files[i], pr, set, &err);
+		if (!check_size(pr, o->files[i], max, &err))
+			build_file(o->files[i], pr, set, &err);
 	return xp_cli_fail(&err);
 }
 
