@@ -325,7 +325,9 @@ static xp_status resolve(const xp_rd *rd, xp_params *pr)
 	    (st = read_datacenters(rd, pr)) || (st = read_network(rd, pr)) ||
 	    (st = xp_read_packet_net(rd, &pr->packet)) || (st = read_adaptive(rd, pr)))
 		return st;
-	return read_run(rd, pr);
+	if ((st = read_run(rd, pr)))
+		return st;
+	return xp_check_time_bound(rd, pr);
 }
 
 xp_status xp_scenario_parse(const char *text, size_t len, const char *name,

@@ -100,6 +100,11 @@ xp_status xp_read_transformer(const xp_rd *rd, xp_params *pr);
 /* scenario_packet.c: the network.* keys of the packet engine (transport, buffers, queues...). */
 xp_status xp_read_packet_net(const xp_rd *rd, xp_packet_net *net);
 
+/* scenario_bound.c: refuse (XP_EINVAL, at the key that dominates) a scenario whose executions
+ * could have times beyond 2^62 ns: the bound adds every block, every transfer's serialisation
+ * and latency on the slower link class, and every DP collective, scaled for jitter. */
+xp_status xp_check_time_bound(const xp_rd *rd, const xp_params *pr);
+
 /* Allocate every per-stage array of pr (stages must be set). */
 xp_status xp_params_alloc(xp_params *pr, xp_error *err);
 
