@@ -204,7 +204,13 @@ int xp_cli_export(int argc, char **argv, const char *prog)
 		char *buf = NULL;
 		size_t len = 0;
 		FILE *f = open_memstream(&buf, &len);
-		xp_status st = f ? xp_schedule_write(j.set.sched[0], f) : XP_ENOMEM;
+		xp_schedule *s = j.set.sched[0];
+		/* no name line: an edited copy is named after its file, not after the generator */
+		if (f)
+			fprintf(f, "# exported from %s by crosspipe %s\n", xp_schedule_name(s),
+			        xp_version());
+		xp_schedule_set_name(s, "");
+		xp_status st = f ? xp_schedule_write(s, f) : XP_ENOMEM;
 		if (f && fclose(f) != 0)
 			st = XP_EIO;
 		rc = st == XP_OK ? xp_cli_commit(j.o.out, buf, len) : XP_EXIT_FAIL;
