@@ -561,10 +561,11 @@ static void name_after_file(const char *path, char *out)
 
 /* The place of the op a check message ("device D: OP ...") is about: the second op of device D
  * that prints as OP if there is one (a repeated block), else the first. A message about a
- * block that is missing points at the device's last op; line 1 when there is none. */
+ * block that is missing points at the device's last op, or at the end of the file when the
+ * device has none. */
 static op_place check_place(const parser *ps, const char *msg)
 {
-	op_place found = { -1, 1, 1 }, last = { -1, 1, 1 };
+	op_place found = { -1, 1, 1 }, last = { -1, ps->line, 1 };
 	int d = -1, used = 0, seen = 0;
 	char want[64] = "", op[64];
 	if (sscanf(msg, "device %d: %n", &d, &used) < 1 || !used)
