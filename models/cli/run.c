@@ -207,8 +207,7 @@ int xp_cli_export(int argc, char **argv, const char *prog)
 		xp_schedule *s = j.set.sched[0];
 		/* no name line: an edited copy is named after its file, not after the generator */
 		if (f)
-			fprintf(f, "# exported from %s by crosspipe %s\n", xp_schedule_name(s),
-			        xp_version());
+			fprintf(f, "# exported from %s\n", xp_schedule_name(s));
 		xp_schedule_set_name(s, "");
 		xp_status st = f ? xp_schedule_write(s, f) : XP_ENOMEM;
 		if (f && fclose(f) != 0)
