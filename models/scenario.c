@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "io.h"
 #include "scenario_int.h"
 #include "units.h"
 
@@ -110,6 +111,25 @@ static xp_status read_pipeline(const xp_rd *rd, xp_params *pr)
 	return xp_params_alloc(pr, rd->err);
 }
 
+/* Every schedule holds at least one microbatch's activations on each device (all its chunks'
+ * forwards come before the first backward): a limit below that is impossible input. */
+static xp_status fits_one_microbatch(const xp_rd *rd, const xp_node *n, const xp_params *pr)
+{
+	char need[32], limit[32];
+	for (int k = 0; k < pr->stages; k++) {
+		int64_t one = pr->chunks * (pr->activation_bytes[k] / pr->chunks);
+		if (pr->memory_limit_bytes[k] >= one)
+			continue;
+		xp_format_bytes(need, sizeof need, one);
+		xp_format_bytes(limit, sizeof limit, pr->memory_limit_bytes[k]);
+		return xp_rd_fail(rd, n ? n : rd->root, "memory.limit",
+		                  "%s on device %d is below one microbatch's activations there "
+		                  "(%s): no schedule fits",
+		                  limit, k, need);
+	}
+	return XP_OK;
+}
+
 /* memory.limit: "80GiB", "1.5x" (of the 1F1B budget p·M_F per stage) or "inf". */
 static xp_status read_memory(const xp_rd *rd, xp_params *pr)
 {
@@ -137,11 +157,15 @@ static xp_status read_memory(const xp_rd *rd, xp_params *pr)
 	pr->memory_factor = factor;
 	for (int k = 0; k < pr->stages; k++) {
 		double budget = factor * pr->stages * (double)pr->activation_bytes[k];
-		pr->memory_limit_bytes[k] = factor == 0      ? bytes
-		                            : budget >= 9e18 ? INT64_MAX
-		                                             : (int64_t)nearbyint(budget);
+		if (budget >= 9e18) /* beyond int64: not "unlimited" unless it says inf */
+			return xp_rd_fail(
+			    rd, n, "memory.limit",
+			    "'%s' of stage %d's 1F1B budget (%.3g bytes) is more than "
+			    "the largest limit (9e18); write inf for no limit",
+			    text, k, budget);
+		pr->memory_limit_bytes[k] = factor == 0 ? bytes : (int64_t)nearbyint(budget);
 	}
-	return XP_OK;
+	return fits_one_microbatch(rd, n, pr);
 }
 
 /* The key node of `b` is blamed when both `a` and `b` are given. */
@@ -301,7 +325,9 @@ static xp_status resolve(const xp_rd *rd, xp_params *pr)
 	    (st = read_datacenters(rd, pr)) || (st = read_network(rd, pr)) ||
 	    (st = xp_read_packet_net(rd, &pr->packet)) || (st = read_adaptive(rd, pr)))
 		return st;
-	return read_run(rd, pr);
+	if ((st = read_run(rd, pr)))
+		return st;
+	return xp_check_time_bound(rd, pr);
 }
 
 xp_status xp_scenario_parse(const char *text, size_t len, const char *name,
@@ -338,50 +364,19 @@ xp_status xp_scenario_parse(const char *text, size_t len, const char *name,
 	return XP_OK;
 }
 
-/* The whole file as one allocation; NULL with errno set on failure. */
-static char *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf = NULL;
-	size_t cap = 0, n = 0;
-	if (!f)
-		return NULL;
-	for (;;) {
-		if (n == cap) {
-			char *more = realloc(buf, cap = cap ? 2 * cap : 4096);
-			if (!more)
-				break;
-			buf = more;
-		}
-		size_t got = fread(buf + n, 1, cap - n, f);
-		n += got;
-		if (got == 0)
-			break;
-	}
-	int bad = ferror(f) || n == cap;
-	int saved = errno;
-	fclose(f);
-	if (bad) {
-		free(buf);
-		errno = saved ? saved : EIO;
-		return NULL;
-	}
-	*len = n;
-	return buf;
-}
-
 xp_status xp_scenario_load(const char *path, const char *const *overrides, int n_overrides,
                            xp_scenario **out, xp_error *err)
 {
 	size_t len = 0;
+	char *text = NULL;
 	if (out)
 		*out = NULL;
 	if (!path)
 		return xp_fail(err, XP_EINVAL, "xp_scenario_load: no path");
-	char *text = slurp(path, &len);
-	if (!text)
-		return xp_fail(err, XP_EIO, "%s: cannot read: %s", path, strerror(errno));
-	xp_status st = xp_scenario_parse(text, len, path, overrides, n_overrides, out, err);
+	xp_status st = xp_io_read_file(path, &text, &len, err);
+	if (st)
+		return st;
+	st = xp_scenario_parse(text, len, path, overrides, n_overrides, out, err);
 	free(text);
 	return st;
 }

@@ -13,6 +13,11 @@ typedef struct xp_src {
 	const char *override; /* the whole "key=value" string, or NULL for the file */
 } xp_src;
 
+/* An override as messages show it: whole when short, else its first 80 characters, "..." and
+ * its length, so that the reason after it is never cut off. buf needs XP_SHOWN_LEN bytes. */
+#define XP_SHOWN_LEN 128
+const char *xp_src_shown(const char *override, char *buf);
+
 typedef enum { XP_NODE_SCALAR, XP_NODE_SEQ, XP_NODE_MAP } xp_node_kind;
 
 /* One YAML node. A mapping keeps its pairs flat: kids[2i] is a key (always a scalar) and
@@ -94,6 +99,11 @@ xp_status xp_read_transformer(const xp_rd *rd, xp_params *pr);
 
 /* scenario_packet.c: the network.* keys of the packet engine (transport, buffers, queues...). */
 xp_status xp_read_packet_net(const xp_rd *rd, xp_packet_net *net);
+
+/* scenario_bound.c: refuse (XP_EINVAL, at the key that dominates) a scenario whose executions
+ * could have times beyond 2^62 ns: the bound adds every block, every transfer's serialisation
+ * and latency on the slower link class, and every DP collective, scaled for jitter. */
+xp_status xp_check_time_bound(const xp_rd *rd, const xp_params *pr);
 
 /* Allocate every per-stage array of pr (stages must be set). */
 xp_status xp_params_alloc(xp_params *pr, xp_error *err);

@@ -13,6 +13,15 @@
 
 #define PATH_LEN 256
 
+const char *xp_src_shown(const char *override, char *buf)
+{
+	size_t len = strlen(override);
+	if (len <= 100)
+		return override;
+	snprintf(buf, XP_SHOWN_LEN, "%.80s... (%zu characters)", override, len);
+	return buf;
+}
+
 xp_status xp_rd_fail(const xp_rd *rd, const xp_node *n, const char *path, const char *fmt, ...)
 {
 	char what[768];
@@ -22,9 +31,10 @@ xp_status xp_rd_fail(const xp_rd *rd, const xp_node *n, const char *path, const 
 	va_end(ap);
 	if (!n)
 		n = rd->root; /* never expected: blame the whole file rather than crash */
+	char shown[XP_SHOWN_LEN];
 	if (n->src->override)
-		return xp_fail(rd->err, XP_EINVAL, "--set %s: %s: %s", n->src->override, path,
-		               what);
+		return xp_fail(rd->err, XP_EINVAL, "--set %s: %s: %s",
+		               xp_src_shown(n->src->override, shown), path, what);
 	return xp_fail(rd->err, XP_EINVAL, "%s:%d:%d: %s: %s", n->src->file, n->line, n->column,
 	               path, what);
 }
@@ -85,7 +95,9 @@ const xp_node *xp_rd_key(const xp_rd *rd, const char *path)
 static xp_status missing(const xp_rd *rd, const char *path, const char *what)
 {
 	const xp_node *deepest;
-	walk(rd, path, 0, &deepest);
+	const xp_node *reset = walk(rd, path, 0, &deepest);
+	if (reset && reset->src->override) /* "--set key=" emptied a required key */
+		return xp_rd_fail(rd, reset, path, "emptied by this override, expected %s", what);
 	return xp_rd_fail(rd, deepest, path, "missing, expected %s", what);
 }
 
@@ -123,7 +135,9 @@ static xp_status node_int(const xp_rd *rd, const xp_node *n, const char *path, i
 	long long v = strtoll(s, &end, 10);
 	while (*end == ' ')
 		end++;
-	if (end == s || *end || errno || v < lo || v > hi || !strchr("+-0123456789", s[0]))
+	/* A sign is an error where negative values are (so "-0" is refused like "-1"). */
+	if (end == s || *end || errno || v < lo || v > hi || !strchr("+-0123456789", s[0]) ||
+	    (s[0] == '-' && lo >= 0))
 		return xp_rd_fail(rd, n, path, "expected %s, got %s", what,
 		                  got(n, buf, sizeof buf));
 	*out = v;

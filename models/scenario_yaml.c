@@ -14,6 +14,8 @@ struct builder {
 	const xp_src *src;
 	const char *key; /* the override's key, for its messages; NULL for the file */
 	xp_error *err;
+	const char *text; /* what is parsed, to place reader errors given as byte offsets */
+	size_t len;
 };
 
 void xp_node_free(xp_node *n)
@@ -57,17 +59,38 @@ static int node_push(xp_node *parent, xp_node *kid)
 static xp_status build_fail(struct builder *b, const yaml_mark_t *m, const char *path,
                             const char *what)
 {
+	char shown[XP_SHOWN_LEN];
 	if (b->key)
-		return xp_fail(b->err, XP_EINVAL, "--set %s: %s: %s", b->src->override, b->key,
-		               what);
+		return xp_fail(b->err, XP_EINVAL, "--set %s: %s: %s",
+		               xp_src_shown(b->src->override, shown), b->key, what);
 	return xp_fail(b->err, XP_EINVAL, "%s:%zu:%zu: %s%s%s", b->src->file, m->line + 1,
 	               m->column + 1, path, *path ? ": " : "", what);
+}
+
+/* libyaml's reader errors (bad UTF-8, a NUL or control byte) give a byte offset, not a mark. */
+static yaml_mark_t offset_mark(const struct builder *b, size_t offset)
+{
+	yaml_mark_t m = { offset, 0, 0 };
+	size_t line_start = 0;
+	for (size_t i = 0; i < offset && i < b->len; i++)
+		if (b->text[i] == '\n') {
+			m.line++;
+			line_start = i + 1;
+		}
+	m.column = offset - line_start;
+	return m;
 }
 
 static xp_status syntax_error(struct builder *b)
 {
 	const yaml_parser_t *p = &b->parser;
 	char what[512];
+	if (p->error == YAML_READER_ERROR) {
+		yaml_mark_t m = offset_mark(b, p->problem_offset);
+		snprintf(what, sizeof what, "cannot read the YAML text: %s (byte %zu)",
+		         p->problem ? p->problem : "malformed input", p->problem_offset + 1);
+		return build_fail(b, &m, "", what);
+	}
 	if (p->error == YAML_MEMORY_ERROR)
 		return xp_fail(b->err, XP_ENOMEM, "%s: out of memory while parsing YAML",
 		               b->src->file);
@@ -111,21 +134,65 @@ static xp_status make_scalar(struct builder *b, const yaml_event_t *ev, xp_node 
 	return XP_OK;
 }
 
-/* Keys must be scalars and unique. path is the mapping's. */
-static xp_status check_key(struct builder *b, const xp_node *map, const xp_node *key,
+/* The keys of one mapping being built, as a hash set of their pair indices (open addressing,
+ * at most half full), so that a mapping of n keys is checked in O(n), not O(n^2). */
+typedef struct keyset {
+	int *slot; /* -1 = empty, else the index of the key in the mapping's kids */
+	size_t cap;
+} keyset;
+
+static size_t key_hash(const char *s)
+{
+	size_t h = 1469598103934665603u; /* FNV-1a */
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211u;
+	return h;
+}
+
+/* The slot of key in the set: where it is, or the empty slot where it would go. */
+static size_t keyset_find(const keyset *ks, const xp_node *map, const char *key)
+{
+	size_t i = key_hash(key) & (ks->cap - 1);
+	while (ks->slot[i] >= 0 && strcmp(map->kids[ks->slot[i]]->text, key) != 0)
+		i = (i + 1) & (ks->cap - 1);
+	return i;
+}
+
+static int keyset_grow(keyset *ks, const xp_node *map)
+{
+	keyset bigger = { malloc((ks->cap ? 2 * ks->cap : 16) * sizeof(int)),
+		          ks->cap ? 2 * ks->cap : 16 };
+	if (!bigger.slot)
+		return -1;
+	for (size_t i = 0; i < bigger.cap; i++)
+		bigger.slot[i] = -1;
+	for (size_t i = 0; i < ks->cap; i++)
+		if (ks->slot[i] >= 0)
+			bigger.slot[keyset_find(&bigger, map, map->kids[ks->slot[i]]->text)] =
+			    ks->slot[i];
+	free(ks->slot);
+	*ks = bigger;
+	return 0;
+}
+
+/* Keys must be scalars and unique: check key (about to become map->kids[map->n]) and add it to
+ * the set. path is the mapping's. */
+static xp_status check_key(struct builder *b, keyset *ks, const xp_node *map, const xp_node *key,
                            const yaml_mark_t *m, const char *path)
 {
 	char key_path[PATH_LEN], what[64];
 	if (key->kind != XP_NODE_SCALAR)
 		return build_fail(b, m, path, "expected a plain key, got a list or mapping");
-	snprintf(key_path, sizeof key_path, "%s%s%s", path, *path ? "." : "", key->text);
-	for (int i = 0; i + 1 < map->n; i += 2) {
-		if (strcmp(map->kids[i]->text, key->text) == 0) {
-			snprintf(what, sizeof what, "duplicate key (first at line %d)",
-			         map->kids[i]->line);
-			return build_fail(b, m, key_path, what);
-		}
+	if ((size_t)map->n / 2 + 1 > ks->cap / 2 && keyset_grow(ks, map) < 0)
+		return xp_fail(b->err, XP_ENOMEM, "out of memory");
+	size_t at = keyset_find(ks, map, key->text);
+	if (ks->slot[at] >= 0) {
+		snprintf(key_path, sizeof key_path, "%s%s%s", path, *path ? "." : "", key->text);
+		snprintf(what, sizeof what, "duplicate key (first at line %d)",
+		         map->kids[ks->slot[at]]->line);
+		return build_fail(b, m, key_path, what);
 	}
+	ks->slot[at] = map->n;
 	return XP_OK;
 }
 
@@ -150,28 +217,31 @@ static xp_status build_kids(struct builder *b, xp_node *coll, const char *path, 
 	yaml_event_type_t end =
 	    coll->kind == XP_NODE_SEQ ? YAML_SEQUENCE_END_EVENT : YAML_MAPPING_END_EVENT;
 	char kid_path[PATH_LEN];
+	keyset ks = { NULL, 0 };
+	xp_status st = XP_OK;
 	for (;;) {
 		yaml_event_t ev;
 		xp_node *kid = NULL;
-		xp_status st = next_event(b, &ev);
-		if (st)
-			return st;
+		if ((st = next_event(b, &ev)))
+			break;
 		if (ev.type == end) {
 			yaml_event_delete(&ev);
-			return XP_OK;
+			break;
 		}
 		child_path(kid_path, path, coll);
 		st = build_node(b, &ev, kid_path, depth + 1, &kid);
 		if (!st && coll->kind == XP_NODE_MAP && coll->n % 2 == 0)
-			st = check_key(b, coll, kid, &ev.start_mark, path);
+			st = check_key(b, &ks, coll, kid, &ev.start_mark, path);
 		yaml_event_delete(&ev);
 		if (!st && node_push(coll, kid) < 0)
 			st = xp_fail(b->err, XP_ENOMEM, "out of memory");
 		if (st) {
 			xp_node_free(kid);
-			return st;
+			break;
 		}
 	}
+	free(ks.slot);
+	return st;
 }
 
 static xp_status build_node(struct builder *b, const yaml_event_t *ev, const char *path, int depth,
@@ -231,6 +301,8 @@ static xp_status parse_text(struct builder *b, const char *text, size_t len, xp_
 {
 	if (!yaml_parser_initialize(&b->parser))
 		return xp_fail(b->err, XP_ENOMEM, "out of memory");
+	b->text = text;
+	b->len = len;
 	yaml_parser_set_input_string(&b->parser, (const unsigned char *)text, len);
 	xp_status st = build_stream(b, root);
 	yaml_parser_delete(&b->parser);
@@ -410,11 +482,12 @@ xp_status xp_yaml_override(xp_node *root, const xp_src *src, xp_error *err)
 	const char *ov = src->override;
 	size_t len = 0;
 	const char *start = override_key(ov, &len);
+	char shown[XP_SHOWN_LEN];
 	if (!start)
 		return xp_fail(err, XP_EINVAL,
 		               "--set %s: expected key=value with a dotted key "
 		               "such as pipeline.microbatches=32",
-		               ov);
+		               xp_src_shown(ov, shown));
 	char *key = strndup(start, len);
 	if (!key)
 		return xp_fail(err, XP_ENOMEM, "out of memory");

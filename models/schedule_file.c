@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "io.h"
 #include "schedule.h"
 
 /*
@@ -11,7 +12,8 @@
  * lines are ignored; fields are separated by spaces or tabs.
  *
  *   crosspipe-schedule 1       first line that is not blank or a comment: magic word, version
- *   name my-order              optional, default "custom": up to 47 characters, rest of the line
+ *   name my-order              optional, default the file's base name without extension:
+ *                              up to 47 characters, rest of the line
  *   devices 4                  required: pipeline devices p
  *   chunks 2                   optional, default 1: model parts per device (at most 255)
  *   microbatches 8             required: m
@@ -34,13 +36,19 @@
  * Examples: F3, B0.c1, W2.c0[1:4/4].
  *
  * Columns count bytes from 1 (a tab is one column). After the syntax, the reader runs
- * xp_schedule_check: every block once, all F+B or all F+D+W. The writer prints the placement
+ * xp_schedule_check: every block once, all F+B or all F+D+W; its errors are placed at the op
+ * they are about (a missing block at the device's last op). The writer prints the placement
  * always, a name line when the name is not empty (control characters and '#' become '_'), and
  * one line per device, so that writing and reading back gives the same schedule.
  */
 
 #define MAX_DEVICES  65536
 #define NAME_MAX_LEN 47
+
+/* Where one op of a device order was read. */
+typedef struct op_place {
+	int device, line, col;
+} op_place;
 
 typedef struct parser {
 	const char *text, *name;
@@ -53,6 +61,8 @@ typedef struct parser {
 	int *placement_col;
 	int n_placement, cap_placement, placement_line, placement_at;
 	xp_schedule *s;
+	op_place *places; /* where every op was, in file order, for the check's messages */
+	size_t n_places, cap_places;
 } parser;
 
 /* ---- lexing ---- */
@@ -434,6 +444,20 @@ static xp_status read_op(parser *ps, xp_op *op)
 	return st;
 }
 
+static int place_push(parser *ps, op_place p)
+{
+	if (ps->n_places == ps->cap_places) {
+		size_t cap = ps->cap_places ? 2 * ps->cap_places : 256;
+		op_place *a = realloc(ps->places, cap * sizeof *a);
+		if (!a)
+			return -1;
+		ps->places = a;
+		ps->cap_places = cap;
+	}
+	ps->places[ps->n_places++] = p;
+	return 0;
+}
+
 static xp_status device_line(parser *ps, size_t at)
 {
 	long d;
@@ -455,8 +479,9 @@ static xp_status device_line(parser *ps, size_t at)
 	ps->pos++;
 	for (skip_blanks(ps); !at_eol(ps); skip_blanks(ps)) {
 		xp_op op;
+		op_place here = { (int)d, ps->line, col_of(ps, ps->pos) };
 		st = read_op(ps, &op);
-		if (!st && xp_schedule_add(ps->s, (int)d, op) != XP_OK)
+		if (!st && (xp_schedule_add(ps->s, (int)d, op) != XP_OK || place_push(ps, here)))
 			st = xp_fail(ps->err, XP_ENOMEM, "%s: out of memory", ps->name);
 		if (st)
 			return st;
@@ -518,6 +543,50 @@ static xp_status parse(parser *ps)
 	return ps->s ? XP_OK : make_schedule(ps, ps->pos);
 }
 
+/* The default name: the file's base name without its extension ("runs/dup.sched" -> "dup"),
+ * with control characters and '#' made '_'; "custom" when that leaves nothing. */
+static void name_after_file(const char *path, char *out)
+{
+	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	const char *dot = strrchr(base, '.');
+	size_t n = dot && dot > base ? (size_t)(dot - base) : strlen(base);
+	if (n > NAME_MAX_LEN)
+		n = NAME_MAX_LEN;
+	for (size_t i = 0; i < n; i++)
+		out[i] = (unsigned char)base[i] < ' ' || base[i] == '#' ? '_' : base[i];
+	out[n] = '\0';
+	if (!n)
+		strcpy(out, "custom");
+}
+
+/* The place of the op a check message ("device D: OP ...") is about: the second op of device D
+ * that prints as OP if there is one (a repeated block), else the first. A message about a
+ * block that is missing points at the device's last op, or at the end of the file when the
+ * device has none. */
+static op_place check_place(const parser *ps, const char *msg)
+{
+	op_place found = { -1, 1, 1 }, last = { -1, ps->line, 1 };
+	int d = -1, used = 0, seen = 0;
+	char want[64] = "", op[64];
+	if (sscanf(msg, "device %d: %n", &d, &used) < 1 || !used)
+		return found;
+	size_t n = strcspn(msg + used, " :");
+	if (n < sizeof want && strncmp(msg + used, "block ", 6) != 0) {
+		memcpy(want, msg + used, n);
+		want[n] = '\0';
+	}
+	const xp_op *ops = d < xp_schedule_devices(ps->s) ? xp_schedule_ops(ps->s, d) : NULL;
+	for (size_t i = 0, k = 0; ops && i < ps->n_places && seen < 2; i++) {
+		if (ps->places[i].device != d)
+			continue;
+		last = ps->places[i];
+		xp_op_format(op, sizeof op, ps->s, ops[k++]);
+		if (want[0] && !strcmp(op, want) && seen++ < 2)
+			found = ps->places[i];
+	}
+	return found.device >= 0 ? found : last;
+}
+
 xp_status xp_schedule_read(const char *text, size_t len, const char *name, xp_schedule **out,
                            xp_error *err)
 {
@@ -529,14 +598,18 @@ xp_status xp_schedule_read(const char *text, size_t len, const char *name, xp_sc
 	free(ps.placement);
 	free(ps.placement_col);
 	if (!st) {
-		xp_schedule_set_name(ps.s, ps.sname[0] ? ps.sname : "custom");
+		if (!ps.sname[0])
+			name_after_file(ps.name, ps.sname);
+		xp_schedule_set_name(ps.s, ps.sname);
 		st = xp_schedule_check(ps.s, err);
 		if (st && err) {
 			char msg[sizeof err->msg];
 			memcpy(msg, err->msg, sizeof msg);
-			xp_fail(err, st, "%s: %s", ps.name, msg);
+			op_place at = check_place(&ps, msg);
+			xp_fail(err, st, "%s:%d:%d: %s", ps.name, at.line, at.col, msg);
 		}
 	}
+	free(ps.places);
 	if (st) {
 		xp_schedule_free(ps.s);
 		return st;
@@ -583,44 +656,12 @@ xp_status xp_schedule_write(const xp_schedule *s, FILE *f)
 	return ferror(f) ? XP_EIO : XP_OK;
 }
 
-/* the whole file into a malloc'ed buffer */
-static xp_status slurp(const char *path, char **text, size_t *len, xp_error *err)
-{
-	FILE *f = fopen(path, "rb");
-	size_t cap = 1 << 16, n = 0;
-	char *buf = NULL;
-	if (!f)
-		return xp_fail(err, XP_EIO, "%s: cannot open: %s", path, strerror(errno));
-	for (;;) {
-		char *nb = realloc(buf, cap);
-		if (!nb) {
-			fclose(f);
-			free(buf);
-			return xp_fail(err, XP_ENOMEM, "%s: out of memory", path);
-		}
-		buf = nb;
-		n += fread(buf + n, 1, cap - n, f);
-		if (n < cap)
-			break;
-		cap *= 2;
-	}
-	int bad = ferror(f);
-	fclose(f);
-	if (bad) {
-		free(buf);
-		return xp_fail(err, XP_EIO, "%s: cannot read", path);
-	}
-	*text = buf;
-	*len = n;
-	return XP_OK;
-}
-
 xp_status xp_schedule_load(const char *path, xp_schedule **out, xp_error *err)
 {
 	char *text = NULL;
 	size_t len = 0;
 	*out = NULL;
-	xp_status st = slurp(path, &text, &len, err);
+	xp_status st = xp_io_read_file(path, &text, &len, err);
 	if (st)
 		return st;
 	st = xp_schedule_read(text, len, path, out, err);

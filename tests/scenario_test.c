@@ -531,9 +531,106 @@ static void test_errors(void)
 	}
 }
 
+/* Every key the docs list, by section: a misspelt key (its last letter doubled) and a misspelt
+ * section (an 'x' added) are errors that suggest the right word. */
+static const char *const documented_keys[] = {
+	"pipeline.stages",
+	"pipeline.microbatches",
+	"pipeline.chunks",
+	"pipeline.dp",
+	"model.forward",
+	"model.backward_input",
+	"model.backward_weight",
+	"model.activation",
+	"model.message",
+	"model.params",
+	"model.tokens",
+	"model.weight_release",
+	"model.recompute",
+	"model.recompute_activation",
+	"model.transformer.layers",
+	"model.transformer.hidden",
+	"model.transformer.ffn",
+	"model.transformer.heads",
+	"model.transformer.kv_heads",
+	"model.transformer.seq",
+	"model.transformer.microbatch_size",
+	"model.transformer.tp",
+	"model.transformer.gpu_flops",
+	"model.transformer.utilisation",
+	"memory.limit",
+	"datacenters.count",
+	"datacenters.placement",
+	"datacenters.split",
+	"network.intra_dc.latency",
+	"network.intra_dc.bandwidth",
+	"network.inter_dc.latency",
+	"network.inter_dc.bandwidth",
+	"network.inter_dc.latency_ratio",
+	"network.inter_dc.bandwidth_ratio",
+	"network.transport",
+	"network.buffer",
+	"network.mtu",
+	"network.queue.discipline",
+	"network.queue.size",
+	"network.loss",
+	"network.connections",
+	"network.wan",
+	"network.initial_window",
+	"schedule.n_sub",
+	"solver.time_limit",
+	"solver.gap",
+	"solver.work_limit",
+	"robustness.jitter",
+	"robustness.samples",
+	"schedules",
+	"seed",
+};
+
+/* Parse BASE with the one override "path=1"; 1 when it fails with want in the message. */
+static int refused_with(const char *path, const char *want)
+{
+	char ov[160];
+	xp_scenario *sc = NULL;
+	xp_error err = { 0 };
+	snprintf(ov, sizeof ov, "%s=1", path);
+	const char *set[] = { ov };
+	xp_status st = xp_scenario_parse(BASE, strlen(BASE), NAME, set, 1, &sc, &err);
+	xp_scenario_free(sc);
+	if (st == XP_EINVAL && strstr(err.msg, want))
+		return 1;
+	diag("--set %s: got '%s', expected '%s'", ov, err.msg, want);
+	return 0;
+}
+
+static void test_misspelt_keys(void)
+{
+	char typo[128], want[256];
+	for (int i = 0; i < LEN(documented_keys); i++) {
+		const char *key = documented_keys[i], *last = strrchr(key, '.');
+		last = last ? last + 1 : key;
+		snprintf(typo, sizeof typo, "%s%c", key, key[strlen(key) - 1]);
+		snprintf(want, sizeof want, "%s: unknown key; did you mean '%s'?", typo, last);
+		ok(refused_with(typo, want), "misspelt key %s is refused with a suggestion", typo);
+		if (last == key)
+			continue;
+		/* the section just above the key, misspelt */
+		size_t cut = (size_t)(last - 1 - key);
+		const char *sect = key;
+		for (const char *d = key; d < last - 1; d++)
+			if (*d == '.')
+				sect = d + 1;
+		snprintf(typo, sizeof typo, "%.*sx%s", (int)cut, key, last - 1);
+		snprintf(want, sizeof want, "unknown key; did you mean '%.*s'?",
+		         (int)(last - 1 - sect), sect);
+		ok(refused_with(typo, want), "misspelt section in %s is refused with a suggestion",
+		   typo);
+	}
+}
+
 int main(void)
 {
-	plan(28 + 20 + 3 + 13 + 10 + 9 + 14 + 9 + 2 * LEN(bad));
+	plan(28 + 20 + 3 + 13 + 10 + 9 + 14 + 9 + 2 * LEN(bad) + 2 * LEN(documented_keys) - 2);
 	test_ratios();
 	test_lists();
 	test_uneven_count();
@@ -543,5 +640,6 @@ int main(void)
 	test_overrides();
 	test_files();
 	test_errors();
+	test_misspelt_keys();
 	return done_testing();
 }

@@ -346,7 +346,8 @@ static void test_load(void)
 	unlink(path);
 	ok(xp_schedule_load(path, &back, &err) == XP_EIO && back == NULL,
 	   "load of a missing file is XP_EIO");
-	has_str(err.msg, "cannot open", "... saying it cannot open the file");
+	has_str(err.msg, "cannot read: No such file or directory",
+	        "... saying it cannot read the file, and why");
 	xp_schedule_free(s);
 }
 
@@ -385,9 +386,14 @@ static const struct {
 	  "t:5:17: placement: part 3: device 1 would hold more than 2" },
 	{ HEAD2 "placement 0 1 2 1\n", "t:5:15: placement: part 2: device 2 is outside 0..1" },
 	{ HEAD "name\n", "t:4:5: expected a name" },
-	{ HEAD "device 0: F0 B0 F1 B1\n", "t: device 1: block F0 of part 1 is missing" },
+	/* check errors, at the op (by hand: "device 1: " is 10 columns, ops 3 apart) */
+	{ HEAD "device 0: F0 B0 F1 B1\n", "t:5:1: device 1: block F0 of part 1 is missing" },
 	{ HEAD "device 0: F0 B0 F1 B1\ndevice 1: F0 B0 F1 D1 W1\n",
-	  "t: device 1: D1 mixes combined (B) and split (D, W) backward blocks" },
+	  "t:5:20: device 1: D1 mixes combined (B) and split (D, W) backward blocks" },
+	{ HEAD "device 0: F0 B0 F1 B1 F1\ndevice 1: F0 B0 F1 B1\n",
+	  "t:4:23: device 0: F1 appears twice" },
+	{ HEAD "device 0: F0 B0 F1\ndevice 1: F0 B0 F1 B1\n",
+	  "t:4:17: device 0: block B1 of part 0 is missing" },
 };
 
 static void test_read_errors(void)
@@ -426,6 +432,12 @@ static void test_read_good(void)
 	is_str(s ? xp_schedule_name(s) : NULL, "my order", "the name is the rest of its line");
 	is_int(s ? (int64_t)xp_schedule_len(s, 0) : -1, 5, "device 0 gets both of its lines");
 	is_int(s ? xp_schedule_ops(s, 0)[2].nsub : -1, 2, "a piece keeps its nsub");
+	xp_schedule_free(s);
+	const char *unnamed = HEAD "device 0: F0 B0 F1 B1\ndevice 1: F0 B0 F1 B1\n";
+	st = xp_schedule_read(unnamed, strlen(unnamed), "runs/v2.edited.sched", &s, &err);
+	is_str(
+	    st ? NULL : xp_schedule_name(s), "v2.edited",
+	    "without a name line, the schedule is named after its file (no folder, no extension)");
 	xp_schedule_free(s);
 }
 
@@ -472,7 +484,7 @@ static void test_peaks(void)
 
 int main(void)
 {
-	plan(9 + 7 + 6 + 3 + 14 + 11 + 14 + 3 + 50 + 4 + 7);
+	plan(9 + 7 + 6 + 3 + 14 + 11 + 14 + 3 + 54 + 5 + 7);
 	test_registry();
 	test_grid();
 	test_generator_errors();

@@ -38,6 +38,9 @@ static const struct i64_case times[] = {
 	{ " 10 ms ", 10000000 },
 	{ "0.0004ns", 0 },
 	{ "0ms", 0 },
+	{ "2\xce\xbcs", 2000 }, /* the Greek mu */
+	{ "1.5min", 90000000000 },
+	{ "0.5h", 1800000000000 },
 };
 
 static const struct bad_case bad_times[] = {
@@ -54,15 +57,39 @@ static const struct bad_case bad_times[] = {
 };
 
 static const struct f64_case bandwidths[] = {
-	{ "1bps", 1 },         { "10Kbps", 1e4 },
-	{ "10kbps", 1e4 },     { "5Mbps", 5e6 },
-	{ "100Gbps", 1e11 },   { "1Gb/s", 1e9 },
-	{ "2Tbps", 2e12 },     { "1B/s", 8 },
-	{ "1KB/s", 8e3 },      { "1MB/s", 8e6 },
-	{ "1GB/s", 8e9 },      { "1GBps", 8e9 },
-	{ "1TB/s", 8e12 },     { "1GiB/s", 8.0 * 1073741824.0 },
-	{ "2.5 Gbps", 2.5e9 }, { "inf", INFINITY },
+	{ "1bps", 1 },
+	{ "10Kbps", 1e4 },
+	{ "10kbps", 1e4 },
+	{ "5Mbps", 5e6 },
+	{ "100Gbps", 1e11 },
+	{ "1Gb/s", 1e9 },
+	{ "2Tbps", 2e12 },
+	{ "1B/s", 8 },
+	{ "1KB/s", 8e3 },
+	{ "1MB/s", 8e6 },
+	{ "1GB/s", 8e9 },
+	{ "1GBps", 8e9 },
+	{ "1TB/s", 8e12 },
+	{ "1GiB/s", 8.0 * 1073741824.0 },
+	{ "2.5 Gbps", 2.5e9 },
+	{ "inf", INFINITY },
 	{ ".inf", INFINITY },
+	/* every other spelling of the table, 3 of each, worked out by hand: bits x1000^k, bytes x8
+	 * x1000^k, binary bytes x8 x1024^k */
+	{ "3b/s", 3 },
+	{ "3Kb/s", 3000 },
+	{ "3kb/s", 3000 },
+	{ "3Mb/s", 3000000 },
+	{ "3Tb/s", 3e12 },
+	{ "3Bps", 24 },
+	{ "3kB/s", 24000 },
+	{ "3KBps", 24000 },
+	{ "3MBps", 24000000 },
+	{ "3TBps", 24e12 },
+	{ "3KiB/s", 24576 },
+	{ "3MiB/s", 25165824 },
+	{ "3GiB/s", 25769803776 },
+	{ "3Gbps", 3e9 },
 };
 
 static const struct bad_case bad_bandwidths[] = {
@@ -90,6 +117,10 @@ static const struct i64_case sizes[] = {
 	{ "1.5KB", 1500 },
 	{ "64MiB", 67108864 },
 	{ "80 GiB", 85899345920 },
+	{ "3PB", 3000000000000000 },
+	{ "3PiB", 3377699720527872 }, /* 3 x 2^50 */
+	{ "3TiB", 3298534883328 },    /* 3 x 2^40 */
+	{ "2kB", 2000 },
 };
 
 static const struct bad_case bad_sizes[] = {

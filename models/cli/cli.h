@@ -22,6 +22,11 @@ int xp_cli_validate(int argc, char **argv, const char *prog);  /* validate.c */
 int xp_cli_calibrate(int argc, char **argv, const char *prog); /* validate.c */
 int xp_cli_sweep(int argc, char **argv, const char *prog);
 
+/* Schedules whose estimated memory exceeds this (or --max-memory) are refused before they are
+ * built; the estimate counts XP_CLI_BYTES_PER_OP per op. */
+#define XP_CLI_MAX_MEMORY   ((int64_t)4 << 30)
+#define XP_CLI_BYTES_PER_OP 200
+
 /* What the run-like commands read from their options. */
 typedef struct xp_cli_opts {
 	const char *scenario; /* path; NULL = the default scenario */
@@ -36,6 +41,7 @@ typedef struct xp_cli_opts {
 	char **owned; /* strings made for shorthand options (--n-sub N -> schedule.n_sub=N) */
 	int n_owned;
 	const char *trace, *gantt; /* --trace FILE, --gantt FILE */
+	const char *max_memory;    /* --max-memory SIZE (NULL = XP_CLI_MAX_MEMORY) */
 } xp_cli_opts;
 
 /* The schedules a run uses: built from names and read from files. */
@@ -59,7 +65,23 @@ int xp_cli_load(const xp_cli_opts *o, const char *prog, xp_scenario **sc);
 int xp_cli_build(const xp_cli_opts *o, const xp_params *pr, xp_cli_set *set);
 void xp_cli_set_free(xp_cli_set *set);
 
-/* Write buf to path ("-" or NULL = stdout) whole, through a temporary file and a rename. */
+/* When results exist and none fits the memory limit: say which adaptive schedules (greedy,
+ * greedy-v, crossudsub) would fit, and return XP_EXIT_USAGE; else XP_EXIT_OK. */
+int xp_cli_none_fits(const xp_params *pr, xp_result *const *res, int n);
+
+/* One rendered output: path "-" or NULL is the standard output. */
+typedef struct xp_cli_output {
+	const char *path;
+	const char *buf;
+	size_t len;
+} xp_cli_output;
+
+/* Write every output whole or none: each file goes to its temporary file first (the standard
+ * output is written after all of them), and only then are they all renamed into place. On a
+ * failure every temporary file is removed and the message (with the system's reason) printed.
+ * Returns the exit code. */
+int xp_cli_commit_all(const xp_cli_output *outs, int n);
+/* xp_cli_commit_all of one output. */
 int xp_cli_commit(const char *path, const char *buf, size_t len);
 
 #endif

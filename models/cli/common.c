@@ -1,6 +1,9 @@
 /* common.c: what the crosspipe commands share: loading, building schedules, committing output. */
 #include "cli.h"
 
+#include "io.h"
+
+#include <errno.h>
 #include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,6 +36,36 @@ static void default_scenario(const char *prog, char *buf, size_t len)
 		snprintf(buf, len, "scenarios/default.yaml");
 }
 
+static int is_stdout(const char *path)
+{
+	return !path || !strcmp(path, "-");
+}
+
+/* The outputs of o against its inputs and each other: one file named twice would lose one. */
+static xp_status outputs_distinct(const xp_cli_opts *o, const char *scenario, xp_error *err)
+{
+	const char *outs[] = { o->out, o->trace, o->gantt };
+	const char *names[] = { "-o", "--trace", "--gantt" };
+	int n = sizeof outs / sizeof outs[0];
+	for (int i = 0; i < n; i++) {
+		if (is_stdout(outs[i]))
+			continue;
+		if (xp_io_same_file(outs[i], scenario))
+			return xp_fail(err, XP_EINVAL, "%s %s: is the scenario file (an input)",
+			               names[i], outs[i]);
+		for (int f = 0; f < o->n_files; f++)
+			if (xp_io_same_file(outs[i], o->files[f]))
+				return xp_fail(err, XP_EINVAL,
+				               "%s %s: is the schedule file %s (an input)",
+				               names[i], outs[i], o->files[f]);
+		for (int k = 0; k < i; k++)
+			if (!is_stdout(outs[k]) && xp_io_same_file(outs[i], outs[k]))
+				return xp_fail(err, XP_EINVAL, "%s %s: is also the %s output",
+				               names[i], outs[i], names[k]);
+	}
+	return XP_OK;
+}
+
 int xp_cli_load(const xp_cli_opts *o, const char *prog, xp_scenario **sc)
 {
 	char path[4200];
@@ -42,7 +75,8 @@ int xp_cli_load(const xp_cli_opts *o, const char *prog, xp_scenario **sc)
 		snprintf(path, sizeof path, "%s", o->scenario);
 	else
 		default_scenario(prog, path, sizeof path);
-	xp_scenario_load(path, o->sets, o->n_sets, sc, &err);
+	if (outputs_distinct(o, path, &err) == XP_OK)
+		xp_scenario_load(path, o->sets, o->n_sets, sc, &err);
 	if (err.code == XP_EIO) /* a scenario that cannot be read is bad input too */
 		err.code = XP_EINVAL;
 	return xp_cli_fail(&err);
@@ -98,24 +132,67 @@ static xp_status build_file(const char *path, const xp_params *pr, xp_cli_set *s
 	return XP_OK;
 }
 
+/* The memory a schedule of this kind needs, estimated before it is built: three ops (F, D, W)
+ * per block, a block per stage, microbatch and chunk, and XP_CLI_BYTES_PER_OP per op for the
+ * order, its timing and its result (measured: 93 to 190 bytes per such op at p=64, m=4096).
+ * A schedule file (a name with '/' or '.') may have chunks: it is counted as chunked. */
+static double estimate_bytes(const xp_params *pr, const char *name, int *chunks)
+{
+	int chunked = strstr(name, "-v") || !strcmp(name, "zbv") || !strcmp(name, "interleaved") ||
+	              !strcmp(name, "auto") || strchr(name, '/') || strchr(name, '.');
+	*chunks = chunked ? (pr->chunks > 2 ? pr->chunks : 2) : 1;
+	return 3.0 * pr->stages * pr->microbatches * *chunks * XP_CLI_BYTES_PER_OP;
+}
+
+static xp_status check_size(const xp_params *pr, const char *name, int64_t max, xp_error *err)
+{
+	char est[32], lim[32];
+	int v = 1;
+	double need = estimate_bytes(pr, name, &v);
+	if (need <= (double)max)
+		return XP_OK;
+	xp_format_bytes(est, sizeof est, need >= 9e18 ? INT64_MAX : (int64_t)need);
+	xp_format_bytes(lim, sizeof lim, max);
+	return xp_fail(err, XP_EINVAL,
+	               "%s: would need about %s of memory (%d stages x %d microbatches x %d "
+	               "chunks x 3 ops x %d bytes per op), more than --max-memory %s; raise "
+	               "--max-memory to try",
+	               name, est, pr->stages, pr->microbatches, v, XP_CLI_BYTES_PER_OP, lim);
+}
+
+static xp_status max_memory(const xp_cli_opts *o, int64_t *max, xp_error *err)
+{
+	const char *why = "";
+	*max = XP_CLI_MAX_MEMORY;
+	if (o->max_memory && (xp_parse_bytes(o->max_memory, max, &why) < 0 || *max <= 0))
+		return xp_fail(err, XP_EINVAL, "--max-memory %s: expected %s", o->max_memory, why);
+	return XP_OK;
+}
+
 int xp_cli_build(const xp_cli_opts *o, const xp_params *pr, xp_cli_set *set)
 {
 	xp_error err;
+	int64_t max = 0;
 	xp_error_clear(&err);
 	set->sched = NULL;
 	set->n = 0;
+	if (max_memory(o, &max, &err))
+		return xp_cli_fail(&err);
 	if (o->schedules) {
 		char *list = strdup(o->schedules), *save = NULL;
 		for (char *t = strtok_r(list, ",", &save); t && !err.code;
 		     t = strtok_r(NULL, ",", &save))
-			build_named(t, pr, set, &err);
+			if (!check_size(pr, t, max, &err))
+				build_named(t, pr, set, &err);
 		free(list);
 	} else if (o->n_files == 0) {
 		for (int i = 0; i < pr->n_schedules && !err.code; i++)
-			build_named(pr->schedules[i], pr, set, &err);
+			if (!check_size(pr, pr->schedules[i], max, &err))
+				build_named(pr->schedules[i], pr, set, &err);
 	}
 	for (int i = 0; i < o->n_files && !err.code; i++)
-		build_file(o->files[i], pr, set, &err);
+		if (!check_size(pr, o->files[i], max, &err))
+			build_file(o->files[i], pr, set, &err);
 	return xp_cli_fail(&err);
 }
 
@@ -128,27 +205,78 @@ void xp_cli_set_free(xp_cli_set *set)
 	set->n = 0;
 }
 
+/* Write an output to stdout whole. */
+static xp_status write_stdout(const xp_cli_output *out, xp_error *err)
+{
+	if (fwrite(out->buf, 1, out->len, stdout) != out->len || fflush(stdout) != 0)
+		return xp_fail(err, XP_EIO, "cannot write the standard output: %s",
+		               strerror(errno));
+	return XP_OK;
+}
+
+int xp_cli_commit_all(const xp_cli_output *outs, int n)
+{
+	xp_io_staged *staged = calloc((size_t)n + 1, sizeof *staged);
+	xp_error err;
+	xp_error_clear(&err);
+	if (!staged)
+		xp_fail(&err, XP_ENOMEM, "out of memory");
+	for (int i = 0; i < n && !err.code; i++)
+		if (!is_stdout(outs[i].path))
+			xp_io_stage(outs[i].path, outs[i].buf, outs[i].len, &staged[i], &err);
+	for (int i = 0; i < n && !err.code; i++)
+		if (is_stdout(outs[i].path))
+			write_stdout(&outs[i], &err);
+	for (int i = 0; i < n && staged; i++) {
+		if (!err.code && staged[i].path)
+			xp_io_publish(&staged[i], &err);
+		xp_io_discard(&staged[i]);
+	}
+	free(staged);
+	return xp_cli_fail(&err);
+}
+
 int xp_cli_commit(const char *path, const char *buf, size_t len)
 {
-	if (!path || !strcmp(path, "-")) {
-		if (fwrite(buf, 1, len, stdout) != len || fflush(stdout) != 0) {
-			perror("crosspipe: stdout");
-			return XP_EXIT_FAIL;
-		}
+	xp_cli_output out = { path, buf, len };
+	return xp_cli_commit_all(&out, 1);
+}
+
+/* 1 when s keeps every device's peak within its memory limit. */
+static int schedule_fits(const xp_params *pr, const xp_schedule *s)
+{
+	int64_t *peak = calloc((size_t)xp_schedule_devices(s), sizeof *peak);
+	int fits = peak != NULL;
+	if (peak)
+		xp_schedule_peak_memory(pr, s, peak);
+	for (int d = 0; fits && d < xp_schedule_devices(s); d++)
+		fits = peak[d] <= pr->memory_limit_bytes[d];
+	free(peak);
+	return fits;
+}
+
+int xp_cli_none_fits(const xp_params *pr, xp_result *const *res, int n)
+{
+	static const char *const adaptive[] = { "greedy", "greedy-v", "crossudsub" };
+	char names[128] = "";
+	for (int i = 0; i < n; i++)
+		if (res[i]->fits_memory)
+			return XP_EXIT_OK;
+	if (n == 0)
 		return XP_EXIT_OK;
+	for (size_t i = 0; i < sizeof adaptive / sizeof adaptive[0]; i++) {
+		const xp_schedule_kind *k = xp_schedule_kind_find(adaptive[i]);
+		xp_schedule *s = NULL;
+		xp_error err;
+		if (k && k->build(pr, &s, &err) == XP_OK && schedule_fits(pr, s)) {
+			size_t used = strlen(names);
+			snprintf(names + used, sizeof names - used, "%s%s", used ? ", " : "",
+			         adaptive[i]);
+		}
+		xp_schedule_free(s);
 	}
-	char tmp[4200];
-	snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
-	FILE *f = fopen(tmp, "wb");
-	int bad = !f;
-	if (f) {
-		bad = fwrite(buf, 1, len, f) != len;
-		bad |= fclose(f) != 0;
-	}
-	if (bad || rename(tmp, path) != 0) {
-		fprintf(stderr, "crosspipe: cannot write %s\n", path);
-		remove(tmp);
-		return XP_EXIT_FAIL;
-	}
-	return XP_EXIT_OK;
+	fprintf(stderr, "crosspipe: no requested schedule fits memory.limit; %s%s\n",
+	        names[0] ? "these adaptive schedules do: " : "no adaptive schedule does either",
+	        names);
+	return XP_EXIT_USAGE;
 }

@@ -1,8 +1,10 @@
 /* main.c: the crosspipe command: parses arguments and calls libcrosspipe. */
 #include "crosspipe.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <gsl/gsl_errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -30,7 +32,23 @@ static const char usage_top[] =
     "file, impossible memory limit), 3 a schedule that cannot finish (cyclic wait), 4 the\n"
     "output is complete but a solver stopped at its time limit (the best schedule found)\n";
 
+static int dispatch(int argc, char **argv);
+
+/* Whatever a command printed must have reached the standard output: a full disk or /dev/full is
+ * a failure, not a silent success. */
 int main(int argc, char **argv)
+{
+	int rc = dispatch(argc, argv);
+	errno = 0;
+	if ((fflush(stdout) != 0 || ferror(stdout)) && rc == XP_EXIT_OK) {
+		fprintf(stderr, "crosspipe: cannot write the standard output: %s\n",
+		        strerror(errno ? errno : EIO));
+		rc = XP_EXIT_FAIL;
+	}
+	return rc;
+}
+
+static int dispatch(int argc, char **argv)
 {
 	if (argc < 2) {
 		fputs(usage_top, stderr);

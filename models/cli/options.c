@@ -1,4 +1,6 @@
-/* options.c: the options shared by run, check and export. */
+/* options.c: the options of run, check, export, validate and calibrate. One table says which
+ * command takes which option: each command's --help lists only its own, and any other option is
+ * a usage error that names it. */
 #include "cli.h"
 
 #include <getopt.h>
@@ -6,29 +8,76 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char help_text[] =
-    "usage: crosspipe %s [SCENARIO] [options]\n"
-    "\n"
-    "  SCENARIO                  a YAML scenario file (default scenarios/default.yaml)\n"
-    "  -s, --schedule LIST       comma-separated schedule names (default: the scenario's\n"
-    "                            `schedules`); 'crosspipe schedules' lists them\n"
-    "  -f, --schedule-file FILE  also run an order from a schedule file (repeatable)\n"
-    "      --set KEY=VALUE       override a scenario key, same syntax as the file (repeatable)\n"
-    "  -e, --engine LIST         analytic (default), ideal, packet (ns-3); comma-separated\n"
-    "      --calibrated          validate: also run the analytic engine with calibrated links\n"
-    "      --format FMT          table (default), json or csv\n"
-    "  -o, --output FILE         write the report to FILE instead of stdout\n"
-    "      --trace FILE          write a Chrome trace-event JSON (opens in Perfetto)\n"
-    "      --gantt FILE          write an SVG timeline\n"
-    "      --n-sub N             greedy sub-blocks per block (= --set schedule.n_sub=N)\n"
-    "      --solver-time T       solver time limit, e.g. 60s (= --set solver.time_limit=T)\n"
-    "      --solver-gap G        stop at this relative gap, e.g. 1%% (= --set solver.gap=G)\n"
-    "      --jitter P            re-time each schedule with noisy block and link times, P the\n"
-    "                            relative standard deviation (= --set robustness.jitter=P)\n"
-    "      --samples N           how many noisy re-timings (= --set robustness.samples=N)\n"
-    "  -h, --help                this text\n"
-    "\n"
-    "Nothing is written unless every schedule ran: outputs go to temporary files first.\n";
+enum { C_RUN = 1, C_CHECK = 2, C_EXPORT = 4, C_VALIDATE = 8, C_CALIBRATE = 16 };
+enum { O_SET = 256, O_FORMAT, O_TRACE, O_GANTT, O_KEY, O_MAX_MEMORY };
+
+#define BUILDS (C_RUN | C_CHECK | C_EXPORT | C_VALIDATE) /* commands that build schedules */
+#define ALL    (BUILDS | C_CALIBRATE)
+
+typedef struct option_spec {
+	const char *name;
+	int id, commands;
+	const char *help; /* the --help line(s), from the option's name on */
+} option_spec;
+
+static const option_spec specs[] = {
+	{ "schedule", 's', BUILDS,
+	  "-s, --schedule LIST       comma-separated schedule names (default: the scenario's\n"
+	  "                            `schedules`); 'crosspipe schedules' lists them" },
+	{ "schedule-file", 'f', BUILDS,
+	  "-f, --schedule-file FILE  also use an order from a schedule file (repeatable)" },
+	{ "set", O_SET, ALL,
+	  "    --set KEY=VALUE       override a scenario key, same syntax as the file "
+	  "(repeatable)" },
+	{ "engine", 'e', C_RUN,
+	  "-e, --engine LIST         analytic (default), ideal, packet (ns-3); comma-separated" },
+	{ "format", O_FORMAT, C_RUN | C_VALIDATE | C_CALIBRATE,
+	  "    --format FMT          table (default), json or csv" },
+	{ "output", 'o', C_RUN | C_EXPORT | C_VALIDATE | C_CALIBRATE,
+	  "-o, --output FILE         write to FILE instead of stdout" },
+	{ "trace", O_TRACE, C_RUN | C_VALIDATE,
+	  "    --trace FILE          write a Chrome trace-event JSON (opens in Perfetto)" },
+	{ "gantt", O_GANTT, C_RUN, "    --gantt FILE          write an SVG timeline" },
+	{ "n-sub", O_KEY, BUILDS,
+	  "    --n-sub N             greedy sub-blocks per block (= --set schedule.n_sub=N)" },
+	{ "solver-time", O_KEY, BUILDS,
+	  "    --solver-time T       solver time limit, e.g. 60s (= --set solver.time_limit=T)" },
+	{ "solver-gap", O_KEY, BUILDS,
+	  "    --solver-gap G        stop at this relative gap, e.g. 1% (= --set solver.gap=G)" },
+	{ "jitter", O_KEY, C_RUN,
+	  "    --jitter P            re-time each schedule with noisy block and link times, P the\n"
+	  "                            relative standard deviation (= --set robustness.jitter=P)" },
+	{ "samples", O_KEY, C_RUN,
+	  "    --samples N           how many noisy re-timings (= --set robustness.samples=N)" },
+	{ "max-memory", O_MAX_MEMORY, BUILDS,
+	  "    --max-memory SIZE     refuse schedules whose estimated memory is larger (default\n"
+	  "                            4GiB; the estimate is in the message)" },
+	{ "help", 'h', ALL, "-h, --help                this text" },
+};
+#define N_SPECS (sizeof specs / sizeof specs[0])
+
+static int command_bit(const char *cmd)
+{
+	static const char *const names[] = { "run", "check", "export", "validate", "calibrate" };
+	for (int i = 0; i < 5; i++)
+		if (!strcmp(cmd, names[i]))
+			return 1 << i;
+	return ALL;
+}
+
+static void print_help(const char *cmd, int bit)
+{
+	printf("usage: crosspipe %s [SCENARIO] [options]\n\n"
+	       "  SCENARIO                  a YAML scenario file (default "
+	       "scenarios/default.yaml)\n",
+	       cmd);
+	for (size_t i = 0; i < N_SPECS; i++)
+		if (specs[i].commands & bit)
+			printf("  %s\n", specs[i].help);
+	if (bit & (C_RUN | C_EXPORT))
+		printf("\nNothing is written unless every schedule ran: outputs go to temporary "
+		       "files first.\n");
+}
 
 static int push(const char ***arr, int *n, const char *v)
 {
@@ -62,65 +111,59 @@ static int push_key(xp_cli_opts *o, const char *option, const char *value)
 	return -1;
 }
 
-/* Returns -1 to go on, or an exit code (help printed, or a usage error). */
-int xp_cli_parse(int argc, char **argv, xp_cli_opts *o)
+/* The getopt tables of one command: only its own options. */
+static void command_options(int bit, struct option *longs, char *shorts)
 {
-	enum { O_SET = 256, O_FORMAT, O_TRACE, O_GANTT, O_KEY };
-	static const struct option longs[] = {
-		{ "schedule", required_argument, 0, 's' },
-		{ "schedule-file", required_argument, 0, 'f' },
-		{ "set", required_argument, 0, O_SET },
-		{ "engine", required_argument, 0, 'e' },
-		{ "format", required_argument, 0, O_FORMAT },
-		{ "output", required_argument, 0, 'o' },
-		{ "trace", required_argument, 0, O_TRACE },
-		{ "gantt", required_argument, 0, O_GANTT },
-		{ "n-sub", required_argument, 0, O_KEY },
-		{ "solver-time", required_argument, 0, O_KEY },
-		{ "solver-gap", required_argument, 0, O_KEY },
-		{ "jitter", required_argument, 0, O_KEY },
-		{ "samples", required_argument, 0, O_KEY },
-		{ "help", no_argument, 0, 'h' },
-		{ 0, 0, 0, 0 },
-	};
-	memset(o, 0, sizeof *o);
-	o->format = "table";
-	o->engines = "analytic";
-	optind = 1;
-	opterr = 0;
-	int c;
-	int li = 0;
-	while ((c = getopt_long(argc, argv, ":s:f:e:o:h", longs, &li)) != -1) {
-		switch (c) {
-		case 's': o->schedules = optarg; break;
-		case 'f':
-			if (push(&o->files, &o->n_files, optarg))
-				return XP_EXIT_FAIL;
-			break;
-		case O_SET:
-			if (push(&o->sets, &o->n_sets, optarg))
-				return XP_EXIT_FAIL;
-			break;
-		case O_KEY:
-			if (push_key(o, longs[li].name, optarg))
-				return XP_EXIT_FAIL;
-			break;
-		case 'e': o->engines = optarg; break;
-		case O_FORMAT: o->format = optarg; break;
-		case 'o': o->out = optarg; break;
-		case O_TRACE: o->trace = optarg; break;
-		case O_GANTT: o->gantt = optarg; break;
-		case 'h': printf(help_text, argv[0]); return XP_EXIT_OK;
-		case ':':
-			fprintf(stderr, "crosspipe %s: option '%s' needs a value\n", argv[0],
-			        argv[optind - 1]);
-			return XP_EXIT_USAGE;
-		default:
-			fprintf(stderr, "crosspipe %s: unknown option '%s' (try --help)\n", argv[0],
-			        argv[optind - 1]);
-			return XP_EXIT_USAGE;
+	int n = 0;
+	char *sp = shorts;
+	*sp++ = ':';
+	for (size_t i = 0; i < N_SPECS; i++) {
+		if (!(specs[i].commands & bit))
+			continue;
+		int arg = specs[i].id == 'h' ? no_argument : required_argument;
+		longs[n++] = (struct option){ specs[i].name, arg, 0, specs[i].id };
+		if (specs[i].id < 256) {
+			*sp++ = (char)specs[i].id;
+			if (arg == required_argument)
+				*sp++ = ':';
 		}
 	}
+	longs[n] = (struct option){ 0, 0, 0, 0 };
+	*sp = '\0';
+}
+
+/* A usage error about argv[optind - 1]: an option of another command, or none at all. */
+static int bad_option(const char *cmd, const char *arg, int missing_value)
+{
+	if (missing_value)
+		fprintf(stderr, "crosspipe %s: option '%s' needs a value\n", cmd, arg);
+	else
+		fprintf(stderr,
+		        "crosspipe %s: unknown option '%s' (not an option of %s; try "
+		        "crosspipe %s --help)\n",
+		        cmd, arg, cmd, cmd);
+	return XP_EXIT_USAGE;
+}
+
+static int take(xp_cli_opts *o, int c, const char *name)
+{
+	switch (c) {
+	case 's': o->schedules = optarg; return 0;
+	case 'f': return push(&o->files, &o->n_files, optarg);
+	case O_SET: return push(&o->sets, &o->n_sets, optarg);
+	case O_KEY: return push_key(o, name, optarg);
+	case 'e': o->engines = optarg; return 0;
+	case O_FORMAT: o->format = optarg; return 0;
+	case 'o': o->out = optarg; return 0;
+	case O_TRACE: o->trace = optarg; return 0;
+	case O_GANTT: o->gantt = optarg; return 0;
+	case O_MAX_MEMORY: o->max_memory = optarg; return 0;
+	default: return -1;
+	}
+}
+
+static int check_args(int argc, char **argv, xp_cli_opts *o)
+{
 	if (optind < argc)
 		o->scenario = argv[optind++];
 	if (optind < argc) {
@@ -133,6 +176,31 @@ int xp_cli_parse(int argc, char **argv, xp_cli_opts *o)
 		return XP_EXIT_USAGE;
 	}
 	return -1;
+}
+
+/* Returns -1 to go on, or an exit code (help printed, or a usage error). */
+int xp_cli_parse(int argc, char **argv, xp_cli_opts *o)
+{
+	struct option longs[N_SPECS + 1];
+	char shorts[2 * N_SPECS + 2];
+	int bit = command_bit(argv[0]), c, li = 0;
+	command_options(bit, longs, shorts);
+	memset(o, 0, sizeof *o);
+	o->format = "table";
+	o->engines = "analytic";
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, shorts, longs, &li)) != -1) {
+		if (c == 'h') {
+			print_help(argv[0], bit);
+			return XP_EXIT_OK;
+		}
+		if (c == ':' || c == '?')
+			return bad_option(argv[0], argv[optind - 1], c == ':');
+		if (take(o, c, longs[li].name))
+			return XP_EXIT_FAIL;
+	}
+	return check_args(argc, argv, o);
 }
 
 void xp_cli_opts_free(xp_cli_opts *o)

@@ -117,13 +117,16 @@ static int write_outputs(job *j)
 	} out[] = { { j->o.out, main_writer, 0, 0 },
 		    { j->o.trace, xp_write_trace, 0, 0 },
 		    { j->o.gantt, xp_write_gantt, 0, 0 } };
-	int n = sizeof out / sizeof out[0], rc = XP_EXIT_OK;
-	for (int i = 0; i < n && rc == XP_EXIT_OK; i++)
-		if (i == 0 || out[i].path)
-			rc = render(j, out[i].w, &out[i].buf, &out[i].len);
-	for (int i = 0; i < n && rc == XP_EXIT_OK; i++)
-		if (i == 0 || out[i].path)
-			rc = xp_cli_commit(out[i].path, out[i].buf, out[i].len);
+	int n = sizeof out / sizeof out[0], rc = XP_EXIT_OK, k = 0;
+	xp_cli_output done[sizeof out / sizeof out[0]];
+	for (int i = 0; i < n && rc == XP_EXIT_OK; i++) {
+		if (i > 0 && !out[i].path)
+			continue;
+		rc = render(j, out[i].w, &out[i].buf, &out[i].len);
+		done[k++] = (xp_cli_output){ out[i].path, out[i].buf, out[i].len };
+	}
+	if (rc == XP_EXIT_OK)
+		rc = xp_cli_commit_all(done, k);
 	for (int i = 0; i < n; i++)
 		free(out[i].buf);
 	return rc;
@@ -158,6 +161,8 @@ int xp_cli_run(int argc, char **argv, const char *prog)
 		return rc;
 	}
 	rc = run_all(&j);
+	if (rc == XP_EXIT_OK)
+		rc = xp_cli_none_fits(xp_scenario_params(j.sc), j.res, j.n_res);
 	if (rc == XP_EXIT_OK)
 		rc = write_outputs(&j);
 	if (rc == XP_EXIT_OK)
@@ -199,7 +204,12 @@ int xp_cli_export(int argc, char **argv, const char *prog)
 		char *buf = NULL;
 		size_t len = 0;
 		FILE *f = open_memstream(&buf, &len);
-		xp_status st = f ? xp_schedule_write(j.set.sched[0], f) : XP_ENOMEM;
+		xp_schedule *s = j.set.sched[0];
+		/* no name line: an edited copy is named after its file, not after the generator */
+		if (f)
+			fprintf(f, "# exported from %s\n", xp_schedule_name(s));
+		xp_schedule_set_name(s, "");
+		xp_status st = f ? xp_schedule_write(s, f) : XP_ENOMEM;
 		if (f && fclose(f) != 0)
 			st = XP_EIO;
 		rc = st == XP_OK ? xp_cli_commit(j.o.out, buf, len) : XP_EXIT_FAIL;
