@@ -44,9 +44,20 @@ xp_task xp_sweep_task(const xp_sweep *s, int t);
 xp_status xp_sweep_scenario(const xp_sweep *s, int point, uint64_t seed, xp_scenario **out,
                             xp_error *err);
 
-/* The sweep file's path and a 64-bit FNV-1a hash of its bytes (hex, 16 digits). */
+/* The sweep file's path and a 64-bit FNV-1a hash of its bytes (hex, 16 digits); the base
+ * scenario's path and the hash of its bytes. */
 const char *xp_sweep_path(const xp_sweep *s);
 const char *xp_sweep_hash(const xp_sweep *s);
+const char *xp_sweep_base(const xp_sweep *s);
+const char *xp_sweep_base_hash(const xp_sweep *s);
+
+/* Task t's key: a 64-bit FNV-1a hash (16 hex digits and a NUL into key) of everything that
+ * decides its result: the base scenario's bytes, the sweep's overrides (an inline base, `set`),
+ * the point's axis values, the seed, the schedule and the engine. Every row carries it. */
+void xp_sweep_task_key(const xp_sweep *s, int t, char key[17]);
+
+/* A warning about the sweep for stderr (a seeds list where nothing uses the seed), or NULL. */
+const char *xp_sweep_warning(const xp_sweep *s);
 
 /* One task run in this process: the CSV and JSON lines of its row (each ending in '\n',
  * malloc'd; free both). The row has status "error" and the message when the task failed; the
@@ -65,6 +76,7 @@ typedef struct xp_sweep_opts {
 	int resume;          /* keep finished rows, re-run the rest (and the failed ones) */
 	int shard, n_shards; /* run only tasks t with t % n_shards == shard (n_shards 1: all) */
 	const char *command; /* the command line, for the manifest (NULL: no manifest) */
+	int64_t task_timeout_ns; /* a task running longer is killed: a "timeout" row (0: none) */
 } xp_sweep_opts;
 
 typedef struct xp_sweep_summary {
