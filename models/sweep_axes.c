@@ -7,7 +7,7 @@
 
 #include "sweep_int.h"
 
-enum { MAX_POINTS = 10000000 };
+enum { MAX_POINTS = 10000000, MAX_STEPS = 1000000 };
 
 typedef struct axis {
 	int k, n;    /* columns, entries */
@@ -72,9 +72,11 @@ static xp_status range_axis(const xp_sweep *s, const char *key, const xp_node *v
 	}
 	if (number(xp_sw_get(v, "from"), &from) || number(xp_sw_get(v, "to"), &to))
 		return bad(s, v, key, err, "a range needs numbers `from` and `to`");
-	if (number(xp_sw_get(v, "steps"), &steps) || steps < 1 || steps > 1e6 ||
-	    steps != floor(steps))
-		return bad(s, v, key, err, "a range needs an integer `steps` >= 1");
+	const xp_node *st = xp_sw_get(v, "steps");
+	if (number(st, &steps) || steps < 1 || steps > MAX_STEPS || steps != floor(steps))
+		return bad(s, st ? st : v, key, err,
+		           "a range needs an integer `steps` from 1 to %d, got '%s'", MAX_STEPS,
+		           st && st->kind == XP_NODE_SCALAR ? st->text : "nothing");
 	int logscale = sc && sc->kind == XP_NODE_SCALAR && !strcmp(sc->text, "log");
 	if (sc && (sc->kind != XP_NODE_SCALAR || (!logscale && strcmp(sc->text, "lin"))))
 		return bad(s, sc, key, err, "scale must be lin or log");

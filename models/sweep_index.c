@@ -18,7 +18,9 @@ xp_status xp_rix_init(xp_row_index *ix, int tasks)
 	ix->json = calloc((size_t)tasks + 1, sizeof *ix->json);
 	ix->expect = calloc((size_t)tasks + 1, sizeof *ix->expect);
 	ix->status = calloc((size_t)tasks + 1, 1);
-	return ix->csv && ix->json && ix->expect && ix->status ? XP_OK : XP_ENOMEM;
+	ix->stale_seen = calloc((size_t)tasks + 1, 1);
+	return ix->csv && ix->json && ix->expect && ix->status && ix->stale_seen ? XP_OK
+	                                                                          : XP_ENOMEM;
 }
 
 void xp_rix_free(xp_row_index *ix)
@@ -29,6 +31,7 @@ void xp_rix_free(xp_row_index *ix)
 	free(ix->csv);
 	free(ix->json);
 	free(ix->status);
+	free(ix->stale_seen);
 	free(ix->stale);
 	*ix = (xp_row_index){ 0 };
 }
@@ -111,6 +114,8 @@ static int row_from(char **f, xp_sw_row *w)
 static void stale(xp_row_index *ix, const xp_sweep *s, int t, const char *key, const char *what)
 {
 	char line[400], now[17] = "";
+	if (t < ix->tasks && ix->stale_seen[t]++)
+		return; /* its other line */
 	if (ix->n_stale++ >= 3)
 		return;
 	if (t < ix->tasks) {

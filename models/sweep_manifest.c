@@ -194,8 +194,8 @@ xp_status xp_sw_refuse(const xp_sweep *s, const char *dir, const xp_row_index *i
 	char changed[1200];
 	what_changed(s, h, changed, sizeof changed);
 	return xp_fail(err, XP_EINVAL,
-	               "%s: refusing to resume: %d row%s in it belong to other points than this "
-	               "sweep's; %s:%s%s\nNothing was changed. Start a fresh output folder (--out "
+	               "%s: refusing to resume: the rows of %d task%s in it were made for other "
+	               "points than this sweep's; %s:%s%s\nNothing was changed. Start a fresh output folder (--out "
 	               "NEW_DIR), or move %s away, and run the sweep again.",
 	               dir, ix->n_stale, ix->n_stale == 1 ? "" : "s", changed,
 	               ix->stale ? ix->stale : "", ix->n_stale > 3 ? "\n  ..." : "", dir);

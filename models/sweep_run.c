@@ -312,8 +312,10 @@ static void stop_workers(worker *w, int n)
 {
 	for (int i = 0; i < n; i++) {
 		int sig;
-		if (w[i].pid > 0)
+		if (w[i].pid > 0) { /* every row is in: a stopped or busy worker has nothing to do */
+			kill(w[i].pid, SIGKILL);
 			reap(&w[i], &sig);
+		}
 	}
 }
 

@@ -14,7 +14,8 @@ typedef struct xp_row_index {
 	const char **csv, **json; /* per task: its checked line (in the caller's text), or NULL */
 	char **expect;            /* per task: the JSON line its CSV row gives (internal) */
 	char *status;             /* per task: XP_ROW_* of a checked pair of lines */
-	int n_stale;              /* rows whose key is not their task's key (another sweep's) */
+	int n_stale;              /* tasks whose rows' key is not theirs (another sweep's rows) */
+	char *stale_seen;         /* per task: counted in n_stale */
 	char *stale;              /* the first three of them described, one per line, or NULL */
 } xp_row_index;
 
