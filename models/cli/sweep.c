@@ -102,9 +102,10 @@ static int parse(int argc, char **argv, xp_sweep_cli *o)
 				goto bad;
 			break;
 		case O_TIMEOUT:
+			if (xp_parse_time_ns(optarg, &o->task_timeout_ns, &why) < 0)
+				goto bad;
 			why = "a duration > 0 such as 90s or 10min";
-			if (xp_parse_time_ns(optarg, &o->task_timeout_ns, &why) < 0 ||
-			    o->task_timeout_ns <= 0)
+			if (o->task_timeout_ns <= 0)
 				goto bad;
 			break;
 		case 'o': o->out = optarg; break;
