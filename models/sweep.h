@@ -70,12 +70,12 @@ char *xp_sweep_csv_header(const xp_sweep *s);
 /* ---- the runner ---- */
 
 typedef struct xp_sweep_opts {
-	int jobs;            /* worker processes (>= 1) */
-	const char *dir;     /* output folder (created if missing) */
-	const char *stem;    /* "results", or "parts/part-3" for a Slurm shard */
-	int resume;          /* keep finished rows, re-run the rest (and the failed ones) */
-	int shard, n_shards; /* run only tasks t with t % n_shards == shard (n_shards 1: all) */
-	const char *command; /* the command line, for the manifest (NULL: no manifest) */
+	int jobs;                /* worker processes (>= 1) */
+	const char *dir;         /* output folder (created if missing) */
+	const char *stem;        /* "results", or "parts/part-3" for a Slurm shard */
+	int resume;              /* keep finished rows, re-run the rest (and the failed ones) */
+	int shard, n_shards;     /* run only tasks t with t % n_shards == shard (n_shards 1: all) */
+	const char *command;     /* the command line, for the manifest (NULL: no manifest) */
 	int64_t task_timeout_ns; /* a task running longer is killed: a "timeout" row (0: none) */
 } xp_sweep_opts;
 
@@ -86,9 +86,14 @@ typedef struct xp_sweep_summary {
 } xp_sweep_summary;
 
 /* Run the tasks in opts->jobs forked workers; rows are appended whole to DIR/STEM.csv and
- * DIR/STEM.jsonl as tasks finish; progress goes to stderr. Without resume, existing result files
- * are an error (nothing is overwritten). A task that fails gets an error row and the others go
- * on. XP_OK when the run completed (check summary->failed); an error for I/O trouble. */
+ * DIR/STEM.jsonl as tasks finish; progress goes to stderr. The folder is locked for the run
+ * (XP_EINVAL when another sweep holds it). Without resume, existing result files are an error
+ * (nothing is overwritten). With resume, a task's rows are kept when its CSV row and JSON line
+ * are both exactly what this sweep writes for the task with the values they hold, status ok;
+ * everything else runs again; rows whose key is not their task's (an edited sweep file or base
+ * scenario) are refused with XP_EINVAL, and nothing is changed. A task that fails gets an error
+ * row (status timeout past opts->task_timeout_ns) and the others go on. XP_OK when the run
+ * completed (check summary->failed); an error for I/O trouble. */
 xp_status xp_sweep_run(const xp_sweep *s, const xp_sweep_opts *opts, xp_sweep_summary *sum,
                        xp_error *err);
 

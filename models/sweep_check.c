@@ -44,9 +44,8 @@ static int add_set(setters *L, const xp_node *map, const char *prefix)
 		char path[512];
 		snprintf(path, sizeof path, "%s%s%s", prefix, *prefix ? "." : "",
 		         map->kids[i]->text);
-		int bad = map->kids[i + 1]->kind == XP_NODE_MAP
-		              ? add_set(L, map->kids[i + 1], path)
-		              : add(L, path, map->kids[i], "set");
+		int bad = map->kids[i + 1]->kind == XP_NODE_MAP ? add_set(L, map->kids[i + 1], path)
+		                                                : add(L, path, map->kids[i], "set");
 		if (bad)
 			return -1;
 	}

@@ -76,10 +76,11 @@ int xp_sw_lock(const xp_sweep_opts *o, xp_error *err)
 	int e = errno;
 	close(fd);
 	if (e == EWOULDBLOCK)
-		xp_fail(err, XP_EINVAL,
-		        "%s is in use: another crosspipe sweep is writing it (it holds the folder's "
-		        "lock); wait for it to end, or use another --out",
-		        part ? path : o->dir);
+		xp_fail(
+		    err, XP_EINVAL,
+		    "%s is in use: another crosspipe sweep is writing it (it holds the folder's "
+		    "lock); wait for it to end, or use another --out",
+		    part ? path : o->dir);
 	else
 		xp_fail(err, XP_EIO, "cannot lock %s: %s", path, strerror(e));
 	return -1;
@@ -194,12 +195,16 @@ xp_status xp_rows_open(const xp_sweep *s, const xp_sweep_opts *o, const xp_sw_hi
 	*kept = 0;
 	rows->csv = rows->json = -1;
 	if (st == XP_OK && make_parents(csv))
-		st = xp_fail(err, XP_EIO, "cannot create the folder of %s: %s", csv, strerror(errno));
+		st = xp_fail(err, XP_EIO, "cannot create the folder of %s: %s", csv,
+		             strerror(errno));
 	else if (st == XP_OK && exists && !o->resume)
-		st = xp_fail(err, XP_EINVAL, "%s already holds %s: add --resume to continue it, or "
-		             "pick another --out", o->dir,
-		             h && h->interrupted ? "an interrupted sweep (manifest.json has end: null)"
-		                                 : "results");
+		st = xp_fail(err, XP_EINVAL,
+		             "%s already holds %s: add --resume to continue it, or "
+		             "pick another --out",
+		             o->dir,
+		             h && h->interrupted
+		                 ? "an interrupted sweep (manifest.json has end: null)"
+		                 : "results");
 	else if (st == XP_OK && exists)
 		st = resume(s, o, h, csv, json, header, done, kept, err);
 	if (st == XP_OK) {

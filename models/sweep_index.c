@@ -20,7 +20,7 @@ xp_status xp_rix_init(xp_row_index *ix, int tasks)
 	ix->status = calloc((size_t)tasks + 1, 1);
 	ix->stale_seen = calloc((size_t)tasks + 1, 1);
 	return ix->csv && ix->json && ix->expect && ix->status && ix->stale_seen ? XP_OK
-	                                                                          : XP_ENOMEM;
+	                                                                         : XP_ENOMEM;
 }
 
 void xp_rix_free(xp_row_index *ix)
@@ -121,12 +121,15 @@ static void stale(xp_row_index *ix, const xp_sweep *s, int t, const char *key, c
 	if (t < ix->tasks) {
 		xp_task k = xp_sweep_task(s, t);
 		xp_sweep_task_key(s, t, now);
-		snprintf(line, sizeof line, "\n  task %d: row key %s (%s); now %s (point %d, seed %llu, "
-		         "%s, %s)", t, key, what, now, k.point, (unsigned long long)k.seed, k.schedule,
+		snprintf(line, sizeof line,
+		         "\n  task %d: row key %s (%s); now %s (point %d, seed %llu, "
+		         "%s, %s)",
+		         t, key, what, now, k.point, (unsigned long long)k.seed, k.schedule,
 		         k.engine);
 	} else {
-		snprintf(line, sizeof line, "\n  task %d: row key %s (%s); the sweep has %d tasks now",
-		         t, key, what, ix->tasks);
+		snprintf(line, sizeof line,
+		         "\n  task %d: row key %s (%s); the sweep has %d tasks now", t, key, what,
+		         ix->tasks);
 	}
 	size_t old = ix->stale ? strlen(ix->stale) : 0;
 	char *m = realloc(ix->stale, old + strlen(line) + 1);

@@ -43,8 +43,8 @@ static int int_of(const xp_node *map, const char *key)
 static xp_sw_run run_of(const xp_node *m)
 {
 	xp_sw_run r = { text_of(m, "start"), text_of(m, "end"), text_of(m, "command"),
-		        text_of(m, "host"),  int_of(m, "jobs"),  int_of(m, "ran"),
-		        int_of(m, "kept"),   int_of(m, "ok"),    int_of(m, "failed") };
+		        text_of(m, "host"),  int_of(m, "jobs"), int_of(m, "ran"),
+		        int_of(m, "kept"),   int_of(m, "ok"),   int_of(m, "failed") };
 	return r;
 }
 
@@ -76,7 +76,8 @@ xp_status xp_manifest_read(const char *dir, xp_sw_history *h)
 	int n = runs && runs->kind == XP_NODE_SEQ ? runs->n : 1; /* older: the top level */
 	xp_status st = (h->runs = calloc((size_t)n, sizeof *h->runs)) ? XP_OK : XP_ENOMEM;
 	for (int i = 0; st == XP_OK && i < n; i++)
-		h->runs[h->n_runs++] = run_of(runs && runs->kind == XP_NODE_SEQ ? runs->kids[i] : root);
+		h->runs[h->n_runs++] =
+		    run_of(runs && runs->kind == XP_NODE_SEQ ? runs->kids[i] : root);
 	h->interrupted = h->n_runs && !h->runs[h->n_runs - 1].end;
 	xp_node_free(root);
 	free(text);
@@ -116,8 +117,8 @@ static void run_out(xp_json *j, const xp_sw_run *r)
 	xp_json_end(j);
 }
 
-static void manifest_out(FILE *f, const xp_sweep *s, const xp_sweep_opts *o,
-                         const xp_sw_history *h, const xp_sw_run *now, const xp_sweep_summary *sum)
+static void manifest_out(FILE *f, const xp_sweep *s, const xp_sweep_opts *o, const xp_sw_history *h,
+                         const xp_sw_run *now, const xp_sweep_summary *sum)
 {
 	const xp_sw_run *first = h && h->n_runs ? &h->runs[0] : now;
 	xp_json j;
@@ -171,21 +172,24 @@ static void what_changed(const xp_sweep *s, const xp_sw_history *h, char *buf, s
 	const char *sh = xp_sweep_hash(s), *bh = xp_sweep_base_hash(s);
 	if (h && h->sweep_hash && strcmp(h->sweep_hash, sh))
 		snprintf(buf, len,
-		         "the sweep file changed: %s now hashes to %s, manifest.json recorded %s", 
+		         "the sweep file changed: %s now hashes to %s, manifest.json recorded %s",
 		         xp_sweep_path(s), sh, h->sweep_hash);
 	else if (h && h->base_hash && strcmp(h->base_hash, bh))
-		snprintf(buf, len,
-		         "the base scenario changed: %s now hashes to %s, manifest.json recorded %s "
-		         "(the sweep file is unchanged, %s)",
-		         xp_sweep_base(s), bh, h->base_hash, sh);
+		snprintf(
+		    buf, len,
+		    "the base scenario changed: %s now hashes to %s, manifest.json recorded %s "
+		    "(the sweep file is unchanged, %s)",
+		    xp_sweep_base(s), bh, h->base_hash, sh);
 	else if (h && h->sweep_hash)
 		snprintf(buf, len,
 		         "the sweep file (%s) and base scenario (%s) hash as manifest.json "
 		         "recorded, so the rows were not written for this output folder's sweep",
 		         sh, bh);
 	else
-		snprintf(buf, len, "manifest.json records no hashes to compare (sweep file %s, base "
-		         "scenario %s)", sh, bh);
+		snprintf(buf, len,
+		         "manifest.json records no hashes to compare (sweep file %s, base "
+		         "scenario %s)",
+		         sh, bh);
 }
 
 xp_status xp_sw_refuse(const xp_sweep *s, const char *dir, const xp_row_index *ix,
@@ -195,7 +199,8 @@ xp_status xp_sw_refuse(const xp_sweep *s, const char *dir, const xp_row_index *i
 	what_changed(s, h, changed, sizeof changed);
 	return xp_fail(err, XP_EINVAL,
 	               "%s: refusing to resume: the rows of %d task%s in it were made for other "
-	               "points than this sweep's; %s:%s%s\nNothing was changed. Start a fresh output folder (--out "
+	               "points than this sweep's; %s:%s%s\nNothing was changed. Start a fresh "
+	               "output folder (--out "
 	               "NEW_DIR), or move %s away, and run the sweep again.",
 	               dir, ix->n_stale, ix->n_stale == 1 ? "" : "s", changed,
 	               ix->stale ? ix->stale : "", ix->n_stale > 3 ? "\n  ..." : "", dir);

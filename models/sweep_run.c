@@ -153,7 +153,7 @@ typedef struct pool {
 	worker *w;
 	int n, lock;
 	int64_t timeout_ns; /* per task, 0: none */
-	const int *todo; /* task ids still to run */
+	const int *todo;    /* task ids still to run */
 	int n_todo, next;
 	xp_rows *rows;
 	progress *prog;
@@ -312,7 +312,8 @@ static void stop_workers(worker *w, int n)
 {
 	for (int i = 0; i < n; i++) {
 		int sig;
-		if (w[i].pid > 0) { /* every row is in: a stopped or busy worker has nothing to do */
+		if (w[i].pid >
+		    0) { /* every row is in: a stopped or busy worker has nothing to do */
 			kill(w[i].pid, SIGKILL);
 			reap(&w[i], &sig);
 		}
@@ -375,10 +376,11 @@ static void catch_interrupts(const xp_sweep_opts *o, int on)
 	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
 	const char *cmd = o->command;
 	if (on && cmd)
-		snprintf(interrupt_msg, sizeof interrupt_msg,
-		         "\nsweep: interrupted; %s/manifest.json has end: null, and `%s%s` continues "
-		         "it (the rows written so far are kept)\n",
-		         o->dir, cmd, strstr(cmd, " --resume") ? "" : " --resume");
+		snprintf(
+		    interrupt_msg, sizeof interrupt_msg,
+		    "\nsweep: interrupted; %s/manifest.json has end: null, and `%s%s` continues "
+		    "it (the rows written so far are kept)\n",
+		    o->dir, cmd, strstr(cmd, " --resume") ? "" : " --resume");
 	else if (on)
 		snprintf(interrupt_msg, sizeof interrupt_msg,
 		         "\nsweep: interrupted; the same command with --resume continues it\n");
@@ -400,8 +402,9 @@ static xp_status run_locked(const xp_sweep *s, const xp_sweep_opts *o, int lock,
 		st = xp_fail(err, XP_ENOMEM, "out of memory");
 	xp_utc_now(start, sizeof start);
 	gethostname(host, sizeof host - 1);
-	xp_sw_run now = { start, NULL, (char *)o->command, host, o->jobs, n_todo, sum->skipped,
-		          0, 0 };
+	xp_sw_run now = {
+		start, NULL, (char *)o->command, host, o->jobs, n_todo, sum->skipped, 0, 0
+	};
 	if (st == XP_OK && o->command)
 		st = xp_manifest_write(s, o, h, &now, sum, err);
 	if (st == XP_OK)

@@ -53,7 +53,8 @@ static int write_files(const xp_sweep_cli *o, const char *dir, const char *sweep
 	exe[k > 0 ? k : 0] = '\0';
 	char timeout[64] = "";
 	if (o->task_timeout_ns > 0)
-		snprintf(timeout, sizeof timeout, "--task-timeout %" PRId64 "ns ", o->task_timeout_ns);
+		snprintf(timeout, sizeof timeout, "--task-timeout %" PRId64 "ns ",
+		         o->task_timeout_ns);
 	snprintf(path, sizeof path, "%s/slurm.env", dir);
 	if (asprintf(&text, "sweep=%s\nshards=%d\n", sweep, shards) < 0 ||
 	    write_text(path, text, 0644))

@@ -7,9 +7,9 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "units.h"
 #include "sweep.h"
 #include "sweep_cli.h"
+#include "units.h"
 
 static const char help_text[] =
     "usage: crosspipe sweep SWEEP.yaml [--jobs N] [--out DIR] [--resume] [--task-timeout T]\n"
@@ -224,8 +224,14 @@ static int run_local(const xp_sweep_cli *o, const xp_sweep *s, const char *dir, 
 {
 	char stem[64];
 	snprintf(stem, sizeof stem, o->part ? "parts/part-%d" : "results", o->shard);
-	xp_sweep_opts so = { o->jobs,     dir,          stem, o->resume, o->shard, o->n_shards,
-		             o->part ? NULL : cmd, o->task_timeout_ns };
+	xp_sweep_opts so = { .jobs = o->jobs,
+		             .dir = dir,
+		             .stem = stem,
+		             .resume = o->resume,
+		             .shard = o->shard,
+		             .n_shards = o->n_shards,
+		             .command = o->part ? NULL : cmd,
+		             .task_timeout_ns = o->task_timeout_ns };
 	xp_sweep_summary sum;
 	xp_error err;
 	xp_error_clear(&err);
