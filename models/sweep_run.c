@@ -22,10 +22,22 @@ typedef struct worker {
 	double started; /* when it was handed its task */
 } worker;
 
-static int read_all(int fd, void *buf, size_t len)
+/* Read len bytes of a worker's row by deadline (on the xp_now_s clock; < 0: none): 0; -1 at end
+ * of file or on an error (the worker died); -2 when the deadline passed first (a worker stopped
+ * in the middle of its row). */
+static int read_by(int fd, void *buf, size_t len, double deadline)
 {
 	char *p = buf;
 	while (len > 0) {
+		if (deadline >= 0) {
+			double left = deadline - xp_now_s();
+			struct pollfd pf = { fd, POLLIN, 0 };
+			int r = poll(&pf, 1, left > 0 ? (int)(left * 1000) + 1 : 0);
+			if (r < 0 && errno == EINTR)
+				continue;
+			if (r <= 0)
+				return r == 0 ? -2 : -1;
+		}
 		ssize_t k = read(fd, p, len);
 		if (k < 0 && errno == EINTR)
 			continue;
@@ -41,13 +53,20 @@ static int read_all(int fd, void *buf, size_t len)
 static void worker_main(const xp_sweep *s, int in, int out)
 {
 	int32_t t;
-	while (read_all(in, &t, sizeof t) == 0) {
+	while (read_by(in, &t, sizeof t, -1) == 0) {
 		char *csv = NULL, *json = NULL;
 		if (xp_sweep_run_task(s, t, &csv, &json) != XP_OK)
 			_exit(3);
 		uint32_t len[2] = { (uint32_t)strlen(csv), (uint32_t)strlen(json) };
-		int bad = xp_sw_write_all(out, len, sizeof len) ||
-		          xp_sw_write_all(out, csv, len[0]) || xp_sw_write_all(out, json, len[1]);
+		char *msg =
+		    malloc(sizeof len + len[0] + len[1]); /* one write: whole if it can be */
+		if (!msg)
+			_exit(3);
+		memcpy(msg, len, sizeof len);
+		memcpy(msg + sizeof len, csv, len[0]);
+		memcpy(msg + sizeof len + len[0], json, len[1]);
+		int bad = xp_sw_write_all(out, msg, sizeof len + len[0] + len[1]);
+		free(msg);
 		free(csv);
 		free(json);
 		if (bad)
@@ -234,13 +253,17 @@ static int timed_out(pool *P, worker *w, xp_error *err)
 /* Read one finished row from w and hand it the next task. */
 static int collect(pool *P, worker *w, xp_error *err)
 {
+	double deadline = P->timeout_ns > 0 ? w->started + (double)P->timeout_ns / 1e9 : -1;
 	uint32_t len[2];
-	if (read_all(w->from, len, sizeof len))
-		return worker_died(P, w, err);
-	char *csv = malloc(len[0] + 1), *json = malloc(len[1] + 1);
-	int bad =
-	    !csv || !json || read_all(w->from, csv, len[0]) || read_all(w->from, json, len[1]);
-	if (!bad) {
+	char *csv = NULL, *json = NULL;
+	int got = read_by(w->from, len, sizeof len, deadline), bad = 0;
+	if (got == 0 && (!(csv = malloc(len[0] + 1)) || !(json = malloc(len[1] + 1))))
+		got = -3;
+	if (got == 0)
+		got = read_by(w->from, csv, len[0], deadline);
+	if (got == 0)
+		got = read_by(w->from, json, len[1], deadline);
+	if (got == 0) {
 		csv[len[0]] = json[len[1]] = '\0';
 		bad = record(P, csv, json);
 		w->task = -1;
@@ -248,6 +271,12 @@ static int collect(pool *P, worker *w, xp_error *err)
 	}
 	free(csv);
 	free(json);
+	if (got == -2)
+		return timed_out(P, w, err);
+	if (got == -1)
+		return worker_died(P, w, err);
+	if (got == -3)
+		return xp_fail(err, XP_ENOMEM, "out of memory"), -1;
 	if (bad)
 		xp_fail(err, XP_EIO, "cannot write the sweep's rows: %s", strerror(errno));
 	return bad ? -1 : 0;
