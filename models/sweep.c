@@ -254,15 +254,11 @@ static xp_status read_seeds(xp_sweep *s, const xp_node *root, xp_error *err)
 
 static xp_status read_top(xp_sweep *s, const xp_node *root, xp_error *err)
 {
-	for (int i = 0; i + 1 < root->n; i += 2) {
-		int known = 0;
-		for (int k = 0; sweep_keys[k]; k++)
-			known |= !strcmp(root->kids[i]->text, sweep_keys[k]);
-		if (!known)
-			return xp_sw_fail(s, root->kids[i], root->kids[i]->text, err,
-			                  "unknown key (a sweep file has base, set, mode, axes, "
-			                  "schedules, engines, seeds)");
-	}
+	static const char *const top[] = { "", NULL };
+	static const char *const *const top_keys[] = { sweep_keys };
+	xp_rd rd = { root, err };
+	if (xp_rd_schema(&rd, top, top_keys)) /* an unknown key, with "did you mean" */
+		return XP_EINVAL;
 	xp_status st = read_base(s, root, err);
 	const xp_node *set = xp_sw_get(root, "set");
 	if (!st && set && set->kind != XP_NODE_MAP)

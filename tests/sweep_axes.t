@@ -3,7 +3,7 @@
 # seeds list where nothing uses the seed is warned about; the corrected README example runs as
 # written and each of its axes and its seeds change the rows; the sweep's option messages.
 . "$(dirname "$0")/tap.sh"
-plan 25
+plan 28
 
 B=$XP_TOP/scenarios/p4_ratios.yaml
 # the README's example as it was: its `delay` group sets the keys of two axes, and its
@@ -107,6 +107,17 @@ printf 'base: %s\naxes:\n  pipeline.stages: {from: 1, to: 4, steps: 100000000}\n
 run sweep "$TMP/steps.yaml" --list
 has "$err" "steps.yaml:3:44: axes.pipeline.stages: a range needs an integer \`steps\` from 1 to 1000000, got '100000000'" \
 	"steps beyond the limit: the real range, at the steps value"
+printf 'base: %s\naxez:\n  pipeline.stages: [4]\n' "$B" >"$TMP/u1.yaml"
+run sweep "$TMP/u1.yaml" --list
+is "$rc:$err" "2:crosspipe: $TMP/u1.yaml:2:1: axez: unknown key; did you mean 'axes'?" \
+	"a misspelt sweep key: the scenario reader's message, with a suggestion"
+printf 'base: %s\naxes:\n  pipeline.stages: {from: 1, to: 4, stepz: 2}\n  g:\n    keyz: [model.forward]\n    values: [[1ms]]\n' \
+	"$B" >"$TMP/u2.yaml"
+run sweep "$TMP/u2.yaml" --list
+is "$err" "crosspipe: $TMP/u2.yaml:3:37: stepz: unknown key; did you mean 'steps'?" "a misspelt range key"
+sed -i '3d' "$TMP/u2.yaml"
+run sweep "$TMP/u2.yaml" --list
+is "$err" "crosspipe: $TMP/u2.yaml:4:5: keyz: unknown key; did you mean 'keys'?" "a misspelt group key"
 run sweep --help
 has "$out" "--task-timeout T" "sweep --help lists --task-timeout"
 has "$out" "(the array throttle %N)" "and prints the array throttle as %N"
