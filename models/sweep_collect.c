@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "sweep_int.h"
 #include "sweep_run_int.h"
@@ -109,6 +110,10 @@ xp_status xp_sweep_collect(const xp_sweep *s, const char *dir, int n_shards, int
 	xp_status st = xp_rix_init(&P.ix, tasks) == XP_OK && rep->bad_shard && header
 	                   ? XP_OK
 	                   : xp_fail(err, XP_ENOMEM, "out of memory");
+	xp_sweep_opts lock_opts = { .dir = dir, .stem = "results" };
+	int lock = st == XP_OK && do_merge ? xp_sw_lock(&lock_opts, err) : -1;
+	if (do_merge && lock < 0 && st == XP_OK)
+		st = err->code; /* another sweep writes DIR/results.* */
 	for (int i = 0; i < n_shards && st == XP_OK; i++)
 		if (read_part(&P, s, dir, i, header))
 			st = xp_fail(err, XP_ENOMEM, "out of memory");
@@ -127,6 +132,8 @@ xp_status xp_sweep_collect(const xp_sweep *s, const char *dir, int n_shards, int
 		st = merge(s, dir, &P.ix, header, err);
 	if (st == XP_OK && do_merge && command)
 		st = manifest(s, dir, n_shards, command, rep, err);
+	if (lock >= 0)
+		close(lock);
 	for (int i = 0; i < P.n_texts; i++)
 		free(P.texts[i]);
 	free(P.texts);

@@ -95,11 +95,14 @@ static int replace(const char *path, const char *text, size_t len)
 	if (fd < 0)
 		return -1;
 	int bad = xp_sw_write_all(fd, text, len) || fsync(fd);
-	int e = errno;
-	bad |= close(fd) != 0;
+	int e = bad ? errno : 0;
+	if (close(fd) != 0 && !bad) {
+		bad = 1;
+		e = errno;
+	}
 	if (!bad && rename(tmp, path) == 0)
 		return 0;
-	e = e ? e : errno;
+	e = bad ? e : errno;
 	unlink(tmp);
 	errno = e;
 	return -1;
