@@ -1,6 +1,7 @@
 /* sweep.c: a sweep file read into a base scenario, axes and their points, and the task table. */
 #include "sweep.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <libgen.h>
 #include <stdarg.h>
@@ -107,7 +108,7 @@ static xp_status read_file(const char *path, char **text, size_t *len, xp_error 
 {
 	FILE *f = fopen(path, "rb");
 	if (!f)
-		return xp_fail(err, XP_EINVAL, "%s: cannot open", path);
+		return xp_fail(err, XP_EINVAL, "%s: cannot open: %s", path, strerror(errno));
 	char *buf = NULL;
 	size_t cap = 0, n = 0;
 	FILE *m = open_memstream(&buf, &cap);
@@ -115,25 +116,67 @@ static xp_status read_file(const char *path, char **text, size_t *len, xp_error 
 	size_t k;
 	while (m && (k = fread(chunk, 1, sizeof chunk, f)) > 0)
 		n += fwrite(chunk, 1, k, m);
-	int bad = ferror(f) || !m;
+	int bad = ferror(f) || !m, e = errno;
 	fclose(f);
-	if (m)
-		fclose(m);
-	if (bad) {
+	if (m && fclose(m) != 0)
+		bad = 1;
+	if (bad || n != cap) {
 		free(buf);
-		return xp_fail(err, XP_EINVAL, "%s: cannot read", path);
+		return xp_fail(err, XP_EINVAL, "%s: cannot read: %s", path,
+		               strerror(e ? e : ENOMEM));
 	}
 	*text = buf;
 	*len = n;
 	return XP_OK;
 }
 
-static void hash_text(xp_sweep *s, const char *text, size_t len)
+uint64_t xp_sw_fnv(uint64_t h, const void *bytes, size_t len)
 {
-	uint64_t h = 1469598103934665603ull;
+	const unsigned char *b = bytes;
 	for (size_t i = 0; i < len; i++)
-		h = (h ^ (unsigned char)text[i]) * 1099511628211ull;
-	snprintf(s->hash, sizeof s->hash, "%016" PRIx64, h);
+		h = (h ^ b[i]) * 1099511628211ull;
+	return h;
+}
+
+static const uint64_t fnv_offset = 1469598103934665603ull;
+
+static void hash_text(char out[17], const char *text, size_t len)
+{
+	snprintf(out, 17, "%016" PRIx64, xp_sw_fnv(fnv_offset, text, len));
+}
+
+/* A string and its terminating NUL, so that "ab","c" and "a","bc" hash apart. */
+static uint64_t fnv_str(uint64_t h, const char *str)
+{
+	return xp_sw_fnv(h, str, strlen(str) + 1);
+}
+
+/* The part of every task's key that all points share: the base text and the overrides. */
+static void key_state(xp_sweep *s)
+{
+	char len[32];
+	snprintf(len, sizeof len, "base %zu", s->base_len);
+	uint64_t h = fnv_str(fnv_offset, len);
+	h = xp_sw_fnv(h, s->base_text, s->base_len);
+	for (int i = 0; i < s->n_over; i++)
+		h = fnv_str(h, s->over[i]);
+	s->key_state = h;
+}
+
+void xp_sweep_task_key(const xp_sweep *s, int t, char key[17])
+{
+	xp_task k = xp_sweep_task(s, t);
+	char seed[32];
+	uint64_t h = s->key_state;
+	for (int j = 0; j < s->n_keys; j++) {
+		h = fnv_str(h, s->keys[j]);
+		h = fnv_str(h, s->values[(size_t)k.point * s->n_keys + j]);
+	}
+	snprintf(seed, sizeof seed, "seed=%" PRIu64, k.seed);
+	h = fnv_str(h, seed);
+	h = fnv_str(h, k.schedule);
+	h = fnv_str(h, k.engine);
+	snprintf(key, 17, "%016" PRIx64, h);
 }
 
 /* base: a path relative to the sweep file, or an inline mapping. */
@@ -147,7 +190,10 @@ static xp_status read_base(xp_sweep *s, const xp_node *root, xp_error *err)
 		if (asprintf(&s->base_name, "%s (base)", s->path) < 0)
 			return xp_fail(err, XP_ENOMEM, "out of memory");
 		s->base_text = strdup("");
-		return s->base_text ? xp_sw_flatten(s, b, "", err) : XP_ENOMEM;
+		hash_text(s->base_hash, "", 0);
+		xp_status st = s->base_text ? xp_sw_flatten(s, b, "", err) : XP_ENOMEM;
+		s->n_base_over = s->n_over;
+		return st;
 	}
 	if (b->kind != XP_NODE_SCALAR)
 		return xp_sw_fail(s, b, "base", err, "expected a scenario path or mapping");
@@ -157,8 +203,11 @@ static xp_status read_base(xp_sweep *s, const xp_node *root, xp_error *err)
 	free(dir);
 	if (bad)
 		return xp_fail(err, XP_ENOMEM, "out of memory");
-	xp_status st = read_file(s->base_name, &s->base_text, &s->base_len, err);
-	return st ? xp_sw_fail(s, b, "base", err, "cannot read %s", s->base_name) : XP_OK;
+	xp_error e;
+	xp_status st = read_file(s->base_name, &s->base_text, &s->base_len, &e);
+	if (st == XP_OK)
+		hash_text(s->base_hash, s->base_text, s->base_len);
+	return st ? xp_sw_fail(s, b, "base", err, "%s", e.msg) : XP_OK;
 }
 
 static xp_status read_names(xp_sweep *s, const xp_node *root, const char *key, char ***out, int *n,
@@ -205,15 +254,11 @@ static xp_status read_seeds(xp_sweep *s, const xp_node *root, xp_error *err)
 
 static xp_status read_top(xp_sweep *s, const xp_node *root, xp_error *err)
 {
-	for (int i = 0; i + 1 < root->n; i += 2) {
-		int known = 0;
-		for (int k = 0; sweep_keys[k]; k++)
-			known |= !strcmp(root->kids[i]->text, sweep_keys[k]);
-		if (!known)
-			return xp_sw_fail(s, root->kids[i], root->kids[i]->text, err,
-			                  "unknown key (a sweep file has base, set, mode, axes, "
-			                  "schedules, engines, seeds)");
-	}
+	static const char *const top[] = { "", NULL };
+	static const char *const *const top_keys[] = { sweep_keys };
+	xp_rd rd = { root, err };
+	if (xp_rd_schema(&rd, top, top_keys)) /* an unknown key, with "did you mean" */
+		return XP_EINVAL;
 	xp_status st = read_base(s, root, err);
 	const xp_node *set = xp_sw_get(root, "set");
 	if (!st && set && set->kind != XP_NODE_MAP)
@@ -320,7 +365,7 @@ static xp_status resolve(xp_sweep *s, xp_error *err)
 	return st;
 }
 
-static xp_status check_names(const xp_sweep *s, xp_error *err)
+static xp_status check_names(const xp_sweep *s, int *seeded, xp_error *err)
 {
 	for (int i = 0; i < s->n_schedules; i++)
 		if (!xp_schedule_kind_find(s->schedules[i]))
@@ -335,12 +380,35 @@ static xp_status check_names(const xp_sweep *s, xp_error *err)
 			               "%s: engines: unknown or not built engine '%s' ('crosspipe "
 			               "engines' lists those built)",
 			               s->path, s->engines[i]);
-	for (int p = 1; p < s->n_points; p++) {
+	for (int p = 0; p < s->n_points; p++) {
 		xp_scenario *sc = NULL;
 		xp_status st = xp_sweep_scenario(s, p, s->seeds[0], &sc, err);
+		const xp_params *pr = sc ? xp_scenario_params(sc) : NULL;
+		if (pr && pr->jitter_samples > 0 && pr->jitter > 0)
+			*seeded = 1;
 		xp_scenario_free(sc);
 		if (st)
 			return st;
+	}
+	for (int i = 0; i < s->n_engines; i++)
+		if (!strcmp(s->engines[i], "packet")) /* ns-3's random streams take the seed */
+			*seeded = 1;
+	return XP_OK;
+}
+
+/* More than one seed where no task uses the seed: every seed repeats the same rows. */
+static xp_status warn_seeds(xp_sweep *s, const xp_node *root, int seeded)
+{
+	const xp_node *n = xp_sw_get(root, "seeds");
+	if (!n || seeded || s->n_seeds < 2)
+		return XP_OK;
+	if (asprintf(&s->warning,
+	             "%s:%d:%d: seeds: warning: nothing in this sweep depends on the seed (no "
+	             "robustness.samples with robustness.jitter, no packet engine), so each of the "
+	             "%d seeds repeats the same rows; drop `seeds` or add robustness",
+	             s->path, n->line, n->column, s->n_seeds) < 0) {
+		s->warning = NULL;
+		return XP_ENOMEM;
 	}
 	return XP_OK;
 }
@@ -359,15 +427,22 @@ xp_status xp_sweep_load(const char *path, xp_sweep **out, xp_error *err)
 	xp_src src = { s->path, NULL };
 	xp_status st = read_file(path, &text, &len, err);
 	if (st == XP_OK) {
-		hash_text(s, text, len);
+		hash_text(s->hash, text, len);
 		st = xp_yaml_load(text, len, &src, &root, err);
 	}
 	if (st == XP_OK)
 		st = read_top(s, root, err);
 	if (st == XP_OK)
-		st = resolve(s, err);
+		st = xp_sw_check_conflicts(s, root, err);
 	if (st == XP_OK)
-		st = check_names(s, err);
+		st = resolve(s, err);
+	int seeded = 0;
+	if (st == XP_OK)
+		st = check_names(s, &seeded, err);
+	if (st == XP_OK && warn_seeds(s, root, seeded))
+		st = xp_fail(err, XP_ENOMEM, "out of memory");
+	if (st == XP_OK)
+		key_state(s);
 	xp_node_free(root);
 	free(text);
 	if (st != XP_OK)
@@ -396,6 +471,7 @@ void xp_sweep_free(xp_sweep *s)
 	free(s->seeds);
 	free(s->base_text);
 	free(s->base_name);
+	free(s->warning);
 	free(s->path);
 	free(s);
 }
@@ -441,4 +517,19 @@ const char *xp_sweep_path(const xp_sweep *s)
 const char *xp_sweep_hash(const xp_sweep *s)
 {
 	return s->hash;
+}
+
+const char *xp_sweep_base(const xp_sweep *s)
+{
+	return s->base_name;
+}
+
+const char *xp_sweep_base_hash(const xp_sweep *s)
+{
+	return s->base_hash;
+}
+
+const char *xp_sweep_warning(const xp_sweep *s)
+{
+	return s->warning;
 }

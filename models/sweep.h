@@ -44,9 +44,20 @@ xp_task xp_sweep_task(const xp_sweep *s, int t);
 xp_status xp_sweep_scenario(const xp_sweep *s, int point, uint64_t seed, xp_scenario **out,
                             xp_error *err);
 
-/* The sweep file's path and a 64-bit FNV-1a hash of its bytes (hex, 16 digits). */
+/* The sweep file's path and a 64-bit FNV-1a hash of its bytes (hex, 16 digits); the base
+ * scenario's path and the hash of its bytes. */
 const char *xp_sweep_path(const xp_sweep *s);
 const char *xp_sweep_hash(const xp_sweep *s);
+const char *xp_sweep_base(const xp_sweep *s);
+const char *xp_sweep_base_hash(const xp_sweep *s);
+
+/* Task t's key: a 64-bit FNV-1a hash (16 hex digits and a NUL into key) of everything that
+ * decides its result: the base scenario's bytes, the sweep's overrides (an inline base, `set`),
+ * the point's axis values, the seed, the schedule and the engine. Every row carries it. */
+void xp_sweep_task_key(const xp_sweep *s, int t, char key[17]);
+
+/* A warning about the sweep for stderr (a seeds list where nothing uses the seed), or NULL. */
+const char *xp_sweep_warning(const xp_sweep *s);
 
 /* One task run in this process: the CSV and JSON lines of its row (each ending in '\n',
  * malloc'd; free both). The row has status "error" and the message when the task failed; the
@@ -59,12 +70,13 @@ char *xp_sweep_csv_header(const xp_sweep *s);
 /* ---- the runner ---- */
 
 typedef struct xp_sweep_opts {
-	int jobs;            /* worker processes (>= 1) */
-	const char *dir;     /* output folder (created if missing) */
-	const char *stem;    /* "results", or "parts/part-3" for a Slurm shard */
-	int resume;          /* keep finished rows, re-run the rest (and the failed ones) */
-	int shard, n_shards; /* run only tasks t with t % n_shards == shard (n_shards 1: all) */
-	const char *command; /* the command line, for the manifest (NULL: no manifest) */
+	int jobs;                /* worker processes (>= 1) */
+	const char *dir;         /* output folder (created if missing) */
+	const char *stem;        /* "results", or "parts/part-3" for a Slurm shard */
+	int resume;              /* keep finished rows, re-run the rest (and the failed ones) */
+	int shard, n_shards;     /* run only tasks t with t % n_shards == shard (n_shards 1: all) */
+	const char *command;     /* the command line, for the manifest (NULL: no manifest) */
+	int64_t task_timeout_ns; /* a task running longer is killed: a "timeout" row (0: none) */
 } xp_sweep_opts;
 
 typedef struct xp_sweep_summary {
@@ -74,9 +86,14 @@ typedef struct xp_sweep_summary {
 } xp_sweep_summary;
 
 /* Run the tasks in opts->jobs forked workers; rows are appended whole to DIR/STEM.csv and
- * DIR/STEM.jsonl as tasks finish; progress goes to stderr. Without resume, existing result files
- * are an error (nothing is overwritten). A task that fails gets an error row and the others go
- * on. XP_OK when the run completed (check summary->failed); an error for I/O trouble. */
+ * DIR/STEM.jsonl as tasks finish; progress goes to stderr. The folder is locked for the run
+ * (XP_EINVAL when another sweep holds it). Without resume, existing result files are an error
+ * (nothing is overwritten). With resume, a task's rows are kept when its CSV row and JSON line
+ * are both exactly what this sweep writes for the task with the values they hold, status ok;
+ * everything else runs again; rows whose key is not their task's (an edited sweep file or base
+ * scenario) are refused with XP_EINVAL, and nothing is changed. A task that fails gets an error
+ * row (status timeout past opts->task_timeout_ns) and the others go on. XP_OK when the run
+ * completed (check summary->failed); an error for I/O trouble. */
 xp_status xp_sweep_run(const xp_sweep *s, const xp_sweep_opts *opts, xp_sweep_summary *sum,
                        xp_error *err);
 

@@ -7,7 +7,7 @@
 
 #include "sweep_int.h"
 
-enum { MAX_POINTS = 10000000 };
+enum { MAX_POINTS = 10000000, MAX_STEPS = 1000000 };
 
 typedef struct axis {
 	int k, n;    /* columns, entries */
@@ -29,6 +29,19 @@ static xp_status bad(const xp_sweep *s, const xp_node *n, const char *name, xp_e
 	va_end(ap);
 	snprintf(key, sizeof key, "axes.%s", name);
 	return xp_sw_fail(s, n, key, err, "%s", what);
+}
+
+static const char *const range_keys[] = { "from", "to", "steps", "scale", "unit", NULL };
+static const char *const group_keys[] = { "keys", "values", NULL };
+
+/* Every key of the mapping v is one of keys: else the scenario reader's error at the unknown
+ * key ("file:line:col: stepz: unknown key; did you mean 'steps'?"). */
+static xp_status known_keys(const xp_node *v, const char *const *keys, xp_error *err)
+{
+	static const char *const here[] = { "", NULL };
+	const char *const *const lists[] = { keys };
+	xp_rd rd = { v, err };
+	return xp_rd_schema(&rd, here, lists);
 }
 
 /* A list of values for one key. */
@@ -63,18 +76,15 @@ static xp_status range_axis(const xp_sweep *s, const char *key, const xp_node *v
 {
 	double from, to, steps;
 	const xp_node *sc = xp_sw_get(v, "scale"), *unit = xp_sw_get(v, "unit");
-	for (int i = 0; i + 1 < v->n; i += 2) {
-		const char *k = v->kids[i]->text;
-		if (strcmp(k, "from") && strcmp(k, "to") && strcmp(k, "steps") &&
-		    strcmp(k, "scale") && strcmp(k, "unit"))
-			return bad(s, v->kids[i], key, err,
-			           "unknown range key '%s' (from, to, steps, scale, unit)", k);
-	}
+	if (known_keys(v, range_keys, err))
+		return XP_EINVAL;
 	if (number(xp_sw_get(v, "from"), &from) || number(xp_sw_get(v, "to"), &to))
 		return bad(s, v, key, err, "a range needs numbers `from` and `to`");
-	if (number(xp_sw_get(v, "steps"), &steps) || steps < 1 || steps > 1e6 ||
-	    steps != floor(steps))
-		return bad(s, v, key, err, "a range needs an integer `steps` >= 1");
+	const xp_node *st = xp_sw_get(v, "steps");
+	if (number(st, &steps) || steps < 1 || steps > MAX_STEPS || steps != floor(steps))
+		return bad(s, st ? st : v, key, err,
+		           "a range needs an integer `steps` from 1 to %d, got '%s'", MAX_STEPS,
+		           st && st->kind == XP_NODE_SCALAR ? st->text : "nothing");
 	int logscale = sc && sc->kind == XP_NODE_SCALAR && !strcmp(sc->text, "log");
 	if (sc && (sc->kind != XP_NODE_SCALAR || (!logscale && strcmp(sc->text, "lin"))))
 		return bad(s, sc, key, err, "scale must be lin or log");
@@ -103,6 +113,8 @@ static xp_status group_axis(const xp_sweep *s, const char *name, const xp_node *
                             xp_error *err)
 {
 	const xp_node *keys = xp_sw_get(v, "keys"), *vals = xp_sw_get(v, "values");
+	if (known_keys(v, group_keys, err))
+		return XP_EINVAL;
 	if (!keys || keys->kind != XP_NODE_SEQ || keys->n == 0 || !vals ||
 	    vals->kind != XP_NODE_SEQ || vals->n == 0)
 		return bad(s, v, name, err,
@@ -135,8 +147,8 @@ static xp_status read_axis(const xp_sweep *s, const xp_node *key, const xp_node 
                            xp_error *err)
 {
 	const char *k = key->text;
-	if (v->kind == XP_NODE_MAP && xp_sw_get(v, "keys"))
-		return group_axis(s, k, v, a, err);
+	if (v->kind == XP_NODE_MAP && (xp_sw_get(v, "keys") || xp_sw_get(v, "values")))
+		return group_axis(s, k, v, a, err); /* a group (a misspelt key is named there) */
 	a->keys = calloc(1, sizeof *a->keys);
 	if (!a->keys)
 		return xp_fail(err, XP_ENOMEM, "out of memory");

@@ -1,54 +1,42 @@
 /* sweep_collect.c: a Slurm run's part files merged into one result set, with what is missing. */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "sweep_int.h"
 #include "sweep_run_int.h"
 
-typedef struct row_index {
-	char **csv, **json; /* per task: its complete line in a part, or NULL */
-	char *failed;       /* per task: its JSON row says error */
-	char **texts;       /* the parts' contents, owned */
+typedef struct parts {
+	xp_row_index ix; /* every part's checked rows */
+	char **texts;    /* the parts' contents, owned */
 	int n_texts;
-} row_index;
+} parts;
 
-/* Point each task at its complete line in text (CSV after the header, or JSON). */
-static void index_lines(row_index *ix, char *text, size_t len, int json, int tasks)
+static int keep_text(parts *P, char *text)
 {
-	char *p = text, *end = text + len;
-	if (!json)
-		p = (p = memchr(p, '\n', len)) ? p + 1 : end;
-	for (char *nl; p < end && (nl = memchr(p, '\n', (size_t)(end - p))); p = nl + 1) {
-		int t = -1;
-		sscanf(p, json ? "{\"task\": %d," : "%d,", &t);
-		if (t < 0 || t >= tasks || (json ? ix->json[t] : ix->csv[t]))
-			continue;
-		if (json) {
-			ix->json[t] = p;
-			ix->failed[t] = !strncmp(strchr(p, ','), ", \"status\": \"error\"", 19);
-		} else {
-			ix->csv[t] = p;
-		}
-	}
+	if (!xp_sw_push((void **)&P->texts, &P->n_texts, sizeof text, &text))
+		return 0;
+	free(text);
+	return -1;
 }
 
-static int read_part(row_index *ix, const char *dir, int shard, int tasks)
+/* One shard's part: its rows checked as a resume checks them (a part never written, or one
+ * written by another sweep version, holds no rows). */
+static xp_status read_part(parts *P, const xp_sweep *s, const char *dir, int shard,
+                           const char *header)
 {
-	static const char *const ext[] = { "csv", "jsonl" };
-	for (int json = 0; json < 2; json++) {
-		char path[4200];
-		size_t len;
-		snprintf(path, sizeof path, "%s/parts/part-%d.%s", dir, shard, ext[json]);
-		char *text = xp_sw_slurp(path, &len);
-		if (!text)
-			continue; /* a shard that never ran: its tasks are missing */
-		if (xp_sw_push((void **)&ix->texts, &ix->n_texts, sizeof text, &text)) {
-			free(text);
-			return -1;
-		}
-		index_lines(ix, text, len, json, tasks);
-	}
-	return 0;
+	char csv[4200], json[4200];
+	size_t lc = 0, lj = 0;
+	snprintf(csv, sizeof csv, "%s/parts/part-%d.csv", dir, shard);
+	snprintf(json, sizeof json, "%s/parts/part-%d.jsonl", dir, shard);
+	char *tc = xp_sw_slurp(csv, &lc), *tj = xp_sw_slurp(json, &lj);
+	int bad = (tc && keep_text(P, tc)) || (tj && keep_text(P, tj));
+	if (bad)
+		return XP_ENOMEM;
+	if (!tc || !tj || lc < strlen(header) || memcmp(tc, header, strlen(header)))
+		return XP_OK;
+	return xp_rix_add(&P->ix, s, tc, lc, tj, lj);
 }
 
 static void line_out(FILE *f, const char *line)
@@ -56,36 +44,36 @@ static void line_out(FILE *f, const char *line)
 	fwrite(line, 1, (size_t)(strchr(line, '\n') - line + 1), f);
 }
 
-static xp_status merge(const xp_sweep *s, const char *dir, const row_index *ix, int tasks,
-                       xp_error *err)
+static xp_status merge(const xp_sweep *s, const char *dir, const xp_row_index *ix,
+                       const char *header, xp_error *err)
 {
 	char csv[4200], json[4200];
 	snprintf(csv, sizeof csv, "%s/results.csv", dir);
 	snprintf(json, sizeof json, "%s/results.jsonl", dir);
 	FILE *fc = fopen(csv, "wb"), *fj = fopen(json, "wb");
-	char *header = xp_sweep_csv_header(s);
-	int bad = !fc || !fj || !header;
+	int bad = !fc || !fj, e = errno;
 	if (!bad) {
 		fputs(header, fc);
-		for (int t = 0; t < tasks; t++)
+		for (int t = 0; t < xp_sweep_tasks(s); t++)
 			if (ix->csv[t] && ix->json[t]) {
 				line_out(fc, ix->csv[t]);
 				line_out(fj, ix->json[t]);
 			}
 		bad = ferror(fc) || ferror(fj);
+		e = errno;
 	}
 	bad |= fc && fclose(fc) != 0;
 	bad |= fj && fclose(fj) != 0;
-	free(header);
-	return bad ? xp_fail(err, XP_EIO, "cannot write %s", csv) : XP_OK;
+	return bad ? xp_fail(err, XP_EIO, "cannot write %s: %s", csv, strerror(e ? e : errno))
+	           : XP_OK;
 }
 
-static void report(xp_collect_report *rep, const row_index *ix, int tasks, int n_shards)
+static void report(xp_collect_report *rep, const xp_row_index *ix, int tasks, int n_shards)
 {
 	rep->first_missing = rep->first_failed = -1;
 	for (int t = 0; t < tasks; t++) {
 		int present = ix->csv[t] && ix->json[t];
-		int failed = present && ix->failed[t];
+		int failed = present && ix->status[t] == XP_ROW_FAILED;
 		rep->ok += present && !failed;
 		rep->failed += failed;
 		rep->missing += !present;
@@ -108,34 +96,48 @@ static xp_status manifest(const xp_sweep *s, const char *dir, int n_shards, cons
 	xp_utc_now(now, sizeof now);
 	xp_sweep_opts o = { .jobs = 1, .dir = dir, .n_shards = n_shards, .command = command };
 	xp_sweep_summary sum = { .tasks = rep->tasks, .ok = rep->ok, .failed = rep->failed };
-	return xp_manifest_write(s, &o, now, now, &sum, err);
+	xp_sw_run run = { now, now, (char *)command, NULL, 1, 0, 0, rep->ok, rep->failed };
+	return xp_manifest_write(s, &o, NULL, &run, &sum, err);
 }
 
 xp_status xp_sweep_collect(const xp_sweep *s, const char *dir, int n_shards, int do_merge,
                            const char *command, xp_collect_report *rep, xp_error *err)
 {
 	int tasks = xp_sweep_tasks(s);
-	row_index ix = { calloc((size_t)tasks + 1, sizeof(char *)),
-		         calloc((size_t)tasks + 1, sizeof(char *)), calloc((size_t)tasks + 1, 1),
-		         NULL, 0 };
+	parts P = { .n_texts = 0 };
+	char *header = xp_sweep_csv_header(s);
 	*rep = (xp_collect_report){ .tasks = tasks, .bad_shard = calloc((size_t)n_shards + 1, 1) };
-	xp_status st = ix.csv && ix.json && ix.failed && rep->bad_shard
+	xp_status st = xp_rix_init(&P.ix, tasks) == XP_OK && rep->bad_shard && header
 	                   ? XP_OK
 	                   : xp_fail(err, XP_ENOMEM, "out of memory");
+	xp_sweep_opts lock_opts = { .dir = dir, .stem = "results" };
+	int lock = st == XP_OK && do_merge ? xp_sw_lock(&lock_opts, err) : -1;
+	if (do_merge && lock < 0 && st == XP_OK)
+		st = err->code; /* another sweep writes DIR/results.* */
 	for (int i = 0; i < n_shards && st == XP_OK; i++)
-		if (read_part(&ix, dir, i, tasks))
+		if (read_part(&P, s, dir, i, header))
 			st = xp_fail(err, XP_ENOMEM, "out of memory");
+	if (st == XP_OK && P.ix.n_stale) {
+		xp_sw_history h;
+		if (xp_manifest_read(dir, &h) == XP_OK) {
+			st = xp_sw_refuse(s, dir, &P.ix, &h, err);
+			xp_history_free(&h);
+		} else {
+			st = xp_fail(err, XP_ENOMEM, "out of memory");
+		}
+	}
 	if (st == XP_OK)
-		report(rep, &ix, tasks, n_shards);
+		report(rep, &P.ix, tasks, n_shards);
 	if (st == XP_OK && do_merge)
-		st = merge(s, dir, &ix, tasks, err);
+		st = merge(s, dir, &P.ix, header, err);
 	if (st == XP_OK && do_merge && command)
 		st = manifest(s, dir, n_shards, command, rep, err);
-	for (int i = 0; i < ix.n_texts; i++)
-		free(ix.texts[i]);
-	free(ix.texts);
-	free(ix.csv);
-	free(ix.json);
-	free(ix.failed);
+	if (lock >= 0)
+		close(lock);
+	for (int i = 0; i < P.n_texts; i++)
+		free(P.texts[i]);
+	free(P.texts);
+	free(header);
+	xp_rix_free(&P.ix);
 	return st;
 }

@@ -23,7 +23,27 @@ struct xp_sweep {
 	int n_engines;
 	uint64_t *seeds;
 	int n_seeds;
+	char base_hash[17]; /* FNV-1a 64 of base_text */
+	uint64_t key_state; /* FNV-1a state after the base text and every `over` */
+	int n_base_over;    /* how many of `over` come from an inline base (the rest: `set`) */
+	char *warning;      /* a warning for stderr, or NULL */
 };
+
+/* One row of a sweep's result files, as both forms hold it. */
+typedef struct xp_sw_row {
+	const char *status; /* ok, error, timeout */
+	int metrics;        /* the run's figures are present (status ok) */
+	int64_t makespan_ns, time_per_microbatch_ns, peak_memory_max_bytes;
+	double tokens_per_s, bubble_mean, bubble_max, solver_gap, wall_s;
+	int fits_memory;
+	const char *solver_status; /* "" when no solver made the schedule */
+	int robust;                /* robustness was run: the two robust_* are present */
+	int64_t robust_mean_ns, robust_p95_ns;
+	const char *message;
+} xp_sw_row;
+
+/* The FNV-1a 64 step over len bytes. */
+uint64_t xp_sw_fnv(uint64_t h, const void *bytes, size_t len);
 
 /* sweep.c */
 /* XP_EINVAL with "sweep-file:line:column: key: what" (n NULL: line 1). */
@@ -34,8 +54,16 @@ const xp_node *xp_sw_get(const xp_node *map, const char *key);
 char *xp_sw_text(const xp_node *n);
 xp_status xp_sw_flatten(xp_sweep *s, const xp_node *map, const char *prefix, xp_error *err);
 
-/* sweep_row.c: the rows of a task that could not run (its worker died), with message. */
-xp_status xp_sw_error_row(const xp_sweep *s, int t, const char *msg, char **csv, char **json);
+/* sweep_row.c: task t's row in both forms (malloc'd, each ending in '\n'); XP_ENOMEM. */
+xp_status xp_sw_render(const xp_sweep *s, int t, const xp_sw_row *w, char **csv, char **json);
+/* The rows of a task that did not finish: status "error" or "timeout", and the message. */
+xp_status xp_sw_failed_row(const xp_sweep *s, int t, const char *status, const char *msg,
+                           double wall, char **csv, char **json);
+
+/* sweep_check.c: `set` keys and axis keys that override each other (the same key twice, a key
+ * and a key inside it, or two forms of one quantity such as latency and latency_ratio) are an
+ * error naming both places. */
+xp_status xp_sw_check_conflicts(const xp_sweep *s, const xp_node *root, xp_error *err);
 
 /* sweep_axes.c: `mode` and `axes` into keys and points. */
 xp_status xp_sw_read_axes(xp_sweep *s, const xp_node *root, xp_error *err);

@@ -1,5 +1,6 @@
 /* slurm.c: `crosspipe sweep --slurm`: a batch script and a job array, one shard per array task. */
 #include <errno.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,6 +51,10 @@ static int write_files(const xp_sweep_cli *o, const char *dir, const char *sweep
 	char exe[PATH_MAX] = "", path[4200], *text = NULL;
 	ssize_t k = readlink("/proc/self/exe", exe, sizeof exe - 1);
 	exe[k > 0 ? k : 0] = '\0';
+	char timeout[64] = "";
+	if (o->task_timeout_ns > 0)
+		snprintf(timeout, sizeof timeout, "--task-timeout %" PRId64 "ns ",
+		         o->task_timeout_ns);
 	snprintf(path, sizeof path, "%s/slurm.env", dir);
 	if (asprintf(&text, "sweep=%s\nshards=%d\n", sweep, shards) < 0 ||
 	    write_text(path, text, 0644))
@@ -64,11 +69,11 @@ static int write_files(const xp_sweep_cli *o, const char *dir, const char *sweep
 	             "#SBATCH --cpus-per-task=%d\n"
 	             "%s%s%s%s%s%s"
 	             "exec '%s' sweep '%s' --out '%s' --part \"$SLURM_ARRAY_TASK_ID/%d\" --jobs %d "
-	             "--resume\n",
+	             "%s--resume\n",
 	             dir, o->cpus, o->time ? "#SBATCH --time=" : "", o->time ? o->time : "",
 	             o->time ? "\n" : "", o->partition ? "#SBATCH --partition=" : "",
 	             o->partition ? o->partition : "", o->partition ? "\n" : "", exe, sweep, dir,
-	             shards, o->cpus) < 0)
+	             shards, o->cpus, timeout) < 0)
 		return -1;
 	snprintf(path, sizeof path, "%s/slurm.sh", dir);
 	int bad = write_text(path, text, 0755);

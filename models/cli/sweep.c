@@ -9,9 +9,11 @@
 #include "cli.h"
 #include "sweep.h"
 #include "sweep_cli.h"
+#include "units.h"
 
 static const char help_text[] =
-    "usage: crosspipe sweep SWEEP.yaml [--jobs N] [--out DIR] [--resume] [--list]\n"
+    "usage: crosspipe sweep SWEEP.yaml [--jobs N] [--out DIR] [--resume] [--task-timeout T]\n"
+    "                       [--list]\n"
     "       crosspipe sweep SWEEP.yaml --slurm [--partition P] [--time T] [--cpus-per-task N]\n"
     "                       [--max-parallel N] [--tasks N] [--sbatch-arg ARG]... [--resume]\n"
     "       crosspipe sweep --collect DIR\n"
@@ -19,11 +21,16 @@ static const char help_text[] =
     "  -j, --jobs N          parallel worker processes (default: the number of cores)\n"
     "  -o, --out DIR         output folder (default: out/ beside the sweep file)\n"
     "      --resume          keep the finished rows and run the rest (with --slurm: resubmit\n"
-    "                        only the array tasks with missing or failed rows)\n"
+    "                        only the array tasks with missing or failed rows). A row is kept\n"
+    "                        when it is whole, ok, in both files, and its key is its task's;\n"
+    "                        rows of other points (an edited sweep file or base scenario)\n"
+    "                        are refused with exit 2 and nothing is changed\n"
+    "      --task-timeout T  kill a task that runs longer than T (e.g. 90s, 10min): it gets\n"
+    "                        a row with status timeout (default: no limit)\n"
     "      --list            print the points and run nothing\n"
     "      --slurm           submit a Slurm job array; each array task runs one shard\n"
     "      --partition P, --time T (e.g. 00:30:00), --cpus-per-task N, --max-parallel N\n"
-    "                        (the array throttle %%N), --tasks N (array size, default\n"
+    "                        (the array throttle %N), --tasks N (array size, default\n"
     "                        min(tasks, 100)), --sbatch-arg ARG (repeatable)\n"
     "      --collect DIR     merge a Slurm run's parts into DIR/results.*, list missing and\n"
     "                        failed tasks\n"
@@ -31,8 +38,18 @@ static const char help_text[] =
     "runs)\n"
     "\n"
     "Rows go to DIR/results.csv and DIR/results.jsonl as tasks finish; DIR/manifest.json\n"
-    "records the run. Exit status: 0 all rows ok, 1 some failed (or are missing), 2 invalid\n"
-    "input.\n";
+    "records every run (start, end, command, host, counts); one folder takes one sweep at a\n"
+    "time (a second one exits 2). Exit status: 0 all rows ok, 1 some failed, timed out or are\n"
+    "missing, 2 invalid input, an edited sweep on --resume, or a folder in use.\n";
+
+/* The long name of the option whose code is c. */
+static const char *option_name(const struct option *longs, int c)
+{
+	for (; longs->name; longs++)
+		if (longs->val == c)
+			return longs->name;
+	return "?";
+}
 
 static int parse(int argc, char **argv, xp_sweep_cli *o)
 {
@@ -47,7 +64,8 @@ static int parse(int argc, char **argv, xp_sweep_cli *o)
 		O_TASKS,
 		O_SBATCH,
 		O_COLLECT,
-		O_PARTITION
+		O_PARTITION,
+		O_TIMEOUT
 	};
 	static const struct option longs[] = {
 		{ "jobs", required_argument, 0, 'j' },
@@ -63,6 +81,7 @@ static int parse(int argc, char **argv, xp_sweep_cli *o)
 		{ "tasks", required_argument, 0, O_TASKS },
 		{ "sbatch-arg", required_argument, 0, O_SBATCH },
 		{ "collect", required_argument, 0, O_COLLECT },
+		{ "task-timeout", required_argument, 0, O_TIMEOUT },
 		{ "help", no_argument, 0, 'h' },
 		{ 0, 0, 0, 0 },
 	};
@@ -75,10 +94,18 @@ static int parse(int argc, char **argv, xp_sweep_cli *o)
 	opterr = 0;
 	for (int c; (c = getopt_long(argc, argv, ":j:o:h", longs, NULL)) != -1;) {
 		char *end = NULL;
+		const char *why = "an integer >= 1";
 		switch (c) {
 		case 'j':
 			o->jobs = (int)strtol(optarg, &end, 10);
-			if (*end || o->jobs < 1)
+			if (*end || !*optarg || o->jobs < 1)
+				goto bad;
+			break;
+		case O_TIMEOUT:
+			if (xp_parse_time_ns(optarg, &o->task_timeout_ns, &why) < 0)
+				goto bad;
+			why = "a duration > 0 such as 90s or 10min";
+			if (o->task_timeout_ns <= 0)
 				goto bad;
 			break;
 		case 'o': o->out = optarg; break;
@@ -88,9 +115,12 @@ static int parse(int argc, char **argv, xp_sweep_cli *o)
 		case O_PART:
 			if (sscanf(optarg, "%d/%d", &o->shard, &o->n_shards) != 2 ||
 			    o->n_shards < 1 || o->shard < 0 || o->shard >= o->n_shards)
-				goto bad;
+				goto bad_part;
 			o->part = 1;
 			break;
+		bad_part:
+			why = "I/N with 0 <= I < N";
+			goto bad;
 		case O_PARTITION: o->partition = optarg; break;
 		case O_TIME: o->time = optarg; break;
 		case O_CPUS:
@@ -109,6 +139,7 @@ static int parse(int argc, char **argv, xp_sweep_cli *o)
 				goto bad;
 			break;
 		case O_SBATCH:
+			why = "at most 32 of them";
 			if (o->n_sbatch >= XP_MAX_SBATCH_ARGS)
 				goto bad;
 			o->sbatch[o->n_sbatch++] = optarg;
@@ -126,8 +157,8 @@ static int parse(int argc, char **argv, xp_sweep_cli *o)
 		}
 		continue;
 	bad:
-		fprintf(stderr, "crosspipe sweep: bad value '%s' for %s\n", optarg,
-		        argv[optind - 1]);
+		fprintf(stderr, "crosspipe sweep: --%s needs %s, got '%s'\n", option_name(longs, c),
+		        why, optarg);
 		return XP_EXIT_USAGE;
 	}
 	if (optind < argc)
@@ -193,9 +224,14 @@ static int run_local(const xp_sweep_cli *o, const xp_sweep *s, const char *dir, 
 {
 	char stem[64];
 	snprintf(stem, sizeof stem, o->part ? "parts/part-%d" : "results", o->shard);
-	xp_sweep_opts so = {
-		o->jobs, dir, stem, o->resume, o->shard, o->n_shards, o->part ? NULL : cmd
-	};
+	xp_sweep_opts so = { .jobs = o->jobs,
+		             .dir = dir,
+		             .stem = stem,
+		             .resume = o->resume,
+		             .shard = o->shard,
+		             .n_shards = o->n_shards,
+		             .command = o->part ? NULL : cmd,
+		             .task_timeout_ns = o->task_timeout_ns };
 	xp_sweep_summary sum;
 	xp_error err;
 	xp_error_clear(&err);
@@ -258,6 +294,8 @@ int xp_cli_sweep(int argc, char **argv, const char *prog)
 		free(cmd);
 		return xp_cli_fail(&err);
 	}
+	if (xp_sweep_warning(s))
+		fprintf(stderr, "crosspipe: %s\n", xp_sweep_warning(s));
 	if (o.out)
 		snprintf(dir, sizeof dir, "%s", o.out);
 	else

@@ -11,6 +11,7 @@ typedef struct xp_sweep_cli {
 	int jobs, resume, list, slurm, part, shard, n_shards;
 	const char *partition, *time;
 	int cpus, max_parallel, array;
+	int64_t task_timeout_ns; /* --task-timeout, 0: none */
 	const char *sbatch[XP_MAX_SBATCH_ARGS];
 	int n_sbatch;
 } xp_sweep_cli;
