@@ -65,6 +65,8 @@ static void notes(FILE *f, const xp_result *r)
 		        r->schedule, xp_solver_status_name(si->status), si->method,
 		        xp_format_time(a, CELL, si->objective_ns),
 		        xp_format_time(b, CELL, si->bound_ns), 100.0 * si->gap, si->seconds);
+	if (si && si->note[0])
+		fprintf(f, "%s: note: %s\n", r->schedule, si->note);
 	if (n > 0) {
 		fprintf(f, "%s: chose %s; candidates:", r->schedule, cand[0].name);
 		for (int i = 0; i < n; i++)

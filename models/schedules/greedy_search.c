@@ -58,8 +58,7 @@ static int candidates(const xp_params *pr, int v_placement, int whole_blocks, xp
 
 /* Seed the search with the static schedules of the placement that fit memory: the greedy then
  * never loses to them. Keeps the fastest of best and the statics in best. */
-static void seed_statics(const xp_params *pr, int v_placement, xp_schedule **best,
-                         int64_t *best_ms)
+static void seed_statics(const xp_params *pr, int v_placement, xp_schedule **best, int64_t *best_ms)
 {
 	static const char *const uni[] = { "zbh1", "1f1b", "zbh2", "gpipe", NULL };
 	static const char *const vee[] = { "zbv", NULL };
