@@ -3,6 +3,7 @@
 #define XP_CLI_H
 
 #include "crosspipe.h"
+#include "progress.h"
 
 enum {
 	XP_EXIT_OK = 0,
@@ -36,7 +37,11 @@ typedef struct xp_cli_opts {
 	char **owned; /* strings made for shorthand options (--n-sub N -> schedule.n_sub=N) */
 	int n_owned;
 	const char *trace, *gantt; /* --trace FILE, --gantt FILE */
+	int progress, quiet;       /* --progress (plain lines off a terminal), --quiet */
 } xp_cli_opts;
+
+/* Start the status line on stderr as the options and the terminal ask (progress.h). */
+void xp_cli_progress_start(const xp_cli_opts *o);
 
 /* The schedules a run uses: built from names and read from files. */
 typedef struct xp_cli_set {

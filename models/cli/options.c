@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const char help_text[] =
     "usage: crosspipe %s [SCENARIO] [options]\n"
@@ -26,6 +27,9 @@ static const char help_text[] =
     "      --jitter P            re-time each schedule with noisy block and link times, P the\n"
     "                            relative standard deviation (= --set robustness.jitter=P)\n"
     "      --samples N           how many noisy re-timings (= --set robustness.samples=N)\n"
+    "      --progress            show progress on stderr as plain lines when it is not a\n"
+    "                            terminal (on a terminal it is shown in place anyway)\n"
+    "      --quiet               no progress on stderr\n"
     "  -h, --help                this text\n"
     "\n"
     "Nothing is written unless every schedule ran: outputs go to temporary files first.\n";
@@ -65,7 +69,7 @@ static int push_key(xp_cli_opts *o, const char *option, const char *value)
 /* Returns -1 to go on, or an exit code (help printed, or a usage error). */
 int xp_cli_parse(int argc, char **argv, xp_cli_opts *o)
 {
-	enum { O_SET = 256, O_FORMAT, O_TRACE, O_GANTT, O_KEY };
+	enum { O_SET = 256, O_FORMAT, O_TRACE, O_GANTT, O_KEY, O_PROGRESS, O_QUIET };
 	static const struct option longs[] = {
 		{ "schedule", required_argument, 0, 's' },
 		{ "schedule-file", required_argument, 0, 'f' },
@@ -80,6 +84,8 @@ int xp_cli_parse(int argc, char **argv, xp_cli_opts *o)
 		{ "solver-gap", required_argument, 0, O_KEY },
 		{ "jitter", required_argument, 0, O_KEY },
 		{ "samples", required_argument, 0, O_KEY },
+		{ "progress", no_argument, 0, O_PROGRESS },
+		{ "quiet", no_argument, 0, O_QUIET },
 		{ "help", no_argument, 0, 'h' },
 		{ 0, 0, 0, 0 },
 	};
@@ -110,6 +116,8 @@ int xp_cli_parse(int argc, char **argv, xp_cli_opts *o)
 		case 'o': o->out = optarg; break;
 		case O_TRACE: o->trace = optarg; break;
 		case O_GANTT: o->gantt = optarg; break;
+		case O_PROGRESS: o->progress = 1; break;
+		case O_QUIET: o->quiet = 1; break;
 		case 'h': printf(help_text, argv[0]); return XP_EXIT_OK;
 		case ':':
 			fprintf(stderr, "crosspipe %s: option '%s' needs a value\n", argv[0],
@@ -133,6 +141,12 @@ int xp_cli_parse(int argc, char **argv, xp_cli_opts *o)
 		return XP_EXIT_USAGE;
 	}
 	return -1;
+}
+
+void xp_cli_progress_start(const xp_cli_opts *o)
+{
+	xp_progress_start(xp_progress_choose(o->quiet, o->progress, isatty(fileno(stderr))), stderr,
+	                  NULL);
 }
 
 void xp_cli_opts_free(xp_cli_opts *o)
