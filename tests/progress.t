@@ -3,7 +3,7 @@
 # --progress, an in-place line on a terminal (a pty made by script(1)), silence with --quiet, and
 # never a change to stdout or to an output file.
 . "$(dirname "$0")/tap.sh"
-plan 12
+plan 13
 
 S=analysis/m70_grid/scenario.yaml
 Q="--set network.inter_dc.latency_ratio=2 --set network.inter_dc.bandwidth_ratio=2 --set solver.work_limit=100000 --schedule optimal"
@@ -42,8 +42,8 @@ else
 fi
 
 if [ "${XP_HAVE_NS3:-1}" = 0 ]; then
-	for i in 1 2 3; do echo "ok $((_n + i)) # skip ns-3 not built"; done
-	_n=$((_n + 3))
+	for i in 1 2 3 4; do echo "ok $((_n + i)) # skip ns-3 not built"; done
+	_n=$((_n + 4))
 else
 	cat >"$TMP/pk.yaml" <<'Y'
 pipeline: {stages: 2, microbatches: 4}
@@ -60,4 +60,7 @@ Y
 	"$XP_BIN" run "$TMP/pk.yaml" --engine packet -o "$TMP/pk2.txt" 2>/dev/null
 	cmp -s "$TMP/pk.txt" "$TMP/pk2.txt"
 	ok $? "packet: the output file is the same with and without progress"
+	run validate "$TMP/pk.yaml" --progress -o "$TMP/v.txt"
+	echo "$err" | grep -qE "^validate: packet zbh1: [0-9.]+m?s of ${ana%.000}m?s simulated, [0-9.]+ s$"
+	ok $? "validate --progress: which schedule the packet engine runs, and how far"
 fi

@@ -5,7 +5,7 @@
 # schedule that fits memory; auto's candidates are a table. And the default run: two datacenters
 # as far apart as the paper's headline case, statics and adaptive schedules, under 2 s.
 . "$(dirname "$0")/tap.sh"
-plan 14
+plan 15
 
 # By hand: 2 stages in 2 DCs, 1 ms blocks, a 64 MiB message takes 2 ms on the WAN, no latency.
 # GPipe: F0 [0,1] F1 [1,2] on stage 0; F0's activation holds the link [1,3], F1's waits 1 ms and
@@ -43,6 +43,8 @@ rows=$(echo "$out" | awk '/^auto: chose/ {t = 1; next} t && /^  [a-z0-9-]+ +[0-9
 is "$rows" "$n_json" "auto's candidates: one row each ($n_json)"
 echo "$out" | grep -qE '^  candidate +makespan  fits$'
 ok $? "the candidate table has a header"
+g=$(echo "$out" | awk '$1 == "auto" {print $NF}')
+is "$g" "+24.6%" "auto alone: the gain over the fastest fitting static among its candidates (zbh1, 57 T_F)"
 
 # the default run
 t0=$(date +%s%N)

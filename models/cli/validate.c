@@ -56,6 +56,8 @@ static const char validate_help[] =
     "      --trace FILE          Chrome trace of both engines' runs (packet link tracks show\n"
     "                            the measured transfer times)\n"
     "      --solver-time T       solver time limit for optimal schedules, e.g. 5s\n"
+    "      --progress            progress on stderr as plain lines off a terminal (on a\n"
+    "                            terminal it is shown in place); --quiet: none\n"
     "  -h, --help                this text\n";
 
 static const char calibrate_help[] =

@@ -110,10 +110,26 @@ static void wan_cells(const xp_result *r, char *busy, char *wait)
 	sig_time(wait, CELL, (r->wan_queue_ns + (int64_t)n / 2) / (int64_t)n);
 }
 
+/* The makespan "vs best static" compares with: the fastest fitting static row of the same
+ * engine, else (a selection alone) the fastest fitting static among its candidates; 0 if none. */
+static int64_t static_reference(xp_result *const *res, int n, const xp_result *r)
+{
+	int ref = best_static(res, n, r->engine), k;
+	if (ref >= 0)
+		return res[ref]->makespan_ns;
+	const xp_candidate *c = xp_schedule_candidates(r->sched, &k);
+	int64_t best = 0;
+	for (int i = 0; i < k; i++)
+		if (c[i].fits_memory && is_static(c[i].name) && (!best || c[i].makespan_ns < best))
+			best = c[i].makespan_ns;
+	return best;
+}
+
 static void cells(xp_result *const *res, int n, int i, char c[NCOL][CELL])
 {
 	const xp_result *r = res[i];
-	int p = r->devices, ref = best_static(res, n, r->engine);
+	int p = r->devices;
+	int64_t ref = static_reference(res, n, r);
 	int64_t limit = xp_out_min_i64(r->memory_limit_bytes, p);
 	snprintf(c[0], CELL, "%s", r->schedule);
 	snprintf(c[1], CELL, "%s", r->engine);
@@ -129,12 +145,11 @@ static void cells(xp_result *const *res, int n, int i, char c[NCOL][CELL])
 		sig(c[8], CELL, (double)limit, byte_units);
 	snprintf(c[9], CELL, "%s", r->fits_memory ? "yes" : "no");
 	wan_cells(r, c[10], c[11]);
-	if (ref < 0 || !r->fits_memory || res[ref]->makespan_ns <= 0)
+	if (ref <= 0 || !r->fits_memory)
 		snprintf(c[12], CELL, "-");
 	else
 		snprintf(c[12], CELL, "%+.1f%%",
-		         100.0 * (double)(res[ref]->makespan_ns - r->makespan_ns) /
-		             (double)res[ref]->makespan_ns);
+		         100.0 * (double)(ref - r->makespan_ns) / (double)ref);
 }
 
 static void line(FILE *f, const char *const *c, const int *width)
