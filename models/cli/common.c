@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 int xp_cli_fail(const xp_error *err)
@@ -130,6 +131,20 @@ void xp_cli_set_free(xp_cli_set *set)
 	set->n = 0;
 }
 
+/* Write to a path that is not a regular file (a device or a FIFO) in place. */
+static int write_special(const char *path, const char *buf, size_t len)
+{
+	FILE *f = fopen(path, "wb");
+	int bad = !f || fwrite(buf, 1, len, f) != len;
+	if (f)
+		bad |= fclose(f) != 0;
+	if (bad) {
+		fprintf(stderr, "crosspipe: cannot write %s\n", path);
+		return XP_EXIT_FAIL;
+	}
+	return XP_EXIT_OK;
+}
+
 int xp_cli_commit(const char *path, const char *buf, size_t len)
 {
 	if (!path || !strcmp(path, "-")) {
@@ -139,6 +154,9 @@ int xp_cli_commit(const char *path, const char *buf, size_t len)
 		}
 		return XP_EXIT_OK;
 	}
+	struct stat st;
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) /* /dev/null, a FIFO: never replace it */
+		return write_special(path, buf, len);
 	char tmp[4200];
 	snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
 	FILE *f = fopen(tmp, "wb");
