@@ -85,17 +85,15 @@ static int best_static(xp_result *const *res, int n, const char *engine)
  * (start - ready) of a DC-crossing transfer; "-" without DC-crossing transfers. */
 static void wan_cells(const xp_result *r, char *busy, char *wait)
 {
-	int64_t by_link[64] = { 0 }, most = 0;
+	int64_t most = 0, *by_link = NULL;
 	size_t n = 0;
 	xp_out_link *links = NULL;
 	int n_links = 0;
 	snprintf(busy, CELL, "-");
 	snprintf(wait, CELL, "-");
-	if (xp_out_links(r, &links, &n_links) != XP_OK || n_links == 0 || n_links > 64) {
-		free(links);
-		return;
-	}
-	for (size_t i = 0; i < r->n_transfers; i++) {
+	if (xp_out_links(r, &links, &n_links) == XP_OK && n_links > 0)
+		by_link = calloc((size_t)n_links, sizeof *by_link);
+	for (size_t i = 0; by_link && i < r->n_transfers; i++) {
 		const xp_transfer *t = &r->transfers[i];
 		if (!t->crosses_dc)
 			continue;
@@ -105,6 +103,9 @@ static void wan_cells(const xp_result *r, char *busy, char *wait)
 		n++;
 	}
 	free(links);
+	free(by_link);
+	if (n == 0)
+		return;
 	if (r->makespan_ns > 0)
 		snprintf(busy, CELL, "%.1f%%", 100.0 * (double)most / (double)r->makespan_ns);
 	sig_time(wait, CELL, (r->wan_queue_ns + (int64_t)n / 2) / (int64_t)n);
