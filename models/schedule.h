@@ -90,6 +90,7 @@ typedef struct xp_solver_info {
 	double gap;
 	double seconds;
 	char method[32]; /* which exact method produced it, e.g. "cbc", "z3", "bnb" */
+	char note[200];  /* "" or a sentence the reader must see next to the result */
 } xp_solver_info;
 
 /* "optimal", "feasible", "no_solution", "timeout" (or "none"). */

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "engine.h"
+#include "progress.h"
 
 /* Build and time one candidate. Returns 0 when it could be built and run; generators that do not
  * apply (interleaved with m not a multiple of p, a limit below what they need) are left out. */
@@ -13,6 +14,7 @@ static int time_candidate(const xp_schedule_kind *k, const xp_params *pr, xp_sch
 	xp_result *r = NULL;
 	xp_error e;
 	*s = NULL;
+	xp_progress_task(0, "auto: %s", k->name);
 	xp_status st = k->build(pr, s, &e);
 	if (st == XP_OK)
 		st = xp_engine_run(xp_engine_find("analytic"), pr, *s, &r, &e);

@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "packet_int.h"
+#include "progress.h"
 #include "units.h"
 
 enum { SLOT_F = 0, SLOT_BD = 1, SLOT_W = 2 };
@@ -253,6 +254,7 @@ static void produce(pk *K, int d, xp_op op, int64_t now)
 static void op_ended(pk *K, int d, int64_t now)
 {
 	xp_op op = xp_schedule_ops(K->s, d)[K->next[d]];
+	xp_progress_sim(now_rel(K, now));
 	K->inflight--;
 	K->ops_left--;
 	K->next[d]++;

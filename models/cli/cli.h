@@ -3,6 +3,7 @@
 #define XP_CLI_H
 
 #include "crosspipe.h"
+#include "progress.h"
 
 enum {
 	XP_EXIT_OK = 0,
@@ -42,7 +43,11 @@ typedef struct xp_cli_opts {
 	int n_owned;
 	const char *trace, *gantt; /* --trace FILE, --gantt FILE */
 	const char *max_memory;    /* --max-memory SIZE (NULL = XP_CLI_MAX_MEMORY) */
+	int progress, quiet;       /* --progress (plain lines off a terminal), --quiet */
 } xp_cli_opts;
+
+/* Start the status line on stderr as the options and the terminal ask (progress.h). */
+void xp_cli_progress_start(const xp_cli_opts *o);
 
 /* The schedules a run uses: built from names and read from files. */
 typedef struct xp_cli_set {

@@ -8,12 +8,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 int xp_cli_fail(const xp_error *err)
 {
 	if (err->code == XP_OK)
 		return XP_EXIT_OK;
+	xp_progress_clear();
 	fprintf(stderr, "crosspipe: %s\n", err->msg[0] ? err->msg : xp_strerror(err->code));
 	switch (err->code) {
 	case XP_EINVAL:
@@ -101,6 +103,7 @@ static xp_status build_named(const char *name, const xp_params *pr, xp_cli_set *
 		return xp_fail(err, XP_EINVAL,
 		               "unknown schedule '%s' ('crosspipe schedules' lists them)", name);
 	xp_schedule *s = NULL;
+	xp_progress_task(0, "%s", name);
 	xp_status st = k->build(pr, &s, err);
 	if (st != XP_OK)
 		return st;

@@ -7,9 +7,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 enum { C_RUN = 1, C_CHECK = 2, C_EXPORT = 4, C_VALIDATE = 8, C_CALIBRATE = 16 };
-enum { O_SET = 256, O_FORMAT, O_TRACE, O_GANTT, O_KEY, O_MAX_MEMORY };
+enum { O_SET = 256, O_FORMAT, O_TRACE, O_GANTT, O_KEY, O_MAX_MEMORY, O_PROGRESS, O_QUIET };
 
 #define BUILDS (C_RUN | C_CHECK | C_EXPORT | C_VALIDATE) /* commands that build schedules */
 #define ALL    (BUILDS | C_CALIBRATE)
@@ -52,6 +53,10 @@ static const option_spec specs[] = {
 	{ "max-memory", O_MAX_MEMORY, BUILDS,
 	  "    --max-memory SIZE     refuse schedules whose estimated memory is larger (default\n"
 	  "                            4GiB; the estimate is in the message)" },
+	{ "progress", O_PROGRESS, C_RUN | C_VALIDATE,
+	  "    --progress            show progress on stderr as plain lines when it is not a\n"
+	  "                            terminal (on a terminal it is shown in place anyway)" },
+	{ "quiet", O_QUIET, C_RUN | C_VALIDATE, "    --quiet               no progress on stderr" },
 	{ "help", 'h', ALL, "-h, --help                this text" },
 };
 #define N_SPECS (sizeof specs / sizeof specs[0])
@@ -120,7 +125,9 @@ static void command_options(int bit, struct option *longs, char *shorts)
 	for (size_t i = 0; i < N_SPECS; i++) {
 		if (!(specs[i].commands & bit))
 			continue;
-		int arg = specs[i].id == 'h' ? no_argument : required_argument;
+		int id = specs[i].id;
+		int arg = id == 'h' || id == O_PROGRESS || id == O_QUIET ? no_argument
+		                                                         : required_argument;
 		longs[n++] = (struct option){ specs[i].name, arg, 0, specs[i].id };
 		if (specs[i].id < 256) {
 			*sp++ = (char)specs[i].id;
@@ -158,6 +165,8 @@ static int take(xp_cli_opts *o, int c, const char *name)
 	case O_TRACE: o->trace = optarg; return 0;
 	case O_GANTT: o->gantt = optarg; return 0;
 	case O_MAX_MEMORY: o->max_memory = optarg; return 0;
+	case O_PROGRESS: o->progress = 1; return 0;
+	case O_QUIET: o->quiet = 1; return 0;
 	default: return -1;
 	}
 }
@@ -201,6 +210,12 @@ int xp_cli_parse(int argc, char **argv, xp_cli_opts *o)
 			return XP_EXIT_FAIL;
 	}
 	return check_args(argc, argv, o);
+}
+
+void xp_cli_progress_start(const xp_cli_opts *o)
+{
+	xp_progress_start(xp_progress_choose(o->quiet, o->progress, isatty(fileno(stderr))), stderr,
+	                  NULL);
 }
 
 void xp_cli_opts_free(xp_cli_opts *o)

@@ -33,11 +33,27 @@ static int job_prepare(job *j, int argc, char **argv, const char *prog)
 	int rc = xp_cli_parse(argc, argv, &j->o);
 	if (rc >= 0)
 		return rc;
+	xp_cli_progress_start(&j->o);
 	if ((rc = xp_cli_load(&j->o, prog, &j->sc)) != XP_EXIT_OK)
 		return rc;
 	if ((rc = xp_cli_build(&j->o, xp_scenario_params(j->sc), &j->set)) != XP_EXIT_OK)
 		return rc;
 	return -1;
+}
+
+/* Say which run starts; a simulating engine's line also gets the analytic makespan, the
+ * simulated time it is heading for. */
+static void progress_task(const job *j, const xp_engine *e, int i)
+{
+	const xp_params *pr = xp_scenario_params(j->sc);
+	xp_result *r = NULL;
+	if (!xp_progress_on())
+		return;
+	if (strcmp(e->name, "analytic") && strcmp(e->name, "ideal"))
+		xp_engine_run(xp_engine_find("analytic"), pr, j->set.sched[i], &r, NULL);
+	xp_progress_task(r ? r->makespan_ns : 0, "%s %s (%d of %d)", e->name,
+	                 xp_schedule_name(j->set.sched[i]), i + 1, j->set.n);
+	xp_result_free(r);
 }
 
 static int run_engine(job *j, const xp_engine *e)
@@ -47,6 +63,7 @@ static int run_engine(job *j, const xp_engine *e)
 		xp_error err;
 		xp_error_clear(&err);
 		xp_result *r = NULL;
+		progress_task(j, e, i);
 		if (xp_engine_run(e, pr, j->set.sched[i], &r, &err) != XP_OK)
 			return xp_cli_fail(&err);
 		j->res[j->n_res++] = r;
@@ -161,6 +178,7 @@ int xp_cli_run(int argc, char **argv, const char *prog)
 		return rc;
 	}
 	rc = run_all(&j);
+	xp_progress_clear();
 	if (rc == XP_EXIT_OK)
 		rc = xp_cli_none_fits(xp_scenario_params(j.sc), j.res, j.n_res);
 	if (rc == XP_EXIT_OK)
@@ -168,6 +186,7 @@ int xp_cli_run(int argc, char **argv, const char *prog)
 	if (rc == XP_EXIT_OK)
 		rc = solver_limits(&j);
 	job_free(&j);
+	xp_progress_start(XP_PROGRESS_OFF, NULL, NULL);
 	return rc;
 }
 

@@ -56,6 +56,8 @@ static const char validate_help[] =
     "      --trace FILE          Chrome trace of both engines' runs (packet link tracks show\n"
     "                            the measured transfer times)\n"
     "      --solver-time T       solver time limit for optimal schedules, e.g. 5s\n"
+    "      --progress            progress on stderr as plain lines off a terminal (on a\n"
+    "                            terminal it is shown in place); --quiet: none\n"
     "  -h, --help                this text\n";
 
 static const char calibrate_help[] =
@@ -330,6 +332,7 @@ static int run_one(const xp_params *pr, const xp_params *cal, const xp_schedule 
 		xp_fail(err, XP_ENOMEM, "out of memory");
 		return -1;
 	}
+	xp_progress_task(r->an->makespan_ns, "validate: packet %s", xp_schedule_name(s));
 	if (pk->run(pr, s, r->pk, &r->st, err))
 		return -1;
 	r->n_err = transfer_errors(r->an, r->pk, &r->err_mean, &r->err_median, &r->err_p95);
@@ -401,6 +404,7 @@ int xp_cli_validate(int argc, char **argv, const char *prog)
 		xp_cli_opts_free(&o);
 		return rc;
 	}
+	xp_cli_progress_start(&o);
 	rc = xp_cli_load(&o, prog, &sc);
 	if (rc == XP_EXIT_OK)
 		rc = xp_cli_build(&o, xp_scenario_params(sc), &set);
@@ -419,6 +423,7 @@ int xp_cli_validate(int argc, char **argv, const char *prog)
 	for (int i = 0; rc == XP_EXIT_OK && i < set.n; i++)
 		if (run_one(pr, calibrated ? &cal : NULL, set.sched[i], &rows[i], &err))
 			rc = xp_cli_fail(&err);
+	xp_progress_clear();
 	if (rc == XP_EXIT_OK)
 		rc = render(&o, sc, rows, set.n, calibrated, &fi, &fe, pr);
 	if (rc == XP_EXIT_OK && o.trace)
@@ -432,6 +437,7 @@ int xp_cli_validate(int argc, char **argv, const char *prog)
 	xp_cli_set_free(&set);
 	xp_scenario_free(sc);
 	xp_cli_opts_free(&o);
+	xp_progress_start(XP_PROGRESS_OFF, NULL, NULL);
 	return rc;
 }
 

@@ -121,6 +121,8 @@ static void provenance(xp_json *j, const xp_result *r)
 		xp_json_num(j, "gap", si->gap);
 		xp_json_num(j, "seconds", si->seconds);
 		xp_json_str(j, "method", si->method);
+		if (si->note[0])
+			xp_json_str(j, "note", si->note);
 		xp_json_end(j);
 	}
 	if (n > 0) {

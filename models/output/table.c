@@ -1,35 +1,156 @@
-/* table.c: the readable report: one column-aligned line per result and a short footer. */
+/* table.c: the readable report: one column-aligned line per result and a short footer. Every
+ * time and size has four significant digits, so figures in one column line up. */
+#include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "output_int.h"
 #include "units.h"
 
-enum { NCOL = 11, CELL = 48 }; /* CELL holds any xp_result.schedule */
+enum { NCOL = 13, CELL = 48 }; /* CELL holds any xp_result.schedule */
 
-static const char *const heads[NCOL] = { "schedule", "engine", "makespan",   "per microbatch",
-	                                 "tokens/s", "bubble", "max bubble", "peak memory",
-	                                 "limit",    "fits",   "WAN queue" };
+static const char *const heads[NCOL] = { "schedule",      "engine", "makespan",   "per microbatch",
+	                                 "tokens/s",      "bubble", "max bubble", "peak memory",
+	                                 "limit",         "fits",   "WAN busy",   "WAN wait/msg",
+	                                 "vs best static" };
 /* 1 = right-aligned (numbers), 0 = left-aligned (words) */
-static const int right[NCOL] = { 0, 0, 1, 1, 1, 1, 1, 1, 1, 0, 1 };
+static const int right[NCOL] = { 0, 0, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1 };
 
-static void cells(const xp_result *r, char c[NCOL][CELL])
+/* The static schedules: the reference the "vs best static" column compares with. */
+static const char *const statics[] = {
+	"gpipe", "1f1b", "interleaved", "zbh1", "zbh2", "zbv", NULL
+};
+
+typedef struct unit {
+	const char *name;
+	double scale;
+} unit;
+
+static const unit time_units[] = { { "s", 1e9 }, { "ms", 1e6 }, { "us", 1e3 }, { "ns", 1 }, { 0 } };
+static const unit byte_units[] = { { "TiB", 1099511627776.0 },
+	                           { "GiB", 1073741824.0 },
+	                           { "MiB", 1048576.0 },
+	                           { "KiB", 1024.0 },
+	                           { "B", 1 },
+	                           { 0 } };
+
+/* v in the largest unit it reaches, with four significant digits (whole numbers in the smallest
+ * unit): 2.180s, 170.2ms, 20.25GiB. */
+static char *sig(char *buf, size_t len, double v, const unit *u)
 {
+	int k = 0;
+	while (u[k + 1].name && fabs(v) < u[k].scale)
+		k++;
+	for (;;) {
+		double x = v / u[k].scale;
+		int lead = fabs(x) >= 1 ? (int)floor(log10(fabs(x))) + 1 : 1;
+		int dec = u[k + 1].name ? 4 - lead : 0;
+		dec = dec < 0 ? 0 : dec > 3 ? 3 : dec;
+		snprintf(buf, len, "%.*f%s", dec, x, u[k].name);
+		if (k == 0 || fabs(atof(buf)) < 1000 || !u[k + 1].name || fabs(x) >= 1000)
+			break;
+		k--; /* 999.96ms rounds to 1000ms: one unit up */
+	}
+	return buf;
+}
+
+static char *sig_time(char *buf, size_t len, int64_t ns)
+{
+	if (ns == INT64_MAX)
+		return snprintf(buf, len, "inf"), buf;
+	return sig(buf, len, (double)ns, time_units);
+}
+
+static int is_static(const char *name)
+{
+	for (const char *const *s = statics; *s; s++)
+		if (!strcmp(*s, name))
+			return 1;
+	return 0;
+}
+
+/* The fastest static result of engine `engine` that fits memory, or -1. */
+static int best_static(xp_result *const *res, int n, const char *engine)
+{
+	int best = -1;
+	for (int i = 0; i < n; i++)
+		if (res[i]->fits_memory && is_static(res[i]->schedule) &&
+		    !strcmp(res[i]->engine, engine) &&
+		    (best < 0 || res[i]->makespan_ns < res[best]->makespan_ns))
+			best = i;
+	return best;
+}
+
+/* The busiest DC-crossing directed link's busy share of the makespan, and the mean queueing
+ * (start - ready) of a DC-crossing transfer; "-" without DC-crossing transfers. */
+static void wan_cells(const xp_result *r, char *busy, char *wait)
+{
+	int64_t most = 0, *by_link = NULL;
+	size_t n = 0;
+	xp_out_link *links = NULL;
+	int n_links = 0;
+	snprintf(busy, CELL, "-");
+	snprintf(wait, CELL, "-");
+	if (xp_out_links(r, &links, &n_links) == XP_OK && n_links > 0)
+		by_link = calloc((size_t)n_links, sizeof *by_link);
+	for (size_t i = 0; by_link && i < r->n_transfers; i++) {
+		const xp_transfer *t = &r->transfers[i];
+		if (!t->crosses_dc)
+			continue;
+		int k = xp_out_link_index(links, n_links, t->src, t->dst);
+		by_link[k] += t->end_ns - t->start_ns;
+		most = by_link[k] > most ? by_link[k] : most;
+		n++;
+	}
+	free(links);
+	free(by_link);
+	if (n == 0)
+		return;
+	if (r->makespan_ns > 0)
+		snprintf(busy, CELL, "%.1f%%", 100.0 * (double)most / (double)r->makespan_ns);
+	sig_time(wait, CELL, (r->wan_queue_ns + (int64_t)n / 2) / (int64_t)n);
+}
+
+/* The makespan "vs best static" compares with: the fastest fitting static row of the same
+ * engine, else (a selection alone) the fastest fitting static among its candidates; 0 if none. */
+static int64_t static_reference(xp_result *const *res, int n, const xp_result *r)
+{
+	int ref = best_static(res, n, r->engine), k;
+	if (ref >= 0)
+		return res[ref]->makespan_ns;
+	const xp_candidate *c = xp_schedule_candidates(r->sched, &k);
+	int64_t best = 0;
+	for (int i = 0; i < k; i++)
+		if (c[i].fits_memory && is_static(c[i].name) && (!best || c[i].makespan_ns < best))
+			best = c[i].makespan_ns;
+	return best;
+}
+
+static void cells(xp_result *const *res, int n, int i, char c[NCOL][CELL])
+{
+	const xp_result *r = res[i];
 	int p = r->devices;
+	int64_t ref = static_reference(res, n, r);
 	int64_t limit = xp_out_min_i64(r->memory_limit_bytes, p);
 	snprintf(c[0], CELL, "%s", r->schedule);
 	snprintf(c[1], CELL, "%s", r->engine);
-	xp_format_time(c[2], CELL, r->makespan_ns);
-	xp_format_time(c[3], CELL, r->time_per_microbatch_ns);
+	sig_time(c[2], CELL, r->makespan_ns);
+	sig_time(c[3], CELL, r->time_per_microbatch_ns);
 	snprintf(c[4], CELL, "%.0f", r->tokens_per_s);
 	snprintf(c[5], CELL, "%.1f%%", 100.0 * xp_out_mean(r->bubble_ratio, p));
 	snprintf(c[6], CELL, "%.1f%%", 100.0 * xp_out_max(r->bubble_ratio, p));
-	xp_format_bytes(c[7], CELL, xp_out_max_i64(r->peak_memory_bytes, p));
+	sig(c[7], CELL, (double)xp_out_max_i64(r->peak_memory_bytes, p), byte_units);
 	if (limit == INT64_MAX)
 		snprintf(c[8], CELL, "unlimited");
 	else
-		xp_format_bytes(c[8], CELL, limit);
+		sig(c[8], CELL, (double)limit, byte_units);
 	snprintf(c[9], CELL, "%s", r->fits_memory ? "yes" : "no");
-	xp_format_time(c[10], CELL, r->wan_queue_ns);
+	wan_cells(r, c[10], c[11]);
+	if (ref <= 0 || !r->fits_memory)
+		snprintf(c[12], CELL, "-");
+	else
+		snprintf(c[12], CELL, "%+.1f%%",
+		         100.0 * (double)(ref - r->makespan_ns) / (double)ref);
 }
 
 static void line(FILE *f, const char *const *c, const int *width)
@@ -53,6 +174,20 @@ static void widen(int *width, const char *const *c)
 	}
 }
 
+/* A selection's candidates, one line each, fastest fitting first. */
+static void candidate_table(FILE *f, const char *who, const xp_candidate *cand, int n)
+{
+	char t[CELL];
+	int w = (int)strlen("candidate");
+	for (int i = 0; i < n; i++)
+		w = (int)strlen(cand[i].name) > w ? (int)strlen(cand[i].name) : w;
+	fprintf(f, "%s: chose %s of %d candidates:\n", who, cand[0].name, n);
+	fprintf(f, "  %-*s  %9s  %s\n", w, "candidate", "makespan", "fits");
+	for (int i = 0; i < n; i++)
+		fprintf(f, "  %-*s  %9s  %s\n", w, cand[i].name,
+		        sig_time(t, CELL, cand[i].makespan_ns), cand[i].fits_memory ? "yes" : "no");
+}
+
 /* One line per solver result, selection and robustness run. */
 static void notes(FILE *f, const xp_result *r)
 {
@@ -63,22 +198,18 @@ static void notes(FILE *f, const xp_result *r)
 	if (si)
 		fprintf(f, "%s: solver %s (%s), objective %s, bound %s, gap %.2f%%, %.1fs\n",
 		        r->schedule, xp_solver_status_name(si->status), si->method,
-		        xp_format_time(a, CELL, si->objective_ns),
-		        xp_format_time(b, CELL, si->bound_ns), 100.0 * si->gap, si->seconds);
-	if (n > 0) {
-		fprintf(f, "%s: chose %s; candidates:", r->schedule, cand[0].name);
-		for (int i = 0; i < n; i++)
-			fprintf(f, " %s %s%s", cand[i].name,
-			        xp_format_time(a, CELL, cand[i].makespan_ns),
-			        cand[i].fits_memory ? "" : " (over memory)");
-		fputc('\n', f);
-	}
+		        sig_time(a, CELL, si->objective_ns), sig_time(b, CELL, si->bound_ns),
+		        100.0 * si->gap, si->seconds);
+	if (si && si->note[0])
+		fprintf(f, "%s: note: %s\n", r->schedule, si->note);
+	if (n > 0)
+		candidate_table(f, r->schedule, cand, n);
 	if (r->robust.samples > 0)
 		fprintf(f, "%s: jitter %.1f%% over %d samples: mean %s, median %s, p95 %s\n",
 		        r->schedule, 100.0 * r->robust.jitter, r->robust.samples,
-		        xp_format_time(a, CELL, r->robust.mean_ns),
-		        xp_format_time(b, CELL, r->robust.median_ns),
-		        xp_format_time(c, CELL, r->robust.p95_ns));
+		        sig_time(a, CELL, r->robust.mean_ns),
+		        sig_time(b, CELL, r->robust.median_ns),
+		        sig_time(c, CELL, r->robust.p95_ns));
 }
 
 static void footer(FILE *f, const xp_scenario *sc, xp_result *const *res, int n)
@@ -100,7 +231,7 @@ static void footer(FILE *f, const xp_scenario *sc, xp_result *const *res, int n)
 		return;
 	}
 	fprintf(f, "fastest that fits memory: %s (%s), %s\n", res[best]->schedule,
-	        res[best]->engine, xp_format_time(t, sizeof t, res[best]->makespan_ns));
+	        res[best]->engine, sig_time(t, sizeof t, res[best]->makespan_ns));
 }
 
 xp_status xp_write_table(FILE *f, const xp_scenario *sc, xp_result *const *res, int n)
@@ -114,12 +245,12 @@ xp_status xp_write_table(FILE *f, const xp_scenario *sc, xp_result *const *res, 
 		row[k] = c[k];
 	widen(width, heads);
 	for (int i = 0; i < n; i++) {
-		cells(res[i], c);
+		cells(res, n, i, c);
 		widen(width, row);
 	}
 	line(f, heads, width);
 	for (int i = 0; i < n; i++) {
-		cells(res[i], c);
+		cells(res, n, i, c);
 		line(f, row, width);
 	}
 	footer(f, sc, res, n);

@@ -53,6 +53,12 @@ size_t xp_greedy_postpass(xp_gpiece *pc, size_t n, int nsub);
 xp_status xp_greedy_best(const xp_params *pr, int v_placement, const char *name, xp_schedule **out,
                          xp_error *err);
 
+/* As xp_greedy_best; with whole_blocks, only n_sub 1 (whole blocks, the solver's space). Both
+ * also start the local search from the placement's static schedules (zbh1, 1f1b, zbh2, gpipe;
+ * zbv for the V placement) when one fitting memory is faster than every greedy candidate. */
+xp_status xp_greedy_best_of(const xp_params *pr, int v_placement, int whole_blocks,
+                            const char *name, xp_schedule **out, xp_error *err);
+
 /* Local search (greedy_local.c): swap adjacent ops in front of idle time while the analytic
  * makespan drops and memory holds, trying at most `budget` orders. *sched is replaced by the
  * improved schedule and *makespan updated. XP_ENOMEM. */

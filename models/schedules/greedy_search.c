@@ -34,14 +34,16 @@ static int64_t evaluate(const xp_params *pr, const xp_schedule *s)
 }
 
 /* The candidates, in the order ties are broken: the authors' rules at schedule.n_sub first. */
-static int candidates(const xp_params *pr, int v_placement, xp_greedy_opts *o, int max)
+static int candidates(const xp_params *pr, int v_placement, int whole_blocks, xp_greedy_opts *o,
+                      int max)
 {
-	int subs[5] = { pr->n_sub, 1, 2, 4, 8 }, n = 0;
+	int subs[5] = { whole_blocks ? 1 : pr->n_sub, 1, 2, 4, 8 }, n = 0;
+	int n_subs = whole_blocks ? 1 : 5;
 	int cells = pr->stages * pr->microbatches * pr->stages; /* one run's work, about */
 	for (int r = 0; r < XP_RULES_COUNT; r++)
 		for (int lf = 0; lf <= v_placement; lf++)
-			for (int k = 0; k < 5 && n < max; k++) {
-				if (k > 0 && subs[k] == pr->n_sub)
+			for (int k = 0; k < n_subs && n < max; k++) {
+				if (k > 0 && subs[k] == subs[0])
 					continue;
 				if (k > 0 && subs[k] > 4 &&
 				    (cells > (1 << 20) || r >= XP_RULES_F_EAGER))
@@ -54,14 +56,42 @@ static int candidates(const xp_params *pr, int v_placement, xp_greedy_opts *o, i
 	return n;
 }
 
+/* Seed the search with the static schedules of the placement that fit memory: the greedy then
+ * never loses to them. Keeps the fastest of best and the statics in best. */
+static void seed_statics(const xp_params *pr, int v_placement, xp_schedule **best, int64_t *best_ms)
+{
+	static const char *const uni[] = { "zbh1", "1f1b", "zbh2", "gpipe", NULL };
+	static const char *const vee[] = { "zbv", NULL };
+	for (const char *const *k = v_placement ? vee : uni; *k; k++) {
+		const xp_schedule_kind *kind = xp_schedule_kind_find(*k);
+		xp_schedule *s = NULL;
+		if (!kind || kind->build(pr, &s, NULL) != XP_OK)
+			continue;
+		int64_t ms = evaluate(pr, s);
+		if (ms >= 0 && (*best_ms < 0 || ms < *best_ms)) {
+			xp_schedule_free(*best);
+			*best = s;
+			*best_ms = ms;
+		} else {
+			xp_schedule_free(s);
+		}
+	}
+}
+
 xp_status xp_greedy_best(const xp_params *pr, int v_placement, const char *name, xp_schedule **out,
                          xp_error *err)
+{
+	return xp_greedy_best_of(pr, v_placement, 0, name, out, err);
+}
+
+xp_status xp_greedy_best_of(const xp_params *pr, int v_placement, int whole_blocks,
+                            const char *name, xp_schedule **out, xp_error *err)
 {
 	xp_greedy_opts o[XP_RULES_COUNT * 2 * 5];
 	xp_status st = xp_gen_params(pr, name, out, err);
 	if (st)
 		return st;
-	int n = candidates(pr, v_placement, o, (int)(sizeof o / sizeof o[0]));
+	int n = candidates(pr, v_placement, whole_blocks, o, (int)(sizeof o / sizeof o[0]));
 	xp_schedule *best = NULL;
 	int64_t best_ms = -1;
 	xp_error first = { 0 };
@@ -82,6 +112,8 @@ xp_status xp_greedy_best(const xp_params *pr, int v_placement, const char *name,
 			xp_schedule_free(s);
 		}
 	}
+	if (st != XP_ENOMEM && st != XP_EINVAL)
+		seed_statics(pr, v_placement, &best, &best_ms);
 	if (!best)
 		return xp_fail(err, first.code ? first.code : XP_EMEMORY, "%s",
 		               first.code ? first.msg
@@ -93,6 +125,7 @@ xp_status xp_greedy_best(const xp_params *pr, int v_placement, const char *name,
 		xp_schedule_free(best);
 		return xp_fail(err, XP_ENOMEM, "%s: out of memory in the local search", name);
 	}
+	xp_schedule_set_name(best, name);
 	*out = best;
 	return XP_OK;
 }

@@ -75,6 +75,41 @@ static xp_status solve(const xp_sv_inst *in, xp_sv_method_fn fn, int *blk, xp_sv
 	return XP_OK;
 }
 
+/* The solver searches whole blocks; the greedy may split them into sub-blocks and so reach
+ * schedules outside that space. When the greedy of the placement beats the solver's best, *out
+ * becomes the greedy's schedule, named `name`, with a solver report that says so: its bound is
+ * the critical-path bound (it holds for split blocks too: a block's output leaves at its end)
+ * and its status is at best feasible. */
+static void prefer_greedy(const xp_sv_inst *in, const char *name, int64_t solver_ns,
+                          xp_schedule **out, xp_solver_info *info)
+{
+	xp_schedule *g = NULL;
+	xp_result *r = NULL;
+	const xp_schedule_kind *k = xp_schedule_kind_find(in->vplace ? "greedy-v" : "greedy");
+	if (!k || k->build(in->pr, &g, NULL) != XP_OK ||
+	    xp_engine_run(xp_engine_find("analytic"), in->pr, g, &r, NULL) != XP_OK ||
+	    !r->fits_memory || r->makespan_ns >= solver_ns) {
+		xp_result_free(r);
+		xp_schedule_free(g);
+		return;
+	}
+	char a[32], b[32];
+	snprintf(info->note, sizeof info->note,
+	         "%s's split-block schedule (%s) is faster than every whole-block order the "
+	         "solver found (%s); the solver searches whole blocks only",
+	         k->name, xp_format_time(a, sizeof a, r->makespan_ns),
+	         xp_format_time(b, sizeof b, solver_ns));
+	info->objective_ns = r->makespan_ns;
+	info->bound_ns = in->lb_ns < r->makespan_ns ? in->lb_ns : r->makespan_ns;
+	info->gap = (double)(info->objective_ns - info->bound_ns) / (double)info->objective_ns;
+	if (info->status == XP_SOLVER_OPTIMAL)
+		info->status = XP_SOLVER_FEASIBLE;
+	xp_schedule_set_name(g, name);
+	xp_schedule_free(*out);
+	*out = g;
+	xp_result_free(r);
+}
+
 xp_status xp_sv_run(const xp_params *pr, int vplace, const char *method, const char *name,
                     xp_schedule **out, xp_error *err)
 {
@@ -97,6 +132,8 @@ xp_status xp_sv_run(const xp_params *pr, int vplace, const char *method, const c
 		xp_solver_info info;
 		report(pr, &o, method, xp_now_s() - t0, &info);
 		*out = xp_sv_to_schedule(in, blk, name);
+		if (*out)
+			prefer_greedy(in, name, o.best_ns, out, &info);
 		if (*out)
 			xp_schedule_set_solver(*out, &info);
 		else

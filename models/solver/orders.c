@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "schedules/greedy_int.h"
+
 void xp_sv_serial_order(const xp_sv_inst *in, int *blk)
 {
 	/* F of every chunk going up the V, then the backward coming down, one microbatch at a
@@ -113,14 +115,19 @@ int64_t xp_sv_evaluate(const xp_sv_inst *in, const int *blk)
 	return xp_sv_timeline(in, blk, NULL, NULL);
 }
 
-/* Try generator `name` as an incumbent; keep it in best when it fits and is faster. */
+/* Try generator `name` as an incumbent ("greedy-whole": the greedy in whole blocks, the solver's
+ * own space); keep it in best when it fits and is faster. */
 static void try_kind(const xp_sv_inst *in, const char *name, int *cand, int *best, int64_t *best_ns,
                      char *from)
 {
 	const xp_schedule_kind *k = xp_schedule_kind_find(name);
 	xp_schedule *s = NULL;
-	if (!k || k->build(in->pr, &s, NULL) != XP_OK)
+	if (!strcmp(name, "greedy-whole")) {
+		if (xp_greedy_best_of(in->pr, in->vplace, 1, name, &s, NULL) != XP_OK)
+			return;
+	} else if (!k || k->build(in->pr, &s, NULL) != XP_OK) {
 		return;
+	}
 	if (xp_sv_from_schedule(in, s, cand) == XP_OK) {
 		int64_t ns = xp_sv_evaluate(in, cand);
 		if (ns >= 0 && (*best_ns < 0 || ns < *best_ns)) {
@@ -134,8 +141,9 @@ static void try_kind(const xp_sv_inst *in, const char *name, int *cand, int *bes
 
 int64_t xp_sv_incumbent(const xp_sv_inst *in, int *blk, char *from)
 {
-	static const char *const uni[] = { "greedy", "zbh1", "1f1b", "zbh2", "gpipe", NULL };
-	static const char *const vee[] = { "greedy-v", "zbv", NULL };
+	static const char *const uni[] = { "greedy", "greedy-whole", "zbh1", "1f1b",
+		                           "zbh2",   "gpipe",        NULL };
+	static const char *const vee[] = { "greedy-v", "greedy-whole", "zbv", NULL };
 	int *cand = malloc((size_t)in->n * sizeof *cand);
 	if (!cand)
 		return -1;

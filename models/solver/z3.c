@@ -1,7 +1,9 @@
 /* z3.c: the disjunctive model in Z3 (linear real arithmetic, implications and pseudo-Boolean
  * memory rows), minimised by bisection on "makespan <= T": a satisfiable query gives a schedule,
  * an unsatisfiable one a lower bound. Times are exact integers of ns. */
+#include "progress.h"
 #include "solver_int.h"
+#include "units.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -17,7 +19,10 @@ typedef struct smt {
 	Z3_solver sol;
 	Z3_sort real;
 	Z3_ast *x, *y;
+	struct watchdog *wd; /* shows the search's progress */
 } smt;
+
+static void watchdog_note(struct watchdog *w, const xp_sv_outcome *o);
 
 static void quiet(Z3_context c, Z3_error_code e)
 {
@@ -202,6 +207,7 @@ static void bisect(smt *S, int *blk, const struct timespec *t0, double seconds, 
 		Z3_solver_pop(S->ctx, S->sol, 1);
 		if (r == Z3_L_FALSE)
 			out->bound_ns = T + 1;
+		watchdog_note(S->wd, out);
 		if (r == Z3_L_UNDEF &&
 		    S->work) { /* the work limit: stop where every machine stops */
 			out->gave_up = 1;
@@ -218,7 +224,8 @@ static void bisect(smt *S, int *blk, const struct timespec *t0, double seconds, 
 
 /* A watchdog thread that interrupts Z3 at the deadline: the per-query "timeout" parameter does
  * not cover the work Z3 does when it first takes in a large model (measured: 16 s at p=8, m=32
- * with the V placement against a 2 s limit). */
+ * with the V placement against a 2 s limit). While it waits it also shows the search's best and
+ * bound (progress.h), which the search notes after every query. */
 typedef struct watchdog {
 	Z3_context ctx;
 	struct timespec deadline;
@@ -226,17 +233,59 @@ typedef struct watchdog {
 	pthread_cond_t cv;
 	int done, started;
 	pthread_t th;
+	int64_t best_ns, bound_ns; /* the search so far, under mu */
 } watchdog;
+
+static void watchdog_note(watchdog *w, const xp_sv_outcome *o)
+{
+	pthread_mutex_lock(&w->mu);
+	w->best_ns = o->best_ns;
+	w->bound_ns = o->bound_ns;
+	pthread_mutex_unlock(&w->mu);
+}
+
+/* The earlier of the deadline and the next progress update. */
+static struct timespec next_wake(const watchdog *w)
+{
+	struct timespec t;
+	if (!xp_progress_on())
+		return w->deadline;
+	clock_gettime(CLOCK_REALTIME, &t);
+	t.tv_nsec += (long)(XP_PROGRESS_TTY_S * 1e9);
+	if (t.tv_nsec >= 1000000000L) {
+		t.tv_sec++;
+		t.tv_nsec -= 1000000000L;
+	}
+	if (t.tv_sec > w->deadline.tv_sec ||
+	    (t.tv_sec == w->deadline.tv_sec && t.tv_nsec > w->deadline.tv_nsec))
+		return w->deadline;
+	return t;
+}
+
+static void show_search(const watchdog *w)
+{
+	char a[32], b[32];
+	double gap = w->best_ns > 0 ? (double)(w->best_ns - w->bound_ns) / (double)w->best_ns : 0;
+	xp_progress("bound %s, best %s, gap %.1f%%", xp_format_time(a, sizeof a, w->bound_ns),
+	            xp_format_time(b, sizeof b, w->best_ns), 100.0 * gap);
+}
 
 static void *watch(void *arg)
 {
 	watchdog *w = arg;
 	pthread_mutex_lock(&w->mu);
-	while (!w->done)
-		if (pthread_cond_timedwait(&w->cv, &w->mu, &w->deadline) == ETIMEDOUT) {
+	while (!w->done) {
+		struct timespec wake = next_wake(w), now;
+		if (pthread_cond_timedwait(&w->cv, &w->mu, &wake) != ETIMEDOUT)
+			continue;
+		clock_gettime(CLOCK_REALTIME, &now);
+		if (now.tv_sec > w->deadline.tv_sec ||
+		    (now.tv_sec == w->deadline.tv_sec && now.tv_nsec >= w->deadline.tv_nsec)) {
 			Z3_interrupt(w->ctx);
 			break;
 		}
+		show_search(w);
+	}
 	pthread_mutex_unlock(&w->mu);
 	return NULL;
 }
@@ -286,9 +335,10 @@ xp_status xp_sv_solve_z3(const xp_sv_inst *in, int *blk, double seconds, double 
 	S.real = Z3_mk_real_sort(S.ctx);
 	S.sol = Z3_mk_solver(S.ctx);
 	Z3_solver_inc_ref(S.ctx, S.sol);
-	watchdog w;
+	watchdog w = { .best_ns = out->best_ns, .bound_ns = out->bound_ns };
 	struct timespec t0;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
+	S.wd = &w;
 	watchdog_start(&w, S.ctx, seconds);
 	if (md->infeasible)
 		out->bound_ns = out->best_ns;
