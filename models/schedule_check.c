@@ -164,10 +164,55 @@ static xp_status scan_blocks(checker *c)
 	return XP_OK;
 }
 
+static int cmp_size(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	return (x > y) - (x < y);
+}
+
+/* A schedule with fewer ops than blocks (2 per part and microbatch at least) cannot cover them
+ * all: name its first block without an F, found from the ops alone, rather than allocate a cover
+ * per block (a header can declare 65536 devices x 255 chunks x 2^31 microbatches). When every F
+ * is there, parts x m <= ops and the ordinary check below is as cheap as the ops: it goes on. */
+static xp_status report_too_few(checker *c, int *every_f)
+{
+	size_t n = 0, total = xp_schedule_total_ops(c->s);
+	size_t *have = malloc((total + 1) * sizeof *have);
+	if (!have)
+		return xp_fail(c->err, XP_ENOMEM, "schedule check: out of memory");
+	for (int d = 0; d < xp_schedule_devices(c->s); d++) {
+		const xp_op *ops = xp_schedule_ops(c->s, d);
+		for (size_t i = 0; i < xp_schedule_len(c->s, d); i++)
+			if (ops[i].kind == XP_OP_F && ops[i].mb >= 0 && ops[i].mb < c->m &&
+			    ops[i].chunk < xp_schedule_chunks(c->s))
+				have[n++] =
+				    (size_t)xp_schedule_part(c->s, d, ops[i].chunk) * (size_t)c->m +
+				    (size_t)ops[i].mb;
+	}
+	qsort(have, n, sizeof *have, cmp_size);
+	size_t want = 0;
+	for (size_t i = 0; i < n && have[i] <= want; i++)
+		if (have[i] == want)
+			want++;
+	free(have);
+	*every_f = want == (size_t)xp_schedule_parts(c->s) * (size_t)c->m;
+	if (*every_f)
+		return XP_OK;
+	cover none = { 0, 0 };
+	return report_gap(c, (int)(want / (size_t)c->m), (int)(want % (size_t)c->m), XP_OP_F,
+	                  &none);
+}
+
 xp_status xp_schedule_check(const xp_schedule *s, xp_error *err)
 {
 	checker c = { .s = s, .m = xp_schedule_microbatches(s), .split = -1, .err = err };
 	size_t n = (size_t)xp_schedule_parts(s) * (size_t)c.m * SLOTS;
+	int every_f = 1;
+	if (xp_schedule_total_ops(s) < n / SLOTS * 2) {
+		xp_status st = report_too_few(&c, &every_f);
+		if (st || !every_f)
+			return st;
+	}
 	c.cov = calloc(n, sizeof *c.cov);
 	if (!c.cov)
 		return xp_fail(err, XP_ENOMEM, "schedule check: out of memory for %zu blocks", n);

@@ -283,10 +283,16 @@ int64_t xp_serialize_ns(int64_t bytes, double bps)
 	return ns >= 9223372036854775807.0 ? INT64_MAX : (int64_t)ns;
 }
 
-/* Print v with up to three decimals, trailing zeros (and a bare point) removed, then unit. */
+/* Print v with up to three decimals, trailing zeros (and a bare point) removed, then unit. A
+ * value of a million or more in the largest unit prints in exponent form (%.6e reads back within
+ * 1e-6), so that a 1e300 bps bandwidth does not print 300 digits past the buffer. */
 static char *format_scaled(char *buf, size_t len, double v, const char *unit)
 {
 	char num[64];
+	if (fabs(v) >= 1e6) {
+		snprintf(buf, len, "%.6e%s", v, unit);
+		return buf;
+	}
 	snprintf(num, sizeof num, "%.3f", v);
 	char *dot = strchr(num, '.');
 	if (dot) {
@@ -312,6 +318,10 @@ char *xp_format_time(char *buf, size_t len, int64_t ns)
 		return buf;
 	}
 	double a = fabs((double)ns);
+	if (a >= 0x1p62) { /* rounding to ms could print past the int64 range: print it exactly */
+		snprintf(buf, len, "%" PRId64 "ns", ns);
+		return buf;
+	}
 	for (const struct unit *u = steps; u->name; u++)
 		if (a >= u->scale)
 			return format_scaled(buf, len, (double)ns / u->scale, u->name);
@@ -359,7 +369,7 @@ char *xp_format_bytes(char *buf, size_t len, int64_t bytes)
 		return format_scaled(buf, len, (double)bytes / sb, bin[kb]);
 	if (kd > 0 && a % (int64_t)sd == 0)
 		return format_scaled(buf, len, (double)bytes / sd, dec[kd]);
-	if (kb == 0) {
+	if (kb == 0 || a >= INT64_C(1) << 62) { /* rounding near 8 EiB could print 8192PiB */
 		snprintf(buf, len, "%" PRId64 "B", bytes);
 		return buf;
 	}

@@ -2,7 +2,7 @@
 # cli_errors.t: bad input gets a clear message naming what and where, a non-zero exit, and no
 # output file.
 . "$(dirname "$0")/tap.sh"
-plan 120
+plan 123
 
 S=scenarios/p4_ratios.yaml
 bad() { # bad NAME YAML: write a scenario file
@@ -178,4 +178,10 @@ is "$rc" "2" "an unknown option exits 2"
 has "$err" "--bogus" "an unknown option is named"
 run frobnicate
 is "$rc" "2" "an unknown command exits 2"
+# A header that declares more blocks than the file has ops is reported from the ops alone, at once,
+# instead of allocating a cover for each of 65536 x 255 x 2^31 blocks (a fuzzer finding).
+printf 'crosspipe-schedule 1\ndevices 65536\nmicrobatches 2147483647\nchunks 255\ndevice 0: F0.c0\n' \
+	>"$TMP/huge_header.sched"
+expect_error 2 "huge_header.sched:5:11: device 0: block F1.c0 of part 0 is missing" \
+	"a huge schedule header with one op" run "$S" --schedule-file "$TMP/huge_header.sched"
 finish

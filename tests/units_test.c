@@ -317,11 +317,34 @@ static void check_round_trips(void)
 	is_double(bps, 4e11, 1e-3, "bandwidth %s reads back", buf);
 }
 
+/* Extreme values (found by the units fuzzer): rounding to three decimals must not print a value
+ * past the range, and a huge bandwidth must keep its unit. */
+static void check_extreme_round_trips(void)
+{
+	char buf[64];
+	const char *why = NULL;
+	int64_t v = -1;
+	is_int(xp_parse_time_ns(xp_format_time(buf, sizeof buf, INT64_C(9223372036854775208)), &v,
+	                        &why),
+	       0, "time just below the int64 limit prints readably (%s)", buf);
+	/* the parsers read through a double: 2048 is one ulp at 2^63 */
+	is_double((double)v, 9223372036854775208.0, 4096.0, "and reads back within a double's ulp");
+	v = -1;
+	int64_t big = INT64_MAX - 1000;
+	is_int(xp_parse_bytes(xp_format_bytes(buf, sizeof buf, big), &v, &why), 0,
+	       "size just below 8 EiB prints readably (%s)", buf);
+	is_double((double)v, (double)big, 4096.0, "and reads back within a double's ulp");
+	double bps = -1;
+	is_int(xp_parse_bandwidth_bps(xp_format_bandwidth(buf, sizeof buf, 9e94), &bps, &why), 0,
+	       "a 9e94 bps bandwidth prints with its unit (%s)", buf);
+	is_double(bps, 9e94, 1e-6 * 9e94, "and reads back");
+}
+
 int main(void)
 {
 	plan(LEN(times) + 2 * LEN(bad_times) + LEN(bandwidths) + 2 * LEN(bad_bandwidths) +
 	     LEN(sizes) + 2 * LEN(bad_sizes) + LEN(numbers) + 2 * LEN(bad_numbers) + LEN(flops) +
-	     2 * LEN(bad_flops) + 6 + 7 + 1 + 6 + 8 + 1 + 4 + 4 + 1);
+	     2 * LEN(bad_flops) + 6 + 7 + 1 + 6 + 8 + 1 + 4 + 4 + 1 + 6);
 	check_times();
 	check_bandwidths();
 	check_sizes();
@@ -330,5 +353,6 @@ int main(void)
 	check_serialize();
 	check_format();
 	check_round_trips();
+	check_extreme_round_trips();
 	return done_testing();
 }
