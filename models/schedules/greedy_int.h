@@ -35,6 +35,11 @@ typedef struct xp_greedy_opts {
 xp_status xp_greedy_run(const xp_params *pr, const xp_greedy_opts *o, const char *name,
                         xp_schedule **out, xp_error *err);
 
+/* As xp_greedy_run, and with times not NULL, *times (free it) gets the greedy's own start and
+ * end of every op of the schedule: 2 entries per op, device 0's ops first, in order. */
+xp_status xp_greedy_run_timed(const xp_params *pr, const xp_greedy_opts *o, const char *name,
+                              xp_schedule **out, int64_t **times, xp_error *err);
+
 /* A placed sub-block (or, after merging, a piece) with its time. */
 typedef struct xp_gpiece {
 	xp_op op;

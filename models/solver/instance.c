@@ -22,35 +22,23 @@ static int link_id(xp_sv_inst *in, int a, int c)
 	for (int i = 0; i < in->n_links; i++)
 		if (in->links[i].src == a && in->links[i].dst == c)
 			return i;
-	const xp_params *pr = in->pr;
-	const xp_link_class *lc = xp_params_link(pr, a, c);
-	int64_t bytes = pr->message_bytes * (pr->placement[a] != pr->placement[c] ? pr->dp : 1);
 	xp_sv_link *l = &in->links[in->n_links];
 	l->src = a;
 	l->dst = c;
-	l->ser_ns = xp_serialize_ns(bytes, lc->bandwidth_bps);
-	l->lat_ns = lc->latency_ns;
+	l->ser_ns = xp_exec_message_ns(in->pr, a, c, &l->lat_ns);
 	return in->n_links++;
 }
 
 /* The input of block (part q, type t, mb j): its producer and the link it crosses. */
-static void wire(xp_sv_inst *in, xp_sv_block *bk, int q, int idx)
+static void wire(xp_sv_inst *in, xp_sv_block *bk, int q)
 {
-	int last = in->p * in->v - 1, from = -1;
-	if (bk->type == XP_SV_F && q > 0)
-		from = q - 1;
-	else if (bk->type == XP_SV_D && q < last)
-		from = q + 1;
-	bk->link = -1;
-	if (from >= 0) {
-		bk->prod = block_of_part(in, from, bk->type, bk->mb);
-		if (part_device(in, from) != bk->dev)
-			bk->link = link_id(in, part_device(in, from), bk->dev);
-	} else if (bk->type == XP_SV_F) {
-		bk->prod = -1;
-	} else {
-		bk->prod = idx - in->m; /* W needs D, D of the last part needs F: one type back */
-	}
+	int type, from;
+	bk->link = bk->prod = -1;
+	if (!xp_exec_producer(in->p * in->v, bk->type, q, &type, &from))
+		return;
+	bk->prod = block_of_part(in, from, type, bk->mb);
+	if (part_device(in, from) != bk->dev)
+		bk->link = link_id(in, part_device(in, from), bk->dev);
 }
 
 static void make_blocks(xp_sv_inst *in)
@@ -73,7 +61,7 @@ static void make_blocks(xp_sv_inst *in)
 					bk->dur_ns = xp_op_duration_ns(in->pr, in->shape, d, op);
 					xp_op_memory(in->pr, in->shape, d, op, &bk->rise,
 					             &bk->fall);
-					wire(in, bk, xp_schedule_part(in->shape, d, c), i);
+					wire(in, bk, xp_schedule_part(in->shape, d, c));
 				}
 }
 

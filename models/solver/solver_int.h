@@ -6,9 +6,11 @@
 #include <stdint.h>
 
 #include "engine.h"
+#include "exec.h"
 #include "schedule.h"
 
-enum { XP_SV_F = 0, XP_SV_D = 1, XP_SV_W = 2 };
+/* block types; a block of type t waits for the slot class t (exec.h) */
+enum { XP_SV_F = XP_SLOT_F, XP_SV_D = XP_SLOT_BD, XP_SV_W = XP_SLOT_W };
 
 /* One block. Its index is ((dev * v + chunk) * 3 + type) * m + mb, so that the blocks of one
  * device are contiguous and each (chunk, type) is a run of m blocks in microbatch order. */
