@@ -59,9 +59,10 @@ xp_status xp_greedy_best(const xp_params *pr, int v_placement, const char *name,
                          xp_error *err);
 
 /* Local search (greedy_local.c): swap adjacent ops in front of idle time while the analytic
- * makespan drops and memory holds, trying at most `budget` orders. *sched is replaced by the
- * improved schedule and *makespan updated. XP_ENOMEM. */
-xp_status xp_greedy_local_search(const xp_params *pr, xp_schedule **sched, int64_t *makespan,
+ * makespan (timed by ev, of *sched's shape) drops and memory holds, trying at most `budget`
+ * orders. *sched is improved in place and *makespan updated. XP_ENOMEM. */
+struct xp_evaluator;
+xp_status xp_greedy_local_search(struct xp_evaluator *ev, xp_schedule **sched, int64_t *makespan,
                                  long budget);
 
 #endif
