@@ -380,12 +380,12 @@ xp_status xp_analytic_time(xp_analytic *S, const xp_schedule *s, xp_result *res,
 
 /* One run with a workspace of its own. */
 static xp_status run(const xp_params *pr, const xp_schedule *s, xp_result *res, xp_error *err,
-                     int ideal, xp_noise_fn noise, void *ctx)
+                     int ideal)
 {
 	xp_analytic *S;
 	xp_status st = xp_analytic_new(pr, s, ideal, &S, err);
 	if (st == XP_OK)
-		st = xp_analytic_time(S, s, res, err, noise, ctx);
+		st = xp_analytic_time(S, s, res, err, NULL, NULL);
 	xp_analytic_free(S);
 	return st;
 }
@@ -393,18 +393,12 @@ static xp_status run(const xp_params *pr, const xp_schedule *s, xp_result *res, 
 static xp_status run_analytic(const xp_params *pr, const xp_schedule *s, xp_result *res,
                               xp_error *err)
 {
-	return run(pr, s, res, err, 0, NULL, NULL);
+	return run(pr, s, res, err, 0);
 }
 
 static xp_status run_ideal(const xp_params *pr, const xp_schedule *s, xp_result *res, xp_error *err)
 {
-	return run(pr, s, res, err, 1, NULL, NULL);
-}
-
-xp_status xp_analytic_run_noisy(const xp_params *pr, const xp_schedule *s, xp_result *res,
-                                xp_error *err, xp_noise_fn noise, void *ctx)
-{
-	return run(pr, s, res, err, 0, noise, ctx);
+	return run(pr, s, res, err, 1);
 }
 
 const xp_engine xp_engine_analytic = {

@@ -24,8 +24,4 @@ void xp_analytic_free(xp_analytic *a); /* NULL is a no-op */
 xp_status xp_analytic_time(xp_analytic *a, const xp_schedule *s, xp_result *res, xp_error *err,
                            xp_noise_fn noise, void *ctx);
 
-/* The analytic engine with every duration multiplied by noise(ctx). */
-xp_status xp_analytic_run_noisy(const xp_params *pr, const xp_schedule *s, xp_result *res,
-                                xp_error *err, xp_noise_fn noise, void *ctx);
-
 #endif

@@ -72,13 +72,13 @@ static xp_status collectives(xp_sv_inst *in)
 		return XP_OK;
 	int *blk = malloc((size_t)in->n * sizeof *blk);
 	xp_schedule *s = NULL;
-	xp_result *r = NULL;
+	const xp_result *r = NULL;
 	xp_status st = XP_ENOMEM;
 	if (!blk)
 		goto out;
 	xp_sv_serial_order(in, blk);
 	s = xp_sv_to_schedule(in, blk, "serial");
-	if (!s || xp_engine_run(xp_engine_find("analytic"), in->pr, s, &r, NULL) != XP_OK)
+	if (!s || xp_evaluator_run(in->ev, s, &r, NULL) != XP_OK)
 		goto out;
 	for (size_t i = 0; i < r->n_collectives; i++) {
 		const xp_collective *c = &r->collectives[i];
@@ -89,7 +89,6 @@ static xp_status collectives(xp_sv_inst *in)
 	}
 	st = XP_OK;
 out:
-	xp_result_free(r);
 	xp_schedule_free(s);
 	free(blk);
 	return st;
@@ -234,6 +233,10 @@ xp_status xp_sv_inst_new(const xp_params *pr, int vplace, xp_sv_inst **out, xp_e
 	in->shape =
 	    vplace ? xp_schedule_new_v(in->p, in->m) : xp_schedule_new(in->p, 1, in->m, NULL);
 	xp_status st = in->shape ? alloc(in) : XP_ENOMEM;
+	if (st == XP_OK)
+		st = xp_evaluator_new(pr, in->shape, &in->ev, NULL);
+	if (st == XP_OK && !(in->scratch = xp_schedule_copy(in->shape)))
+		st = XP_ENOMEM;
 	if (st == XP_OK) {
 		make_blocks(in);
 		st = check_memory(in, err);
@@ -258,6 +261,8 @@ void xp_sv_inst_free(xp_sv_inst *in)
 	if (!in)
 		return;
 	xp_schedule_free(in->shape);
+	xp_schedule_free(in->scratch);
+	xp_evaluator_free(in->ev);
 	free(in->b);
 	free(in->links);
 	free(in->ag_end_ns);
