@@ -255,7 +255,9 @@ static void try_start(sim *S, int d)
 	if (i >= xp_schedule_len(S->s, d))
 		return;
 	xp_op op = xp_schedule_ops(S->s, d)[i];
-	int64_t slot = xp_exec_op_slot(S->s, d, op);
+	int part =
+	    xp_schedule_part(S->s, d, op.chunk); /* xp_exec_op_slot, with parts and m known */
+	int64_t slot = xp_exec_slot(S->parts, S->m, xp_exec_slot_class(op.kind), part, op.mb);
 	int64_t start = S->ready[slot];
 	if (start < 0) {
 		S->waiting[d] = slot;
