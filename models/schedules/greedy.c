@@ -68,8 +68,11 @@ static xp_status setup(gstate *g)
 	g->chunk_rise = malloc(p * sizeof *g->chunk_rise);
 	g->per_dev = (size_t)KINDS * g->v * g->m * g->n;
 	g->pc = malloc(p * g->per_dev * sizeof *g->pc);
+	for (g->leaves = 1; g->leaves < g->p; g->leaves *= 2)
+		;
+	g->win = malloc(2 * (size_t)g->leaves * sizeof *g->win);
 	if (!g->arrive || !g->seq || !g->done || !g->head || !g->dev || !g->ag || !g->dur ||
-	    !g->rise || !g->fall || !g->link || !g->chunk_rise || !g->pc)
+	    !g->rise || !g->fall || !g->link || !g->chunk_rise || !g->pc || !g->win)
 		return XP_ENOMEM;
 	g->up_free = g->link;
 	g->down_free = g->link + p;
@@ -105,7 +108,10 @@ static void teardown(gstate *g)
 	free(g->link);
 	free(g->chunk_rise);
 	free(g->pc);
+	free(g->win);
 }
+
+static void refresh(gstate *g, int d);
 
 /* The input of block (kind, part, mb), produced on device `from` at t, becomes known. */
 static void deliver(gstate *g, int kind, int part, int mb, int from, int64_t t)
@@ -126,7 +132,7 @@ static void deliver(gstate *g, int kind, int part, int mb, int from, int64_t t)
 	size_t b = xp_gblock(g, kind, part, mb);
 	g->arrive[b] = at;
 	g->seq[b] = g->counter++;
-	xp_greedy_refresh(g, to);
+	refresh(g, to);
 }
 
 /* The last sub-block of block (kind, part, mb) on device d ended at t. */
@@ -166,16 +172,36 @@ static void place(gstate *g, int d, const gcand *c)
 	g->done[b]++;
 	if (g->done[b] == g->n)
 		complete(g, d, c->kind, c->chunk, c->part, c->mb, dv->end);
+	refresh(g, d);
+}
+
+/* The device to place on next: the smallest key, the lowest device among equal keys; -1 when
+ * no device can place anything. A tournament tree over the devices keeps it in O(log p) per
+ * key change instead of a scan of every device per placed sub-block. */
+static int better_device(const gstate *g, int a, int b)
+{
+	if (a < 0 || b < 0)
+		return a < 0 ? b : a;
+	return g->dev[b].key < g->dev[a].key ? b : a;
+}
+
+static void key_changed(gstate *g, int d)
+{
+	int i = g->leaves + d;
+	g->win[i] = g->dev[d].key == INT64_MAX ? -1 : d;
+	for (i /= 2; i >= 1; i /= 2)
+		g->win[i] = better_device(g, g->win[2 * i], g->win[2 * i + 1]);
+}
+
+static void refresh(gstate *g, int d)
+{
 	xp_greedy_refresh(g, d);
+	key_changed(g, d);
 }
 
 static int pick_device(const gstate *g)
 {
-	int best = -1;
-	for (int d = 0; d < g->p; d++)
-		if (g->dev[d].key != INT64_MAX && (best < 0 || g->dev[d].key < g->dev[best].key))
-			best = d;
-	return best;
+	return g->win[1];
 }
 
 static xp_status stuck(const gstate *g, xp_error *err)
@@ -195,8 +221,10 @@ static xp_status stuck(const gstate *g, xp_error *err)
 static xp_status schedule(gstate *g, xp_error *err)
 {
 	size_t total = (size_t)g->p * g->per_dev;
+	for (int i = 0; i < 2 * g->leaves; i++)
+		g->win[i] = -1;
 	for (int d = 0; d < g->p; d++)
-		xp_greedy_refresh(g, d);
+		refresh(g, d);
 	for (size_t k = 0; k < total; k++) {
 		int d = pick_device(g);
 		if (d < 0)

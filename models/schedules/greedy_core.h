@@ -47,6 +47,8 @@ typedef struct gstate {
 	int64_t *up_ser, *down_ser;   /* time on that link of one message */
 	int64_t *up_lat, *down_lat;   /* its latency */
 	xp_gpiece *pc;                /* per device per_dev placed sub-blocks */
+	int *win;                     /* tournament over the devices' keys: node i's winner */
+	int leaves;                   /* leaves of the tournament (a power of two >= p) */
 	size_t per_dev;
 	int32_t counter;
 } gstate;
