@@ -69,11 +69,13 @@ int main(void)
 			xp_result *r = fx_run("analytic", pr, s);
 			long i = first_mismatch(r, times);
 			if (i >= 0) {
-				diag("case %d (p %d m %d n_sub %d v %d rule %d dp %d): op %ld: greedy "
+				diag("case %d (p %d m %d n_sub %d v %d rule %d dp %d): op %ld: "
+				     "greedy "
 				     "[%lld, %lld], engine [%lld, %lld]",
-				     t, pr->stages, pr->microbatches, o.n_sub, o.v_placement, o.rule,
-				     pr->dp, i, (long long)times[2 * i], (long long)times[2 * i + 1],
-				     (long long)r->op_start_ns[i], (long long)r->op_end_ns[i]);
+				     t, pr->stages, pr->microbatches, o.n_sub, o.v_placement,
+				     o.rule, pr->dp, i, (long long)times[2 * i],
+				     (long long)times[2 * i + 1], (long long)r->op_start_ns[i],
+				     (long long)r->op_end_ns[i]);
 				equal = 0;
 			}
 			subdivided += o.n_sub > 1;
