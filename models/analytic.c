@@ -9,17 +9,16 @@
  * known, so a waiting consumer can be started straight away. */
 #include "analytic_int.h"
 #include "engine.h"
+#include "exec.h"
 #include "units.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-enum { SLOT_F = 0, SLOT_BD = 1, SLOT_W = 2 }; /* what an op waits for */
-
 typedef struct link {
 	int src, dst, crosses_dc;
-	int64_t latency_ns;
+	int64_t bytes, latency_ns;
 	double bps;
 	int64_t free_ns;
 } link;
@@ -29,9 +28,11 @@ typedef struct event {
 	int device;
 } event;
 
-typedef struct sim {
+/* The workspace: sized for one (scenario, schedule shape) by xp_analytic_new, reset by every
+ * run. */
+struct xp_analytic {
 	const xp_params *pr;
-	const xp_schedule *s;
+	const xp_schedule *s; /* the schedule of the current run */
 	xp_result *res;
 	int ideal;
 	xp_noise_fn noise; /* robustness runs: a factor for every duration; NULL otherwise */
@@ -51,7 +52,9 @@ typedef struct sim {
 	int n_links;
 	event *heap;
 	int heap_n;
-} sim;
+	int *order; /* v: a device's chunks in the order of their all-gathers */
+};
+typedef struct xp_analytic sim;
 
 /* A duration as this run sees it: perturbed in robustness runs. */
 static int64_t noisy(const sim *S, int64_t ns)
@@ -95,11 +98,6 @@ static event heap_pop(sim *S)
 	return top;
 }
 
-static int64_t slot_index(const sim *S, int cls, int part, int mb)
-{
-	return ((int64_t)cls * S->parts + part) * S->m + mb;
-}
-
 /* The link from device a to device b, created on first use. */
 static int link_id(sim *S, int a, int b)
 {
@@ -111,51 +109,37 @@ static int link_id(sim *S, int a, int b)
 	l->src = a;
 	l->dst = b;
 	l->crosses_dc = S->pr->placement[a] != S->pr->placement[b];
+	l->bytes = xp_exec_message_bytes(S->pr, a, b);
 	l->latency_ns = S->ideal ? 0 : lc->latency_ns;
 	l->bps = S->ideal ? INFINITY : lc->bandwidth_bps;
-	l->free_ns = 0;
 	return S->n_links++;
-}
-
-/* Ring all-gather or reduce-scatter of `bytes` over the dp replicas of one stage. */
-static int64_t collective_ns(const sim *S, int64_t bytes)
-{
-	int n = S->pr->dp;
-	if (n <= 1 || S->ideal)
-		return 0;
-	const xp_link_class *lc = &S->pr->intra_dc;
-	return (n - 1) * lc->latency_ns + xp_serialize_ns(bytes * (n - 1) / n, lc->bandwidth_bps);
 }
 
 static xp_status add_collective(sim *S, int d, int c, int kind, int64_t ready)
 {
-	int64_t bytes = S->pr->params_bytes[d] / S->v;
+	int64_t bytes = xp_exec_chunk_param_bytes(S->pr, d, S->v);
 	xp_collective col = { .device = d, .chunk = c, .kind = (uint8_t)kind, .bytes = bytes };
 	col.start_ns = ready > S->dp_free[d] ? ready : S->dp_free[d];
-	col.end_ns = col.start_ns + noisy(S, collective_ns(S, bytes));
+	col.end_ns = col.start_ns + noisy(S, S->ideal ? 0 : xp_exec_ring_ns(S->pr, bytes));
 	S->dp_free[d] = col.end_ns;
 	if (kind == XP_COLL_ALLGATHER)
 		S->ag_done[d * S->v + c] = col.end_ns;
 	return xp_result_add_collective(S->res, &col);
 }
 
-/* DP: every chunk's all-gather, back to back from time 0 in the order of the chunks' first F. */
+/* DP: every chunk's all-gather, back to back from time 0 in the order of the chunks' first F;
+ * a chunk without an F never waits for one. */
 static xp_status plan_allgathers(sim *S)
 {
+	for (int i = 0; i < S->p * S->v; i++)
+		S->ag_done[i] = 0;
 	if (S->pr->dp <= 1)
 		return XP_OK;
 	for (int d = 0; d < S->p; d++) {
-		const xp_op *ops = xp_schedule_ops(S->s, d);
-		size_t n = xp_schedule_len(S->s, d);
-		for (size_t i = 0; i < n; i++) {
-			if (ops[i].kind != XP_OP_F || S->ag_done[d * S->v + ops[i].chunk] >= 0)
-				continue;
-			if (add_collective(S, d, ops[i].chunk, XP_COLL_ALLGATHER, 0))
+		int n = xp_exec_allgather_order(S->s, d, S->order);
+		for (int k = 0; k < n; k++)
+			if (add_collective(S, d, S->order[k], XP_COLL_ALLGATHER, 0))
 				return XP_ENOMEM;
-		}
-		for (int c = 0; c < S->v; c++)
-			if (S->ag_done[d * S->v + c] < 0)
-				S->ag_done[d * S->v + c] = 0;
 	}
 	return XP_OK;
 }
@@ -169,9 +153,9 @@ static void plan_links(sim *S)
 	}
 }
 
-static xp_status setup(sim *S)
+static xp_status alloc_all(sim *S)
 {
-	size_t slots = 3 * (size_t)S->parts * (size_t)S->m, dv = (size_t)S->p * S->v;
+	size_t slots = XP_SLOTS * (size_t)S->parts * (size_t)S->m, dv = (size_t)S->p * S->v;
 	S->ready = malloc(slots * sizeof *S->ready);
 	S->blockdur = malloc((size_t)S->p * 4 * sizeof *S->blockdur);
 	S->next = calloc((size_t)S->p, sizeof *S->next);
@@ -184,33 +168,18 @@ static xp_status setup(sim *S)
 	S->bwd_link = malloc((size_t)S->parts * sizeof *S->bwd_link);
 	S->links = malloc(2 * (size_t)S->parts * sizeof *S->links);
 	S->heap = malloc((size_t)S->p * sizeof *S->heap);
+	S->order = malloc((size_t)S->v * sizeof *S->order);
 	if (!S->ready || !S->blockdur || !S->next || !S->free_ns || !S->waiting || !S->ag_done ||
-	    !S->dp_free || !S->bw_left || !S->fwd_link || !S->bwd_link || !S->links || !S->heap)
+	    !S->dp_free || !S->bw_left || !S->fwd_link || !S->bwd_link || !S->links || !S->heap ||
+	    !S->order)
 		return XP_ENOMEM;
-	for (size_t i = 0; i < slots; i++)
-		S->ready[i] = -1;
-	for (int mb = 0; mb < S->m; mb++)
-		S->ready[slot_index(S, SLOT_F, 0, mb)] = 0;
-	for (size_t i = 0; i < dv; i++)
-		S->ag_done[i] = S->pr->dp > 1 ? -1 : 0;
-	for (int d = 0; d < S->p; d++) {
-		S->waiting[d] = -1;
-		for (int k = 0; k < 4; k++) {
-			xp_op whole = { .kind = (uint8_t)k, .lo = 0, .hi = 1, .nsub = 1 };
-			S->blockdur[d * 4 + k] = xp_op_duration_ns(S->pr, S->s, d, whole);
-		}
-		const xp_op *ops = xp_schedule_ops(S->s, d);
-		for (size_t i = 0; i < xp_schedule_len(S->s, d); i++)
-			if ((ops[i].kind == XP_OP_B || ops[i].kind == XP_OP_W) &&
-			    ops[i].hi == ops[i].nsub)
-				S->bw_left[d * S->v + ops[i].chunk]++;
-	}
-	plan_links(S);
-	return plan_allgathers(S);
+	return XP_OK;
 }
 
-static void teardown(sim *S)
+void xp_analytic_free(xp_analytic *S)
 {
+	if (!S)
+		return;
 	free(S->ready);
 	free(S->blockdur);
 	free(S->next);
@@ -223,11 +192,60 @@ static void teardown(sim *S)
 	free(S->bwd_link);
 	free(S->links);
 	free(S->heap);
+	free(S->order);
+	free(S);
 }
 
-static int slot_class(xp_op op)
+xp_status xp_analytic_new(const xp_params *pr, const xp_schedule *shape, int ideal,
+                          xp_analytic **out, xp_error *err)
 {
-	return op.kind == XP_OP_F ? SLOT_F : op.kind == XP_OP_W ? SLOT_W : SLOT_BD;
+	*out = NULL;
+	if (xp_schedule_devices(shape) != pr->stages)
+		return xp_fail(err, XP_EINVAL,
+		               "schedule %s has %d devices but the scenario %d stages",
+		               xp_schedule_name(shape), xp_schedule_devices(shape), pr->stages);
+	sim *S = calloc(1, sizeof *S);
+	if (!S)
+		return xp_fail(err, XP_ENOMEM, "out of memory setting up the %s engine",
+		               ideal ? "ideal" : "analytic");
+	*S = (sim){ .pr = pr, .s = shape, .ideal = ideal };
+	S->p = xp_schedule_devices(shape);
+	S->v = xp_schedule_chunks(shape);
+	S->m = xp_schedule_microbatches(shape);
+	S->parts = xp_schedule_parts(shape);
+	if (alloc_all(S)) {
+		xp_analytic_free(S);
+		return xp_fail(err, XP_ENOMEM, "out of memory setting up the %s engine",
+		               ideal ? "ideal" : "analytic");
+	}
+	for (int d = 0; d < S->p; d++)
+		for (int k = 0; k < 4; k++) {
+			xp_op whole = { .kind = (uint8_t)k, .lo = 0, .hi = 1, .nsub = 1 };
+			S->blockdur[d * 4 + k] = xp_op_duration_ns(pr, shape, d, whole);
+		}
+	plan_links(S);
+	*out = S;
+	return XP_OK;
+}
+
+/* Every per-run value back to its start. */
+static xp_status reset(sim *S)
+{
+	size_t slots = XP_SLOTS * (size_t)S->parts * (size_t)S->m;
+	for (size_t i = 0; i < slots; i++)
+		S->ready[i] = -1;
+	for (int mb = 0; mb < S->m; mb++)
+		S->ready[xp_exec_slot(S->parts, S->m, XP_SLOT_F, 0, mb)] = 0;
+	for (int d = 0; d < S->p; d++) {
+		S->next[d] = 0;
+		S->free_ns[d] = S->dp_free[d] = 0;
+		S->waiting[d] = -1;
+	}
+	for (int i = 0; i < S->n_links; i++)
+		S->links[i].free_ns = 0;
+	S->heap_n = 0;
+	xp_exec_count_gradients(S->s, S->bw_left);
+	return plan_allgathers(S);
 }
 
 /* Start device d's next op if its input is known; otherwise remember what it waits for. */
@@ -237,8 +255,9 @@ static void try_start(sim *S, int d)
 	if (i >= xp_schedule_len(S->s, d))
 		return;
 	xp_op op = xp_schedule_ops(S->s, d)[i];
-	int part = xp_schedule_part(S->s, d, op.chunk);
-	int64_t slot = slot_index(S, slot_class(op), part, op.mb);
+	int part =
+	    xp_schedule_part(S->s, d, op.chunk); /* xp_exec_op_slot, with parts and m known */
+	int64_t slot = xp_exec_slot(S->parts, S->m, xp_exec_slot_class(op.kind), part, op.mb);
 	int64_t start = S->ready[slot];
 	if (start < 0) {
 		S->waiting[d] = slot;
@@ -257,15 +276,7 @@ static void try_start(sim *S, int d)
 	heap_push(S, (event){ start + dur, d });
 }
 
-/* Input `slot` of a block on device dst is available at time t. */
-static void deliver(sim *S, int64_t slot, int dst, int64_t t)
-{
-	S->ready[slot] = t;
-	if (S->waiting[dst] == slot)
-		try_start(S, dst);
-}
-
-/* Put the output of block (kind, part, mb), ready at t, on link l; return its arrival. */
+/* Put the output of block op of `part`, ready at t, on link l; return its arrival. */
 static xp_status send(sim *S, int l, xp_op op, int part, int64_t t, int64_t *arrive)
 {
 	link *L = &S->links[l];
@@ -274,8 +285,8 @@ static xp_status send(sim *S, int l, xp_op op, int part, int64_t t, int64_t *arr
 		           .part = part,
 		           .mb = op.mb,
 		           .kind = op.kind,
-		           .crosses_dc = (uint8_t)L->crosses_dc };
-	tr.bytes = S->pr->message_bytes * (L->crosses_dc ? S->pr->dp : 1);
+		           .crosses_dc = (uint8_t)L->crosses_dc,
+		           .bytes = L->bytes };
 	tr.ready_ns = t;
 	tr.start_ns = t > L->free_ns ? t : L->free_ns;
 	tr.end_ns = tr.start_ns + noisy(S, xp_serialize_ns(tr.bytes, L->bps));
@@ -288,86 +299,38 @@ static xp_status send(sim *S, int l, xp_op op, int part, int64_t t, int64_t *arr
 /* Block (the last piece op) of device d ended at t: release what depends on it. */
 static xp_status produce(sim *S, int d, xp_op op, int64_t t)
 {
-	int part = xp_schedule_part(S->s, d, op.chunk), last = S->parts - 1;
-	int64_t at = t;
-	if (op.kind == XP_OP_F && part < last) {
-		int to = xp_schedule_device_of(S->s, part + 1);
-		if (S->fwd_link[part] >= 0 && send(S, S->fwd_link[part], op, part, t, &at))
+	int part = xp_schedule_part(S->s, d, op.chunk);
+	xp_exec_dep dep[2];
+	for (int k = 0, n = xp_exec_consumers(S->s, op.kind, part, d, dep); k < n; k++) {
+		int64_t at = t;
+		int l = dep[k].part > part ? S->fwd_link[part] : S->bwd_link[dep[k].part];
+		if (dep[k].remote && send(S, l, op, part, t, &at))
 			return XP_ENOMEM;
-		deliver(S, slot_index(S, SLOT_F, part + 1, op.mb), to, at);
-	} else if (op.kind == XP_OP_F) {
-		deliver(S, slot_index(S, SLOT_BD, part, op.mb), d, t);
+		int64_t slot = xp_exec_slot(S->parts, S->m, dep[k].cls, dep[k].part, op.mb);
+		S->ready[slot] = at;
+		if (S->waiting[dep[k].device] == slot)
+			try_start(S, dep[k].device);
 	}
-	if ((op.kind == XP_OP_D || op.kind == XP_OP_B) && part > 0) {
-		int to = xp_schedule_device_of(S->s, part - 1);
-		if (S->bwd_link[part - 1] >= 0 && send(S, S->bwd_link[part - 1], op, part, t, &at))
-			return XP_ENOMEM;
-		deliver(S, slot_index(S, SLOT_BD, part - 1, op.mb), to, at);
-	}
-	if (op.kind == XP_OP_D)
-		deliver(S, slot_index(S, SLOT_W, part, op.mb), d, t);
-	if ((op.kind == XP_OP_B || op.kind == XP_OP_W) && --S->bw_left[d * S->v + op.chunk] == 0 &&
-	    S->pr->dp > 1)
+	if (xp_exec_ends_gradient(op) && --S->bw_left[d * S->v + op.chunk] == 0 && S->pr->dp > 1)
 		return add_collective(S, d, op.chunk, XP_COLL_REDUCESCATTER, t);
 	return XP_OK;
 }
 
-/* What slot `slot` of a block waits for, in words: "D3 of part 4 (device 1)". */
-static void describe_need(const sim *S, int64_t slot, char *buf, size_t len)
-{
-	int cls = (int)(slot / ((int64_t)S->parts * S->m));
-	int part = (int)(slot / S->m % S->parts), mb = (int)(slot % S->m), from = part;
-	char kind = 'F';
-	if (cls == SLOT_F) {
-		from = part - 1;
-	} else if (cls == SLOT_W) {
-		kind = 'D';
-	} else if (part < S->parts - 1) {
-		kind = xp_schedule_split_backward(S->s) ? 'D' : 'B';
-		from = part + 1;
-	}
-	snprintf(buf, len, "%c%d of part %d (device %d)", kind, mb, from,
-	         xp_schedule_device_of(S->s, from));
-}
-
-static xp_status deadlock(const sim *S, xp_error *err)
-{
-	char msg[sizeof err->msg] = "", need[64], name[32];
-	size_t used = 0;
-	int blocked = 0;
-	for (int d = 0; d < S->p; d++) {
-		size_t i = S->next[d];
-		if (i >= xp_schedule_len(S->s, d) || used + 120 >= sizeof msg)
-			continue;
-		xp_op op = xp_schedule_ops(S->s, d)[i];
-		xp_op_format(name, sizeof name, S->s, op);
-		describe_need(S, S->waiting[d], need, sizeof need);
-		used += (size_t)snprintf(msg + used, sizeof msg - used,
-		                         "%sdevice %d blocked at %s (op %zu) waiting for %s",
-		                         blocked++ ? "; " : "", d, name, i, need);
-	}
-	return xp_fail(err, XP_EDEADLOCK, "schedule %s deadlocks (a cyclic wait): %s",
-	               xp_schedule_name(S->s), msg);
-}
-
 /* datacenters.split: dp: once every device is done, the gradients are all-reduced across the
- * DCs in a ring, not overlapped with the pipeline: 2(D-1) latencies and 2(D-1)/D of the model's
- * parameter bytes over the inter-DC link (docs/model.md §3; 2α + bytes·β for two DCs). */
+ * DCs in a ring, not overlapped with the pipeline (xp_exec_wan_allreduce_ns). */
 static xp_status wan_allreduce(sim *S)
 {
 	const xp_params *pr = S->pr;
-	int D = pr->datacenters;
-	if (!pr->dp_across_dc || D < 2 || S->ideal)
+	int64_t lat, ser;
+	xp_exec_wan_allreduce_ns(pr, &lat, &ser);
+	if (!pr->dp_across_dc || pr->datacenters < 2 || S->ideal)
 		return XP_OK;
-	int64_t end = 0, bytes = 0;
+	int64_t end = 0;
 	for (int d = 0; d < S->p; d++) {
 		end = S->free_ns[d] > end ? S->free_ns[d] : end;
 		end = S->dp_free[d] > end ? S->dp_free[d] : end;
-		bytes += pr->params_bytes[d];
 	}
-	int64_t dur =
-	    2 * (D - 1) * pr->inter_dc.latency_ns +
-	    noisy(S, xp_serialize_ns(bytes * 2 * (D - 1) / D, pr->inter_dc.bandwidth_bps));
+	int64_t dur = lat + noisy(S, ser);
 	for (int d = 0; d < S->p; d++) {
 		xp_collective c = { .device = d,
 			            .chunk = 0,
@@ -397,48 +360,47 @@ static xp_status simulate(sim *S, xp_error *err)
 	}
 	for (int d = 0; d < S->p; d++)
 		if (S->next[d] < xp_schedule_len(S->s, d))
-			return deadlock(S, err);
+			return xp_exec_deadlock(S->s, S->next, err);
 	return wan_allreduce(S) ? xp_fail(err, XP_ENOMEM, "out of memory") : XP_OK;
 }
 
-static xp_status run(const xp_params *pr, const xp_schedule *s, xp_result *res, xp_error *err,
-                     int ideal, xp_noise_fn noise, void *ctx)
+xp_status xp_analytic_time(xp_analytic *S, const xp_schedule *s, xp_result *res, xp_error *err,
+                           xp_noise_fn noise, void *ctx)
 {
-	sim S = { .pr = pr, .s = s, .res = res, .ideal = ideal, .noise = noise, .noise_ctx = ctx };
-	S.p = xp_schedule_devices(s);
-	S.v = xp_schedule_chunks(s);
-	S.m = xp_schedule_microbatches(s);
-	S.parts = xp_schedule_parts(s);
-	if (S.p != pr->stages)
-		return xp_fail(err, XP_EINVAL,
-		               "schedule %s has %d devices but the scenario %d stages",
-		               xp_schedule_name(s), S.p, pr->stages);
-	xp_status st = setup(&S);
+	S->s = s;
+	S->res = res;
+	S->noise = noise;
+	S->noise_ctx = ctx;
+	xp_status st = reset(S);
+	if (st != XP_OK)
+		return xp_fail(err, st, "out of memory recording collectives");
+	st = simulate(S, err);
 	if (st == XP_OK)
-		st = simulate(&S, err);
-	else
-		xp_fail(err, st, "out of memory setting up the %s engine", res->engine);
-	teardown(&S);
+		xp_result_finish(res, S->pr);
+	return st;
+}
+
+/* One run with a workspace of its own. */
+static xp_status run(const xp_params *pr, const xp_schedule *s, xp_result *res, xp_error *err,
+                     int ideal)
+{
+	xp_analytic *S;
+	xp_status st = xp_analytic_new(pr, s, ideal, &S, err);
 	if (st == XP_OK)
-		xp_result_finish(res, pr);
+		st = xp_analytic_time(S, s, res, err, NULL, NULL);
+	xp_analytic_free(S);
 	return st;
 }
 
 static xp_status run_analytic(const xp_params *pr, const xp_schedule *s, xp_result *res,
                               xp_error *err)
 {
-	return run(pr, s, res, err, 0, NULL, NULL);
+	return run(pr, s, res, err, 0);
 }
 
 static xp_status run_ideal(const xp_params *pr, const xp_schedule *s, xp_result *res, xp_error *err)
 {
-	return run(pr, s, res, err, 1, NULL, NULL);
-}
-
-xp_status xp_analytic_run_noisy(const xp_params *pr, const xp_schedule *s, xp_result *res,
-                                xp_error *err, xp_noise_fn noise, void *ctx)
-{
-	return run(pr, s, res, err, 0, noise, ctx);
+	return run(pr, s, res, err, 1);
 }
 
 const xp_engine xp_engine_analytic = {

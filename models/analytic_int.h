@@ -9,8 +9,19 @@
  * the same run every time. */
 typedef double (*xp_noise_fn)(void *ctx);
 
-/* The analytic engine with every duration multiplied by noise(ctx). */
-xp_status xp_analytic_run_noisy(const xp_params *pr, const xp_schedule *s, xp_result *res,
-                                xp_error *err, xp_noise_fn noise, void *ctx);
+/* The analytic engine's workspace for one scenario and schedule shape (devices, chunks,
+ * microbatches, placement): allocated once, it times any number of schedules of that shape with
+ * no allocation of its own (the result's transfer and collective arrays grow only when a run
+ * needs more than an earlier one did). `ideal` selects the free-communication engine. */
+typedef struct xp_analytic xp_analytic;
+
+xp_status xp_analytic_new(const xp_params *pr, const xp_schedule *shape, int ideal,
+                          xp_analytic **out, xp_error *err);
+void xp_analytic_free(xp_analytic *a); /* NULL is a no-op */
+
+/* Time s (of the workspace's shape; checked) into res (sized for s, with no transfers or
+ * collectives yet) and finish res. noise may be NULL (see xp_noise_fn). err may be NULL. */
+xp_status xp_analytic_time(xp_analytic *a, const xp_schedule *s, xp_result *res, xp_error *err,
+                           xp_noise_fn noise, void *ctx);
 
 #endif

@@ -34,9 +34,22 @@ typedef struct xp_engine {
 const xp_engine *const *xp_engines(size_t *n);
 const xp_engine *xp_engine_find(const char *name);
 
-/* Convenience: check sched, create a result, run the engine. On failure *out is NULL. */
+/* The analytic engine: the default engine, the one robustness re-timing and every search loop
+ * (models/evaluator.h) use. */
+const xp_engine *xp_engine_default(void);
+
+/* The one way to run a schedule (run, sweep and validate go through it): check sched, create
+ * its result, run engine e, finish the result and, on the analytic engine with
+ * robustness.samples > 0, add the robustness re-timing (xp_robustness_run). On failure *out is
+ * NULL and err says why. */
 xp_status xp_engine_run(const xp_engine *e, const xp_params *pr, const xp_schedule *sched,
                         xp_result **out, xp_error *err);
+
+struct xp_packet_stats;
+/* As xp_engine_run, and with stats not NULL what the packet engine measured besides the
+ * timeline (XP_EINVAL when e is not the packet engine). */
+xp_status xp_engine_run_measured(const xp_engine *e, const xp_params *pr, const xp_schedule *sched,
+                                 xp_result **out, struct xp_packet_stats *stats, xp_error *err);
 
 /* Robustness: re-time sched pr->jitter_samples times on the analytic engine, every block
  * duration, every transfer's time on its link and latency, and every collective multiplied by an

@@ -33,7 +33,34 @@ xp_result *xp_result_new(const xp_schedule *sched, const char *engine)
 		r->op_offset[d + 1] = r->op_offset[d] + xp_schedule_len(sched, d);
 	for (size_t i = 0; i < n; i++)
 		r->op_start_ns[i] = r->op_end_ns[i] = -1;
+	r->cap_ops = n ? n : 1;
 	return r;
+}
+
+xp_status xp_result_reset(xp_result *r, const xp_schedule *sched)
+{
+	if (xp_schedule_devices(sched) != r->devices)
+		return XP_EINVAL;
+	size_t n = xp_schedule_total_ops(sched);
+	if (n > r->cap_ops) {
+		int64_t *a = realloc(r->op_start_ns, n * sizeof *a);
+		if (a)
+			r->op_start_ns = a;
+		int64_t *b = a ? realloc(r->op_end_ns, n * sizeof *b) : NULL;
+		if (!b)
+			return XP_ENOMEM;
+		r->op_end_ns = b;
+		r->cap_ops = n;
+	}
+	if (r->sched != sched) {
+		r->sched = sched;
+		snprintf(r->schedule, sizeof r->schedule, "%s", xp_schedule_name(sched));
+	}
+	for (int d = 0; d < r->devices; d++)
+		r->op_offset[d + 1] = r->op_offset[d] + xp_schedule_len(sched, d);
+	r->n_transfers = r->n_collectives = 0;
+	r->robust = (xp_robustness){ 0 };
+	return XP_OK;
 }
 
 void xp_result_free(xp_result *r)

@@ -86,11 +86,18 @@ typedef struct xp_result {
 	int64_t wan_busy_ns;         /* sum over DC-crossing transfers of end - start */
 
 	xp_robustness robust; /* filled by xp_robustness_run; samples 0 when not run */
+	size_t cap_ops;       /* room in op_start_ns and op_end_ns */
 } xp_result;
 
 /* A result with its timeline sized for sched (op times set to -1). NULL when out of memory. */
 xp_result *xp_result_new(const xp_schedule *sched, const char *engine);
 void xp_result_free(xp_result *r); /* NULL is a no-op */
+
+/* Make r the empty result of a new run of sched (same device count as r's schedule) on the same
+ * engine: no transfers, collectives or robustness, the op times unset (not -1: an engine sets
+ * them all), keeping the arrays' room so that a search loop allocates nothing once r is big
+ * enough. XP_EINVAL when the device count differs, XP_ENOMEM. */
+xp_status xp_result_reset(xp_result *r, const xp_schedule *sched);
 
 /* Append a record; XP_ENOMEM on failure. */
 xp_status xp_result_add_transfer(xp_result *r, const xp_transfer *t);

@@ -19,14 +19,23 @@ static double draw(void *ctx)
 	return gsl_ran_lognormal(n->rng, n->zeta, n->sigma);
 }
 
-static xp_status sample(const xp_params *pr, const xp_schedule *s, noise *n, double *makespan,
-                        xp_error *err)
+/* k noisy re-timings of s into ms, with one engine workspace and one result for all. */
+static xp_status samples(const xp_params *pr, const xp_schedule *s, noise *n, double *ms, int k,
+                         xp_error *err)
 {
+	xp_analytic *a = NULL;
 	xp_result *r = xp_result_new(s, "analytic");
-	if (!r)
-		return xp_fail(err, XP_ENOMEM, "out of memory in a robustness run");
-	xp_status st = xp_analytic_run_noisy(pr, s, r, err, draw, n);
-	*makespan = (double)r->makespan_ns;
+	xp_status st = r ? xp_analytic_new(pr, s, 0, &a, err)
+	                 : xp_fail(err, XP_ENOMEM, "out of memory in a robustness run");
+	for (int i = 0; i < k && st == XP_OK; i++) {
+		st = xp_result_reset(r, s);
+		if (st == XP_OK)
+			st = xp_analytic_time(a, s, r, err, draw, n);
+		else
+			xp_fail(err, st, "out of memory in a robustness run");
+		ms[i] = (double)r->makespan_ns;
+	}
+	xp_analytic_free(a);
 	xp_result_free(r);
 	return st;
 }
@@ -58,9 +67,7 @@ xp_status xp_robustness_run(const xp_params *pr, const xp_schedule *sched, xp_re
 	gsl_rng_set(n.rng, (unsigned long)pr->seed);
 	n.sigma = sqrt(log1p(pr->jitter * pr->jitter));
 	n.zeta = -n.sigma * n.sigma / 2;
-	xp_status st = XP_OK;
-	for (int i = 0; i < k && st == XP_OK; i++)
-		st = sample(pr, sched, &n, &ms[i], err);
+	xp_status st = samples(pr, sched, &n, ms, k, err);
 	if (st == XP_OK) {
 		r->robust.samples = k;
 		r->robust.jitter = pr->jitter;

@@ -409,7 +409,13 @@ void xp_scenario_free(xp_scenario *sc)
 {
 	if (!sc)
 		return;
-	xp_params *pr = &sc->params;
+	xp_params_free(&sc->params);
+	free(sc->name);
+	free(sc);
+}
+
+void xp_params_free(xp_params *pr)
+{
 	free(pr->forward_ns);
 	free(pr->backward_input_ns);
 	free(pr->backward_weight_ns);
@@ -420,6 +426,4 @@ void xp_scenario_free(xp_scenario *sc)
 	for (int i = 0; pr->schedules && i < pr->n_schedules; i++)
 		free(pr->schedules[i]);
 	free(pr->schedules);
-	free(sc->name);
-	free(sc);
 }

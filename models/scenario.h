@@ -120,6 +120,10 @@ int64_t xp_params_tf_ns(const xp_params *pr);
 /* The link from stage a's device to stage b's device: intra_dc or inter_dc by placement. */
 const xp_link_class *xp_params_link(const xp_params *pr, int a, int b);
 
+/* Free the arrays pr owns (per-stage arrays, placement, schedule names), not pr itself: for
+ * params built by hand, e.g. in tests. */
+void xp_params_free(xp_params *pr);
+
 void xp_scenario_free(xp_scenario *sc); /* NULL is a no-op */
 
 #ifdef __cplusplus

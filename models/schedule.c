@@ -110,6 +110,28 @@ xp_status xp_schedule_add(xp_schedule *s, int device, xp_op op)
 	return XP_OK;
 }
 
+void xp_schedule_clear(xp_schedule *s)
+{
+	for (int d = 0; d < s->devices; d++)
+		s->len[d] = 0;
+}
+
+xp_op *xp_schedule_ops_mut(xp_schedule *s, int device)
+{
+	return s->ops[device];
+}
+
+int xp_schedule_same_shape(const xp_schedule *a, const xp_schedule *b)
+{
+	if (a->devices != b->devices || a->chunks != b->chunks ||
+	    a->microbatches != b->microbatches)
+		return 0;
+	for (int q = 0; q < a->devices * a->chunks; q++)
+		if (a->part_device[q] != b->part_device[q])
+			return 0;
+	return 1;
+}
+
 xp_status xp_schedule_add_block(xp_schedule *s, int device, xp_op_kind kind, int mb, int chunk)
 {
 	xp_op op = { .kind = (uint8_t)kind,

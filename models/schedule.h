@@ -44,8 +44,20 @@ xp_schedule *xp_schedule_new_v(int devices, int microbatches);
 
 void xp_schedule_free(xp_schedule *s); /* NULL is a no-op */
 
-/* Append op to device's order. XP_ENOMEM or XP_EINVAL (device or chunk out of range). */
+/* Append op to device's order. XP_ENOMEM or XP_EINVAL (device or chunk out of range). The order
+ * may move in memory: a pointer from xp_schedule_ops or xp_schedule_ops_mut into this device's
+ * order is invalid after the next add. */
 xp_status xp_schedule_add(xp_schedule *s, int device, xp_op op);
+
+/* Empty every device's order, keeping its room (a search loop refills it without allocating).
+ * Name, placement, solver info and candidates stay. */
+void xp_schedule_clear(xp_schedule *s);
+
+/* The device's order, to reorder in place (a local search's swaps); valid until the next add. */
+xp_op *xp_schedule_ops_mut(xp_schedule *s, int device);
+
+/* 1 when a and b have the same devices, chunks, microbatches and placement of parts. */
+int xp_schedule_same_shape(const xp_schedule *a, const xp_schedule *b);
 
 /* Convenience: append the whole block (kind, mb, chunk). */
 xp_status xp_schedule_add_block(xp_schedule *s, int device, xp_op_kind kind, int mb, int chunk);
@@ -55,7 +67,7 @@ int xp_schedule_chunks(const xp_schedule *s);
 int xp_schedule_microbatches(const xp_schedule *s);
 int xp_schedule_parts(const xp_schedule *s); /* devices * chunks */
 size_t xp_schedule_len(const xp_schedule *s, int device);
-const xp_op *xp_schedule_ops(const xp_schedule *s, int device);
+const xp_op *xp_schedule_ops(const xp_schedule *s, int device); /* valid until the next add */
 size_t xp_schedule_total_ops(const xp_schedule *s);
 int xp_schedule_part(const xp_schedule *s, int device, int chunk); /* model part index */
 int xp_schedule_device_of(const xp_schedule *s, int part);

@@ -3,18 +3,17 @@
 
 #include <stdlib.h>
 
+#include "exec.h"
+
 /* How far the pieces seen so far cover one block, and the nsub they use (0: none seen yet). */
 typedef struct cover {
 	uint16_t done, nsub;
 } cover;
 
-/* Block slots: F, then B or D (a schedule never has both), then W. */
-enum { SLOT_F, SLOT_BD, SLOT_W, SLOTS };
-
 typedef struct checker {
 	const xp_schedule *s;
 	int m;
-	cover *cov;    /* parts * m * SLOTS, indexed by block() */
+	cover *cov;    /* one per slot (exec.h: F, then B or D, then W), indexed by block() */
 	int split;     /* -1 no backward seen yet, 0 combined B, 1 split D/W */
 	int split_dev; /* where the first backward op was */
 	xp_op split_op;
@@ -27,14 +26,11 @@ static const char *op_text(const checker *c, xp_op op, char *buf, size_t len)
 	return buf;
 }
 
-static size_t block(const checker *c, int part, int mb, int slot)
+/* A block is known by the slot it waits for: a schedule never has both B and D. */
+static size_t block(const checker *c, int part, int mb, int kind)
 {
-	return ((size_t)part * (size_t)c->m + (size_t)mb) * SLOTS + (size_t)slot;
-}
-
-static int slot_of(int kind)
-{
-	return kind == XP_OP_F ? SLOT_F : kind == XP_OP_W ? SLOT_W : SLOT_BD;
+	return (size_t)xp_exec_slot(xp_schedule_parts(c->s), c->m, xp_exec_slot_class(kind), part,
+	                            mb);
 }
 
 /* microbatch, chunk and piece bounds of one op */
@@ -84,7 +80,7 @@ static xp_status check_piece(checker *c, int d, xp_op op)
 {
 	char t[64];
 	int part = xp_schedule_part(c->s, d, op.chunk);
-	cover *b = &c->cov[block(c, part, op.mb, slot_of(op.kind))];
+	cover *b = &c->cov[block(c, part, op.mb, op.kind)];
 	if (b->nsub && b->nsub != op.nsub)
 		return xp_fail(c->err, XP_EINVAL,
 		               "device %d: %s: the pieces of one block must share nsub (an earlier "
@@ -157,7 +153,7 @@ static xp_status scan_blocks(checker *c)
 	for (int q = 0; q < xp_schedule_parts(c->s); q++)
 		for (int mb = 0; mb < c->m; mb++)
 			for (int k = 0; k < nk; k++) {
-				const cover *b = &c->cov[block(c, q, mb, slot_of(kinds[k]))];
+				const cover *b = &c->cov[block(c, q, mb, kinds[k])];
 				if (!b->nsub || b->done != b->nsub)
 					return report_gap(c, q, mb, kinds[k], b);
 			}
@@ -206,9 +202,9 @@ static xp_status report_too_few(checker *c, int *every_f)
 xp_status xp_schedule_check(const xp_schedule *s, xp_error *err)
 {
 	checker c = { .s = s, .m = xp_schedule_microbatches(s), .split = -1, .err = err };
-	size_t n = (size_t)xp_schedule_parts(s) * (size_t)c.m * SLOTS;
+	size_t n = (size_t)xp_schedule_parts(s) * (size_t)c.m * XP_SLOTS;
 	int every_f = 1;
-	if (xp_schedule_total_ops(s) < n / SLOTS * 2) {
+	if (xp_schedule_total_ops(s) < n / XP_SLOTS * 2) {
 		xp_status st = report_too_few(&c, &every_f);
 		if (st || !every_f)
 			return st;

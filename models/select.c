@@ -4,20 +4,33 @@
 #include <string.h>
 
 #include "engine.h"
+#include "evaluator.h"
 #include "progress.h"
 
 /* Build and time one candidate. Returns 0 when it could be built and run; generators that do not
  * apply (interleaved with m not a multiple of p, a limit below what they need) are left out. */
-static int time_candidate(const xp_schedule_kind *k, const xp_params *pr, xp_schedule **s,
-                          xp_candidate *c, xp_status *fatal, xp_error *err)
+/* The evaluator in *ev is kept while the candidates share a shape. */
+static xp_status timing(xp_evaluator **ev, const xp_params *pr, const xp_schedule *s,
+                        const xp_result **r, xp_error *e)
 {
-	xp_result *r = NULL;
+	xp_status st = xp_schedule_check(s, e);
+	if (st == XP_OK && (!*ev || !xp_evaluator_accepts(*ev, s))) {
+		xp_evaluator_free(*ev);
+		st = xp_evaluator_new(pr, s, ev, e);
+	}
+	return st == XP_OK ? xp_evaluator_run(*ev, s, r, e) : st;
+}
+
+static int time_candidate(const xp_schedule_kind *k, const xp_params *pr, xp_evaluator **ev,
+                          xp_schedule **s, xp_candidate *c, xp_status *fatal, xp_error *err)
+{
+	const xp_result *r = NULL;
 	xp_error e;
 	*s = NULL;
 	xp_progress_task(0, "auto: %s", k->name);
 	xp_status st = k->build(pr, s, &e);
 	if (st == XP_OK)
-		st = xp_engine_run(xp_engine_find("analytic"), pr, *s, &r, &e);
+		st = timing(ev, pr, *s, &r, &e);
 	if (st != XP_OK) {
 		xp_schedule_free(*s);
 		*s = NULL;
@@ -28,7 +41,6 @@ static int time_candidate(const xp_schedule_kind *k, const xp_params *pr, xp_sch
 	snprintf(c->name, sizeof c->name, "%s", k->name);
 	c->makespan_ns = r->makespan_ns;
 	c->fits_memory = r->fits_memory;
-	xp_result_free(r);
 	return 0;
 }
 
@@ -80,11 +92,13 @@ xp_status xp_select_auto(const xp_params *pr, xp_schedule **out, xp_error *err)
 	xp_schedule **s = calloc(nk, sizeof *s);
 	xp_status st = c && s ? XP_OK : xp_fail(err, XP_ENOMEM, "auto: out of memory");
 	int n = 0;
+	xp_evaluator *ev = NULL;
 	*out = NULL;
 	for (size_t i = 0; i < nk && st == XP_OK; i++)
 		if (strcmp(k[i].name, "auto") != 0 &&
-		    time_candidate(&k[i], pr, &s[n], &c[n], &st, err) == 0)
+		    time_candidate(&k[i], pr, &ev, &s[n], &c[n], &st, err) == 0)
 			n++;
+	xp_evaluator_free(ev);
 	if (st == XP_OK)
 		st = choose(c, s, n, out, pr, err);
 	for (int i = 0; i < n; i++)

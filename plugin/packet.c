@@ -11,11 +11,11 @@
 #include <string.h>
 #include <time.h>
 
+#include "exec.h"
 #include "packet_int.h"
 #include "progress.h"
 #include "units.h"
 
-enum { SLOT_F = 0, SLOT_BD = 1, SLOT_W = 2 };
 enum { TAG_OP = 1, TAG_MSG = 2, TAG_COLL = 3, TAG_START = 4 }; /* tag = kind << 48 | index */
 #define TAG(kind, i) (((int64_t)(kind) << 48) | (int64_t)(i))
 
@@ -60,7 +60,7 @@ typedef struct pk {
 
 static int64_t slot_index(const pk *K, int cls, int part, int mb)
 {
-	return ((int64_t)cls * K->parts + part) * K->m + mb;
+	return xp_exec_slot(K->parts, K->m, cls, part, mb);
 }
 
 static int64_t now_rel(const pk *K, int64_t now)
@@ -87,8 +87,7 @@ static void deliver(pk *K, int64_t slot, int dst, int64_t now)
 
 static void coll_step(pk *K, int d)
 {
-	const coll *c = &K->cq[d * 2 * K->v + K->cq_head[d]];
-	int64_t bytes = K->pr->params_bytes[d] / K->v / K->dp;
+	int64_t bytes = xp_exec_chunk_param_bytes(K->pr, d, K->v) / K->dp;
 	K->c_left[d] = K->dp;
 	for (int r = 0; r < K->dp && !K->st; r++) {
 		xp_status st = xp_ns3_send(K->net, K->ring_conn[d] + r, bytes > 0 ? bytes : 1,
@@ -97,7 +96,6 @@ static void coll_step(pk *K, int d)
 			fail_stop(K, st);
 	}
 	K->inflight++;
-	(void)c;
 }
 
 static void coll_begin(pk *K, int d, int64_t now)
@@ -127,7 +125,7 @@ static void coll_arrived(pk *K, int d, int64_t now)
 	}
 	const coll *c = &K->cq[d * 2 * K->v + K->cq_head[d]];
 	xp_collective rec = { .device = d, .chunk = c->chunk, .kind = (uint8_t)c->kind };
-	rec.bytes = K->pr->params_bytes[d] / K->v;
+	rec.bytes = xp_exec_chunk_param_bytes(K->pr, d, K->v);
 	rec.start_ns = K->c_start[d];
 	rec.end_ns = now_rel(K, now);
 	if (xp_result_add_collective(K->res, &rec))
@@ -150,9 +148,7 @@ static void try_start(pk *K, int d, int64_t now)
 	if (K->busy[d] || i >= xp_schedule_len(K->s, d) || K->st)
 		return;
 	xp_op op = xp_schedule_ops(K->s, d)[i];
-	int part = xp_schedule_part(K->s, d, op.chunk);
-	int cls = op.kind == XP_OP_F ? SLOT_F : op.kind == XP_OP_W ? SLOT_W : SLOT_BD;
-	if (K->ready[slot_index(K, cls, part, op.mb)] < 0)
+	if (K->ready[xp_exec_op_slot(K->s, d, op)] < 0)
 		return;
 	if (op.kind == XP_OP_F && K->ag_done[d * K->v + op.chunk] < 0)
 		return;
@@ -178,7 +174,7 @@ static void send(pk *K, int q, xp_op op, int part, int64_t slot, int64_t now)
 		            .mb = op.mb,
 		            .kind = op.kind,
 		            .crosses_dc = (uint8_t)P->crosses };
-	t->bytes = K->pr->message_bytes * (P->crosses ? K->dp : 1);
+	t->bytes = xp_exec_message_bytes(K->pr, P->src, P->dst);
 	t->ready_ns = now_rel(K, now);
 	K->pend_left[slot] = K->dp;
 	int64_t bytes = K->pr->message_bytes > 0 ? K->pr->message_bytes : 1;
@@ -195,7 +191,7 @@ static void send(pk *K, int q, xp_op op, int part, int64_t slot, int64_t now)
 static int pair_of_slot(const pk *K, int64_t slot)
 {
 	int cls = (int)(slot / ((int64_t)K->parts * K->m)), part = (int)(slot / K->m % K->parts);
-	return cls == SLOT_F ? K->fwd_pair[part - 1] : K->bwd_pair[part];
+	return cls == XP_SLOT_F ? K->fwd_pair[part - 1] : K->bwd_pair[part];
 }
 
 static void msg_arrived(pk *K, int64_t slot, int64_t now)
@@ -218,36 +214,24 @@ static void msg_arrived(pk *K, int64_t slot, int64_t now)
 		fail_stop(K, xp_fail(K->err, XP_ENOMEM, "out of memory recording transfers"));
 		return;
 	}
-	int cls = (int)(slot / ((int64_t)K->parts * K->m));
 	int part = (int)(slot / K->m % K->parts);
 	deliver(K, slot, xp_schedule_device_of(K->s, part), now);
-	(void)cls;
 }
 
 /* Block (the last piece op) of device d ended at now: release what depends on it. */
 static void produce(pk *K, int d, xp_op op, int64_t now)
 {
-	int part = xp_schedule_part(K->s, d, op.chunk), last = K->parts - 1;
-	if (op.kind == XP_OP_F && part < last) {
-		int64_t slot = slot_index(K, SLOT_F, part + 1, op.mb);
-		if (K->fwd_pair[part] >= 0)
-			send(K, K->fwd_pair[part], op, part, slot, now);
+	int part = xp_schedule_part(K->s, d, op.chunk);
+	xp_exec_dep dep[2];
+	for (int k = 0, n = xp_exec_consumers(K->s, op.kind, part, d, dep); k < n; k++) {
+		int64_t slot = slot_index(K, dep[k].cls, dep[k].part, op.mb);
+		int q = dep[k].part > part ? K->fwd_pair[part] : K->bwd_pair[dep[k].part];
+		if (dep[k].remote)
+			send(K, q, op, part, slot, now);
 		else
-			deliver(K, slot, xp_schedule_device_of(K->s, part + 1), now);
-	} else if (op.kind == XP_OP_F) {
-		deliver(K, slot_index(K, SLOT_BD, part, op.mb), d, now);
+			deliver(K, slot, dep[k].device, now);
 	}
-	if ((op.kind == XP_OP_D || op.kind == XP_OP_B) && part > 0) {
-		int64_t slot = slot_index(K, SLOT_BD, part - 1, op.mb);
-		if (K->bwd_pair[part - 1] >= 0)
-			send(K, K->bwd_pair[part - 1], op, part, slot, now);
-		else
-			deliver(K, slot, xp_schedule_device_of(K->s, part - 1), now);
-	}
-	if (op.kind == XP_OP_D)
-		deliver(K, slot_index(K, SLOT_W, part, op.mb), d, now);
-	if ((op.kind == XP_OP_B || op.kind == XP_OP_W) && --K->bw_left[d * K->v + op.chunk] == 0 &&
-	    K->dp > 1)
+	if (xp_exec_ends_gradient(op) && --K->bw_left[d * K->v + op.chunk] == 0 && K->dp > 1)
 		coll_push(K, d, op.chunk, XP_COLL_REDUCESCATTER, now);
 }
 
@@ -304,13 +288,10 @@ static void on_ready(void *ctx, int64_t now)
 	pk *K = ctx;
 	K->origin = now;
 	for (int d = 0; d < K->p && K->dp > 1; d++) {
-		const xp_op *ops = xp_schedule_ops(K->s, d);
-		for (size_t i = 0; i < xp_schedule_len(K->s, d); i++) {
-			int c = ops[i].chunk;
-			if (ops[i].kind != XP_OP_F || K->ag_done[d * K->v + c] != -1)
-				continue;
-			K->ag_done[d * K->v + c] = -2; /* queued */
-			coll_push(K, d, c, XP_COLL_ALLGATHER, now);
+		int order[256];
+		for (int k = 0, n = xp_exec_allgather_order(K->s, d, order); k < n; k++) {
+			K->ag_done[d * K->v + order[k]] = -2; /* queued */
+			coll_push(K, d, order[k], XP_COLL_ALLGATHER, now);
 		}
 	}
 	for (int d = 0; d < K->p; d++)
@@ -407,29 +388,18 @@ static xp_status setup(pk *K)
 	for (size_t i = 0; i < slots; i++)
 		K->ready[i] = -1;
 	for (int mb = 0; mb < K->m; mb++)
-		K->ready[slot_index(K, SLOT_F, 0, mb)] = 0;
-	for (size_t i = 0; i < dv; i++)
-		K->ag_done[i] = K->dp > 1 ? -1 : 0;
+		K->ready[slot_index(K, XP_SLOT_F, 0, mb)] = 0;
+	for (size_t i = 0; i < dv; i++) /* chunks with no F never wait for an all-gather */
+		K->ag_done[i] = 0;
 	for (int d = 0; d < K->p; d++) {
 		K->c_step[d] = -1;
-		const xp_op *ops = xp_schedule_ops(K->s, d);
 		K->ops_left += (int64_t)xp_schedule_len(K->s, d);
-		for (size_t i = 0; i < xp_schedule_len(K->s, d); i++)
-			if ((ops[i].kind == XP_OP_B || ops[i].kind == XP_OP_W) &&
-			    ops[i].hi == ops[i].nsub)
-				K->bw_left[d * K->v + ops[i].chunk]++;
+		int order[256];
+		for (int k = 0, n = xp_exec_allgather_order(K->s, d, order); K->dp > 1 && k < n;
+		     k++)
+			K->ag_done[d * K->v + order[k]] = -1;
 	}
-	/* chunks with no F never wait for an all-gather */
-	for (int d = 0; d < K->p && K->dp > 1; d++) {
-		int used[256] = { 0 };
-		const xp_op *ops = xp_schedule_ops(K->s, d);
-		for (size_t i = 0; i < xp_schedule_len(K->s, d); i++)
-			if (ops[i].kind == XP_OP_F)
-				used[ops[i].chunk] = 1;
-		for (int c = 0; c < K->v && c < 256; c++)
-			if (!used[c])
-				K->ag_done[d * K->v + c] = 0;
-	}
+	xp_exec_count_gradients(K->s, K->bw_left);
 	return XP_OK;
 }
 
@@ -481,50 +451,10 @@ static xp_status build_network(pk *K)
 
 /* ---- the end of a run ---- */
 
-static void describe_need(const pk *K, int64_t slot, char *buf, size_t len)
-{
-	int cls = (int)(slot / ((int64_t)K->parts * K->m));
-	int part = (int)(slot / K->m % K->parts), mb = (int)(slot % K->m), from = part;
-	char kind = 'F';
-	if (cls == SLOT_F) {
-		from = part - 1;
-	} else if (cls == SLOT_W) {
-		kind = 'D';
-	} else if (part < K->parts - 1) {
-		kind = xp_schedule_split_backward(K->s) ? 'D' : 'B';
-		from = part + 1;
-	}
-	snprintf(buf, len, "%c%d of part %d (device %d)", kind, mb, from,
-	         xp_schedule_device_of(K->s, from));
-}
-
-/* The same message as the analytic engine's. */
-static xp_status deadlock(const pk *K)
-{
-	char msg[sizeof K->err->msg] = "", need[64], name[32];
-	size_t used = 0;
-	int blocked = 0;
-	for (int d = 0; d < K->p; d++) {
-		size_t i = K->next[d];
-		if (i >= xp_schedule_len(K->s, d) || used + 120 >= sizeof msg)
-			continue;
-		xp_op op = xp_schedule_ops(K->s, d)[i];
-		int part = xp_schedule_part(K->s, d, op.chunk);
-		int cls = op.kind == XP_OP_F ? SLOT_F : op.kind == XP_OP_W ? SLOT_W : SLOT_BD;
-		xp_op_format(name, sizeof name, K->s, op);
-		describe_need(K, slot_index(K, cls, part, op.mb), need, sizeof need);
-		used += (size_t)snprintf(msg + used, sizeof msg - used,
-		                         "%sdevice %d blocked at %s (op %zu) waiting for %s",
-		                         blocked++ ? "; " : "", d, name, i, need);
-	}
-	return xp_fail(K->err, XP_EDEADLOCK, "schedule %s deadlocks (a cyclic wait): %s",
-	               xp_schedule_name(K->s), msg);
-}
-
 static xp_status finish(pk *K, xp_packet_stats *stats, double wall_s)
 {
 	if (K->ops_left > 0 && K->inflight == 0 && K->done)
-		return deadlock(K);
+		return xp_exec_deadlock(K->s, K->next, K->err);
 	if (K->ops_left > 0)
 		return xp_fail(K->err, XP_EIO,
 		               "packet engine: the network stopped with %lld ops still to run",

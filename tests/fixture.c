@@ -52,13 +52,7 @@ void fx_free(xp_params *pr)
 {
 	if (!pr)
 		return;
-	free(pr->forward_ns);
-	free(pr->backward_input_ns);
-	free(pr->backward_weight_ns);
-	free(pr->activation_bytes);
-	free(pr->params_bytes);
-	free(pr->memory_limit_bytes);
-	free(pr->placement);
+	xp_params_free(pr);
 	free(pr);
 }
 

@@ -67,9 +67,6 @@ static int run_engine(job *j, const xp_engine *e)
 		if (xp_engine_run(e, pr, j->set.sched[i], &r, &err) != XP_OK)
 			return xp_cli_fail(&err);
 		j->res[j->n_res++] = r;
-		if (!strcmp(e->name, "analytic") &&
-		    xp_robustness_run(pr, j->set.sched[i], r, &err) != XP_OK)
-			return xp_cli_fail(&err);
 	}
 	return XP_EXIT_OK;
 }

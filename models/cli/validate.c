@@ -1,6 +1,7 @@
 /* validate.c: `crosspipe validate` (analytic against packet engine, per schedule) and
  * `crosspipe calibrate` (effective latency and bandwidth per link class from ns-3 probes). */
 #include "cli.h"
+#include "output/output_int.h" /* xp_out_json_string: the JSON writers' string escaping */
 #include "packet.h"
 
 #include <gsl/gsl_fit.h>
@@ -276,7 +277,9 @@ static void print_table(FILE *f, const xp_params *pr, vrow *rows, int n, int cal
 static void print_json(FILE *f, vrow *rows, int n, const xp_params *pr, int calibrated,
                        const fit *fi, const fit *fe)
 {
-	fprintf(f, "{\n  \"crosspipe\": \"%s\",\n", xp_version());
+	fputs("{\n  \"crosspipe\": ", f);
+	xp_out_json_string(f, xp_version());
+	fputs(",\n", f);
 	if (calibrated) {
 		fprintf(f, "  \"calibration\": {\n");
 		print_fit(f, "intra_dc", &pr->intra_dc, fi, 1, pr->datacenters < 2);
@@ -287,11 +290,13 @@ static void print_json(FILE *f, vrow *rows, int n, const xp_params *pr, int cali
 	fprintf(f, "  \"results\": [\n");
 	for (int i = 0; i < n; i++) {
 		vrow *r = &rows[i];
+		fputs("    {\"schedule\": ", f);
+		xp_out_json_string(f, r->pk->schedule);
 		fprintf(f,
-		        "    {\"schedule\": \"%s\", \"analytic_makespan_ns\": %lld, "
+		        ", \"analytic_makespan_ns\": %lld, "
 		        "\"packet_makespan_ns\": %lld, \"makespan_error\": %.6f, ",
-		        r->pk->schedule, (long long)r->an->makespan_ns,
-		        (long long)r->pk->makespan_ns, rel(r->an->makespan_ns, r->pk->makespan_ns));
+		        (long long)r->an->makespan_ns, (long long)r->pk->makespan_ns,
+		        rel(r->an->makespan_ns, r->pk->makespan_ns));
 		if (calibrated)
 			fprintf(f,
 			        "\"calibrated_makespan_ns\": %lld, \"calibrated_error\": %.6f, "
@@ -321,19 +326,13 @@ static void print_json(FILE *f, vrow *rows, int n, const xp_params *pr, int cali
 static int run_one(const xp_params *pr, const xp_params *cal, const xp_schedule *s, vrow *r,
                    xp_error *err)
 {
-	const xp_packet_plugin *pk = xp_packet();
-	if (xp_engine_run(xp_engine_find("analytic"), pr, s, &r->an, err))
+	const xp_engine *an = xp_engine_default();
+	if (xp_engine_run(an, pr, s, &r->an, err))
 		return -1;
-	if (cal && xp_engine_run(xp_engine_find("analytic"), cal, s, &r->cal, err))
+	if (cal && xp_engine_run(an, cal, s, &r->cal, err))
 		return -1;
-	if (xp_schedule_check(s, err))
-		return -1;
-	if (!(r->pk = xp_result_new(s, "packet"))) {
-		xp_fail(err, XP_ENOMEM, "out of memory");
-		return -1;
-	}
 	xp_progress_task(r->an->makespan_ns, "validate: packet %s", xp_schedule_name(s));
-	if (pk->run(pr, s, r->pk, &r->st, err))
+	if (xp_engine_run_measured(xp_packet()->engine, pr, s, &r->pk, &r->st, err))
 		return -1;
 	r->n_err = transfer_errors(r->an, r->pk, &r->err_mean, &r->err_median, &r->err_p95);
 	if (cal)

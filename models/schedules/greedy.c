@@ -17,14 +17,6 @@
 
 static const uint8_t op_kind[KINDS] = { XP_OP_F, XP_OP_D, XP_OP_W };
 
-static int64_t serialize(const xp_params *pr, int a, int b, int64_t *latency)
-{
-	const xp_link_class *lc = xp_params_link(pr, a, b);
-	int64_t bytes = pr->message_bytes * (pr->placement[a] != pr->placement[b] ? pr->dp : 1);
-	*latency = lc->latency_ns;
-	return xp_serialize_ns(bytes, lc->bandwidth_bps);
-}
-
 /* The engine's ring all-gather of one chunk's parameters; chunks go back to back, in the order of
  * their first F (chunk 0 first: chunk 1's first F needs chunk 0's on every placement). */
 static void plan_allgathers(gstate *g)
@@ -32,13 +24,7 @@ static void plan_allgathers(gstate *g)
 	const xp_params *pr = g->pr;
 	for (int d = 0; d < g->p; d++)
 		for (int c = 0; c < g->v; c++) {
-			int64_t t = 0;
-			if (pr->dp > 1) {
-				int64_t bytes = pr->params_bytes[d] / g->v, n = pr->dp;
-				t = (n - 1) * pr->intra_dc.latency_ns +
-				    xp_serialize_ns(bytes * (n - 1) / n,
-				                    pr->intra_dc.bandwidth_bps);
-			}
+			int64_t t = xp_exec_ring_ns(pr, xp_exec_chunk_param_bytes(pr, d, g->v));
 			g->ag[d * g->v + c] = (c ? g->ag[d * g->v + c - 1] : 0) + t;
 		}
 }
@@ -57,9 +43,9 @@ static void plan_subblocks(gstate *g)
 				xp_op_memory(g->pr, g->s, d, op, &g->rise[at], &g->fall[at]);
 			}
 		if (d + 1 < g->p)
-			g->up_ser[d] = serialize(g->pr, d, d + 1, &g->up_lat[d]);
+			g->up_ser[d] = xp_exec_message_ns(g->pr, d, d + 1, &g->up_lat[d]);
 		if (d > 0)
-			g->down_ser[d] = serialize(g->pr, d, d - 1, &g->down_lat[d]);
+			g->down_ser[d] = xp_exec_message_ns(g->pr, d, d - 1, &g->down_lat[d]);
 		xp_op whole = { .kind = XP_OP_F, .hi = 1, .nsub = 1 };
 		int64_t fall;
 		xp_op_memory(g->pr, g->s, d, whole, &g->chunk_rise[d], &fall);
@@ -82,8 +68,11 @@ static xp_status setup(gstate *g)
 	g->chunk_rise = malloc(p * sizeof *g->chunk_rise);
 	g->per_dev = (size_t)KINDS * g->v * g->m * g->n;
 	g->pc = malloc(p * g->per_dev * sizeof *g->pc);
+	for (g->leaves = 1; g->leaves < g->p; g->leaves *= 2)
+		;
+	g->win = malloc(2 * (size_t)g->leaves * sizeof *g->win);
 	if (!g->arrive || !g->seq || !g->done || !g->head || !g->dev || !g->ag || !g->dur ||
-	    !g->rise || !g->fall || !g->link || !g->chunk_rise || !g->pc)
+	    !g->rise || !g->fall || !g->link || !g->chunk_rise || !g->pc || !g->win)
 		return XP_ENOMEM;
 	g->up_free = g->link;
 	g->down_free = g->link + p;
@@ -119,7 +108,10 @@ static void teardown(gstate *g)
 	free(g->link);
 	free(g->chunk_rise);
 	free(g->pc);
+	free(g->win);
 }
+
+static void refresh(gstate *g, int d);
 
 /* The input of block (kind, part, mb), produced on device `from` at t, becomes known. */
 static void deliver(gstate *g, int kind, int part, int mb, int from, int64_t t)
@@ -140,7 +132,7 @@ static void deliver(gstate *g, int kind, int part, int mb, int from, int64_t t)
 	size_t b = xp_gblock(g, kind, part, mb);
 	g->arrive[b] = at;
 	g->seq[b] = g->counter++;
-	xp_greedy_refresh(g, to);
+	refresh(g, to);
 }
 
 /* The last sub-block of block (kind, part, mb) on device d ended at t. */
@@ -148,19 +140,12 @@ static void complete(gstate *g, int d, int kind, int chunk, int part, int mb, in
 {
 	gdevice *dv = &g->dev[d];
 	g->head[(d * KINDS + kind) * g->v + chunk]++;
-	if (kind == KF) {
-		dv->last = 1 + KF;
-		dv->f_left--;
-		if (part + 1 < g->parts)
-			deliver(g, KF, part + 1, mb, d, t);
-		else
-			deliver(g, KD, part, mb, d, t);
-	} else if (kind == KD) {
-		dv->last = 1 + KD;
-		if (part > 0)
-			deliver(g, KD, part - 1, mb, d, t);
-		deliver(g, KW, part, mb, d, t);
-	}
+	if (kind != KW)
+		dv->last = 1 + kind;
+	dv->f_left -= kind == KF;
+	xp_exec_dep dep[2];
+	for (int k = 0, n = xp_exec_consumers(g->s, op_kind[kind], part, d, dep); k < n; k++)
+		deliver(g, dep[k].cls, dep[k].part, mb, d, t);
 }
 
 /* Place the next sub-block of candidate c on device d. */
@@ -187,16 +172,36 @@ static void place(gstate *g, int d, const gcand *c)
 	g->done[b]++;
 	if (g->done[b] == g->n)
 		complete(g, d, c->kind, c->chunk, c->part, c->mb, dv->end);
+	refresh(g, d);
+}
+
+/* The device to place on next: the smallest key, the lowest device among equal keys; -1 when
+ * no device can place anything. A tournament tree over the devices keeps it in O(log p) per
+ * key change instead of a scan of every device per placed sub-block. */
+static int better_device(const gstate *g, int a, int b)
+{
+	if (a < 0 || b < 0)
+		return a < 0 ? b : a;
+	return g->dev[b].key < g->dev[a].key ? b : a;
+}
+
+static void key_changed(gstate *g, int d)
+{
+	int i = g->leaves + d;
+	g->win[i] = g->dev[d].key == INT64_MAX ? -1 : d;
+	for (i /= 2; i >= 1; i /= 2)
+		g->win[i] = better_device(g, g->win[2 * i], g->win[2 * i + 1]);
+}
+
+static void refresh(gstate *g, int d)
+{
 	xp_greedy_refresh(g, d);
+	key_changed(g, d);
 }
 
 static int pick_device(const gstate *g)
 {
-	int best = -1;
-	for (int d = 0; d < g->p; d++)
-		if (g->dev[d].key != INT64_MAX && (best < 0 || g->dev[d].key < g->dev[best].key))
-			best = d;
-	return best;
+	return g->win[1];
 }
 
 static xp_status stuck(const gstate *g, xp_error *err)
@@ -216,8 +221,10 @@ static xp_status stuck(const gstate *g, xp_error *err)
 static xp_status schedule(gstate *g, xp_error *err)
 {
 	size_t total = (size_t)g->p * g->per_dev;
+	for (int i = 0; i < 2 * g->leaves; i++)
+		g->win[i] = -1;
 	for (int d = 0; d < g->p; d++)
-		xp_greedy_refresh(g, d);
+		refresh(g, d);
 	for (size_t k = 0; k < total; k++) {
 		int d = pick_device(g);
 		if (d < 0)
@@ -229,21 +236,42 @@ static xp_status schedule(gstate *g, xp_error *err)
 	return XP_OK;
 }
 
-static xp_status emit(gstate *g, xp_error *err)
+/* The post-passed pieces into the schedule; with times not NULL, their times into *times (start
+ * and end of every op, in schedule order). */
+static xp_status emit(gstate *g, int64_t **times, xp_error *err)
 {
+	size_t total = 0;
 	for (int d = 0; d < g->p; d++) {
 		xp_gpiece *pc = &g->pc[(size_t)d * g->per_dev];
 		size_t n = xp_greedy_postpass(pc, g->dev[d].placed, g->n);
+		g->dev[d].placed = n; /* now the count of post-passed pieces */
+		total += n;
 		for (size_t i = 0; i < n; i++)
 			if (xp_schedule_add(g->s, d, pc[i].op) != XP_OK)
 				return xp_fail(err, XP_ENOMEM, "%s: out of memory", g->name);
 	}
 	xp_schedule_set_name(g->s, g->name);
+	if (!times)
+		return XP_OK;
+	if (!(*times = malloc((2 * total + 1) * sizeof **times)))
+		return xp_fail(err, XP_ENOMEM, "%s: out of memory", g->name);
+	size_t k = 0;
+	for (int d = 0; d < g->p; d++)
+		for (size_t i = 0; i < g->dev[d].placed; i++) {
+			(*times)[k++] = g->pc[(size_t)d * g->per_dev + i].start_ns;
+			(*times)[k++] = g->pc[(size_t)d * g->per_dev + i].end_ns;
+		}
 	return XP_OK;
 }
 
 xp_status xp_greedy_run(const xp_params *pr, const xp_greedy_opts *o, const char *name,
                         xp_schedule **out, xp_error *err)
+{
+	return xp_greedy_run_timed(pr, o, name, out, NULL, err);
+}
+
+xp_status xp_greedy_run_timed(const xp_params *pr, const xp_greedy_opts *o, const char *name,
+                              xp_schedule **out, int64_t **times, xp_error *err)
 {
 	xp_status st = xp_gen_params(pr, name, out, err);
 	if (st)
@@ -268,7 +296,7 @@ xp_status xp_greedy_run(const xp_params *pr, const xp_greedy_opts *o, const char
 	if (!st)
 		st = schedule(&g, err);
 	if (!st)
-		st = emit(&g, err);
+		st = emit(&g, times, err);
 	teardown(&g);
 	if (st) {
 		xp_schedule_free(g.s);

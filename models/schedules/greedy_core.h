@@ -3,10 +3,12 @@
 #ifndef XP_GREEDY_CORE_H
 #define XP_GREEDY_CORE_H
 
+#include "exec.h"
 #include "greedy_int.h"
 #include "units.h"
 
-enum { KF = 0, KD = 1, KW = 2, KINDS = 3 }; /* queue kinds: forward, input and weight grads */
+/* queue kinds: forward, input and weight grads; a block of kind k waits for slot class k */
+enum { KF = XP_SLOT_F, KD = XP_SLOT_BD, KW = XP_SLOT_W, KINDS = XP_SLOTS };
 
 typedef struct gdevice {
 	int64_t end;     /* end of the last placed sub-block */
@@ -45,13 +47,15 @@ typedef struct gstate {
 	int64_t *up_ser, *down_ser;   /* time on that link of one message */
 	int64_t *up_lat, *down_lat;   /* its latency */
 	xp_gpiece *pc;                /* per device per_dev placed sub-blocks */
+	int *win;                     /* tournament over the devices' keys: node i's winner */
+	int leaves;                   /* leaves of the tournament (a power of two >= p) */
 	size_t per_dev;
 	int32_t counter;
 } gstate;
 
 static inline size_t xp_gblock(const gstate *g, int kind, int part, int mb)
 {
-	return ((size_t)kind * g->parts + part) * g->m + mb;
+	return (size_t)xp_exec_slot(g->parts, g->m, kind, part, mb);
 }
 
 /* Recompute device d's schedulable time. */

@@ -35,6 +35,11 @@ typedef struct xp_greedy_opts {
 xp_status xp_greedy_run(const xp_params *pr, const xp_greedy_opts *o, const char *name,
                         xp_schedule **out, xp_error *err);
 
+/* As xp_greedy_run, and with times not NULL, *times (free it) gets the greedy's own start and
+ * end of every op of the schedule: 2 entries per op, device 0's ops first, in order. */
+xp_status xp_greedy_run_timed(const xp_params *pr, const xp_greedy_opts *o, const char *name,
+                              xp_schedule **out, int64_t **times, xp_error *err);
+
 /* A placed sub-block (or, after merging, a piece) with its time. */
 typedef struct xp_gpiece {
 	xp_op op;
@@ -60,9 +65,10 @@ xp_status xp_greedy_best_of(const xp_params *pr, int v_placement, int whole_bloc
                             const char *name, xp_schedule **out, xp_error *err);
 
 /* Local search (greedy_local.c): swap adjacent ops in front of idle time while the analytic
- * makespan drops and memory holds, trying at most `budget` orders. *sched is replaced by the
- * improved schedule and *makespan updated. XP_ENOMEM. */
-xp_status xp_greedy_local_search(const xp_params *pr, xp_schedule **sched, int64_t *makespan,
+ * makespan (timed by ev, of *sched's shape) drops and memory holds, trying at most `budget`
+ * orders. *sched is improved in place and *makespan updated. XP_ENOMEM. */
+struct xp_evaluator;
+xp_status xp_greedy_local_search(struct xp_evaluator *ev, xp_schedule **sched, int64_t *makespan,
                                  long budget);
 
 #endif

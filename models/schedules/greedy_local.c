@@ -1,58 +1,19 @@
 /* greedy_local.c: a cheap local search on a finished schedule: where a device waits before an
  * op, try running the op after it first; keep the swap when the analytic makespan drops and the
- * memory limit still holds. */
+ * memory limit still holds. The orders are swapped in place in the schedule and timed by the
+ * caller's evaluator, so trying an order allocates nothing. */
 #include "greedy_int.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine.h"
+#include "evaluator.h"
 
 typedef struct local {
-	const xp_params *pr;
-	const xp_schedule *tmpl; /* placement and name */
-	int p;
-	xp_op **ops;
-	size_t *len;
-	int *part_device;
+	xp_evaluator *ev;
+	xp_schedule *s;             /* the orders being improved */
+	int64_t *start_ns, *end_ns; /* op times of the current best orders */
 } local;
-
-static xp_schedule *rebuild(const local *L)
-{
-	const xp_schedule *t = L->tmpl;
-	xp_schedule *s = xp_schedule_new(L->p, xp_schedule_chunks(t), xp_schedule_microbatches(t),
-	                                 L->part_device);
-	for (int d = 0; s && d < L->p; d++)
-		for (size_t i = 0; i < L->len[d]; i++)
-			if (xp_schedule_add(s, d, L->ops[d][i]) != XP_OK) {
-				xp_schedule_free(s);
-				return NULL;
-			}
-	if (s)
-		xp_schedule_set_name(s, xp_schedule_name(t));
-	return s;
-}
-
-/* Makespan of the current orders under the analytic engine (the result kept in *res when res is
- * not NULL), or -1 when they deadlock, exceed the memory limit or run out of memory. */
-static int64_t timing(const local *L, xp_result **res, xp_schedule **sched)
-{
-	const xp_engine *e = xp_engine_find("analytic");
-	xp_schedule *s = rebuild(L);
-	xp_result *r = s ? xp_result_new(s, e->name) : NULL;
-	xp_error err;
-	int64_t ms = -1;
-	if (r && e->run(L->pr, s, r, &err) == XP_OK && r->fits_memory)
-		ms = r->makespan_ns;
-	if (ms >= 0 && res) {
-		*res = r;
-		*sched = s;
-		return ms;
-	}
-	xp_result_free(r);
-	xp_schedule_free(s);
-	return ms;
-}
 
 /* Ops that may trade places: different blocks, not two blocks of one queue (kind and chunk keep
  * microbatch order), and never a W before its own D. */
@@ -70,82 +31,60 @@ static void swap_ops(xp_op *o, size_t i)
 	o[i + 1] = t;
 }
 
-/* One pass: the first improving swap in front of a wait, or 0 when none within *budget. */
-static int improve(local *L, const xp_result *r, int64_t *best, long *budget)
+/* Time the current orders and keep their op times; -1 when they cannot run or do not fit. */
+static int64_t retime(local *L)
 {
-	for (int d = 0; d < L->p; d++) {
-		size_t off = r->op_offset[d];
-		for (size_t i = 1; i + 1 < L->len[d] && *budget > 0; i++) {
-			if (r->op_start_ns[off + i] <= r->op_end_ns[off + i - 1] ||
-			    !swappable(L->ops[d][i], L->ops[d][i + 1]))
+	const xp_result *r;
+	if (xp_evaluator_run(L->ev, L->s, &r, NULL) != XP_OK || !r->fits_memory)
+		return -1;
+	size_t n = r->op_offset[r->devices];
+	memcpy(L->start_ns, r->op_start_ns, n * sizeof *L->start_ns);
+	memcpy(L->end_ns, r->op_end_ns, n * sizeof *L->end_ns);
+	return r->makespan_ns;
+}
+
+/* One pass: the first improving swap in front of a wait, or 0 when none within *budget. */
+static int improve(local *L, int64_t *best, long *budget)
+{
+	size_t off = 0;
+	for (int d = 0; d < xp_schedule_devices(L->s); d++) {
+		xp_op *ops = xp_schedule_ops_mut(L->s, d);
+		size_t len = xp_schedule_len(L->s, d);
+		for (size_t i = 1; i + 1 < len && *budget > 0; i++) {
+			if (L->start_ns[off + i] <= L->end_ns[off + i - 1] ||
+			    !swappable(ops[i], ops[i + 1]))
 				continue;
-			swap_ops(L->ops[d], i);
+			swap_ops(ops, i);
 			(*budget)--;
-			int64_t ms = timing(L, NULL, NULL);
+			int64_t ms = xp_evaluator_makespan(L->ev, L->s);
 			if (ms >= 0 && ms < *best) {
 				*best = ms;
 				return 1;
 			}
-			swap_ops(L->ops[d], i);
+			swap_ops(ops, i);
 		}
+		off += len;
 	}
 	return 0;
 }
 
-static xp_status setup(local *L, const xp_schedule *s)
-{
-	int parts = xp_schedule_parts(s);
-	L->p = xp_schedule_devices(s);
-	L->tmpl = s;
-	L->ops = calloc((size_t)L->p, sizeof *L->ops);
-	L->len = calloc((size_t)L->p, sizeof *L->len);
-	L->part_device = malloc((size_t)parts * sizeof *L->part_device);
-	if (!L->ops || !L->len || !L->part_device)
-		return XP_ENOMEM;
-	for (int q = 0; q < parts; q++)
-		L->part_device[q] = xp_schedule_device_of(s, q);
-	for (int d = 0; d < L->p; d++) {
-		L->len[d] = xp_schedule_len(s, d);
-		L->ops[d] = malloc((L->len[d] + 1) * sizeof **L->ops);
-		if (!L->ops[d])
-			return XP_ENOMEM;
-		memcpy(L->ops[d], xp_schedule_ops(s, d), L->len[d] * sizeof **L->ops);
-	}
-	return XP_OK;
-}
-
-static void teardown(local *L)
-{
-	for (int d = 0; L->ops && d < L->p; d++)
-		free(L->ops[d]);
-	free(L->ops);
-	free(L->len);
-	free(L->part_device);
-}
-
-xp_status xp_greedy_local_search(const xp_params *pr, xp_schedule **sched, int64_t *makespan,
+xp_status xp_greedy_local_search(xp_evaluator *ev, xp_schedule **sched, int64_t *makespan,
                                  long budget)
 {
-	local L = { .pr = pr };
-	xp_status st = setup(&L, *sched);
+	size_t n = xp_schedule_total_ops(*sched) + 1;
+	local L = { .ev = ev, .s = *sched };
+	L.start_ns = malloc(n * sizeof *L.start_ns);
+	L.end_ns = malloc(n * sizeof *L.end_ns);
+	xp_status st = L.start_ns && L.end_ns ? XP_OK : XP_ENOMEM;
 	while (st == XP_OK && budget > 0) {
-		xp_result *r = NULL;
-		xp_schedule *s = NULL;
-		if (timing(&L, &r, &s) < 0) {
+		if (retime(&L) < 0) {
 			st = XP_ENOMEM;
 			break;
 		}
-		int better = improve(&L, r, makespan, &budget);
-		xp_result_free(r);
-		xp_schedule_free(s);
-		if (!better)
+		if (!improve(&L, makespan, &budget))
 			break;
 	}
-	xp_schedule *s = st == XP_OK ? rebuild(&L) : NULL;
-	teardown(&L);
-	if (!s)
-		return XP_ENOMEM;
-	xp_schedule_free(*sched);
-	*sched = s;
-	return XP_OK;
+	free(L.start_ns);
+	free(L.end_ns);
+	return st;
 }

@@ -2,7 +2,7 @@
  * (best of several rule sets and sub-block counts, then a local search). */
 #include "greedy_int.h"
 
-#include "engine.h"
+#include "evaluator.h"
 
 xp_status xp_schedule_build_crossudsub(const xp_params *pr, xp_schedule **out, xp_error *err)
 {
@@ -18,19 +18,6 @@ xp_status xp_schedule_build_greedy(const xp_params *pr, xp_schedule **out, xp_er
 xp_status xp_schedule_build_greedy_v(const xp_params *pr, xp_schedule **out, xp_error *err)
 {
 	return xp_greedy_best(pr, 1, "greedy-v", out, err);
-}
-
-/* Time s on the analytic engine: its makespan, or -1 when it deadlocks or exceeds memory. */
-static int64_t evaluate(const xp_params *pr, const xp_schedule *s)
-{
-	const xp_engine *e = xp_engine_find("analytic");
-	xp_result *r = xp_result_new(s, e->name);
-	xp_error err;
-	int64_t ms = -1;
-	if (r && e->run(pr, s, r, &err) == XP_OK && r->fits_memory)
-		ms = r->makespan_ns;
-	xp_result_free(r);
-	return ms;
 }
 
 /* The candidates, in the order ties are broken: the authors' rules at schedule.n_sub first. */
@@ -57,8 +44,10 @@ static int candidates(const xp_params *pr, int v_placement, int whole_blocks, xp
 }
 
 /* Seed the search with the static schedules of the placement that fit memory: the greedy then
- * never loses to them. Keeps the fastest of best and the statics in best. */
-static void seed_statics(const xp_params *pr, int v_placement, xp_schedule **best, int64_t *best_ms)
+ * never loses to them. Keeps the fastest of best and the statics in best. The statics have the
+ * candidates' shape, so ev (the candidates' workspace) times them. */
+static void seed_statics(const xp_params *pr, int v_placement, xp_evaluator *ev, xp_schedule **best,
+                         int64_t *best_ms)
 {
 	static const char *const uni[] = { "zbh1", "1f1b", "zbh2", "gpipe", NULL };
 	static const char *const vee[] = { "zbv", NULL };
@@ -67,7 +56,7 @@ static void seed_statics(const xp_params *pr, int v_placement, xp_schedule **bes
 		xp_schedule *s = NULL;
 		if (!kind || kind->build(pr, &s, NULL) != XP_OK)
 			continue;
-		int64_t ms = evaluate(pr, s);
+		int64_t ms = xp_evaluator_accepts(ev, s) ? xp_evaluator_makespan(ev, s) : -1;
 		if (ms >= 0 && (*best_ms < 0 || ms < *best_ms)) {
 			xp_schedule_free(*best);
 			*best = s;
@@ -92,6 +81,13 @@ xp_status xp_greedy_best_of(const xp_params *pr, int v_placement, int whole_bloc
 	if (st)
 		return st;
 	int n = candidates(pr, v_placement, whole_blocks, o, (int)(sizeof o / sizeof o[0]));
+	xp_schedule *shape = v_placement ? xp_schedule_new_v(pr->stages, pr->microbatches)
+	                                 : xp_schedule_new(pr->stages, 1, pr->microbatches, NULL);
+	xp_evaluator *ev = NULL;
+	st = shape ? xp_evaluator_new(pr, shape, &ev, err) : XP_ENOMEM;
+	xp_schedule_free(shape);
+	if (st != XP_OK)
+		return xp_fail(err, st, "%s: out of memory", name);
 	xp_schedule *best = NULL;
 	int64_t best_ms = -1;
 	xp_error first = { 0 };
@@ -103,7 +99,7 @@ xp_status xp_greedy_best_of(const xp_params *pr, int v_placement, int whole_bloc
 			first = e;
 		if (st == XP_ENOMEM || st == XP_EINVAL)
 			break;
-		int64_t ms = st ? -1 : evaluate(pr, s);
+		int64_t ms = st ? -1 : xp_evaluator_makespan(ev, s);
 		if (ms >= 0 && (best_ms < 0 || ms < best_ms)) {
 			xp_schedule_free(best);
 			best = s;
@@ -113,15 +109,19 @@ xp_status xp_greedy_best_of(const xp_params *pr, int v_placement, int whole_bloc
 		}
 	}
 	if (st != XP_ENOMEM && st != XP_EINVAL)
-		seed_statics(pr, v_placement, &best, &best_ms);
-	if (!best)
+		seed_statics(pr, v_placement, ev, &best, &best_ms);
+	if (!best) {
+		xp_evaluator_free(ev);
 		return xp_fail(err, first.code ? first.code : XP_EMEMORY, "%s",
 		               first.code ? first.msg
 		                          : "no greedy candidate fits the memory limit");
+	}
 	size_t ops = xp_schedule_total_ops(best);
 	long budget = (long)(300000 / (ops + 1));
 	budget = budget > 200 ? 200 : budget;
-	if (xp_greedy_local_search(pr, &best, &best_ms, budget) != XP_OK) {
+	st = xp_greedy_local_search(ev, &best, &best_ms, budget);
+	xp_evaluator_free(ev);
+	if (st != XP_OK) {
 		xp_schedule_free(best);
 		return xp_fail(err, XP_ENOMEM, "%s: out of memory in the local search", name);
 	}

@@ -22,35 +22,23 @@ static int link_id(xp_sv_inst *in, int a, int c)
 	for (int i = 0; i < in->n_links; i++)
 		if (in->links[i].src == a && in->links[i].dst == c)
 			return i;
-	const xp_params *pr = in->pr;
-	const xp_link_class *lc = xp_params_link(pr, a, c);
-	int64_t bytes = pr->message_bytes * (pr->placement[a] != pr->placement[c] ? pr->dp : 1);
 	xp_sv_link *l = &in->links[in->n_links];
 	l->src = a;
 	l->dst = c;
-	l->ser_ns = xp_serialize_ns(bytes, lc->bandwidth_bps);
-	l->lat_ns = lc->latency_ns;
+	l->ser_ns = xp_exec_message_ns(in->pr, a, c, &l->lat_ns);
 	return in->n_links++;
 }
 
 /* The input of block (part q, type t, mb j): its producer and the link it crosses. */
-static void wire(xp_sv_inst *in, xp_sv_block *bk, int q, int idx)
+static void wire(xp_sv_inst *in, xp_sv_block *bk, int q)
 {
-	int last = in->p * in->v - 1, from = -1;
-	if (bk->type == XP_SV_F && q > 0)
-		from = q - 1;
-	else if (bk->type == XP_SV_D && q < last)
-		from = q + 1;
-	bk->link = -1;
-	if (from >= 0) {
-		bk->prod = block_of_part(in, from, bk->type, bk->mb);
-		if (part_device(in, from) != bk->dev)
-			bk->link = link_id(in, part_device(in, from), bk->dev);
-	} else if (bk->type == XP_SV_F) {
-		bk->prod = -1;
-	} else {
-		bk->prod = idx - in->m; /* W needs D, D of the last part needs F: one type back */
-	}
+	int type, from;
+	bk->link = bk->prod = -1;
+	if (!xp_exec_producer(in->p * in->v, bk->type, q, &type, &from))
+		return;
+	bk->prod = block_of_part(in, from, type, bk->mb);
+	if (part_device(in, from) != bk->dev)
+		bk->link = link_id(in, part_device(in, from), bk->dev);
 }
 
 static void make_blocks(xp_sv_inst *in)
@@ -73,7 +61,7 @@ static void make_blocks(xp_sv_inst *in)
 					bk->dur_ns = xp_op_duration_ns(in->pr, in->shape, d, op);
 					xp_op_memory(in->pr, in->shape, d, op, &bk->rise,
 					             &bk->fall);
-					wire(in, bk, xp_schedule_part(in->shape, d, c), i);
+					wire(in, bk, xp_schedule_part(in->shape, d, c));
 				}
 }
 
@@ -84,13 +72,13 @@ static xp_status collectives(xp_sv_inst *in)
 		return XP_OK;
 	int *blk = malloc((size_t)in->n * sizeof *blk);
 	xp_schedule *s = NULL;
-	xp_result *r = NULL;
+	const xp_result *r = NULL;
 	xp_status st = XP_ENOMEM;
 	if (!blk)
 		goto out;
 	xp_sv_serial_order(in, blk);
 	s = xp_sv_to_schedule(in, blk, "serial");
-	if (!s || xp_engine_run(xp_engine_find("analytic"), in->pr, s, &r, NULL) != XP_OK)
+	if (!s || xp_evaluator_run(in->ev, s, &r, NULL) != XP_OK)
 		goto out;
 	for (size_t i = 0; i < r->n_collectives; i++) {
 		const xp_collective *c = &r->collectives[i];
@@ -101,7 +89,6 @@ static xp_status collectives(xp_sv_inst *in)
 	}
 	st = XP_OK;
 out:
-	xp_result_free(r);
 	xp_schedule_free(s);
 	free(blk);
 	return st;
@@ -246,6 +233,10 @@ xp_status xp_sv_inst_new(const xp_params *pr, int vplace, xp_sv_inst **out, xp_e
 	in->shape =
 	    vplace ? xp_schedule_new_v(in->p, in->m) : xp_schedule_new(in->p, 1, in->m, NULL);
 	xp_status st = in->shape ? alloc(in) : XP_ENOMEM;
+	if (st == XP_OK)
+		st = xp_evaluator_new(pr, in->shape, &in->ev, NULL);
+	if (st == XP_OK && !(in->scratch = xp_schedule_copy(in->shape)))
+		st = XP_ENOMEM;
 	if (st == XP_OK) {
 		make_blocks(in);
 		st = check_memory(in, err);
@@ -270,6 +261,8 @@ void xp_sv_inst_free(xp_sv_inst *in)
 	if (!in)
 		return;
 	xp_schedule_free(in->shape);
+	xp_schedule_free(in->scratch);
+	xp_evaluator_free(in->ev);
 	free(in->b);
 	free(in->links);
 	free(in->ag_end_ns);

@@ -24,22 +24,29 @@ void xp_sv_serial_order(const xp_sv_inst *in, int *blk)
 	}
 }
 
-xp_schedule *xp_sv_to_schedule(const xp_sv_inst *in, const int *blk, const char *name)
+/* The orders blk into the (empty) schedule s of the instance's placement. */
+static xp_status fill(const xp_sv_inst *in, const int *blk, xp_schedule *s)
 {
 	static const xp_op_kind kinds[3] = { XP_OP_F, XP_OP_D, XP_OP_W };
-	xp_schedule *s =
-	    in->vplace ? xp_schedule_new_v(in->p, in->m) : xp_schedule_new(in->p, 1, in->m, NULL);
-	if (!s)
-		return NULL;
 	for (int d = 0; d < in->p; d++)
 		for (int i = 0; i < in->per_dev; i++) {
 			const xp_sv_block *bk = &in->b[blk[(size_t)d * in->per_dev + i]];
-			if (xp_schedule_add_block(s, d, kinds[bk->type], bk->mb, bk->chunk)) {
-				xp_schedule_free(s);
-				return NULL;
-			}
+			if (xp_schedule_add_block(s, d, kinds[bk->type], bk->mb, bk->chunk))
+				return XP_ENOMEM;
 		}
-	xp_schedule_set_name(s, name);
+	return XP_OK;
+}
+
+xp_schedule *xp_sv_to_schedule(const xp_sv_inst *in, const int *blk, const char *name)
+{
+	xp_schedule *s =
+	    in->vplace ? xp_schedule_new_v(in->p, in->m) : xp_schedule_new(in->p, 1, in->m, NULL);
+	if (s && fill(in, blk, s) != XP_OK) {
+		xp_schedule_free(s);
+		return NULL;
+	}
+	if (s)
+		xp_schedule_set_name(s, name);
 	return s;
 }
 
@@ -88,14 +95,13 @@ static int consumer(const xp_sv_inst *in, const xp_transfer *t)
 
 int64_t xp_sv_timeline(const xp_sv_inst *in, const int *blk, int64_t *start, int64_t *window)
 {
-	xp_schedule *s = xp_sv_to_schedule(in, blk, "candidate");
-	xp_result *r = NULL;
-	int64_t mk = -1;
-	if (!s || xp_engine_run(xp_engine_find("analytic"), in->pr, s, &r, NULL) != XP_OK)
-		goto out;
-	if (!r->fits_memory)
-		goto out;
-	mk = r->makespan_ns;
+	xp_schedule *s = in->scratch;
+	const xp_result *r = NULL;
+	xp_schedule_clear(s);
+	if (fill(in, blk, s) != XP_OK || xp_evaluator_run(in->ev, s, &r, NULL) != XP_OK ||
+	    !r->fits_memory)
+		return -1;
+	int64_t mk = r->makespan_ns;
 	for (int d = 0; start && d < in->p; d++)
 		for (int i = 0; i < in->per_dev; i++)
 			start[blk[(size_t)d * in->per_dev + i]] =
@@ -104,9 +110,6 @@ int64_t xp_sv_timeline(const xp_sv_inst *in, const int *blk, int64_t *start, int
 		window[b] = -1;
 	for (size_t i = 0; window && i < r->n_transfers; i++)
 		window[consumer(in, &r->transfers[i])] = r->transfers[i].start_ns;
-out:
-	xp_result_free(r);
-	xp_schedule_free(s);
 	return mk;
 }
 

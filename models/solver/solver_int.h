@@ -6,9 +6,12 @@
 #include <stdint.h>
 
 #include "engine.h"
+#include "evaluator.h"
+#include "exec.h"
 #include "schedule.h"
 
-enum { XP_SV_F = 0, XP_SV_D = 1, XP_SV_W = 2 };
+/* block types; a block of type t waits for the slot class t (exec.h) */
+enum { XP_SV_F = XP_SLOT_F, XP_SV_D = XP_SLOT_BD, XP_SV_W = XP_SLOT_W };
 
 /* One block. Its index is ((dev * v + chunk) * 3 + type) * m + mb, so that the blocks of one
  * device are contiguous and each (chunk, type) is a run of m blocks in microbatch order. */
@@ -40,8 +43,10 @@ typedef struct xp_sv_inst {
 	int64_t *tail_ns;   /* n: from the start to the end of the iteration, at least */
 	uint64_t *reach;    /* n rows of `words` bits: bit b of row a = a must precede b */
 	int words;
-	int64_t *limit; /* p: memory limit per device */
-	int64_t lb_ns;  /* a trivial lower bound on the makespan */
+	int64_t *limit;          /* p: memory limit per device */
+	int64_t lb_ns;           /* a trivial lower bound on the makespan */
+	struct xp_evaluator *ev; /* times orders of the placement (xp_sv_timeline) */
+	xp_schedule *scratch;    /* the orders being timed, refilled without allocating */
 } xp_sv_inst;
 
 /* Build / free an instance for placement vplace. XP_ENOMEM or XP_EMEMORY (a device's memory limit
