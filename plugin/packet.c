@@ -9,8 +9,8 @@
  * done. */
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "module.h"
 #include "packet_int.h"
 #include "units.h"
 
@@ -27,7 +27,6 @@ typedef struct pair {
 
 typedef struct coll {
 	int chunk, kind;
-	int64_t ready_ns;
 } coll;
 
 typedef struct pk {
@@ -86,7 +85,6 @@ static void deliver(pk *K, int64_t slot, int dst, int64_t now)
 
 static void coll_step(pk *K, int d)
 {
-	const coll *c = &K->cq[d * 2 * K->v + K->cq_head[d]];
 	int64_t bytes = K->pr->params_bytes[d] / K->v / K->dp;
 	K->c_left[d] = K->dp;
 	for (int r = 0; r < K->dp && !K->st; r++) {
@@ -96,7 +94,6 @@ static void coll_step(pk *K, int d)
 			fail_stop(K, st);
 	}
 	K->inflight++;
-	(void)c;
 }
 
 static void coll_begin(pk *K, int d, int64_t now)
@@ -111,7 +108,7 @@ static void coll_begin(pk *K, int d, int64_t now)
 static void coll_push(pk *K, int d, int chunk, int kind, int64_t now)
 {
 	int i = (K->cq_head[d] + K->cq_n[d]++) % (2 * K->v);
-	K->cq[d * 2 * K->v + i] = (coll){ chunk, kind, now_rel(K, now) };
+	K->cq[d * 2 * K->v + i] = (coll){ chunk, kind };
 	coll_begin(K, d, now);
 }
 
@@ -217,10 +214,8 @@ static void msg_arrived(pk *K, int64_t slot, int64_t now)
 		fail_stop(K, xp_fail(K->err, XP_ENOMEM, "out of memory recording transfers"));
 		return;
 	}
-	int cls = (int)(slot / ((int64_t)K->parts * K->m));
 	int part = (int)(slot / K->m % K->parts);
 	deliver(K, slot, xp_schedule_device_of(K->s, part), now);
-	(void)cls;
 }
 
 /* Block (the last piece op) of device d ended at now: release what depends on it. */
@@ -551,13 +546,6 @@ static xp_status finish(pk *K, xp_packet_stats *stats, double wall_s)
 	return XP_OK;
 }
 
-static double seconds(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
 static xp_status run_stats(const xp_params *pr, const xp_schedule *s, xp_result *res,
                            xp_packet_stats *stats, xp_error *err)
 {
@@ -581,7 +569,7 @@ static xp_status run_stats(const xp_params *pr, const xp_schedule *s, xp_result 
 		return xp_fail(err, XP_EINVAL,
 		               "the packet engine does not simulate datacenters.split: dp (the "
 		               "gradient all-reduce over the WAN); use the analytic engine");
-	double t0 = seconds();
+	double t0 = xp_now_s();
 	xp_status st = setup(&K);
 	if (!st)
 		st = build_network(&K);
@@ -590,7 +578,7 @@ static xp_status run_stats(const xp_params *pr, const xp_schedule *s, xp_result 
 	if (!st)
 		st = K.st;
 	if (!st)
-		st = finish(&K, stats, seconds() - t0);
+		st = finish(&K, stats, xp_now_s() - t0);
 	teardown(&K);
 	if (!st)
 		xp_result_finish(res, pr);
@@ -603,15 +591,18 @@ static xp_status run_packet(const xp_params *pr, const xp_schedule *s, xp_result
 	return run_stats(pr, s, res, NULL, err);
 }
 
-const xp_engine xp_engine_packet = {
+static const xp_engine packet_engine = {
 	"packet",
 	"ns-3 packet-level execution: TCP over DC switches and WAN links with real queues; "
 	"compute blocks as timers",
 	run_packet,
 };
 
-const xp_packet_plugin xp_packet_plugin_ns3 = {
-	&xp_engine_packet,
+static const xp_packet_plugin packet_plugin = {
+	&packet_engine,
 	run_stats,
 	xp_packet_run_probes,
 };
+
+/* The module's one exported symbol (module.h). */
+const xp_module xp_module_ns3 = { XP_MODULE_ABI, XP_VERSION, &packet_plugin };
