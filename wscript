@@ -69,8 +69,10 @@ def options(opt):
 
 def configure(cnf):
     cnf.load('compiler_c')
-    # -fPIC: the modules link the same library objects as the program
-    cnf.env.append_value('CFLAGS', ['-std=c11', '-O2', '-g', '-D_GNU_SOURCE', '-fPIC'] + WARNINGS)
+    # -fPIC: the modules link the same library objects as the program; without semantic
+    # interposition the compiler still inlines and specialises calls within a file, as for -fPIE
+    cnf.env.append_value('CFLAGS', ['-std=c11', '-O2', '-g', '-D_GNU_SOURCE', '-fPIC',
+                                    '-fno-semantic-interposition'] + WARNINGS)
     cnf.check_cfg(package='yaml-0.1', uselib_store='YAML', args=['--cflags', '--libs'])
     cnf.check_cfg(package='gsl', uselib_store='GSL', args=['--cflags', '--libs'])
     cnf.check(lib='m', uselib_store='M')
@@ -173,9 +175,11 @@ def build_modules(bld, module_dir):
 
 
 def check_sources_listed(bld):
-    """Every .c under models/ must be in a list: an unlisted file would silently not be built."""
+    """Every source under models/ and plugin/ must be in a list: an unlisted file would silently
+    not be built."""
     listed = set(LIB_SOURCES + CLI_SOURCES + [s for srcs, _ in MODULES.values() for s in srcs])
-    found = [n.path_from(bld.path) for n in bld.path.ant_glob('models/**/*.c plugin/*.c plugin/*.cc')]
+    found = [n.path_from(bld.path)
+             for n in bld.path.ant_glob('models/**/*.c plugin/*.c plugin/*.cc')]
     missing = sorted(f for f in found if f not in listed)
     if missing:
         bld.fatal('source files not listed in the wscript (LIB_SOURCES, CLI_SOURCES or '

@@ -73,23 +73,19 @@ static xp_status open_module(const char *name, const void **api, xp_error *err)
 	char file[64], path[PATH_MAX], sym[64];
 	snprintf(file, sizeof file, "crosspipe-%s.so", name);
 	snprintf(sym, sizeof sym, "xp_module_%s", name);
-	void *h = dlopen(file, RTLD_NOW | RTLD_NOLOAD);
-	snprintf(path, sizeof path, "%s", file);
-	if (!h) {
-		xp_status st = find_file(file, path, err);
-		if (st != XP_OK)
-			return st;
-		h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
-	}
+	xp_status st = find_file(file, path, err);
+	if (st != XP_OK)
+		return st;
+	void *h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
 	if (!h)
 		return xp_fail(err, XP_EIO, "cannot load %s: %s", path, dlerror());
 	const xp_module *m = dlsym(h, sym);
 	if (!m || m->abi != XP_MODULE_ABI || !m->version || strcmp(m->version, XP_VERSION) != 0 ||
 	    !m->api) {
-		xp_status st = xp_fail(err, XP_EIO,
-		                       "%s is not a module of this crosspipe (%s): rebuild it with "
-		                       "./waf build",
-		                       path, XP_VERSION);
+		st = xp_fail(
+		    err, XP_EIO,
+		    "%s is not a module of this crosspipe (%s): rebuild it with ./waf build", path,
+		    XP_VERSION);
 		dlclose(h);
 		return st;
 	}

@@ -7,11 +7,10 @@
  * copy of the library code it uses and exports one symbol, xp_module_<name>.
  *
  * Where a module is looked for, in order (the first file that exists is the one loaded):
- *   1. a module of that name already loaded into the process (a program that links it);
- *   2. $CROSSPIPE_MODULE_DIR/crosspipe-<name>.so, when that variable is set (and only there);
- *   3. <folder of the program>/plugin/ and <folder of the program>/../plugin/ (the build tree:
+ *   1. $CROSSPIPE_MODULE_DIR/crosspipe-<name>.so, when that variable is set (and only there);
+ *   2. <folder of the program>/plugin/ and <folder of the program>/../plugin/ (the build tree:
  *      build/crosspipe, build/tests/x.t and build/bench/x all find build/plugin/);
- *   4. the installed folder, XP_MODULE_DIR (${LIBDIR}/crosspipe, set by the wscript). */
+ *   3. the installed folder, XP_MODULE_DIR (${LIBDIR}/crosspipe, set by the wscript). */
 #ifndef XP_MODULE_H
 #define XP_MODULE_H
 
