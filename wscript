@@ -1,7 +1,12 @@
 #! /usr/bin/env python3
-# wscript: builds libcrosspipe (models/), the crosspipe program and the TAP tests; `check` runs
-# them through prove. `configure --sanitize` adds an ASan+UBSan variant (build_sanitize,
-# check_sanitize).
+# wscript: builds libcrosspipe (models/), the crosspipe program, the modules loaded on demand
+# (plugin/crosspipe-ns3.so, plugin/crosspipe-z3.so, plugin/crosspipe-cbc.so: see models/module.h)
+# and the TAP tests; `check` runs them through prove. `configure --sanitize` adds an ASan+UBSan
+# variant (build_sanitize, check_sanitize) with its own program, modules and tests.
+#
+# Sources are listed explicitly, as ns-3's module wscripts do; a .c file under models/ that no
+# list names stops the build. Tests (tests/*_test.c, tests/*.t) and benchmarks (tests/bench/*.c)
+# are picked up by name.
 import os
 from waflib import Build, Context, Logs, Utils
 
@@ -11,7 +16,41 @@ top = '.'
 out = 'build'
 
 WARNINGS = ['-Wall', '-Wextra', '-Werror', '-Wshadow', '-Wstrict-prototypes']
-LIBS = ['YAML', 'GSL', 'CBC', 'Z3', 'M']
+LIBS = ['YAML', 'GSL', 'M']  # what libcrosspipe needs; Z3, CBC and ns-3 only in their modules
+
+LIB_SOURCES = [
+    'models/analytic.c', 'models/engine.c', 'models/evaluator.c', 'models/exec.c',
+    'models/io.c', 'models/module.c', 'models/progress.c', 'models/result.c',
+    'models/robust.c', 'models/scenario.c', 'models/scenario_bound.c', 'models/scenario_model.c',
+    'models/scenario_packet.c', 'models/scenario_read.c', 'models/scenario_yaml.c',
+    'models/schedule.c', 'models/schedule_check.c', 'models/schedule_file.c', 'models/select.c',
+    'models/status.c', 'models/sweep.c', 'models/sweep_axes.c', 'models/sweep_check.c',
+    'models/sweep_collect.c', 'models/sweep_files.c', 'models/sweep_index.c',
+    'models/sweep_manifest.c', 'models/sweep_row.c', 'models/sweep_run.c', 'models/transformer.c',
+    'models/units.c', 'models/version.c',
+    'models/output/common.c', 'models/output/csv.c', 'models/output/gantt.c',
+    'models/output/json.c', 'models/output/json_out.c', 'models/output/table.c',
+    'models/output/trace.c',
+    'models/schedules/1f1b.c', 'models/schedules/gen.c', 'models/schedules/gpipe.c',
+    'models/schedules/greedy.c', 'models/schedules/greedy_local.c',
+    'models/schedules/greedy_post.c', 'models/schedules/greedy_rules.c',
+    'models/schedules/greedy_search.c', 'models/schedules/interleaved.c',
+    'models/schedules/registry.c', 'models/schedules/zbh1.c', 'models/schedules/zbh2.c',
+    'models/schedules/zbv.c',
+    'models/solver/instance.c', 'models/solver/methods.c', 'models/solver/model.c',
+    'models/solver/optimal.c', 'models/solver/orders.c',
+]
+CLI_SOURCES = [
+    'models/cli/common.c', 'models/cli/list.c', 'models/cli/main.c', 'models/cli/options.c',
+    'models/cli/run.c', 'models/cli/slurm.c', 'models/cli/sweep.c', 'models/cli/validate.c',
+]
+# module name -> (sources, the libraries it links); each becomes plugin/crosspipe-<name>.so
+MODULES = {
+    'ns3': (['plugin/connection.cc', 'plugin/network.cc', 'plugin/packet.c',
+             'plugin/packet_net.c', 'plugin/simulator.cc', 'plugin/stats.cc'], ['NS3']),
+    'z3': (['models/solver/z3.c'], ['Z3']),
+    'cbc': (['models/solver/cbc.c'], ['CBC']),
+}
 SANITIZE = ['-fsanitize=address,undefined', '-fno-omit-frame-pointer',
             '-fno-sanitize-recover=all']
 
@@ -34,7 +73,10 @@ def options(opt):
 
 def configure(cnf):
     cnf.load('compiler_c')
-    cnf.env.append_value('CFLAGS', ['-std=c11', '-O2', '-g', '-D_GNU_SOURCE'] + WARNINGS)
+    # -fPIC: the modules link the same library objects as the program; without semantic
+    # interposition the compiler still inlines and specialises calls within a file, as for -fPIE
+    cnf.env.append_value('CFLAGS', ['-std=c11', '-O2', '-g', '-D_GNU_SOURCE', '-fPIC',
+                                    '-fno-semantic-interposition'] + WARNINGS)
     cnf.check_cfg(package='yaml-0.1', uselib_store='YAML', args=['--cflags', '--libs'])
     cnf.check_cfg(package='gsl', uselib_store='GSL', args=['--cflags', '--libs'])
     cnf.check(lib='m', uselib_store='M')
@@ -98,34 +140,57 @@ def build(bld):
         bld.fatal('the sanitizer build is not configured: run ./waf configure --sanitize')
     if bld.variant == 'fuzz':
         return build_fuzz(bld)
-    bld.env.append_value('DEFINES', ['XP_VERSION="%s"' % bld.env.VERSION])
-    libsrc = bld.path.ant_glob('models/**/*.c', excl=['models/cli/**'])
-    bld.stlib(source=libsrc, target='xp', includes='models', export_includes='models',
+    check_sources_listed(bld)
+    module_dir = os.path.join(bld.env.LIBDIR or os.path.join(bld.env.PREFIX, 'lib'), 'crosspipe')
+    bld.env.append_value('DEFINES', ['XP_VERSION="%s"' % bld.env.VERSION,
+                                     'XP_MODULE_DIR="%s"' % module_dir])
+    bld.stlib(source=LIB_SOURCES, target='xp', includes='models', export_includes='models',
               use=LIBS)
-    # the packet engine: plugin objects linked into every program (engine.c refers to them
-    # through weak symbols, which would not pull members out of a static library)
-    plugin = []
-    if bld.env.HAVE_NS3:
-        bld.objects(source=bld.path.ant_glob('plugin/*.c plugin/*.cc'), target='plugin',
-                    includes='plugin models', use=['NS3', 'xp'])
-        plugin = ['plugin', 'NS3']
-    bld.program(source=bld.path.ant_glob('models/cli/*.c'), target='crosspipe',
-                includes='models/cli', use=plugin + ['xp'] + LIBS)
+    build_modules(bld, module_dir)
+    bld.program(source=CLI_SOURCES, target='crosspipe', includes='models/cli', use=['xp'] + LIBS)
     bld.stlib(source=['tests/tap.c', 'tests/fixture.c', 'tests/oracle.c'], target='testlib',
               includes='tests', export_includes='tests', use='xp')
     for src in bld.path.ant_glob('tests/*_test.c'):
         name = src.name[:-len('_test.c')]
         if name.startswith('packet_') and not bld.env.HAVE_NS3:
             continue  # the packet engine is not built; tests/packet*.t say so
-        bld.program(source=[src], target='tests/%s.t' % name,
-                    includes='plugin' if name.startswith('packet_') else '',
-                    use=(plugin if name.startswith('packet_') else []) + ['testlib', 'xp'] + LIBS,
+        # the modules are opened at run time (from build/plugin/, found as ../plugin/)
+        bld.program(source=[src], target='tests/%s.t' % name, use=['testlib', 'xp'] + LIBS,
                     install_path=None)
     for src in bld.path.ant_glob('tests/bench/*.c'):
         bld.program(source=[src], target='bench/%s' % src.name[:-2], use=['testlib', 'xp'] + LIBS,
                     install_path=None)
     if bld.cmd.startswith('check'):
         bld.add_post_fun(run_prove)
+
+
+def build_modules(bld, module_dir):
+    """plugin/crosspipe-<name>.so: the module's sources, its own copy of the library objects it
+    uses (hidden), and its third-party libraries; only xp_module_<name> is exported."""
+    symbols = bld.path.find_node('plugin/module.map')
+    for name, (sources, libs) in sorted(MODULES.items()):
+        if name == 'ns3' and not bld.env.HAVE_NS3:
+            continue
+        cxx = any(src.endswith('.cc') for src in sources)
+        target = 'plugin/crosspipe-' + name
+        tg = bld(features='c cxx cxxshlib' if cxx else 'c cshlib', source=sources, target=target,
+                 includes='plugin models', use=['xp'] + libs + LIBS, install_path=module_dir,
+                 linkflags=['-Wl,--version-script=' + symbols.abspath()] +
+                 ([] if bld.env.SANITIZE else ['-Wl,-z,defs']))  # ASan leaves its symbols open
+        tg.env[('cxxshlib' if cxx else 'cshlib') + '_PATTERN'] = '%s.so'
+        bld.add_manual_dependency(bld.path.find_or_declare(target + '.so'), symbols)
+
+
+def check_sources_listed(bld):
+    """Every source under models/ and plugin/ must be in a list: an unlisted file would silently
+    not be built."""
+    listed = set(LIB_SOURCES + CLI_SOURCES + [s for srcs, _ in MODULES.values() for s in srcs])
+    found = [n.path_from(bld.path)
+             for n in bld.path.ant_glob('models/**/*.c plugin/*.c plugin/*.cc')]
+    missing = sorted(f for f in found if f not in listed)
+    if missing:
+        bld.fatal('source files not listed in the wscript (LIB_SOURCES, CLI_SOURCES or '
+                  'MODULES): %s' % ' '.join(missing))
 
 
 def run_prove(bld):
@@ -139,6 +204,7 @@ def run_prove(bld):
     env['XP_TOP'] = bld.srcnode.abspath()
     env['XP_HAVE_NS3'] = '1' if bld.env.HAVE_NS3 else '0'
     env['XP_SANITIZE'] = '1' if bld.env.SANITIZE else '0'
+    env['CROSSPIPE_MODULE_DIR'] = os.path.join(out, 'plugin')  # this variant's modules
     if bld.env.SANITIZE:
         env['ASAN_OPTIONS'] = 'detect_leaks=1:abort_on_error=0'
         env['UBSAN_OPTIONS'] = 'print_stacktrace=1:halt_on_error=1'
@@ -195,8 +261,9 @@ def configure_fuzz(cnf):
 def build_fuzz(bld):
     if not bld.env.FUZZ:
         bld.fatal('the fuzz build is not configured: run ./waf configure --fuzz')
-    libsrc = bld.path.ant_glob('models/**/*.c', excl=['models/cli/**'])
-    bld.stlib(source=libsrc, target='xp', includes='models', export_includes='models',
+    # the library without its modules: the harnesses never reach ns-3, and a solver they ask for
+    # reports that its module is missing (a clean error, which the harnesses accept)
+    bld.stlib(source=LIB_SOURCES, target='xp', includes='models', export_includes='models',
               use=LIBS)
     for src in bld.path.ant_glob('tests/fuzz/*_fuzz.c'):
         bld.program(source=[src], target='tests/fuzz/%s' % src.name[:-2],

@@ -1,39 +1,66 @@
-/* engine.c: the table of engines compiled in, and the check-then-run convenience.
+/* engine.c: the table of engines, and the check-then-run convenience.
  *
- * The packet engine (plugin/, ns-3) is referenced through weak symbols: they resolve to NULL when
- * the plugin is not linked, and the table is then one entry shorter (see packet.h). */
+ * The analytic engines are compiled in. The packet engine (plugin/, ns-3) is the module
+ * crosspipe-ns3.so (module.h), opened only when something asks for it by name, lists every
+ * engine or calls xp_packet(); without it the table is one entry shorter. */
 #include "engine.h"
+#include "module.h"
 #include "packet.h"
 
+#include <stdio.h>
 #include <string.h>
 
 extern const xp_engine xp_engine_analytic, xp_engine_ideal;
-extern const xp_engine xp_engine_packet __attribute__((weak));
-extern const xp_packet_plugin xp_packet_plugin_ns3 __attribute__((weak));
 
-/* the packet engine, when linked, is the last entry */
-static const xp_engine *const engines[] = { &xp_engine_analytic, &xp_engine_ideal,
-	                                    &xp_engine_packet };
+#define N_BUILTIN 2
+
+/* the packet engine, once its module is loaded, is the last entry */
+static const xp_engine *engines[N_BUILTIN + 1] = { &xp_engine_analytic, &xp_engine_ideal };
 
 const xp_engine *const *xp_engines(size_t *n)
 {
-	*n = sizeof engines / sizeof engines[0] - (&xp_engine_packet == NULL);
+	const xp_packet_plugin *pk = xp_packet();
+	if (pk)
+		engines[N_BUILTIN] = pk->engine; /* every caller writes the same pointer */
+	*n = N_BUILTIN + (pk != NULL);
 	return engines;
 }
 
 const xp_engine *xp_engine_find(const char *name)
 {
-	size_t n;
-	const xp_engine *const *all = xp_engines(&n);
-	for (size_t i = 0; i < n; i++)
-		if (strcmp(all[i]->name, name) == 0)
-			return all[i];
-	return NULL;
+	for (size_t i = 0; i < N_BUILTIN; i++)
+		if (strcmp(engines[i]->name, name) == 0)
+			return engines[i];
+	if (strcmp(name, "packet") != 0)
+		return NULL; /* the packet engine is the only one worth opening the module for */
+	const xp_packet_plugin *pk = xp_packet();
+	return pk ? pk->engine : NULL;
+}
+
+xp_status xp_packet_load(const xp_packet_plugin **out, xp_error *err)
+{
+	const void *api;
+	xp_status st = xp_module_load("ns3", &api, err);
+	*out = api;
+	if (st == XP_ENOTBUILT)
+		return xp_fail(err, st,
+		               "the packet engine was not built (ns-3 was not found when ./waf "
+		               "configure ran; install libns3-dev and g++, then configure again)");
+	return st;
 }
 
 const xp_packet_plugin *xp_packet(void)
 {
-	return &xp_packet_plugin_ns3 ? &xp_packet_plugin_ns3 : NULL;
+	const xp_packet_plugin *pk;
+	xp_error err;
+	xp_status st = xp_packet_load(&pk, &err);
+	if (st != XP_OK && st != XP_ENOTBUILT) {
+		/* a module exists but is broken: callers say "not built", so say why, once */
+		static int told;
+		if (!told++)
+			fprintf(stderr, "crosspipe: %s\n", err.msg);
+	}
+	return pk;
 }
 
 const xp_engine *xp_engine_default(void)
@@ -51,7 +78,8 @@ xp_status xp_engine_run_measured(const xp_engine *e, const xp_params *pr, const 
                                  xp_result **out, xp_packet_stats *stats, xp_error *err)
 {
 	*out = NULL;
-	const xp_packet_plugin *pk = xp_packet();
+	const xp_packet_plugin *pk =
+	    stats ? xp_packet() : NULL; /* opens the module: only if asked */
 	if (stats && (!pk || pk->engine != e))
 		return xp_fail(err, XP_EINVAL, "only the packet engine measures run statistics");
 	xp_status st = xp_schedule_check(sched, err);

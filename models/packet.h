@@ -1,10 +1,10 @@
 /* packet.h: the packet engine's extras (run statistics, probe transfers), as seen from models/.
  *
- * The packet engine lives in plugin/ and is linked only when ns-3 was found at configure time.
- * models/ never calls it directly: it reaches it through one weak symbol, xp_packet_plugin_ns3,
- * which is NULL in a program built without the plugin. xp_packet() returns it, so callers say
- * "not built" instead of failing to link; engine.c lists the "packet" engine the same way. No
- * registration call and no mutable global is involved. */
+ * The packet engine lives in plugin/ and is built, when ns-3 was found at configure time, into
+ * the module crosspipe-ns3.so (module.h), which exports this table as xp_module_ns3's api.
+ * models/ never calls plugin/ directly: xp_packet() opens the module on first use and returns
+ * the table, or NULL, so that callers say "not built" instead of failing to link; engine.c lists
+ * the "packet" engine the same way. */
 #ifndef XP_PACKET_H
 #define XP_PACKET_H
 
@@ -57,7 +57,12 @@ typedef struct xp_packet_plugin {
 	xp_status (*probe)(const xp_params *pr, xp_packet_probe *probes, int n, xp_error *err);
 } xp_packet_plugin;
 
-/* The packet engine's extras, or NULL when crosspipe was built without ns-3. */
+/* The packet engine's table in *out. XP_ENOTBUILT (the message says how to build it) when there
+ * is no module, XP_EIO when the module cannot be loaded (the message says why). */
+xp_status xp_packet_load(const xp_packet_plugin **out, xp_error *err);
+
+/* The same, or NULL when crosspipe was built without ns-3; a module that exists but cannot be
+ * loaded is reported once on stderr. */
 const xp_packet_plugin *xp_packet(void);
 
 #ifdef __cplusplus

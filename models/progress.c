@@ -7,7 +7,7 @@
 
 #include "units.h"
 
-static struct {
+struct xp_progress_state {
 	pthread_mutex_t mu;
 	xp_progress_mode mode;
 	FILE *f;
@@ -16,7 +16,25 @@ static struct {
 	int64_t total_ns;
 	char task[160];
 	int shown; /* a terminal line is on screen */
-} P = { .mu = PTHREAD_MUTEX_INITIALIZER, .last = -1e300 };
+};
+
+/* One status line per process: a module (module.h) carries its own copy of this file, and adopts
+ * the program's state when it is loaded, so that its hooks (the solver's bound, the packet
+ * engine's simulated time) reach the program's line. */
+static xp_progress_state own = { .mu = PTHREAD_MUTEX_INITIALIZER, .last = -1e300 };
+static xp_progress_state *state = &own;
+#define P (*state)
+
+xp_progress_state *xp_progress_shared(void)
+{
+	return state;
+}
+
+void xp_progress_adopt(xp_progress_state *host)
+{
+	if (host)
+		state = host;
+}
 
 xp_progress_mode xp_progress_choose(int quiet, int lines, int is_tty)
 {

@@ -42,6 +42,11 @@ void xp_progress(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* A throttled update from a simulating engine: "<task>: 1.2 s of 2.18 s simulated, 3.4 s". */
 void xp_progress_sim(int64_t sim_ns);
 
+/* The process's progress state, and how a module adopts the program's (module.h). */
+typedef struct xp_progress_state xp_progress_state;
+xp_progress_state *xp_progress_shared(void);
+void xp_progress_adopt(xp_progress_state *host);
+
 /* Clear the terminal line (after the last update, before anything else goes to stderr). */
 void xp_progress_clear(void);
 

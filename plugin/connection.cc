@@ -237,11 +237,6 @@ extern "C" xp_status xp_ns3_connect(xp_ns3 *h, int src, int dst, const xp_ns3_co
 	}
 }
 
-extern "C" int64_t xp_ns3_segment_bytes(const xp_ns3 *h)
-{
-	return h ? h->net.seg : 0;
-}
-
 static int64_t new_message(Net &n, int64_t tag, int pieces)
 {
 	int64_t i;

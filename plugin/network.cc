@@ -284,7 +284,7 @@ xp_status freeze(Net *n, xp_error *err)
 		n->frozen = true;
 		return XP_OK;
 	} catch (...) {
-		return fail_exception(err, "xp_ns3_connect");
+		return fail_exception(err, "freezing the topology (routes, flow monitor)");
 	}
 }
 

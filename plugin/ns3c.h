@@ -94,9 +94,6 @@ xp_status xp_ns3_link_add(xp_ns3 *net, int a, int b, const xp_ns3_link_config *l
 xp_status xp_ns3_connect(xp_ns3 *net, int src, int dst, const xp_ns3_conn_config *cc, int *id,
                          xp_error *err);
 
-/* Segment size of the connections' TCP (bytes of payload per packet). */
-int64_t xp_ns3_segment_bytes(const xp_ns3 *net);
-
 /* Queue `bytes` (>= 1) on connection conn; `delivered(tag)` fires when the last byte has been
  * received at dst. Messages on one connection are delivered in order. */
 xp_status xp_ns3_send(xp_ns3 *net, int conn, int64_t bytes, int64_t tag, xp_error *err);
@@ -108,7 +105,6 @@ xp_status xp_ns3_timer(xp_ns3 *net, int64_t at_ns, int64_t tag, xp_error *err);
  * limit). */
 xp_status xp_ns3_run(xp_ns3 *net, int64_t limit_ns, xp_error *err);
 void xp_ns3_stop(xp_ns3 *net); /* end the run after the current event */
-int64_t xp_ns3_now_ns(const xp_ns3 *net);
 
 /* What happened in the network. Flow figures come from FlowMonitor (zero without it) and count
  * the data direction of every connection (receiver port), IP packets with headers. */

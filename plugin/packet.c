@@ -9,9 +9,9 @@
  * done. */
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "exec.h"
+#include "module.h"
 #include "packet_int.h"
 #include "progress.h"
 #include "units.h"
@@ -28,7 +28,6 @@ typedef struct pair {
 
 typedef struct coll {
 	int chunk, kind;
-	int64_t ready_ns;
 } coll;
 
 typedef struct pk {
@@ -110,7 +109,7 @@ static void coll_begin(pk *K, int d, int64_t now)
 static void coll_push(pk *K, int d, int chunk, int kind, int64_t now)
 {
 	int i = (K->cq_head[d] + K->cq_n[d]++) % (2 * K->v);
-	K->cq[d * 2 * K->v + i] = (coll){ chunk, kind, now_rel(K, now) };
+	K->cq[d * 2 * K->v + i] = (coll){ chunk, kind };
 	coll_begin(K, d, now);
 }
 
@@ -483,13 +482,6 @@ static xp_status finish(pk *K, xp_packet_stats *stats, double wall_s)
 	return XP_OK;
 }
 
-static double seconds(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
 static xp_status run_stats(const xp_params *pr, const xp_schedule *s, xp_result *res,
                            xp_packet_stats *stats, xp_error *err)
 {
@@ -513,7 +505,7 @@ static xp_status run_stats(const xp_params *pr, const xp_schedule *s, xp_result 
 		return xp_fail(err, XP_EINVAL,
 		               "the packet engine does not simulate datacenters.split: dp (the "
 		               "gradient all-reduce over the WAN); use the analytic engine");
-	double t0 = seconds();
+	double t0 = xp_now_s();
 	xp_status st = setup(&K);
 	if (!st)
 		st = build_network(&K);
@@ -522,7 +514,7 @@ static xp_status run_stats(const xp_params *pr, const xp_schedule *s, xp_result 
 	if (!st)
 		st = K.st;
 	if (!st)
-		st = finish(&K, stats, seconds() - t0);
+		st = finish(&K, stats, xp_now_s() - t0);
 	teardown(&K);
 	if (!st)
 		xp_result_finish(res, pr);
@@ -535,15 +527,18 @@ static xp_status run_packet(const xp_params *pr, const xp_schedule *s, xp_result
 	return run_stats(pr, s, res, NULL, err);
 }
 
-const xp_engine xp_engine_packet = {
+static const xp_engine packet_engine = {
 	"packet",
 	"ns-3 packet-level execution: TCP over DC switches and WAN links with real queues; "
 	"compute blocks as timers",
 	run_packet,
 };
 
-const xp_packet_plugin xp_packet_plugin_ns3 = {
-	&xp_engine_packet,
+static const xp_packet_plugin packet_plugin = {
+	&packet_engine,
 	run_stats,
 	xp_packet_run_probes,
 };
+
+/* The module's one exported symbol (module.h). */
+const xp_module xp_module_ns3 = { XP_MODULE_ABI, XP_VERSION, &packet_plugin, xp_progress_adopt };

@@ -59,13 +59,3 @@ extern "C" void xp_ns3_stop(xp_ns3 *h)
 		/* Stop only sets a flag */
 	}
 }
-
-extern "C" int64_t xp_ns3_now_ns(const xp_ns3 *h)
-{
-	(void)h;
-	try {
-		return Simulator::Now().GetNanoSeconds();
-	} catch (...) {
-		return -1;
-	}
-}

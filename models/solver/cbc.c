@@ -1,6 +1,7 @@
 /* cbc.c: the disjunctive model as a big-M MILP, solved by COIN-OR CBC through its C API,
  * warm-started from the incumbent. */
-#include "solver_int.h"
+#include "method_module.h"
+#include "progress.h"
 
 #include <Cbc_C_Interface.h>
 #include <math.h>
@@ -136,8 +137,8 @@ static void harvest(milp *P, int *blk, xp_sv_outcome *out)
 	free(cand);
 }
 
-xp_status xp_sv_solve_cbc(const xp_sv_inst *in, int *blk, double seconds, double gap,
-                          xp_sv_outcome *out)
+static xp_status solve(const xp_sv_inst *in, int *blk, double seconds, double gap,
+                       xp_sv_outcome *out)
 {
 	xp_sv_model *md = NULL;
 	xp_status st = xp_sv_model_new(in, out->best_ns, &md);
@@ -162,3 +163,8 @@ out:
 	xp_sv_model_free(md);
 	return st;
 }
+
+static const xp_sv_method_module method = { solve };
+
+/* The module's one exported symbol (module.h). */
+const xp_module xp_module_cbc = { XP_MODULE_ABI, XP_VERSION, &method, xp_progress_adopt };

@@ -1,8 +1,8 @@
 /* z3.c: the disjunctive model in Z3 (linear real arithmetic, implications and pseudo-Boolean
  * memory rows), minimised by bisection on "makespan <= T": a satisfiable query gives a schedule,
  * an unsatisfiable one a lower bound. Times are exact integers of ns. */
+#include "method_module.h"
 #include "progress.h"
-#include "solver_int.h"
 #include "units.h"
 
 #include <errno.h>
@@ -154,13 +154,6 @@ static void harvest(smt *S, int *blk, xp_sv_outcome *out)
 	free(cand);
 }
 
-static double elapsed(const struct timespec *t0)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)(t.tv_sec - t0->tv_sec) + 1e-9 * (double)(t.tv_nsec - t0->tv_nsec);
-}
-
 /* Is there a schedule of makespan <= T? Z3_L_UNDEF when the time ran out. */
 static Z3_lbool query(smt *S, int64_t T, double left)
 {
@@ -183,12 +176,11 @@ static Z3_lbool query(smt *S, int64_t T, double left)
  * cannot be decided in it lowers the ceiling of the interval still searched, so that the bound
  * keeps rising from below (measured at p=8, m=16: a single query at the target took the whole
  * budget and the bound never left the critical path). t0: when the time limit started. */
-static void bisect(smt *S, int *blk, const struct timespec *t0, double seconds, double gap,
-                   xp_sv_outcome *out)
+static void bisect(smt *S, int *blk, double t0, double seconds, double gap, xp_sv_outcome *out)
 {
 	int64_t ceiling = out->best_ns; /* queries at or above it are undecided or satisfied */
 	while ((double)(out->best_ns - out->bound_ns) > gap * (double)out->best_ns) {
-		double left = seconds - elapsed(t0);
+		double left = seconds - (xp_now_s() - t0);
 		if (left <= 0.01) {
 			out->timed_out = 1;
 			return;
@@ -319,8 +311,8 @@ static void watchdog_stop(watchdog *w)
 	pthread_mutex_destroy(&w->mu);
 }
 
-xp_status xp_sv_solve_z3(const xp_sv_inst *in, int *blk, double seconds, double gap,
-                         xp_sv_outcome *out)
+static xp_status solve(const xp_sv_inst *in, int *blk, double seconds, double gap,
+                       xp_sv_outcome *out)
 {
 	xp_sv_model *md = NULL;
 	xp_status st = xp_sv_model_new(in, out->best_ns, &md);
@@ -336,14 +328,13 @@ xp_status xp_sv_solve_z3(const xp_sv_inst *in, int *blk, double seconds, double 
 	S.sol = Z3_mk_solver(S.ctx);
 	Z3_solver_inc_ref(S.ctx, S.sol);
 	watchdog w = { .best_ns = out->best_ns, .bound_ns = out->bound_ns };
-	struct timespec t0;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
+	double t0 = xp_now_s();
 	S.wd = &w;
 	watchdog_start(&w, S.ctx, seconds);
 	if (md->infeasible)
 		out->bound_ns = out->best_ns;
 	else if (build(&S) == 0)
-		bisect(&S, blk, &t0, seconds, gap, out);
+		bisect(&S, blk, t0, seconds, gap, out);
 	else
 		st = XP_ENOMEM;
 	watchdog_stop(&w);
@@ -354,3 +345,8 @@ xp_status xp_sv_solve_z3(const xp_sv_inst *in, int *blk, double seconds, double 
 	xp_sv_model_free(md);
 	return st;
 }
+
+static const xp_sv_method_module method = { solve };
+
+/* The module's one exported symbol (module.h). */
+const xp_module xp_module_z3 = { XP_MODULE_ABI, XP_VERSION, &method, xp_progress_adopt };
