@@ -42,6 +42,19 @@ typedef struct xp_torch_action {
 int xp_torch_parse_cell(const char *cell, size_t len, xp_torch_dialect dialect,
                         xp_torch_action *out);
 
+#include "schedule.h"
+#include "status.h"
+
+/* Read a compute_only torch CSV (one row per rank, one cell per time step, blank cells idle)
+ * into a schedule: the stage number is the model part, the row the device; the placement comes
+ * from the rows (each stage on one rank, the same number of stages on every rank). Checks as
+ * torch's _validate_schedule does, strictly: every stage has exactly m forwards and one
+ * backward per microbatch (B, or I and W) after its forward, W after I, and one backward kind
+ * throughout. Errors (XP_EINVAL) name name:row:column and the cell. The schedule is named
+ * `name`. Cells of other types (SEND/RECV, UNSHARD, RESHARD, REDUCE_GRAD) are refused. */
+xp_status xp_torch_read(const char *text, size_t len, const char *name, xp_torch_dialect dialect,
+                        xp_schedule **out, xp_error *err);
+
 /* The type's name in the dialect ("F", "I", "SEND_F"...). */
 const char *xp_torch_type_name(xp_torch_type type, xp_torch_dialect dialect);
 
