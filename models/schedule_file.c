@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "schedule.h"
+#include "schedule_torch.h"
 
 /*
  * The format, version 1. Lines; a '#' starts a comment that runs to the end of its line; blank
@@ -623,7 +624,8 @@ xp_status xp_schedule_load(const char *path, xp_schedule **out, xp_error *err)
 	xp_status st = slurp(path, &text, &len, err);
 	if (st)
 		return st;
-	st = xp_schedule_read(text, len, path, out, err);
+	st = xp_torch_looks_like(text, len) ? xp_torch_load_text(text, len, path, out, err)
+	                                    : xp_schedule_read(text, len, path, out, err);
 	free(text);
 	return st;
 }

@@ -55,6 +55,15 @@ int xp_torch_parse_cell(const char *cell, size_t len, xp_torch_dialect dialect,
 xp_status xp_torch_read(const char *text, size_t len, const char *name, xp_torch_dialect dialect,
                         xp_schedule **out, xp_error *err);
 
+/* 1 when the first non-blank line of text is a row of torch action cells (blanks allowed, at
+ * least one action) in either dialect: how a schedule file is recognised as a torch CSV. */
+int xp_torch_looks_like(const char *text, size_t len);
+
+/* xp_torch_read of the current dialect on a file; the schedule is named after the file (its
+ * base name without the extension). */
+xp_status xp_torch_load_text(const char *text, size_t len, const char *path, xp_schedule **out,
+                             xp_error *err);
+
 /* The type's name in the dialect ("F", "I", "SEND_F"...). */
 const char *xp_torch_type_name(xp_torch_type type, xp_torch_dialect dialect);
 

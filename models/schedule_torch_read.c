@@ -243,3 +243,55 @@ xp_status xp_torch_read(const char *text, size_t len, const char *name, xp_torch
 	free(seen);
 	return st;
 }
+
+static int row_is_torch(const char *t, size_t n, xp_torch_dialect d)
+{
+	int actions = 0;
+	for (size_t s = 0; s <= n;) {
+		size_t e = s;
+		while (e < n && t[e] != ',')
+			e++;
+		xp_torch_action a;
+		int r = xp_torch_parse_cell(t + s, e - s, d, &a);
+		if (r < 0)
+			return 0;
+		actions += r;
+		s = e + 1;
+	}
+	return actions > 0;
+}
+
+int xp_torch_looks_like(const char *text, size_t len)
+{
+	size_t i = 0;
+	while (i < len) {
+		size_t eol = i;
+		while (eol < len && text[eol] != '\n')
+			eol++;
+		size_t k = i;
+		while (k < eol &&
+		       (text[k] == ' ' || text[k] == '\t' || text[k] == '\r' || text[k] == ','))
+			k++;
+		if (k < eol)
+			return row_is_torch(text + i, eol - i, XP_TORCH_DIALECT_CURRENT) ||
+			       row_is_torch(text + i, eol - i, XP_TORCH_DIALECT_LEGACY);
+		i = eol + 1;
+	}
+	return 0;
+}
+
+xp_status xp_torch_load_text(const char *text, size_t len, const char *path, xp_schedule **out,
+                             xp_error *err)
+{
+	xp_status st = xp_torch_read(text, len, path, XP_TORCH_DIALECT_CURRENT, out, err);
+	if (st)
+		return st;
+	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	char name[256];
+	snprintf(name, sizeof name, "%s", base);
+	char *dot = strrchr(name, '.');
+	if (dot && dot != name)
+		*dot = 0;
+	xp_schedule_set_name(*out, name);
+	return XP_OK;
+}
