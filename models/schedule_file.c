@@ -6,6 +6,7 @@
 
 #include "io.h"
 #include "schedule.h"
+#include "schedule_torch.h"
 
 /*
  * The format, version 1. Lines; a '#' starts a comment that runs to the end of its line; blank
@@ -664,7 +665,8 @@ xp_status xp_schedule_load(const char *path, xp_schedule **out, xp_error *err)
 	xp_status st = xp_io_read_file(path, &text, &len, err);
 	if (st)
 		return st;
-	st = xp_schedule_read(text, len, path, out, err);
+	st = xp_torch_looks_like(text, len) ? xp_torch_load_text(text, len, path, out, err)
+	                                    : xp_schedule_read(text, len, path, out, err);
 	free(text);
 	return st;
 }
