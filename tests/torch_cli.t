@@ -1,5 +1,5 @@
 #!/bin/sh
-# torch.t: torch.distributed.pipelining CSVs given to `run --schedule-file`, timed with free
+# torch_cli.t: torch.distributed.pipelining CSVs given to `run --schedule-file`, timed with free
 # communication (engine ideal) against makespans worked out by hand.
 . "$(dirname "$0")/tap.sh"
 plan 5
