@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "engine.h"
+#include "io.h"
 #include "scenario_int.h"
 #include "sweep_int.h"
 
@@ -104,32 +105,6 @@ int xp_sw_push(void **arr, int *n, size_t size, const void *item)
 	return 0;
 }
 
-static xp_status read_file(const char *path, char **text, size_t *len, xp_error *err)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return xp_fail(err, XP_EINVAL, "%s: cannot open: %s", path, strerror(errno));
-	char *buf = NULL;
-	size_t cap = 0, n = 0;
-	FILE *m = open_memstream(&buf, &cap);
-	char chunk[8192];
-	size_t k;
-	while (m && (k = fread(chunk, 1, sizeof chunk, f)) > 0)
-		n += fwrite(chunk, 1, k, m);
-	int bad = ferror(f) || !m, e = errno;
-	fclose(f);
-	if (m && fclose(m) != 0)
-		bad = 1;
-	if (bad || n != cap) {
-		free(buf);
-		return xp_fail(err, XP_EINVAL, "%s: cannot read: %s", path,
-		               strerror(e ? e : ENOMEM));
-	}
-	*text = buf;
-	*len = n;
-	return XP_OK;
-}
-
 uint64_t xp_sw_fnv(uint64_t h, const void *bytes, size_t len)
 {
 	const unsigned char *b = bytes;
@@ -204,7 +179,7 @@ static xp_status read_base(xp_sweep *s, const xp_node *root, xp_error *err)
 	if (bad)
 		return xp_fail(err, XP_ENOMEM, "out of memory");
 	xp_error e;
-	xp_status st = read_file(s->base_name, &s->base_text, &s->base_len, &e);
+	xp_status st = xp_io_read_file(s->base_name, &s->base_text, &s->base_len, &e);
 	if (st == XP_OK)
 		hash_text(s->base_hash, s->base_text, s->base_len);
 	return st ? xp_sw_fail(s, b, "base", err, "%s", e.msg) : XP_OK;
@@ -425,7 +400,7 @@ xp_status xp_sweep_load(const char *path, xp_sweep **out, xp_error *err)
 		return xp_fail(err, XP_ENOMEM, "out of memory");
 	}
 	xp_src src = { s->path, NULL };
-	xp_status st = read_file(path, &text, &len, err);
+	xp_status st = xp_io_read_file(path, &text, &len, err);
 	if (st == XP_OK) {
 		hash_text(s->hash, text, len);
 		st = xp_yaml_load(text, len, &src, &root, err);

@@ -4,7 +4,7 @@
 # within 5 s and 1 GiB of address space, with exit 2 for bad input, a message saying why, and no
 # output left behind. The input files come from tests/abuse/generate.sh.
 . "$(dirname "$0")/tap.sh"
-plan 55
+plan 61
 
 S=scenarios/p4_ratios.yaml
 C=$TMP/cases
@@ -43,6 +43,17 @@ refused 2 "/dev/zero: $notreg (a device or socket)" "/dev/zero as the scenario" 
 refused 2 "/dev/zero: $notreg" "/dev/zero as a schedule file" run $S --schedule-file /dev/zero
 refused 2 "$C/fifo.yaml: $notreg (a FIFO or pipe)" "a FIFO with no writer as the scenario" \
 	run "$C/fifo.yaml"
+# sweep files and their base scenarios go through the same reader
+sweep_refused() { # MESSAGE DESCRIPTION SWEEP-FILE: exit 2 in time, says why, no output folder
+	rm -rf "$TMP/sweep_out"
+	limited sweep "$3" --out "$TMP/sweep_out"
+	is "$rc" "2" "$2: exit 2 within 5 s and 1 GiB"
+	has "$err" "$1" "$2: says why"
+}
+sweep_refused "$C/huge_sparse.yaml: 629145600 bytes, $cap" "a 600 MB sweep file" "$C/huge_sparse.yaml"
+printf 'base: /dev/zero\naxes: {pipeline.stages: [2]}\n' >"$TMP/zero_base.yaml"
+sweep_refused "base: /dev/zero: $notreg" "/dev/zero as a sweep's base scenario" "$TMP/zero_base.yaml"
+sweep_refused "/dev/zero: $notreg" "/dev/zero as the sweep file" /dev/zero
 refused 2 "$notreg (a FIFO or pipe)" "a FIFO as a schedule file" run $S --schedule-file "$C/fifo.yaml"
 refused 2 "$notreg (a folder)" "a folder as the scenario" run "$C"
 refused 2 "$C/many_keys.yaml:1:1: k0: unknown key" "80,000 unknown keys" run "$C/many_keys.yaml"
