@@ -102,7 +102,9 @@ int xp_io_write_all(int fd, const void *buf, size_t len)
 		ssize_t put = write(fd, p, len);
 		if (put < 0 && errno == EINTR)
 			continue;
-		if (put < 0)
+		if (put == 0)
+			errno = ENOSPC; /* no progress and no error: do not spin */
+		if (put <= 0)
 			return -1;
 		p += put;
 		len -= (size_t)put;

@@ -24,7 +24,8 @@ extern "C" {
  * reason) when it cannot be opened or read, XP_ENOMEM. The message starts with path. */
 xp_status xp_io_read_file(const char *path, char **text, size_t *len, xp_error *err);
 
-/* Write all len bytes to fd, retrying short writes and EINTR. 0, or -1 with errno set. */
+/* Write all len bytes to fd, retrying short writes and EINTR. 0, or -1 with errno set (ENOSPC
+ * when write(2) makes no progress). */
 int xp_io_write_all(int fd, const void *buf, size_t len);
 
 /* An output written to its temporary file, not yet renamed over its path. A path that names an

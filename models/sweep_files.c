@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "crosspipe.h"
+#include "io.h"
 #include "sweep_run_int.h"
 
 static void path_of(char *buf, size_t len, const xp_sweep_opts *o, const char *ext)
@@ -94,7 +95,7 @@ static int replace(const char *path, const char *text, size_t len)
 	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
 	if (fd < 0)
 		return -1;
-	int bad = xp_sw_write_all(fd, text, len) || fsync(fd);
+	int bad = xp_io_write_all(fd, text, len) || fsync(fd);
 	int e = bad ? errno : 0;
 	if (close(fd) != 0 && !bad) {
 		bad = 1;
@@ -225,27 +226,10 @@ xp_status xp_rows_open(const xp_sweep *s, const xp_sweep_opts *o, const xp_sw_hi
 	return st;
 }
 
-int xp_sw_write_all(int fd, const void *buf, size_t len)
-{
-	const char *p = buf;
-	while (len > 0) {
-		ssize_t k = write(fd, p, len);
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k == 0)
-			errno = ENOSPC;
-		if (k <= 0)
-			return -1;
-		p += k;
-		len -= (size_t)k;
-	}
-	return 0;
-}
-
 int xp_rows_append(xp_rows *rows, const char *csv, const char *json)
 {
-	return xp_sw_write_all(rows->json, json, strlen(json)) ||
-	               xp_sw_write_all(rows->csv, csv, strlen(csv))
+	return xp_io_write_all(rows->json, json, strlen(json)) ||
+	               xp_io_write_all(rows->csv, csv, strlen(csv))
 	           ? -1
 	           : 0;
 }

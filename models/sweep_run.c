@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "io.h"
 #include "sweep_int.h"
 #include "sweep_run_int.h"
 #include "units.h"
@@ -65,7 +66,7 @@ static void worker_main(const xp_sweep *s, int in, int out)
 		memcpy(msg, len, sizeof len);
 		memcpy(msg + sizeof len, csv, len[0]);
 		memcpy(msg + sizeof len + len[0], json, len[1]);
-		int bad = xp_sw_write_all(out, msg, sizeof len + len[0] + len[1]);
+		int bad = xp_io_write_all(out, msg, sizeof len + len[0] + len[1]);
 		free(msg);
 		free(csv);
 		free(json);
@@ -189,7 +190,7 @@ static int assign(pool *P, worker *w)
 	int32_t t = P->todo[P->next++];
 	w->task = t;
 	w->started = xp_now_s();
-	return xp_sw_write_all(w->to, &t, sizeof t);
+	return xp_io_write_all(w->to, &t, sizeof t);
 }
 
 static int record(pool *P, const char *csv, const char *json)

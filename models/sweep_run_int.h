@@ -80,9 +80,6 @@ xp_status xp_rows_open(const xp_sweep *s, const xp_sweep_opts *o, const xp_sw_hi
 int xp_rows_append(xp_rows *rows, const char *csv, const char *json);
 void xp_rows_close(xp_rows *rows);
 
-/* write(2) until all of buf is written; -1 on an error. */
-int xp_sw_write_all(int fd, const void *buf, size_t len);
-
 /* A whole file in memory (malloc'd), or NULL when it cannot be read. */
 char *xp_sw_slurp(const char *path, size_t *len);
 
