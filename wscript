@@ -1,6 +1,6 @@
 #! /usr/bin/env python3
 # wscript: builds libcrosspipe (models/), the crosspipe program, the modules loaded on demand
-# (plugin/crosspipe-ns3.so, plugin/crosspipe-z3.so, plugin/crosspipe-cbc.so: see models/module.h)
+# (plugin/crosspipe-ns3.so, plugin/crosspipe-z3.so, plugin/crosspipe-cbc.so: see models/base/module.h)
 # and the TAP tests; `check` runs them through prove. `configure --sanitize` adds an ASan+UBSan
 # variant (build_sanitize, check_sanitize) with its own program, modules and tests.
 #
@@ -19,27 +19,31 @@ WARNINGS = ['-Wall', '-Wextra', '-Werror', '-Wshadow', '-Wstrict-prototypes']
 LIBS = ['YAML', 'GSL', 'M']  # what libcrosspipe needs; Z3, CBC and ns-3 only in their modules
 
 LIB_SOURCES = [
-    'models/analytic.c', 'models/engine.c', 'models/evaluator.c', 'models/exec.c',
-    'models/io.c', 'models/module.c', 'models/progress.c', 'models/result.c',
-    'models/robust.c', 'models/scenario.c', 'models/scenario_bound.c', 'models/scenario_model.c',
-    'models/scenario_packet.c', 'models/scenario_read.c', 'models/scenario_yaml.c',
-    'models/schedule.c', 'models/schedule_check.c', 'models/schedule_file.c',
-    'models/schedule_torch.c', 'models/schedule_torch_read.c', 'models/select.c',
-    'models/status.c', 'models/sweep.c', 'models/sweep_axes.c', 'models/sweep_check.c',
-    'models/sweep_collect.c', 'models/sweep_files.c', 'models/sweep_index.c',
-    'models/sweep_manifest.c', 'models/sweep_row.c', 'models/sweep_run.c', 'models/transformer.c',
-    'models/units.c', 'models/version.c',
+    'models/base/io.c', 'models/base/json.c', 'models/base/module.c', 'models/base/progress.c',
+    'models/base/status.c', 'models/base/units.c', 'models/base/version.c',
+    'models/engine/analytic.c', 'models/engine/engine.c', 'models/engine/evaluator.c',
+    'models/engine/exec.c', 'models/engine/robust.c',
     'models/output/common.c', 'models/output/csv.c', 'models/output/gantt.c',
-    'models/output/json.c', 'models/output/json_out.c', 'models/output/table.c',
+    'models/output/json.c', 'models/output/result.c', 'models/output/table.c',
     'models/output/trace.c',
+    'models/scenario/scenario.c', 'models/scenario/scenario_bound.c',
+    'models/scenario/scenario_model.c', 'models/scenario/scenario_packet.c',
+    'models/scenario/scenario_read.c', 'models/scenario/scenario_yaml.c',
+    'models/scenario/transformer.c',
+    'models/schedule/block_cost.c', 'models/schedule/schedule.c',
+    'models/schedule/schedule_check.c', 'models/schedule/schedule_file.c',
+    'models/schedule/schedule_torch.c', 'models/schedule/schedule_torch_read.c',
     'models/schedules/1f1b.c', 'models/schedules/gen.c', 'models/schedules/gpipe.c',
     'models/schedules/greedy.c', 'models/schedules/greedy_local.c',
     'models/schedules/greedy_post.c', 'models/schedules/greedy_rules.c',
     'models/schedules/greedy_search.c', 'models/schedules/interleaved.c',
-    'models/schedules/registry.c', 'models/schedules/zbh1.c', 'models/schedules/zbh2.c',
-    'models/schedules/zbv.c',
+    'models/schedules/registry.c', 'models/schedules/select.c', 'models/schedules/zbh1.c',
+    'models/schedules/zbh2.c', 'models/schedules/zbv.c',
     'models/solver/instance.c', 'models/solver/methods.c', 'models/solver/model.c',
     'models/solver/optimal.c', 'models/solver/orders.c',
+    'models/sweep/sweep.c', 'models/sweep/sweep_axes.c', 'models/sweep/sweep_check.c',
+    'models/sweep/sweep_collect.c', 'models/sweep/sweep_files.c', 'models/sweep/sweep_index.c',
+    'models/sweep/sweep_manifest.c', 'models/sweep/sweep_row.c', 'models/sweep/sweep_run.c',
 ]
 CLI_SOURCES = [
     'models/cli/common.c', 'models/cli/list.c', 'models/cli/main.c', 'models/cli/options.c',
@@ -148,7 +152,7 @@ def build(bld):
     bld.stlib(source=LIB_SOURCES, target='xp', includes='models', export_includes='models',
               use=LIBS)
     build_modules(bld, module_dir)
-    bld.program(source=CLI_SOURCES, target='crosspipe', includes='models/cli', use=['xp'] + LIBS)
+    bld.program(source=CLI_SOURCES, target='crosspipe', use=['xp'] + LIBS)
     bld.stlib(source=['tests/tap.c', 'tests/fixture.c', 'tests/oracle.c'], target='testlib',
               includes='tests', export_includes='tests', use='xp')
     for src in bld.path.ant_glob('tests/*_test.c'):

@@ -2,13 +2,17 @@
 #ifndef XP_CROSSPIPE_H
 #define XP_CROSSPIPE_H
 
-#include "engine.h"
-#include "report.h"
-#include "result.h"
-#include "scenario.h"
-#include "schedule.h"
-#include "status.h"
-#include "units.h"
+#include "base/status.h"
+#include "base/units.h"
+#include "engine/engine.h"
+#include "output/output.h"
+#include "output/result.h"
+#include "scenario/scenario.h"
+#include "schedule/block_cost.h"
+#include "schedule/schedule.h"
+#include "schedule/schedule_check.h"
+#include "schedule/schedule_file.h"
+#include "schedules/schedules.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -10,11 +10,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "exec.h"
-#include "module.h"
+#include "base/module.h"
+#include "base/progress.h"
+#include "base/units.h"
+#include "engine/exec.h"
 #include "packet_int.h"
-#include "progress.h"
-#include "units.h"
+#include "schedule/block_cost.h"
 
 enum { TAG_OP = 1, TAG_MSG = 2, TAG_COLL = 3, TAG_START = 4 }; /* tag = kind << 48 | index */
 #define TAG(kind, i) (((int64_t)(kind) << 48) | (int64_t)(i))

@@ -3,9 +3,9 @@
 #ifndef XP_PACKET_INT_H
 #define XP_PACKET_INT_H
 
+#include "engine/packet.h"
 #include "ns3c.h"
-#include "packet.h"
-#include "scenario.h"
+#include "scenario/scenario.h"
 
 /* Stand-in for an infinite bandwidth: ns-3 links need a finite rate. */
 #define XP_PACKET_FAST_BPS 1e12

@@ -6,6 +6,7 @@
 
 #include "fixture.h"
 #include "oracle.h"
+#include "schedules/schedules.h"
 #include "tap.h"
 
 enum { CASES = 60 };

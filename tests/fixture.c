@@ -4,6 +4,7 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "schedules/schedules.h"
 #include "tap.h"
 
 static void *must(void *p)

@@ -11,6 +11,9 @@
 
 #include "fixture.h"
 #include "oracle.h"
+#include "schedule/schedule_check.h"
+#include "schedule/schedule_file.h"
+#include "schedules/schedules.h"
 #include "tap.h"
 
 enum { T = 1000000 }; /* T_F in ns */

@@ -1,6 +1,6 @@
 #!/bin/sh
 # modules.t: the packet engine (ns-3), Z3 and CBC are modules opened on first use
-# (models/module.h): start-up, checks and analytic runs load none of them, each engine or solver
+# (models/base/module.h): start-up, checks and analytic runs load none of them, each engine or solver
 # loads only its own, and a missing, broken or foreign module gives a clear error.
 . "$(dirname "$0")/tap.sh"
 plan 14

@@ -8,6 +8,7 @@
 
 #include "fixture.h"
 #include "oracle.h"
+#include "schedule/schedule_check.h"
 #include "tap.h"
 
 enum { SCENARIOS = 1500, ADAPTIVE_EVERY = 25 };

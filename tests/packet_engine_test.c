@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/packet.h"
 #include "fixture.h"
-#include "packet.h"
 #include "tap.h"
 
 /* p=4, m=4, 2 DCs, 1 ms blocks, 4 MiB messages, 400 Gbps / 1 us inside DCs, 100 Gbps / 1 ms

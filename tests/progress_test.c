@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "progress.h"
+#include "base/progress.h"
 #include "tap.h"
 
 static double clock_s;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "fixture.h"
+#include "schedules/schedules.h"
 #include "tap.h"
 
 enum { T = 1000000, N_RANDOM = 30 }; /* T_F in ns */

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "crosspipe.h"
+#include "schedule/schedule_check.h"
 #include "tap.h"
 
 /* The scenario name carries characters that every format must escape or quote. */

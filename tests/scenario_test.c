@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "scenario.h"
+#include "scenario/scenario.h"
 #include "tap.h"
 
 #define LEN(a) ((int)(sizeof(a) / sizeof((a)[0])))

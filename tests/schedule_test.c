@@ -4,7 +4,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "schedule.h"
+#include "scenario/scenario.h"
+#include "schedule/block_cost.h"
+#include "schedule/schedule.h"
+#include "schedule/schedule_check.h"
+#include "schedule/schedule_file.h"
+#include "schedules/schedules.h"
 #include "tap.h"
 
 #define MAXP 64

@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "fixture.h"
+#include "schedules/schedules.h"
 #include "tap.h"
 
 enum { T = 1000 };

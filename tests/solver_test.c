@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "fixture.h"
+#include "schedules/schedules.h"
 #include "solver/solver_int.h"
 #include "tap.h"
 
@@ -24,7 +25,7 @@ static xp_schedule *solve(const xp_params *pr, int vplace, const char *method)
 {
 	xp_schedule *s = NULL;
 	xp_error err;
-	if (xp_sv_run(pr, vplace, method, vplace ? "optimal-v" : "optimal", &s, &err) != XP_OK)
+	if (xp_solver_run(pr, vplace, method, vplace ? "optimal-v" : "optimal", &s, &err) != XP_OK)
 		bail("solver: %s", err.msg);
 	return s;
 }
@@ -40,7 +41,7 @@ static int64_t makespan(const xp_params *pr, const xp_schedule *s)
 /* ---- brute force: every per-device order that keeps each block type in microbatch order ---- */
 
 typedef struct enum_ctx {
-	const xp_sv_inst *in;
+	const xp_solver_instance *in;
 	int *orders; /* per device: a list of orders of per_dev blocks */
 	int n_orders[8], cap;
 	int cur[64];
@@ -49,7 +50,7 @@ typedef struct enum_ctx {
 
 static void device_orders(enum_ctx *E, int d, int k)
 {
-	const xp_sv_inst *in = E->in;
+	const xp_solver_instance *in = E->in;
 	int pd = in->per_dev, lo = d * pd;
 	if (k == pd) {
 		if (E->n_orders[d] == E->cap)
@@ -61,7 +62,7 @@ static void device_orders(enum_ctx *E, int d, int k)
 	for (int b = lo; b < lo + pd; b++) {
 		int ok_next = !E->placed[b - lo];
 		for (int u = lo; ok_next && u < lo + pd; u++)
-			if (!E->placed[u - lo] && u != b && xp_sv_precedes(in, u, b))
+			if (!E->placed[u - lo] && u != b && xp_solver_precedes(in, u, b))
 				ok_next = 0;
 		if (!ok_next)
 			continue;
@@ -74,9 +75,9 @@ static void device_orders(enum_ctx *E, int d, int k)
 
 static int64_t brute(const xp_params *pr, int vplace, long *tried)
 {
-	xp_sv_inst *in = NULL;
+	xp_solver_instance *in = NULL;
 	xp_error err;
-	if (xp_sv_inst_new(pr, vplace, &in, &err) != XP_OK)
+	if (xp_solver_instance_new(pr, vplace, &in, &err) != XP_OK)
 		bail("%s", err.msg);
 	enum_ctx E = { .in = in, .cap = 4000 };
 	E.orders = malloc((size_t)in->p * E.cap * in->per_dev * sizeof(int));
@@ -89,7 +90,7 @@ static int64_t brute(const xp_params *pr, int vplace, long *tried)
 			memcpy(blk + d * in->per_dev,
 			       E.orders + ((size_t)d * E.cap + idx[d]) * in->per_dev,
 			       (size_t)in->per_dev * sizeof(int));
-		int64_t ns = xp_sv_evaluate(in, blk);
+		int64_t ns = xp_solver_evaluate(in, blk);
 		if (ns >= 0 && (best < 0 || ns < best))
 			best = ns;
 		int d = 0;
@@ -100,7 +101,7 @@ static int64_t brute(const xp_params *pr, int vplace, long *tried)
 	}
 	free(E.orders);
 	free(blk);
-	xp_sv_inst_free(in);
+	xp_solver_instance_free(in);
 	return best;
 }
 

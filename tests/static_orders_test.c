@@ -4,7 +4,9 @@
 #include <string.h>
 
 #include "fixture.h"
-#include "schedule.h"
+#include "schedule/schedule.h"
+#include "schedule/schedule_file.h"
+#include "schedules/schedules.h"
 #include "tap.h"
 
 /*

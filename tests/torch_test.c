@@ -2,8 +2,8 @@
  * whole-cell matching, bad cells). Expected values are written out by hand from the grammar. */
 #include <string.h>
 
-#include "schedule.h"
-#include "schedule_torch.h"
+#include "schedule/schedule.h"
+#include "schedule/schedule_torch.h"
 #include "tap.h"
 
 #define CUR XP_TORCH_DIALECT_CURRENT

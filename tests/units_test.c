@@ -3,8 +3,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "base/units.h"
 #include "tap.h"
-#include "units.h"
 
 #define LEN(a) ((int)(sizeof(a) / sizeof((a)[0])))
 

@@ -2,8 +2,8 @@
 #ifndef XP_CLI_H
 #define XP_CLI_H
 
+#include "base/progress.h"
 #include "crosspipe.h"
-#include "progress.h"
 
 enum {
 	XP_EXIT_OK = 0,

@@ -1,7 +1,10 @@
 /* common.c: what the crosspipe commands share: loading, building schedules, committing output. */
-#include "cli.h"
+#include "cli/cli.h"
 
-#include "io.h"
+#include "base/io.h"
+#include "schedule/block_cost.h"
+#include "schedule/schedule_file.h"
+#include "schedules/schedules.h"
 
 #include <errno.h>
 #include <libgen.h>

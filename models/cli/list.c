@@ -1,5 +1,6 @@
 /* list.c: `crosspipe schedules` and `crosspipe engines`: one name per line, then a summary. */
-#include "cli.h"
+#include "cli/cli.h"
+#include "schedules/schedules.h"
 
 #include <stdio.h>
 #include <string.h>

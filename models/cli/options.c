@@ -1,7 +1,7 @@
 /* options.c: the options of run, check, export, validate and calibrate. One table says which
  * command takes which option: each command's --help lists only its own, and any other option is
  * a usage error that names it. */
-#include "cli.h"
+#include "cli/cli.h"
 
 #include <getopt.h>
 #include <stdio.h>

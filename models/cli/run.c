@@ -1,5 +1,6 @@
 /* run.c: `crosspipe run`, `check` and `export`. */
-#include "cli.h"
+#include "cli/cli.h"
+#include "schedule/schedule_file.h"
 
 #include <stdio.h>
 #include <stdlib.h>

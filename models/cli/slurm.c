@@ -9,8 +9,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "cli.h"
-#include "sweep_cli.h"
+#include "cli/cli.h"
+#include "cli/sweep_cli.h"
 
 int xp_slurm_env(const char *dir, char *sweep, size_t len, int *shards)
 {

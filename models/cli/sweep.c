@@ -6,10 +6,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cli.h"
-#include "sweep.h"
-#include "sweep_cli.h"
-#include "units.h"
+#include "base/units.h"
+#include "cli/cli.h"
+#include "cli/sweep_cli.h"
+#include "sweep/sweep.h"
 
 static const char help_text[] =
     "usage: crosspipe sweep SWEEP.yaml [--jobs N] [--out DIR] [--resume] [--task-timeout T]\n"

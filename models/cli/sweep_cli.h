@@ -2,7 +2,7 @@
 #ifndef XP_SWEEP_CLI_H
 #define XP_SWEEP_CLI_H
 
-#include "sweep.h"
+#include "sweep/sweep.h"
 
 enum { XP_MAX_SBATCH_ARGS = 32 };
 

@@ -1,8 +1,8 @@
 /* validate.c: `crosspipe validate` (analytic against packet engine, per schedule) and
  * `crosspipe calibrate` (effective latency and bandwidth per link class from ns-3 probes). */
-#include "cli.h"
-#include "output/output_int.h" /* xp_out_json_string: the JSON writers' string escaping */
-#include "packet.h"
+#include "cli/cli.h"
+#include "engine/packet.h"
+#include "output/output_int.h" /* xp_json_quote: the JSON writers' string escaping */
 
 #include <gsl/gsl_fit.h>
 #include <gsl/gsl_sort.h>
@@ -278,7 +278,7 @@ static void print_json(FILE *f, vrow *rows, int n, const xp_params *pr, int cali
                        const fit *fi, const fit *fe)
 {
 	fputs("{\n  \"crosspipe\": ", f);
-	xp_out_json_string(f, xp_version());
+	xp_json_quote(f, xp_version());
 	fputs(",\n", f);
 	if (calibrated) {
 		fprintf(f, "  \"calibration\": {\n");
@@ -291,7 +291,7 @@ static void print_json(FILE *f, vrow *rows, int n, const xp_params *pr, int cali
 	for (int i = 0; i < n; i++) {
 		vrow *r = &rows[i];
 		fputs("    {\"schedule\": ", f);
-		xp_out_json_string(f, r->pk->schedule);
+		xp_json_quote(f, r->pk->schedule);
 		fprintf(f,
 		        ", \"analytic_makespan_ns\": %lld, "
 		        "\"packet_makespan_ns\": %lld, \"makespan_error\": %.6f, ",

@@ -4,27 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "output_int.h"
-
-void xp_out_json_string(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
-		switch (*p) {
-		case '"': fputs("\\\"", f); break;
-		case '\\': fputs("\\\\", f); break;
-		case '\n': fputs("\\n", f); break;
-		case '\r': fputs("\\r", f); break;
-		case '\t': fputs("\\t", f); break;
-		default:
-			if (*p < 0x20)
-				fprintf(f, "\\u%04x", *p);
-			else
-				fputc(*p, f); /* UTF-8 passes through unchanged */
-		}
-	}
-	fputc('"', f);
-}
+#include "output/output_int.h"
 
 void xp_out_xml_text(FILE *f, const char *s)
 {
@@ -56,15 +36,6 @@ void xp_out_csv_field(FILE *f, const char *s)
 		fputc(*s, f);
 	}
 	fputc('"', f);
-}
-
-void xp_out_double(FILE *f, double v)
-{
-	if (!isfinite(v))
-		return;
-	if (fabs(v) < 5e-7)
-		v = 0.0; /* never print "-0.000000" */
-	fprintf(f, "%.6f", v);
 }
 
 char *xp_out_us(char *buf, size_t len, int64_t ns)

@@ -1,7 +1,7 @@
 /* csv.c: the CSV report: a header line, then one row per result (RFC 4180 quoting, LF endings). */
 #include <inttypes.h>
 
-#include "output_int.h"
+#include "output/output_int.h"
 
 static const char header[] = "scenario,schedule,engine,makespan_ns,max_device_span_ns,"
                              "time_per_microbatch_ns,tokens_per_s,bubble_mean,bubble_max,"
@@ -23,9 +23,9 @@ static void extras(FILE *f, const xp_result *r)
 	if (si) {
 		fprintf(f, ",%s,%" PRId64 ",%" PRId64 ",", xp_solver_status_name(si->status),
 		        si->objective_ns, si->bound_ns);
-		xp_out_double(f, si->gap);
+		xp_fixed_double(f, si->gap);
 		fputc(',', f);
-		xp_out_double(f, si->seconds);
+		xp_fixed_double(f, si->seconds);
 	} else {
 		fputs(",,,,,", f);
 	}
@@ -47,11 +47,11 @@ static void row(FILE *f, const char *name, const xp_result *r)
 	xp_out_csv_field(f, r->engine);
 	fprintf(f, ",%" PRId64 ",%" PRId64 ",%" PRId64 ",", r->makespan_ns, r->max_device_span_ns,
 	        r->time_per_microbatch_ns);
-	xp_out_double(f, r->tokens_per_s);
+	xp_fixed_double(f, r->tokens_per_s);
 	fputc(',', f);
-	xp_out_double(f, xp_out_mean(r->bubble_ratio, p));
+	xp_fixed_double(f, xp_out_mean(r->bubble_ratio, p));
 	fputc(',', f);
-	xp_out_double(f, xp_out_max(r->bubble_ratio, p));
+	xp_fixed_double(f, xp_out_max(r->bubble_ratio, p));
 	fprintf(f, ",%" PRId64 ",", xp_out_max_i64(r->peak_memory_bytes, p));
 	if (limit != INT64_MAX) /* unlimited: an empty field */
 		fprintf(f, "%" PRId64, limit);

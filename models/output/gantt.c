@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "output_int.h"
-#include "units.h"
+#include "base/units.h"
+#include "output/output_int.h"
 
 /* Layout in pixels. Every panel uses the same time scale so that panels compare at a glance. */
 enum {

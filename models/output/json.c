@@ -3,7 +3,7 @@
 #include <math.h>
 
 #include "crosspipe.h"
-#include "output_int.h"
+#include "output/output_int.h"
 
 static void link_class(xp_json *j, const char *key, const xp_link_class *l)
 {

@@ -5,51 +5,19 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "result.h"
-#include "scenario.h"
-#include "schedule.h"
-#include "status.h"
+#include "base/status.h"
+#include "output/result.h"
+#include "scenario/scenario.h"
+#include "schedule/schedule.h"
 
-/* ---- JSON emitter (json_out.c) ----
- * Keeps track of commas and indentation. Containers opened "multi-line" put each item on its own
- * indented line; containers opened "one-line" (and everything inside them) stay on one line.
- * Every value function takes a key, which must be NULL inside arrays and non-NULL inside objects.
- * Doubles are written with %.6f (fixed six decimals); NaN and infinities become null. */
-#define XP_JSON_DEPTH 16
-
-typedef struct xp_json {
-	FILE *f;
-	int depth;
-	int oneline_from; /* depth of the outermost one-line container, or XP_JSON_DEPTH */
-	char close[XP_JSON_DEPTH];
-	unsigned char empty[XP_JSON_DEPTH];
-} xp_json;
-
-void xp_json_init(xp_json *j, FILE *f);
-void xp_json_object(xp_json *j, const char *key, int oneline);
-void xp_json_array(xp_json *j, const char *key, int oneline);
-void xp_json_end(xp_json *j); /* closes the innermost container; a newline after the last one */
-void xp_json_int(xp_json *j, const char *key, int64_t v);
-void xp_json_num(xp_json *j, const char *key, double v);
-void xp_json_str(xp_json *j, const char *key, const char *s);
-void xp_json_bool(xp_json *j, const char *key, int v);
-void xp_json_null(xp_json *j, const char *key);
-void xp_json_raw(xp_json *j, const char *key, const char *literal); /* a preformatted value */
-/* A one-line array of n integers; with unlimited_null, INT64_MAX entries become null. */
-void xp_json_ints(xp_json *j, const char *key, const int64_t *v, int n, int unlimited_null);
-void xp_json_int32s(xp_json *j, const char *key, const int *v, int n);
-void xp_json_nums(xp_json *j, const char *key, const double *v, int n);
+#include "base/json.h"
 
 /* ---- text helpers (common.c) ---- */
 
-/* s as a JSON string literal, quotes included. */
-void xp_out_json_string(FILE *f, const char *s);
 /* s with & < > " ' replaced by XML entities (SVG text and attributes). */
 void xp_out_xml_text(FILE *f, const char *s);
 /* s as a CSV field: quoted (quotes doubled) when it holds a comma, quote, CR or LF. */
 void xp_out_csv_field(FILE *f, const char *s);
-/* A double in the machine formats' fixed precision (%.6f; -0 printed as 0). */
-void xp_out_double(FILE *f, double v);
 /* Nanoseconds as microseconds with three decimals, exactly: 1234567 -> "1234.567". */
 char *xp_out_us(char *buf, size_t len, int64_t ns);
 

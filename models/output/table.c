@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "output_int.h"
-#include "units.h"
+#include "base/units.h"
+#include "output/output_int.h"
 
 enum { NCOL = 13, CELL = 48 }; /* CELL holds any xp_result.schedule */
 

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 
 #include "crosspipe.h"
-#include "output_int.h"
+#include "output/output_int.h"
 
 /* Thread ids of one process: devices first, then links, then DP collectives (device, chunk). */
 typedef struct layout {

@@ -1,5 +1,5 @@
 /* 1f1b.c: PipeDream-flush 1F1B: warm-up forwards, one forward and one backward in turn, drain. */
-#include "generators.h"
+#include "schedules/generators.h"
 
 /* Device k runs min(p-k-1, m) warm-up forwards, so that device 0 holds at most p microbatches. */
 static void device_order(xp_gen *g, int k, int p, int m)

@@ -1,5 +1,5 @@
 /* gen.c: helpers shared by the schedule generators: parameter checks and sticky-error building. */
-#include "generators.h"
+#include "schedules/generators.h"
 
 xp_status xp_gen_params(const xp_params *pr, const char *name, xp_schedule **out, xp_error *err)
 {

@@ -2,7 +2,8 @@
 #ifndef XP_GENERATORS_H
 #define XP_GENERATORS_H
 
-#include "schedule.h"
+#include "scenario/scenario.h"
+#include "schedule/schedule.h"
 
 /* Every generator reads pr->stages (p) and pr->microbatches (m) (interleaved also pr->chunks),
  * builds a new schedule named after itself into *out, and returns XP_OK; on failure *out is NULL

@@ -1,5 +1,5 @@
 /* gpipe.c: the GPipe schedule: every forward in microbatch order, then every combined backward. */
-#include "generators.h"
+#include "schedules/generators.h"
 
 static void device_order(xp_gen *g, int k, int p, int m)
 {

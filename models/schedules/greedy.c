@@ -7,13 +7,14 @@
  * block puts its output on the directed link to the consumer's device at once; every directed
  * link is fed by one device, whose blocks are placed in time order, so max(ready, link free) is
  * the engine's earliest free window. */
-#include "greedy_int.h"
+#include "schedules/greedy_int.h"
 
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "greedy_core.h"
+#include "schedule/block_cost.h"
+#include "schedules/greedy_core.h"
 
 static const uint8_t op_kind[KINDS] = { XP_OP_F, XP_OP_D, XP_OP_W };
 

@@ -3,9 +3,9 @@
 #ifndef XP_GREEDY_CORE_H
 #define XP_GREEDY_CORE_H
 
-#include "exec.h"
-#include "greedy_int.h"
-#include "units.h"
+#include "base/units.h"
+#include "engine/exec.h"
+#include "schedules/greedy_int.h"
 
 /* queue kinds: forward, input and weight grads; a block of kind k waits for slot class k */
 enum { KF = XP_SLOT_F, KD = XP_SLOT_BD, KW = XP_SLOT_W, KINDS = XP_SLOTS };

@@ -3,7 +3,7 @@
 #ifndef XP_GREEDY_INT_H
 #define XP_GREEDY_INT_H
 
-#include "generators.h"
+#include "schedules/generators.h"
 
 /* Priority rule sets. EXACT is the CrossPipe authors' CrossUDSub (docs/model.md §6); the others are
  * variants that "best of several" also tries. Every rule set keeps the authors' device choice,

@@ -2,12 +2,12 @@
  * op, try running the op after it first; keep the swap when the analytic makespan drops and the
  * memory limit still holds. The orders are swapped in place in the schedule and timed by the
  * caller's evaluator, so trying an order allocates nothing. */
-#include "greedy_int.h"
+#include "schedules/greedy_int.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "evaluator.h"
+#include "engine/evaluator.h"
 
 typedef struct local {
 	xp_evaluator *ev;

@@ -1,5 +1,5 @@
 /* greedy_post.c: the greedy's post-pass: W pieces slide into idle time, pieces of a block merge. */
-#include "greedy_int.h"
+#include "schedules/greedy_int.h"
 
 static int same_block(xp_op a, xp_op b)
 {

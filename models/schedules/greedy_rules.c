@@ -1,7 +1,8 @@
 /* greedy_rules.c: which device and which block the greedy places next: the CrossPipe authors'
  * CrossUDSub rules (docs/model.md §6, "The greedy") and the variants that "best of several" tries.
  */
-#include "greedy_core.h"
+#include "schedule/block_cost.h"
+#include "schedules/greedy_core.h"
 
 #include <stdint.h>
 

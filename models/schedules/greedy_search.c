@@ -1,8 +1,9 @@
 /* greedy_search.c: the generators crossudsub (the authors' single rule set), greedy and greedy-v
  * (best of several rule sets and sub-block counts, then a local search). */
-#include "greedy_int.h"
+#include "schedules/greedy_int.h"
 
-#include "evaluator.h"
+#include "engine/evaluator.h"
+#include "schedules/schedules.h"
 
 xp_status xp_schedule_build_crossudsub(const xp_params *pr, xp_schedule **out, xp_error *err)
 {

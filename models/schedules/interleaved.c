@@ -1,5 +1,5 @@
 /* interleaved.c: Megatron's interleaved 1F1B (virtual pipeline) with v chunks in loop placement. */
-#include "generators.h"
+#include "schedules/generators.h"
 
 /* The k-th forward of a device (Megatron's "virtual microbatch" k): microbatches go in groups
  * of p, and each group passes through chunk 0, then chunk 1, ..., before the next group starts.

@@ -1,7 +1,8 @@
 /* registry.c: the table of schedule generators, in the order `crosspipe schedules` lists them. */
 #include <string.h>
 
-#include "generators.h"
+#include "schedules/generators.h"
+#include "schedules/schedules.h"
 
 static const xp_schedule_kind kinds[] = {
 	{ "gpipe", "GPipe: every forward in microbatch order, then every combined backward.",

@@ -1,5 +1,6 @@
 /* zbh1.c: ZB-H1: 1F1B with the backward split into D and W, and W delayed to fill the bubbles. */
-#include "generators.h"
+#include "scenario/scenario.h"
+#include "schedules/generators.h"
 
 /* The zero-bubble authors' order: device k runs min(p-k, m) warm-up forwards; then for each
  * microbatch j: D_j, then W_{j-k} if j >= k, then the next forward if any remain; then the

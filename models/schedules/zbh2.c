@@ -1,5 +1,5 @@
 /* zbh2.c: ZB-H2: extra warm-up forwards and W filling the rest, at about twice 1F1B's memory. */
-#include "generators.h"
+#include "schedules/generators.h"
 
 /* Device k runs min(2(p-k)-1, m) warm-up forwards: just enough to stay busy until D_0 comes
  * back. Then for each microbatch j: D_j, then the next forward while any remain (preceded by the

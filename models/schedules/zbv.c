@@ -1,5 +1,5 @@
 /* zbv.c: ZB-V: two chunks per device in a V, ordered by the zero-bubble authors' greedy rule. */
-#include "generators.h"
+#include "schedules/generators.h"
 
 #include <stdlib.h>
 #include <string.h>

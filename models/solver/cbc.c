@@ -1,7 +1,7 @@
 /* cbc.c: the disjunctive model as a big-M MILP, solved by COIN-OR CBC through its C API,
  * warm-started from the incumbent. */
-#include "method_module.h"
-#include "progress.h"
+#include "base/progress.h"
+#include "solver/method_module.h"
 
 #include <Cbc_C_Interface.h>
 #include <math.h>
@@ -10,14 +10,14 @@
 
 /* Columns: the nx times (in units of `unit` ns), then the ny booleans. */
 typedef struct milp {
-	const xp_sv_model *md;
+	const xp_solver_model *md;
 	Cbc_Model *cbc;
 	double unit;
 } milp;
 
-static void add_diff(milp *P, const xp_sv_diff *df)
+static void add_diff(milp *P, const xp_solver_diff *df)
 {
-	const xp_sv_model *md = P->md;
+	const xp_solver_model *md = P->md;
 	int cols[3] = { df->u, df->v, 0 };
 	double coef[3] = { 1, -1, 0 }, c = (double)df->c / P->unit;
 	if (df->lit == 0) {
@@ -33,9 +33,9 @@ static void add_diff(milp *P, const xp_sv_diff *df)
 	Cbc_addRow(P->cbc, "", 3, cols, coef, 'G', df->lit > 0 ? c - m : c);
 }
 
-static int add_pb(milp *P, const xp_sv_pb *pb)
+static int add_pb(milp *P, const xp_solver_pb *pb)
 {
-	const xp_sv_model *md = P->md;
+	const xp_solver_model *md = P->md;
 	int *cols = malloc((size_t)pb->n * sizeof *cols);
 	double *coef = malloc((size_t)pb->n * sizeof *coef), rhs = (double)pb->rhs, top = 0;
 	if (!cols || !coef) {
@@ -62,7 +62,7 @@ static int add_pb(milp *P, const xp_sv_pb *pb)
 
 static int build(milp *P)
 {
-	const xp_sv_model *md = P->md;
+	const xp_solver_model *md = P->md;
 	for (int x = 0; x < md->nx; x++)
 		Cbc_addCol(P->cbc, "", (double)md->lb[x] / P->unit, (double)md->ub[x] / P->unit,
 		           x == md->mk ? 1.0 : 0.0, 0, 0, NULL, NULL);
@@ -78,12 +78,12 @@ static int build(milp *P)
 
 static int warm_start(milp *P, const int *blk)
 {
-	const xp_sv_model *md = P->md;
+	const xp_solver_model *md = P->md;
 	int n = md->nx + md->ny;
 	double *val = malloc((size_t)n * sizeof *val);
 	int *idx = malloc((size_t)n * sizeof *idx);
 	int rc = -1;
-	if (val && idx && xp_sv_assignment(md, blk, val, val + md->nx) >= 0) {
+	if (val && idx && xp_solver_assignment(md, blk, val, val + md->nx) >= 0) {
 		for (int i = 0; i < n; i++) {
 			idx[i] = i;
 			if (i < md->nx)
@@ -108,10 +108,10 @@ static void configure(milp *P, double seconds, double gap)
 }
 
 /* Read CBC's answer: its solution's orders replace blk when the engine finds them faster. */
-static void harvest(milp *P, int *blk, xp_sv_outcome *out)
+static void harvest(milp *P, int *blk, xp_solver_outcome *out)
 {
-	const xp_sv_model *md = P->md;
-	const xp_sv_inst *in = md->in;
+	const xp_solver_model *md = P->md;
+	const xp_solver_instance *in = md->in;
 	double bound = Cbc_getBestPossibleObjValue(P->cbc) * P->unit;
 	if (Cbc_isProvenInfeasible(P->cbc))
 		bound = (double)out->best_ns; /* nothing below the incumbent's cutoff */
@@ -124,8 +124,8 @@ static void harvest(milp *P, int *blk, xp_sv_outcome *out)
 	if (!cand)
 		return;
 	double obj = Cbc_getObjValue(P->cbc) * P->unit;
-	xp_sv_orders_from_times(in, x, cand);
-	int64_t ns = xp_sv_evaluate(in, cand);
+	xp_solver_orders_from_times(in, x, cand);
+	int64_t ns = xp_solver_evaluate(in, cand);
 	if (ns >= 0 && ns < out->best_ns) {
 		out->best_ns = ns;
 		out->objective_ns = (int64_t)llround(obj);
@@ -137,11 +137,11 @@ static void harvest(milp *P, int *blk, xp_sv_outcome *out)
 	free(cand);
 }
 
-static xp_status solve(const xp_sv_inst *in, int *blk, double seconds, double gap,
-                       xp_sv_outcome *out)
+static xp_status solve(const xp_solver_instance *in, int *blk, double seconds, double gap,
+                       xp_solver_outcome *out)
 {
-	xp_sv_model *md = NULL;
-	xp_status st = xp_sv_model_new(in, out->best_ns, &md);
+	xp_solver_model *md = NULL;
+	xp_status st = xp_solver_model_new(in, out->best_ns, &md);
 	if (st != XP_OK)
 		return st;
 	milp P = { .md = md, .cbc = Cbc_newModel() };
@@ -160,11 +160,11 @@ static xp_status solve(const xp_sv_inst *in, int *blk, double seconds, double ga
 out:
 	if (P.cbc)
 		Cbc_deleteModel(P.cbc);
-	xp_sv_model_free(md);
+	xp_solver_model_free(md);
 	return st;
 }
 
-static const xp_sv_method_module method = { solve };
+static const xp_solver_method_module method = { solve };
 
 /* The module's one exported symbol (module.h). */
 const xp_module xp_module_cbc = { XP_MODULE_ABI, XP_VERSION, &method, xp_progress_adopt };

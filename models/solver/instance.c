@@ -1,28 +1,29 @@
 /* instance.c: the solver's view of a scenario and placement: blocks with durations, memory,
  * inputs and links; DP collective times; precedence closure; head and tail bounds. */
-#include "solver_int.h"
+#include "solver/solver_int.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "units.h"
+#include "base/units.h"
+#include "schedule/block_cost.h"
 
-static int part_device(const xp_sv_inst *in, int q)
+static int part_device(const xp_solver_instance *in, int q)
 {
 	return xp_schedule_device_of(in->shape, q);
 }
 
-static int block_of_part(const xp_sv_inst *in, int q, int t, int j)
+static int block_of_part(const xp_solver_instance *in, int q, int t, int j)
 {
-	return xp_sv_idx(in, part_device(in, q), xp_schedule_chunk_of(in->shape, q), t, j);
+	return xp_solver_idx(in, part_device(in, q), xp_schedule_chunk_of(in->shape, q), t, j);
 }
 
-static int link_id(xp_sv_inst *in, int a, int c)
+static int link_id(xp_solver_instance *in, int a, int c)
 {
 	for (int i = 0; i < in->n_links; i++)
 		if (in->links[i].src == a && in->links[i].dst == c)
 			return i;
-	xp_sv_link *l = &in->links[in->n_links];
+	xp_solver_link *l = &in->links[in->n_links];
 	l->src = a;
 	l->dst = c;
 	l->ser_ns = xp_exec_message_ns(in->pr, a, c, &l->lat_ns);
@@ -30,7 +31,7 @@ static int link_id(xp_sv_inst *in, int a, int c)
 }
 
 /* The input of block (part q, type t, mb j): its producer and the link it crosses. */
-static void wire(xp_sv_inst *in, xp_sv_block *bk, int q)
+static void wire(xp_solver_instance *in, xp_solver_block *bk, int q)
 {
 	int type, from;
 	bk->link = bk->prod = -1;
@@ -41,21 +42,21 @@ static void wire(xp_sv_inst *in, xp_sv_block *bk, int q)
 		bk->link = link_id(in, part_device(in, from), bk->dev);
 }
 
-static void make_blocks(xp_sv_inst *in)
+static void make_blocks(xp_solver_instance *in)
 {
 	static const xp_op_kind kinds[3] = { XP_OP_F, XP_OP_D, XP_OP_W };
 	for (int d = 0; d < in->p; d++)
 		for (int c = 0; c < in->v; c++)
 			for (int t = 0; t < 3; t++)
 				for (int j = 0; j < in->m; j++) {
-					int i = xp_sv_idx(in, d, c, t, j);
-					xp_sv_block *bk = &in->b[i];
+					int i = xp_solver_idx(in, d, c, t, j);
+					xp_solver_block *bk = &in->b[i];
 					xp_op op = { .kind = (uint8_t)kinds[t],
 						     .chunk = (uint8_t)c,
 						     .hi = 1,
 						     .nsub = 1,
 						     .mb = j };
-					*bk = (xp_sv_block){
+					*bk = (xp_solver_block){
 						.dev = d, .chunk = c, .type = t, .mb = j
 					};
 					bk->dur_ns = xp_op_duration_ns(in->pr, in->shape, d, op);
@@ -66,7 +67,7 @@ static void make_blocks(xp_sv_inst *in)
 }
 
 /* DP collective times as the engine sets them: run the one-at-a-time order and read them. */
-static xp_status collectives(xp_sv_inst *in)
+static xp_status collectives(xp_solver_instance *in)
 {
 	if (in->pr->dp <= 1)
 		return XP_OK;
@@ -76,8 +77,8 @@ static xp_status collectives(xp_sv_inst *in)
 	xp_status st = XP_ENOMEM;
 	if (!blk)
 		goto out;
-	xp_sv_serial_order(in, blk);
-	s = xp_sv_to_schedule(in, blk, "serial");
+	xp_solver_serial_order(in, blk);
+	s = xp_solver_to_schedule(in, blk, "serial");
 	if (!s || xp_evaluator_run(in->ev, s, &r, NULL) != XP_OK)
 		goto out;
 	for (size_t i = 0; i < r->n_collectives; i++) {
@@ -94,7 +95,7 @@ out:
 	return st;
 }
 
-static void visit(const xp_sv_inst *in, int b, char *seen, int *topo, int *n)
+static void visit(const xp_solver_instance *in, int b, char *seen, int *topo, int *n)
 {
 	if (seen[b])
 		return;
@@ -106,13 +107,13 @@ static void visit(const xp_sv_inst *in, int b, char *seen, int *topo, int *n)
 	topo[(*n)++] = b;
 }
 
-static int64_t delay(const xp_sv_inst *in, int b)
+static int64_t delay(const xp_solver_instance *in, int b)
 {
-	const xp_sv_block *bk = &in->b[b];
+	const xp_solver_block *bk = &in->b[b];
 	return bk->link < 0 ? 0 : in->links[bk->link].ser_ns + in->links[bk->link].lat_ns;
 }
 
-static void push_tail(xp_sv_inst *in, int from, int to, int64_t gap)
+static void push_tail(xp_solver_instance *in, int from, int to, int64_t gap)
 {
 	int64_t t = in->b[from].dur_ns + gap + in->tail_ns[to];
 	if (t > in->tail_ns[from])
@@ -125,7 +126,7 @@ static void push_tail(xp_sv_inst *in, int from, int to, int64_t gap)
 }
 
 /* Work on b's device that must follow b (b included), plus the smallest reduce-scatter. */
-static int64_t device_rest(const xp_sv_inst *in, int b)
+static int64_t device_rest(const xp_solver_instance *in, int b)
 {
 	int d = in->b[b].dev, lo = d * in->per_dev;
 	int64_t w = in->b[b].dur_ns, rs = in->rs_ns[d * in->v];
@@ -133,13 +134,13 @@ static int64_t device_rest(const xp_sv_inst *in, int b)
 		if (in->rs_ns[d * in->v + c] < rs)
 			rs = in->rs_ns[d * in->v + c];
 	for (int x = lo; x < lo + in->per_dev; x++)
-		if (xp_sv_precedes(in, b, x))
+		if (xp_solver_precedes(in, b, x))
 			w += in->b[x].dur_ns;
 	return w + rs;
 }
 
 /* Heads forward, then tails and the precedence closure backward over a topological order. */
-static xp_status bounds(xp_sv_inst *in)
+static xp_status bounds(xp_solver_instance *in)
 {
 	int *topo = malloc((size_t)in->n * sizeof *topo), k = 0;
 	char *seen = calloc((size_t)in->n, 1);
@@ -152,7 +153,7 @@ static xp_status bounds(xp_sv_inst *in)
 		visit(in, b, seen, topo, &k);
 	for (int i = 0; i < in->n; i++) {
 		int b = topo[i];
-		const xp_sv_block *bk = &in->b[b];
+		const xp_solver_block *bk = &in->b[b];
 		int64_t h = bk->type == XP_SV_F ? in->ag_end_ns[bk->dev * in->v + bk->chunk] : 0;
 		if (bk->prod >= 0 &&
 		    in->head_ns[bk->prod] + in->b[bk->prod].dur_ns + delay(in, b) > h)
@@ -181,12 +182,12 @@ static xp_status bounds(xp_sv_inst *in)
 	return XP_OK;
 }
 
-static xp_status check_memory(const xp_sv_inst *in, xp_error *err)
+static xp_status check_memory(const xp_solver_instance *in, xp_error *err)
 {
 	for (int d = 0; d < in->p; d++) {
 		int64_t need = 0;
 		for (int c = 0; c < in->v; c++)
-			need += in->b[xp_sv_idx(in, d, c, XP_SV_F, 0)].rise;
+			need += in->b[xp_solver_idx(in, d, c, XP_SV_F, 0)].rise;
 		if (in->limit[d] < need)
 			return xp_fail(err, XP_EMEMORY,
 			               "memory.limit of device %d (%lld bytes) is below one "
@@ -196,7 +197,7 @@ static xp_status check_memory(const xp_sv_inst *in, xp_error *err)
 	return XP_OK;
 }
 
-static xp_status alloc(xp_sv_inst *in)
+static xp_status alloc(xp_solver_instance *in)
 {
 	size_t n = (size_t)in->n, pv = (size_t)in->p * in->v;
 	in->words = (in->n + 63) / 64;
@@ -215,12 +216,13 @@ static xp_status alloc(xp_sv_inst *in)
 	return XP_OK;
 }
 
-xp_status xp_sv_inst_new(const xp_params *pr, int vplace, xp_sv_inst **out, xp_error *err)
+xp_status xp_solver_instance_new(const xp_params *pr, int vplace, xp_solver_instance **out,
+                                 xp_error *err)
 {
 	*out = NULL;
 	if (!pr || pr->stages < 1 || pr->microbatches < 1)
 		return xp_fail(err, XP_EINVAL, "optimal: needs stages >= 1 and microbatches >= 1");
-	xp_sv_inst *in = calloc(1, sizeof *in);
+	xp_solver_instance *in = calloc(1, sizeof *in);
 	if (!in)
 		return xp_fail(err, XP_ENOMEM, "optimal: out of memory");
 	in->pr = pr;
@@ -241,7 +243,7 @@ xp_status xp_sv_inst_new(const xp_params *pr, int vplace, xp_sv_inst **out, xp_e
 		make_blocks(in);
 		st = check_memory(in, err);
 		if (st != XP_OK) {
-			xp_sv_inst_free(in);
+			xp_solver_instance_free(in);
 			return st;
 		}
 		st = collectives(in);
@@ -249,14 +251,14 @@ xp_status xp_sv_inst_new(const xp_params *pr, int vplace, xp_sv_inst **out, xp_e
 	if (st == XP_OK)
 		st = bounds(in);
 	if (st != XP_OK) {
-		xp_sv_inst_free(in);
+		xp_solver_instance_free(in);
 		return xp_fail(err, st, "optimal: out of memory building the model");
 	}
 	*out = in;
 	return XP_OK;
 }
 
-void xp_sv_inst_free(xp_sv_inst *in)
+void xp_solver_instance_free(xp_solver_instance *in)
 {
 	if (!in)
 		return;

@@ -1,14 +1,14 @@
 /* method_module.h: what the solver modules crosspipe-z3.so and crosspipe-cbc.so export (module.h):
- * xp_module_z3 and xp_module_cbc, whose api is an xp_sv_method_module. methods.c opens them when
- * a solver first runs, so that no other run loads Z3 or CBC. */
+ * xp_module_z3 and xp_module_cbc, whose api is an xp_solver_method_module. methods.c opens them
+ * when a solver first runs, so that no other run loads Z3 or CBC. */
 #ifndef XP_METHOD_MODULE_H
 #define XP_METHOD_MODULE_H
 
-#include "module.h"
-#include "solver_int.h"
+#include "base/module.h"
+#include "solver/solver_int.h"
 
-typedef struct xp_sv_method_module {
-	xp_sv_method_fn solve;
-} xp_sv_method_module;
+typedef struct xp_solver_method_module {
+	xp_solver_method_fn solve;
+} xp_solver_method_module;
 
 #endif

@@ -1,7 +1,7 @@
 /* model.c: the disjunctive model shared by the exact methods (docs/model.md §7, CrossUD/CrossWave):
  * start times of blocks and link windows, "a before b" booleans for blocks of one device,
  * precedence rows (some conditional on a boolean) and pseudo-Boolean memory rows. */
-#include "solver_int.h"
+#include "solver/solver_int.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -11,9 +11,9 @@ static int neg(int lit)
 	return lit == XP_SV_TRUE ? XP_SV_FALSE : lit == XP_SV_FALSE ? XP_SV_TRUE : -lit;
 }
 
-int xp_sv_before(const xp_sv_model *md, int a, int b)
+int xp_solver_before(const xp_solver_model *md, int a, int b)
 {
-	const xp_sv_inst *in = md->in;
+	const xp_solver_instance *in = md->in;
 	int d = in->b[a].dev, la = a - d * in->per_dev, lb = b - d * in->per_dev;
 	return md->pairlit[((size_t)d * in->per_dev + la) * in->per_dev + lb];
 }
@@ -34,28 +34,28 @@ static int grow(void **p, int *cap, int need, size_t size)
 }
 
 /* lit -> x[u] - x[v] >= c; a fixed false literal drops the row. */
-static int diff(xp_sv_model *md, int lit, int u, int v, int64_t c)
+static int diff(xp_solver_model *md, int lit, int u, int v, int64_t c)
 {
 	if (lit == XP_SV_FALSE)
 		return 0;
 	if (grow((void **)&md->diffs, &md->cap_diffs, md->n_diffs + 1, sizeof *md->diffs))
 		return -1;
-	md->diffs[md->n_diffs++] = (xp_sv_diff){ u, v, lit == XP_SV_TRUE ? 0 : lit, c };
+	md->diffs[md->n_diffs++] = (xp_solver_diff){ u, v, lit == XP_SV_TRUE ? 0 : lit, c };
 	return 0;
 }
 
-static int either(xp_sv_model *md, int lit, int a, int b, int64_t ca, int64_t cb)
+static int either(xp_solver_model *md, int lit, int a, int b, int64_t ca, int64_t cb)
 {
 	return diff(md, lit, b, a, ca) || diff(md, neg(lit), a, b, cb);
 }
 
 /* Pseudo-Boolean rows are built term by term: w * lit with any sign of w. */
-static void pb_begin(xp_sv_model *md, xp_sv_pb *pb, int64_t rhs)
+static void pb_begin(xp_solver_model *md, xp_solver_pb *pb, int64_t rhs)
 {
-	*pb = (xp_sv_pb){ .n = 0, .first = md->n_terms, .rhs = rhs };
+	*pb = (xp_solver_pb){ .n = 0, .first = md->n_terms, .rhs = rhs };
 }
 
-static int pb_term(xp_sv_model *md, xp_sv_pb *pb, int lit, int64_t w)
+static int pb_term(xp_solver_model *md, xp_solver_pb *pb, int lit, int64_t w)
 {
 	if (w < 0) { /* w*lit = |w|*(not lit) - |w| */
 		pb->rhs -= w;
@@ -81,7 +81,7 @@ static int pb_term(xp_sv_model *md, xp_sv_pb *pb, int lit, int64_t w)
 	return 0;
 }
 
-static int pb_end(xp_sv_model *md, xp_sv_pb *pb)
+static int pb_end(xp_solver_model *md, xp_solver_pb *pb)
 {
 	int64_t sum = 0;
 	for (int i = pb->first; i < pb->first + pb->n; i++)
@@ -99,17 +99,17 @@ static int pb_end(xp_sv_model *md, xp_sv_pb *pb)
 }
 
 /* Booleans for the pairs of a device whose order the precedences leave open. */
-static int pair_literals(xp_sv_model *md)
+static int pair_literals(xp_solver_model *md)
 {
-	const xp_sv_inst *in = md->in;
+	const xp_solver_instance *in = md->in;
 	int pd = in->per_dev;
 	for (int d = 0; d < in->p; d++)
 		for (int la = 0; la < pd; la++)
 			for (int lb = la + 1; lb < pd; lb++) {
 				int a = d * pd + la, b = d * pd + lb, lit;
-				if (xp_sv_precedes(in, a, b))
+				if (xp_solver_precedes(in, a, b))
 					lit = XP_SV_TRUE;
-				else if (xp_sv_precedes(in, b, a))
+				else if (xp_solver_precedes(in, b, a))
 					lit = XP_SV_FALSE;
 				else {
 					md->ya[md->ny] = a;
@@ -122,15 +122,15 @@ static int pair_literals(xp_sv_model *md)
 	return 0;
 }
 
-static void bounds(xp_sv_model *md, int64_t ub_ns)
+static void bounds(xp_solver_model *md, int64_t ub_ns)
 {
-	const xp_sv_inst *in = md->in;
+	const xp_solver_instance *in = md->in;
 	for (int b = 0; b < in->n; b++) {
 		md->lb[b] = in->head_ns[b];
 		md->ub[b] = ub_ns - in->tail_ns[b];
 		if (md->win[b] >= 0) {
-			const xp_sv_block *p = &in->b[in->b[b].prod];
-			const xp_sv_link *l = &in->links[in->b[b].link];
+			const xp_solver_block *p = &in->b[in->b[b].prod];
+			const xp_solver_link *l = &in->links[in->b[b].link];
 			md->lb[md->win[b]] = in->head_ns[in->b[b].prod] + p->dur_ns;
 			md->ub[md->win[b]] = md->ub[b] - l->ser_ns - l->lat_ns;
 		}
@@ -143,11 +143,11 @@ static void bounds(xp_sv_model *md, int64_t ub_ns)
 }
 
 /* Data dependencies, microbatch order, device disjunctions and the makespan. */
-static int precedences(xp_sv_model *md)
+static int precedences(xp_solver_model *md)
 {
-	const xp_sv_inst *in = md->in;
+	const xp_solver_instance *in = md->in;
 	for (int b = 0; b < in->n; b++) {
-		const xp_sv_block *bk = &in->b[b];
+		const xp_solver_block *bk = &in->b[b];
 		if (bk->mb > 0 && diff(md, XP_SV_TRUE, b, b - 1, in->b[b - 1].dur_ns))
 			return -1;
 		if (diff(md, XP_SV_TRUE, md->mk, b, in->tail_ns[b]))
@@ -160,7 +160,7 @@ static int precedences(xp_sv_model *md)
 			if (diff(md, XP_SV_TRUE, b, bk->prod, pd + lat))
 				return -1;
 		} else {
-			const xp_sv_link *l = &in->links[bk->link];
+			const xp_solver_link *l = &in->links[bk->link];
 			if (diff(md, XP_SV_TRUE, md->win[b], bk->prod, pd) ||
 			    diff(md, XP_SV_TRUE, b, md->win[b], l->ser_ns + l->lat_ns))
 				return -1;
@@ -175,9 +175,9 @@ static int precedences(xp_sv_model *md)
 }
 
 /* One transfer at a time per directed link, in the order its producers run on their device. */
-static int links(xp_sv_model *md)
+static int links(xp_solver_model *md)
 {
-	const xp_sv_inst *in = md->in;
+	const xp_solver_instance *in = md->in;
 	for (int a = 0; a < in->n; a++)
 		for (int b = a + 1; md->win[a] >= 0 && b < in->n; b++) {
 			if (md->win[b] < 0 || in->b[a].link != in->b[b].link)
@@ -188,21 +188,22 @@ static int links(xp_sv_model *md)
 			    in->b[pa].chunk == in->b[pb].chunk && in->b[pa].type == in->b[pb].type;
 			if (same && pb != pa + 1)
 				continue; /* implied by the consecutive ones */
-			if (either(md, xp_sv_before(md, pa, pb), md->win[a], md->win[b], ser, ser))
+			if (either(md, xp_solver_before(md, pa, pb), md->win[a], md->win[b], ser,
+			           ser))
 				return -1;
 		}
 	return 0;
 }
 
 /* With two chunks, the reduce-scatter of the chunk that finishes first delays the other's. */
-static int dp_tail(xp_sv_model *md)
+static int dp_tail(xp_solver_model *md)
 {
-	const xp_sv_inst *in = md->in;
+	const xp_solver_instance *in = md->in;
 	for (int d = 0; in->v == 2 && d < in->p; d++) {
 		int64_t rs = in->rs_ns[d * 2] + in->rs_ns[d * 2 + 1];
-		int w0 = xp_sv_idx(in, d, 0, XP_SV_W, in->m - 1);
-		int w1 = xp_sv_idx(in, d, 1, XP_SV_W, in->m - 1);
-		int lit = xp_sv_before(md, w0, w1);
+		int w0 = xp_solver_idx(in, d, 0, XP_SV_W, in->m - 1);
+		int w1 = xp_solver_idx(in, d, 1, XP_SV_W, in->m - 1);
+		int lit = xp_solver_before(md, w0, w1);
 		if (rs > 0 && (diff(md, lit, md->mk, w0, in->b[w0].dur_ns + rs) ||
 		               diff(md, neg(lit), md->mk, w1, in->b[w1].dur_ns + rs)))
 			return -1;
@@ -211,21 +212,21 @@ static int dp_tail(xp_sv_model *md)
 }
 
 /* At every F's start: activations of the F's begun minus what ended D/W released <= limit. */
-static int memory(xp_sv_model *md)
+static int memory(xp_solver_model *md)
 {
-	const xp_sv_inst *in = md->in;
+	const xp_solver_instance *in = md->in;
 	for (int f = 0; f < in->n; f++) {
-		const xp_sv_block *bf = &in->b[f];
+		const xp_solver_block *bf = &in->b[f];
 		if (bf->type != XP_SV_F || in->limit[bf->dev] == INT64_MAX)
 			continue;
-		xp_sv_pb pb;
+		xp_solver_pb pb;
 		pb_begin(md, &pb, bf->rise - in->limit[bf->dev]);
 		int lo = bf->dev * in->per_dev;
 		for (int g = lo; g < lo + in->per_dev; g++) {
 			if (g == f)
 				continue;
 			int64_t w = in->b[g].type == XP_SV_F ? -in->b[g].rise : in->b[g].fall;
-			if (pb_term(md, &pb, xp_sv_before(md, g, f), w))
+			if (pb_term(md, &pb, xp_solver_before(md, g, f), w))
 				return -1;
 		}
 		if (pb_end(md, &pb))
@@ -235,31 +236,32 @@ static int memory(xp_sv_model *md)
 }
 
 /* "a before b" is monotone along both microbatch sequences; say so to the solvers. */
-static int consistency(xp_sv_model *md)
+static int consistency(xp_solver_model *md)
 {
-	const xp_sv_inst *in = md->in;
+	const xp_solver_instance *in = md->in;
 	for (int k = 0; k < md->ny; k++) {
 		int a = md->ya[k], b = md->yb[k];
-		xp_sv_pb pb;
+		xp_solver_pb pb;
 		if (in->b[a].mb + 1 < in->m && a + 1 != b) {
 			pb_begin(md, &pb, 1);
 			if (pb_term(md, &pb, k + 1, 1) ||
-			    pb_term(md, &pb, neg(xp_sv_before(md, a + 1, b)), 1) || pb_end(md, &pb))
+			    pb_term(md, &pb, neg(xp_solver_before(md, a + 1, b)), 1) ||
+			    pb_end(md, &pb))
 				return -1;
 		}
 		if (in->b[b].mb + 1 < in->m) {
 			pb_begin(md, &pb, 1);
 			if (pb_term(md, &pb, -(k + 1), 1) ||
-			    pb_term(md, &pb, xp_sv_before(md, a, b + 1), 1) || pb_end(md, &pb))
+			    pb_term(md, &pb, xp_solver_before(md, a, b + 1), 1) || pb_end(md, &pb))
 				return -1;
 		}
 	}
 	return 0;
 }
 
-static int alloc(xp_sv_model *md)
+static int alloc(xp_solver_model *md)
 {
-	const xp_sv_inst *in = md->in;
+	const xp_solver_instance *in = md->in;
 	size_t pairs = (size_t)in->p * in->per_dev * in->per_dev;
 	md->win = malloc((size_t)in->n * sizeof *md->win);
 	md->pairlit = calloc(pairs, sizeof *md->pairlit);
@@ -278,27 +280,27 @@ static int alloc(xp_sv_model *md)
 	return md->lb && md->ub ? 0 : -1;
 }
 
-xp_status xp_sv_model_new(const xp_sv_inst *in, int64_t ub_ns, xp_sv_model **out)
+xp_status xp_solver_model_new(const xp_solver_instance *in, int64_t ub_ns, xp_solver_model **out)
 {
-	xp_sv_model *md = calloc(1, sizeof *md);
+	xp_solver_model *md = calloc(1, sizeof *md);
 	*out = NULL;
 	if (!md)
 		return XP_ENOMEM;
 	md->in = in;
 	if (alloc(md) || pair_literals(md)) {
-		xp_sv_model_free(md);
+		xp_solver_model_free(md);
 		return XP_ENOMEM;
 	}
 	bounds(md, ub_ns);
 	if (precedences(md) || links(md) || dp_tail(md) || memory(md) || consistency(md)) {
-		xp_sv_model_free(md);
+		xp_solver_model_free(md);
 		return XP_ENOMEM;
 	}
 	*out = md;
 	return XP_OK;
 }
 
-void xp_sv_model_free(xp_sv_model *md)
+void xp_solver_model_free(xp_solver_model *md)
 {
 	if (!md)
 		return;

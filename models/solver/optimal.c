@@ -1,26 +1,27 @@
 /* optimal.c: the `optimal` and `optimal-v` generators: instance, incumbent, an exact method under
  * the scenario's time limit and gap, and the solver report on the returned schedule. */
-#include "solver_int.h"
-#include "units.h"
+#include "base/units.h"
+#include "solver/solver_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "schedules/generators.h"
+#include "schedules/schedules.h"
 
 /* The method the generators use: the best of the comparison in the README. */
 #define XP_SV_DEFAULT_METHOD "z3"
 
 static const struct {
 	const char *name;
-	xp_sv_method_fn fn;
+	xp_solver_method_fn fn;
 } methods[] = {
-	{ "cbc", xp_sv_solve_cbc },
-	{ "z3", xp_sv_solve_z3 },
+	{ "cbc", xp_solver_solve_cbc },
+	{ "z3", xp_solver_solve_z3 },
 };
 
-static xp_sv_method_fn find_method(const char *name)
+static xp_solver_method_fn find_method(const char *name)
 {
 	for (size_t i = 0; i < sizeof methods / sizeof methods[0]; i++)
 		if (strcmp(methods[i].name, name) == 0)
@@ -28,12 +29,12 @@ static xp_sv_method_fn find_method(const char *name)
 	return NULL;
 }
 
-static double gap_of(const xp_sv_outcome *o)
+static double gap_of(const xp_solver_outcome *o)
 {
 	return o->best_ns > 0 ? (double)(o->best_ns - o->bound_ns) / (double)o->best_ns : 0;
 }
 
-static void report(const xp_params *pr, const xp_sv_outcome *o, const char *method, double secs,
+static void report(const xp_params *pr, const xp_solver_outcome *o, const char *method, double secs,
                    xp_solver_info *info)
 {
 	memset(info, 0, sizeof *info);
@@ -50,15 +51,15 @@ static void report(const xp_params *pr, const xp_sv_outcome *o, const char *meth
 		info->status = XP_SOLVER_FEASIBLE;
 }
 
-static xp_status solve(const xp_sv_inst *in, xp_sv_method_fn fn, int *blk, xp_sv_outcome *o,
-                       double t0, xp_error *err)
+static xp_status solve(const xp_solver_instance *in, xp_solver_method_fn fn, int *blk,
+                       xp_solver_outcome *o, double t0, xp_error *err)
 {
 	char from[32];
 	const xp_params *pr = in->pr;
-	int64_t inc = xp_sv_incumbent(in, blk, from);
+	int64_t inc = xp_solver_incumbent(in, blk, from);
 	if (inc < 0)
 		return xp_fail(err, XP_ENOMEM, "optimal: out of memory timing the incumbent");
-	*o = (xp_sv_outcome){ .best_ns = inc, .objective_ns = inc, .bound_ns = in->lb_ns };
+	*o = (xp_solver_outcome){ .best_ns = inc, .objective_ns = inc, .bound_ns = in->lb_ns };
 	if (gap_of(o) <= pr->solver_gap)
 		return XP_OK; /* the incumbent meets the critical-path bound */
 	/* the limit covers the whole run, the incumbent included */
@@ -80,7 +81,7 @@ static xp_status solve(const xp_sv_inst *in, xp_sv_method_fn fn, int *blk, xp_sv
  * becomes the greedy's schedule, named `name`, with a solver report that says so: its bound is
  * the critical-path bound (it holds for split blocks too: a block's output leaves at its end)
  * and its status is at best feasible. */
-static void prefer_greedy(const xp_sv_inst *in, const char *name, int64_t solver_ns,
+static void prefer_greedy(const xp_solver_instance *in, const char *name, int64_t solver_ns,
                           xp_schedule **out, xp_solver_info *info)
 {
 	xp_schedule *g = NULL;
@@ -110,20 +111,20 @@ static void prefer_greedy(const xp_sv_inst *in, const char *name, int64_t solver
 	xp_result_free(r);
 }
 
-xp_status xp_sv_run(const xp_params *pr, int vplace, const char *method, const char *name,
-                    xp_schedule **out, xp_error *err)
+xp_status xp_solver_run(const xp_params *pr, int vplace, const char *method, const char *name,
+                        xp_schedule **out, xp_error *err)
 {
 	double t0 = xp_now_s();
-	xp_sv_method_fn fn = find_method(method);
-	xp_sv_inst *in = NULL;
+	xp_solver_method_fn fn = find_method(method);
+	xp_solver_instance *in = NULL;
 	*out = NULL;
 	if (!fn)
 		return xp_fail(err, XP_EINVAL, "%s: no exact method '%s'", name, method);
-	xp_status st = xp_sv_inst_new(pr, vplace, &in, err);
+	xp_status st = xp_solver_instance_new(pr, vplace, &in, err);
 	if (st != XP_OK)
 		return st;
 	int *blk = malloc((size_t)in->n * sizeof *blk);
-	xp_sv_outcome o;
+	xp_solver_outcome o;
 	if (!blk)
 		st = xp_fail(err, XP_ENOMEM, "%s: out of memory", name);
 	else
@@ -131,7 +132,7 @@ xp_status xp_sv_run(const xp_params *pr, int vplace, const char *method, const c
 	if (st == XP_OK) {
 		xp_solver_info info;
 		report(pr, &o, method, xp_now_s() - t0, &info);
-		*out = xp_sv_to_schedule(in, blk, name);
+		*out = xp_solver_to_schedule(in, blk, name);
 		if (*out)
 			prefer_greedy(in, name, o.best_ns, out, &info);
 		if (*out)
@@ -140,16 +141,16 @@ xp_status xp_sv_run(const xp_params *pr, int vplace, const char *method, const c
 			st = xp_fail(err, XP_ENOMEM, "%s: out of memory", name);
 	}
 	free(blk);
-	xp_sv_inst_free(in);
+	xp_solver_instance_free(in);
 	return st;
 }
 
 xp_status xp_schedule_build_optimal(const xp_params *pr, xp_schedule **out, xp_error *err)
 {
-	return xp_sv_run(pr, 0, XP_SV_DEFAULT_METHOD, "optimal", out, err);
+	return xp_solver_run(pr, 0, XP_SV_DEFAULT_METHOD, "optimal", out, err);
 }
 
 xp_status xp_schedule_build_optimal_v(const xp_params *pr, xp_schedule **out, xp_error *err)
 {
-	return xp_sv_run(pr, 1, XP_SV_DEFAULT_METHOD, "optimal-v", out, err);
+	return xp_solver_run(pr, 1, XP_SV_DEFAULT_METHOD, "optimal-v", out, err);
 }

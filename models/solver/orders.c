@@ -1,14 +1,15 @@
 /* orders.c: per-device block orders of the solver: conversion to and from schedules, timing them
  * with the analytic engine, and the incumbent that every exact method starts from. */
-#include "solver_int.h"
+#include "solver/solver_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "schedules/greedy_int.h"
+#include "schedules/schedules.h"
 
-void xp_sv_serial_order(const xp_sv_inst *in, int *blk)
+void xp_solver_serial_order(const xp_solver_instance *in, int *blk)
 {
 	/* F of every chunk going up the V, then the backward coming down, one microbatch at a
 	 * time: at most one microbatch's activations are held on a device. */
@@ -20,24 +21,24 @@ void xp_sv_serial_order(const xp_sv_inst *in, int *blk)
 		int *o = blk + (size_t)d * in->per_dev, k = 0;
 		for (int j = 0; j < in->m; j++)
 			for (int s = 0; s < 3 * in->v; s++)
-				o[k++] = xp_sv_idx(in, d, seq[s][0], seq[s][1], j);
+				o[k++] = xp_solver_idx(in, d, seq[s][0], seq[s][1], j);
 	}
 }
 
 /* The orders blk into the (empty) schedule s of the instance's placement. */
-static xp_status fill(const xp_sv_inst *in, const int *blk, xp_schedule *s)
+static xp_status fill(const xp_solver_instance *in, const int *blk, xp_schedule *s)
 {
 	static const xp_op_kind kinds[3] = { XP_OP_F, XP_OP_D, XP_OP_W };
 	for (int d = 0; d < in->p; d++)
 		for (int i = 0; i < in->per_dev; i++) {
-			const xp_sv_block *bk = &in->b[blk[(size_t)d * in->per_dev + i]];
+			const xp_solver_block *bk = &in->b[blk[(size_t)d * in->per_dev + i]];
 			if (xp_schedule_add_block(s, d, kinds[bk->type], bk->mb, bk->chunk))
 				return XP_ENOMEM;
 		}
 	return XP_OK;
 }
 
-xp_schedule *xp_sv_to_schedule(const xp_sv_inst *in, const int *blk, const char *name)
+xp_schedule *xp_solver_to_schedule(const xp_solver_instance *in, const int *blk, const char *name)
 {
 	xp_schedule *s =
 	    in->vplace ? xp_schedule_new_v(in->p, in->m) : xp_schedule_new(in->p, 1, in->m, NULL);
@@ -50,7 +51,7 @@ xp_schedule *xp_sv_to_schedule(const xp_sv_inst *in, const int *blk, const char 
 	return s;
 }
 
-static int same_placement(const xp_sv_inst *in, const xp_schedule *s)
+static int same_placement(const xp_solver_instance *in, const xp_schedule *s)
 {
 	if (xp_schedule_devices(s) != in->p || xp_schedule_chunks(s) != in->v ||
 	    xp_schedule_microbatches(s) != in->m)
@@ -61,7 +62,7 @@ static int same_placement(const xp_sv_inst *in, const xp_schedule *s)
 	return 1;
 }
 
-xp_status xp_sv_from_schedule(const xp_sv_inst *in, const xp_schedule *s, int *blk)
+xp_status xp_solver_from_schedule(const xp_solver_instance *in, const xp_schedule *s, int *blk)
 {
 	if (!same_placement(in, s))
 		return XP_EINVAL;
@@ -75,10 +76,10 @@ xp_status xp_sv_from_schedule(const xp_sv_inst *in, const xp_schedule *s, int *b
 			if (k + (op.kind == XP_OP_B ? 2 : 1) > in->per_dev)
 				return XP_EINVAL;
 			if (op.kind == XP_OP_F || op.kind == XP_OP_B || op.kind == XP_OP_D)
-				o[k++] = xp_sv_idx(in, d, op.chunk,
-				                   op.kind == XP_OP_F ? XP_SV_F : XP_SV_D, op.mb);
+				o[k++] = xp_solver_idx(
+				    in, d, op.chunk, op.kind == XP_OP_F ? XP_SV_F : XP_SV_D, op.mb);
 			if (op.kind == XP_OP_B || op.kind == XP_OP_W)
-				o[k++] = xp_sv_idx(in, d, op.chunk, XP_SV_W, op.mb);
+				o[k++] = xp_solver_idx(in, d, op.chunk, XP_SV_W, op.mb);
 		}
 		if (k != in->per_dev)
 			return XP_EINVAL;
@@ -86,14 +87,15 @@ xp_status xp_sv_from_schedule(const xp_sv_inst *in, const xp_schedule *s, int *b
 	return XP_OK;
 }
 
-static int consumer(const xp_sv_inst *in, const xp_transfer *t)
+static int consumer(const xp_solver_instance *in, const xp_transfer *t)
 {
 	int q = t->kind == XP_OP_F ? t->part + 1 : t->part - 1;
 	int d = xp_schedule_device_of(in->shape, q), c = xp_schedule_chunk_of(in->shape, q);
-	return xp_sv_idx(in, d, c, t->kind == XP_OP_F ? XP_SV_F : XP_SV_D, t->mb);
+	return xp_solver_idx(in, d, c, t->kind == XP_OP_F ? XP_SV_F : XP_SV_D, t->mb);
 }
 
-int64_t xp_sv_timeline(const xp_sv_inst *in, const int *blk, int64_t *start, int64_t *window)
+int64_t xp_solver_timeline(const xp_solver_instance *in, const int *blk, int64_t *start,
+                           int64_t *window)
 {
 	xp_schedule *s = in->scratch;
 	const xp_result *r = NULL;
@@ -113,15 +115,15 @@ int64_t xp_sv_timeline(const xp_sv_inst *in, const int *blk, int64_t *start, int
 	return mk;
 }
 
-int64_t xp_sv_evaluate(const xp_sv_inst *in, const int *blk)
+int64_t xp_solver_evaluate(const xp_solver_instance *in, const int *blk)
 {
-	return xp_sv_timeline(in, blk, NULL, NULL);
+	return xp_solver_timeline(in, blk, NULL, NULL);
 }
 
 /* Try generator `name` as an incumbent ("greedy-whole": the greedy in whole blocks, the solver's
  * own space); keep it in best when it fits and is faster. */
-static void try_kind(const xp_sv_inst *in, const char *name, int *cand, int *best, int64_t *best_ns,
-                     char *from)
+static void try_kind(const xp_solver_instance *in, const char *name, int *cand, int *best,
+                     int64_t *best_ns, char *from)
 {
 	const xp_schedule_kind *k = xp_schedule_kind_find(name);
 	xp_schedule *s = NULL;
@@ -131,8 +133,8 @@ static void try_kind(const xp_sv_inst *in, const char *name, int *cand, int *bes
 	} else if (!k || k->build(in->pr, &s, NULL) != XP_OK) {
 		return;
 	}
-	if (xp_sv_from_schedule(in, s, cand) == XP_OK) {
-		int64_t ns = xp_sv_evaluate(in, cand);
+	if (xp_solver_from_schedule(in, s, cand) == XP_OK) {
+		int64_t ns = xp_solver_evaluate(in, cand);
 		if (ns >= 0 && (*best_ns < 0 || ns < *best_ns)) {
 			*best_ns = ns;
 			memcpy(best, cand, (size_t)in->n * sizeof *best);
@@ -142,7 +144,7 @@ static void try_kind(const xp_sv_inst *in, const char *name, int *cand, int *bes
 	xp_schedule_free(s);
 }
 
-int64_t xp_sv_incumbent(const xp_sv_inst *in, int *blk, char *from)
+int64_t xp_solver_incumbent(const xp_solver_instance *in, int *blk, char *from)
 {
 	static const char *const uni[] = { "greedy", "greedy-whole", "zbh1", "1f1b",
 		                           "zbh2",   "gpipe",        NULL };
@@ -150,8 +152,8 @@ int64_t xp_sv_incumbent(const xp_sv_inst *in, int *blk, char *from)
 	int *cand = malloc((size_t)in->n * sizeof *cand);
 	if (!cand)
 		return -1;
-	xp_sv_serial_order(in, blk);
-	int64_t best = xp_sv_evaluate(in, blk);
+	xp_solver_serial_order(in, blk);
+	int64_t best = xp_solver_evaluate(in, blk);
 	snprintf(from, 32, "serial");
 	for (const char *const *n = in->vplace ? vee : uni; *n; n++)
 		try_kind(in, *n, cand, blk, &best, from);
@@ -172,7 +174,7 @@ static int by_time(const void *pa, const void *pb)
 	return (a->b > b->b) - (a->b < b->b);
 }
 
-void xp_sv_orders_from_times(const xp_sv_inst *in, const double *x, int *blk)
+void xp_solver_orders_from_times(const xp_solver_instance *in, const double *x, int *blk)
 {
 	keyed *k = malloc((size_t)in->per_dev * sizeof *k);
 	if (!k) { /* keep the orders as they were: still a valid answer */
@@ -188,16 +190,16 @@ void xp_sv_orders_from_times(const xp_sv_inst *in, const double *x, int *blk)
 	free(k);
 }
 
-int64_t xp_sv_assignment(const xp_sv_model *md, const int *blk, double *x, double *y)
+int64_t xp_solver_assignment(const xp_solver_model *md, const int *blk, double *x, double *y)
 {
-	const xp_sv_inst *in = md->in;
+	const xp_solver_instance *in = md->in;
 	int64_t *start = malloc((size_t)in->n * sizeof *start);
 	int64_t *window = malloc((size_t)in->n * sizeof *window);
 	int *pos = malloc((size_t)in->n * sizeof *pos);
 	int64_t mk = -1;
 	if (!start || !window || !pos)
 		goto out;
-	mk = xp_sv_timeline(in, blk, start, window);
+	mk = xp_solver_timeline(in, blk, start, window);
 	if (mk < 0)
 		goto out;
 	for (int i = 0; i < in->n; i++)

@@ -5,37 +5,37 @@
 
 #include <stdint.h>
 
-#include "engine.h"
-#include "evaluator.h"
-#include "exec.h"
-#include "schedule.h"
+#include "engine/engine.h"
+#include "engine/evaluator.h"
+#include "engine/exec.h"
+#include "schedule/schedule.h"
 
 /* block types; a block of type t waits for the slot class t (exec.h) */
 enum { XP_SV_F = XP_SLOT_F, XP_SV_D = XP_SLOT_BD, XP_SV_W = XP_SLOT_W };
 
 /* One block. Its index is ((dev * v + chunk) * 3 + type) * m + mb, so that the blocks of one
  * device are contiguous and each (chunk, type) is a run of m blocks in microbatch order. */
-typedef struct xp_sv_block {
+typedef struct xp_solver_block {
 	int dev, chunk, type, mb;
 	int64_t dur_ns;
 	int64_t rise, fall; /* memory bytes: rise at an F's start, fall at a D/W's end */
 	int prod;           /* the block whose output this one needs, or -1 */
 	int link;           /* the directed link that output crosses, or -1 (same device) */
-} xp_sv_block;
+} xp_solver_block;
 
-typedef struct xp_sv_link {
+typedef struct xp_solver_link {
 	int src, dst;
 	int64_t ser_ns, lat_ns; /* window length (message_bytes, times dp across DCs) and latency */
-} xp_sv_link;
+} xp_solver_link;
 
 /* Everything the exact methods need, derived from the scenario and a placement. */
-typedef struct xp_sv_inst {
+typedef struct xp_solver_instance {
 	const xp_params *pr;
 	xp_schedule *shape;      /* an empty schedule of the placement: durations, memory, parts */
 	int p, v, m, n, per_dev; /* devices, chunks, microbatches, blocks, blocks per device */
 	int vplace;              /* 1: V placement (optimal-v), 0: unidirectional */
-	xp_sv_block *b;
-	xp_sv_link *links;
+	xp_solver_block *b;
+	xp_solver_link *links;
 	int n_links;
 	int64_t *ag_end_ns; /* p * v: end of the chunk's all-gather (0 without DP) */
 	int64_t *rs_ns;     /* p * v: the chunk's reduce-scatter time (0 without DP) */
@@ -45,51 +45,53 @@ typedef struct xp_sv_inst {
 	int words;
 	int64_t *limit;          /* p: memory limit per device */
 	int64_t lb_ns;           /* a trivial lower bound on the makespan */
-	struct xp_evaluator *ev; /* times orders of the placement (xp_sv_timeline) */
+	struct xp_evaluator *ev; /* times orders of the placement (xp_solver_timeline) */
 	xp_schedule *scratch;    /* the orders being timed, refilled without allocating */
-} xp_sv_inst;
+} xp_solver_instance;
 
 /* Build / free an instance for placement vplace. XP_ENOMEM or XP_EMEMORY (a device's memory limit
  * is below one microbatch's activations), with the message in err. */
-xp_status xp_sv_inst_new(const xp_params *pr, int vplace, xp_sv_inst **out, xp_error *err);
-void xp_sv_inst_free(xp_sv_inst *in);
+xp_status xp_solver_instance_new(const xp_params *pr, int vplace, xp_solver_instance **out,
+                                 xp_error *err);
+void xp_solver_instance_free(xp_solver_instance *in);
 
-static inline int xp_sv_idx(const xp_sv_inst *in, int d, int c, int t, int j)
+static inline int xp_solver_idx(const xp_solver_instance *in, int d, int c, int t, int j)
 {
 	return ((d * in->v + c) * 3 + t) * in->m + j;
 }
 
-static inline int xp_sv_precedes(const xp_sv_inst *in, int a, int b)
+static inline int xp_solver_precedes(const xp_solver_instance *in, int a, int b)
 {
 	return (int)(in->reach[(size_t)a * in->words + b / 64] >> (b % 64) & 1);
 }
 
 /* A solution in the form the engines read: per device, its blocks in order (order[d] has per_dev
  * block indices). */
-typedef struct xp_sv_orders {
+typedef struct xp_solver_orders {
 	int *blk; /* p * per_dev: device d's order at blk + d * per_dev */
-} xp_sv_orders;
+} xp_solver_orders;
 
 /* The one-microbatch-at-a-time order (fits whenever one microbatch does) into blk. */
-void xp_sv_serial_order(const xp_sv_inst *in, int *blk);
+void xp_solver_serial_order(const xp_solver_instance *in, int *blk);
 
 /* The schedule for orders (named name), or NULL when out of memory. */
-xp_schedule *xp_sv_to_schedule(const xp_sv_inst *in, const int *blk, const char *name);
+xp_schedule *xp_solver_to_schedule(const xp_solver_instance *in, const int *blk, const char *name);
 
 /* Orders of a schedule of the instance's placement with D/W split (B is read as D then W). */
-xp_status xp_sv_from_schedule(const xp_sv_inst *in, const xp_schedule *s, int *blk);
+xp_status xp_solver_from_schedule(const xp_solver_instance *in, const xp_schedule *s, int *blk);
 
 /* Analytic makespan of orders, or -1 when it exceeds a memory limit or deadlocks. */
-int64_t xp_sv_evaluate(const xp_sv_inst *in, const int *blk);
+int64_t xp_solver_evaluate(const xp_solver_instance *in, const int *blk);
 
 /* Start times of the blocks (n) and link window starts (indexed by consumer block, -1 when none)
  * of orders, as the analytic engine sets them. Returns the makespan or -1. */
-int64_t xp_sv_timeline(const xp_sv_inst *in, const int *blk, int64_t *start, int64_t *window);
+int64_t xp_solver_timeline(const xp_solver_instance *in, const int *blk, int64_t *start,
+                           int64_t *window);
 
 /* The incumbent: the best of the greedy (when registered), the static schedules and a one-
  * microbatch-at-a-time order, among those that fit memory; blk gets its order. Returns its
  * makespan and names it in `from` (32 bytes), or -1 when out of memory. */
-int64_t xp_sv_incumbent(const xp_sv_inst *in, int *blk, char *from);
+int64_t xp_solver_incumbent(const xp_solver_instance *in, int *blk, char *from);
 
 /* ---- the disjunctive model ---- */
 
@@ -97,70 +99,70 @@ int64_t xp_sv_incumbent(const xp_sv_inst *in, int *blk, char *from);
 #define XP_SV_FALSE INT32_MIN
 
 /* lit -> x[u] - x[v] >= c (lit 0: always). A literal is k+1 for boolean y_k, -(k+1) for not y_k. */
-typedef struct xp_sv_diff {
+typedef struct xp_solver_diff {
 	int u, v, lit;
 	int64_t c;
-} xp_sv_diff;
+} xp_solver_diff;
 
 /* sum w[i] * lit[i] >= rhs, every w[i] > 0. */
-typedef struct xp_sv_pb {
+typedef struct xp_solver_pb {
 	int n, first; /* terms at terms[first .. first+n) */
 	int64_t rhs;
-} xp_sv_pb;
+} xp_solver_pb;
 
-typedef struct xp_sv_model {
-	const xp_sv_inst *in;
-	int nx, ny;        /* continuous (times) and boolean variables */
-	int mk;            /* the makespan's x index */
-	int *win;          /* n: x index of the link window of block b's input, or -1 */
-	int64_t *lb, *ub;  /* nx bounds, ns */
-	int *pairlit;      /* p * per_dev^2: literal "a before b" of two blocks of a device */
-	int *ya, *yb;      /* ny: y_k means block ya[k] runs before block yb[k] */
-	int infeasible;    /* a constraint cannot hold below the upper bound */
-	xp_sv_diff *diffs; /* n_diffs */
+typedef struct xp_solver_model {
+	const xp_solver_instance *in;
+	int nx, ny;            /* continuous (times) and boolean variables */
+	int mk;                /* the makespan's x index */
+	int *win;              /* n: x index of the link window of block b's input, or -1 */
+	int64_t *lb, *ub;      /* nx bounds, ns */
+	int *pairlit;          /* p * per_dev^2: literal "a before b" of two blocks of a device */
+	int *ya, *yb;          /* ny: y_k means block ya[k] runs before block yb[k] */
+	int infeasible;        /* a constraint cannot hold below the upper bound */
+	xp_solver_diff *diffs; /* n_diffs */
 	int n_diffs, cap_diffs;
-	xp_sv_pb *pbs;
+	xp_solver_pb *pbs;
 	int n_pbs, cap_pbs;
 	int *tlit; /* PB terms */
 	int64_t *tw;
 	int n_terms, cap_terms;
-} xp_sv_model;
+} xp_solver_model;
 
 /* The model of in, with every start at most ub_ns minus its tail (ub_ns: the incumbent). */
-xp_status xp_sv_model_new(const xp_sv_inst *in, int64_t ub_ns, xp_sv_model **out);
-void xp_sv_model_free(xp_sv_model *md);
+xp_status xp_solver_model_new(const xp_solver_instance *in, int64_t ub_ns, xp_solver_model **out);
+void xp_solver_model_free(xp_solver_model *md);
 
 /* Literal "block a runs before block b" (same device); XP_SV_TRUE / XP_SV_FALSE when fixed. */
-int xp_sv_before(const xp_sv_model *md, int a, int b);
+int xp_solver_before(const xp_solver_model *md, int a, int b);
 
 /* Per-device orders from start times x (ties by block index). */
-void xp_sv_orders_from_times(const xp_sv_inst *in, const double *x, int *blk);
+void xp_solver_orders_from_times(const xp_solver_instance *in, const double *x, int *blk);
 
 /* Full model assignment (x and y) of orders, for warm starts; x has nx, y ny entries. */
-int64_t xp_sv_assignment(const xp_sv_model *md, const int *blk, double *x, double *y);
+int64_t xp_solver_assignment(const xp_solver_model *md, const int *blk, double *x, double *y);
 
 /* ---- exact methods ---- */
 
 /* What a method reached. blk holds its best orders (it starts as the incumbent's). */
-typedef struct xp_sv_outcome {
+typedef struct xp_solver_outcome {
 	int64_t best_ns;      /* makespan (analytic) of blk */
 	int64_t objective_ns; /* makespan of blk in the method's model (>= best_ns) */
 	int64_t bound_ns;     /* proven lower bound */
 	int timed_out;        /* stopped by the time limit */
 	int gave_up;          /* stopped for another reason (node limit, solver error) */
-} xp_sv_outcome;
+} xp_solver_outcome;
 
-typedef xp_status (*xp_sv_method_fn)(const xp_sv_inst *in, int *blk, double seconds, double gap,
-                                     xp_sv_outcome *out);
+typedef xp_status (*xp_solver_method_fn)(const xp_solver_instance *in, int *blk, double seconds,
+                                         double gap, xp_solver_outcome *out);
 
-xp_status xp_sv_solve_cbc(const xp_sv_inst *in, int *blk, double seconds, double gap,
-                          xp_sv_outcome *out);
-xp_status xp_sv_solve_z3(const xp_sv_inst *in, int *blk, double seconds, double gap,
-                         xp_sv_outcome *out);
+xp_status xp_solver_solve_cbc(const xp_solver_instance *in, int *blk, double seconds, double gap,
+                              xp_solver_outcome *out);
+xp_status xp_solver_solve_z3(const xp_solver_instance *in, int *blk, double seconds, double gap,
+                             xp_solver_outcome *out);
 
 /* Run method `name` ("cbc", "z3") for pr and placement vplace: the whole pipeline of the
  * generators (instance, incumbent, method, solver info) with the schedule in *out. */
-xp_status xp_sv_run(const xp_params *pr, int vplace, const char *method, const char *name,
-                    xp_schedule **out, xp_error *err);
+xp_status xp_solver_run(const xp_params *pr, int vplace, const char *method, const char *name,
+                        xp_schedule **out, xp_error *err);
 
 #endif

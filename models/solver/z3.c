@@ -1,9 +1,9 @@
 /* z3.c: the disjunctive model in Z3 (linear real arithmetic, implications and pseudo-Boolean
  * memory rows), minimised by bisection on "makespan <= T": a satisfiable query gives a schedule,
  * an unsatisfiable one a lower bound. Times are exact integers of ns. */
-#include "method_module.h"
-#include "progress.h"
-#include "units.h"
+#include "base/progress.h"
+#include "base/units.h"
+#include "solver/method_module.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -13,7 +13,7 @@
 #include <z3.h>
 
 typedef struct smt {
-	const xp_sv_model *md;
+	const xp_solver_model *md;
 	unsigned work; /* Z3 resource units per query (solver.work_limit), 0 = none */
 	Z3_context ctx;
 	Z3_solver sol;
@@ -22,7 +22,7 @@ typedef struct smt {
 	struct watchdog *wd; /* shows the search's progress */
 } smt;
 
-static void watchdog_note(struct watchdog *w, const xp_sv_outcome *o);
+static void watchdog_note(struct watchdog *w, const xp_solver_outcome *o);
 
 static void quiet(Z3_context c, Z3_error_code e)
 {
@@ -40,7 +40,7 @@ static Z3_ast lit_ast(smt *S, int lit)
 	return lit > 0 ? S->y[lit - 1] : Z3_mk_not(S->ctx, S->y[-lit - 1]);
 }
 
-static void add_diff(smt *S, const xp_sv_diff *df)
+static void add_diff(smt *S, const xp_solver_diff *df)
 {
 	Z3_ast d[2] = { S->x[df->u], S->x[df->v] };
 	Z3_ast ge = Z3_mk_ge(S->ctx, Z3_mk_sub(S->ctx, 2, d), num(S, df->c));
@@ -59,9 +59,9 @@ static int64_t gcd(int64_t a, int64_t b)
 }
 
 /* sum w*lit >= rhs as a Z3 pseudo-Boolean constraint, weights divided by their gcd. */
-static int add_pb(smt *S, const xp_sv_pb *pb)
+static int add_pb(smt *S, const xp_solver_pb *pb)
 {
-	const xp_sv_model *md = S->md;
+	const xp_solver_model *md = S->md;
 	int64_t g = 0, top = 0;
 	for (int i = 0; i < pb->n; i++) {
 		g = gcd(md->tw[pb->first + i], g);
@@ -87,7 +87,7 @@ static int add_pb(smt *S, const xp_sv_pb *pb)
 
 static int build(smt *S)
 {
-	const xp_sv_model *md = S->md;
+	const xp_solver_model *md = S->md;
 	S->x = malloc((size_t)md->nx * sizeof *S->x);
 	S->y = malloc(((size_t)md->ny + 1) * sizeof *S->y);
 	if (!S->x || !S->y)
@@ -110,11 +110,11 @@ static int build(smt *S)
 
 /* The makespan of the model's times x: the largest end that its makespan rows require (a row
  * on a boolean counts when the times order its two blocks that way). */
-static int64_t model_makespan(const xp_sv_model *md, const double *x)
+static int64_t model_makespan(const xp_solver_model *md, const double *x)
 {
 	double top = 0;
 	for (int i = 0; i < md->n_diffs; i++) {
-		const xp_sv_diff *df = &md->diffs[i];
+		const xp_solver_diff *df = &md->diffs[i];
 		int k = abs(df->lit) - 1, holds = 1;
 		if (df->lit)
 			holds = (x[md->ya[k]] < x[md->yb[k]]) == (df->lit > 0);
@@ -125,9 +125,9 @@ static int64_t model_makespan(const xp_sv_model *md, const double *x)
 }
 
 /* The orders of a satisfying model; they replace blk when the engine finds them faster. */
-static void harvest(smt *S, int *blk, xp_sv_outcome *out)
+static void harvest(smt *S, int *blk, xp_solver_outcome *out)
 {
-	const xp_sv_inst *in = S->md->in;
+	const xp_solver_instance *in = S->md->in;
 	Z3_model m = Z3_solver_get_model(S->ctx, S->sol);
 	double *x = malloc((size_t)S->md->nx * sizeof *x);
 	int *cand = malloc((size_t)in->n * sizeof *cand);
@@ -139,8 +139,8 @@ static void harvest(smt *S, int *blk, xp_sv_outcome *out)
 		    Z3_model_eval(S->ctx, m, S->x[i], 1, &v) ? Z3_get_numeral_double(S->ctx, v) : 0;
 	}
 	if (m && x && cand) {
-		xp_sv_orders_from_times(in, x, cand);
-		int64_t ns = xp_sv_evaluate(in, cand);
+		xp_solver_orders_from_times(in, x, cand);
+		int64_t ns = xp_solver_evaluate(in, cand);
 		if (ns >= 0 && ns < out->best_ns) {
 			out->best_ns = ns;
 			out->objective_ns = model_makespan(S->md, x);
@@ -176,7 +176,7 @@ static Z3_lbool query(smt *S, int64_t T, double left)
  * cannot be decided in it lowers the ceiling of the interval still searched, so that the bound
  * keeps rising from below (measured at p=8, m=16: a single query at the target took the whole
  * budget and the bound never left the critical path). t0: when the time limit started. */
-static void bisect(smt *S, int *blk, double t0, double seconds, double gap, xp_sv_outcome *out)
+static void bisect(smt *S, int *blk, double t0, double seconds, double gap, xp_solver_outcome *out)
 {
 	int64_t ceiling = out->best_ns; /* queries at or above it are undecided or satisfied */
 	while ((double)(out->best_ns - out->bound_ns) > gap * (double)out->best_ns) {
@@ -228,7 +228,7 @@ typedef struct watchdog {
 	int64_t best_ns, bound_ns; /* the search so far, under mu */
 } watchdog;
 
-static void watchdog_note(watchdog *w, const xp_sv_outcome *o)
+static void watchdog_note(watchdog *w, const xp_solver_outcome *o)
 {
 	pthread_mutex_lock(&w->mu);
 	w->best_ns = o->best_ns;
@@ -311,11 +311,11 @@ static void watchdog_stop(watchdog *w)
 	pthread_mutex_destroy(&w->mu);
 }
 
-static xp_status solve(const xp_sv_inst *in, int *blk, double seconds, double gap,
-                       xp_sv_outcome *out)
+static xp_status solve(const xp_solver_instance *in, int *blk, double seconds, double gap,
+                       xp_solver_outcome *out)
 {
-	xp_sv_model *md = NULL;
-	xp_status st = xp_sv_model_new(in, out->best_ns, &md);
+	xp_solver_model *md = NULL;
+	xp_status st = xp_solver_model_new(in, out->best_ns, &md);
 	if (st != XP_OK)
 		return st;
 	Z3_config cfg = Z3_mk_config();
@@ -342,11 +342,11 @@ static xp_status solve(const xp_sv_inst *in, int *blk, double seconds, double ga
 	Z3_del_context(S.ctx);
 	free(S.x);
 	free(S.y);
-	xp_sv_model_free(md);
+	xp_solver_model_free(md);
 	return st;
 }
 
-static const xp_sv_method_module method = { solve };
+static const xp_solver_method_module method = { solve };
 
 /* The module's one exported symbol (module.h). */
 const xp_module xp_module_z3 = { XP_MODULE_ABI, XP_VERSION, &method, xp_progress_adopt };

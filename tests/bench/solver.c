@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "fixture.h"
+#include "schedules/schedules.h"
 #include "solver/solver_int.h"
 
 #define MS 1000000
@@ -23,7 +24,7 @@ static void one(int p, int m, double lat, double bw, double mem, const char *met
 	pr->solver_time_limit_ns = (int64_t)(secs * 1e9);
 	xp_schedule *s = NULL, *g = NULL;
 	xp_error err;
-	if (xp_sv_run(pr, vplace, method, "optimal", &s, &err) != XP_OK) {
+	if (xp_solver_run(pr, vplace, method, "optimal", &s, &err) != XP_OK) {
 		printf("error: %s\n", err.msg);
 		exit(1);
 	}

@@ -15,7 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "units.h"
+#include "base/units.h"
 
 #define MAX_RUNS 1000
 

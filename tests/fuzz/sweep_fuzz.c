@@ -5,7 +5,7 @@
 #include <unistd.h>
 
 #include "fuzz.h"
-#include "sweep.h"
+#include "sweep/sweep.h"
 
 static const char base_yaml[] = "pipeline: {stages: 4, microbatches: 8}\n"
                                 "model: {forward: 1ms, backward_input: 1ms,\n"

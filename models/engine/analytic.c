@@ -1,0 +1,419 @@
+/* analytic.c: the discrete-event latency/bandwidth engine ("analytic"), and its free-communication
+ * twin ("ideal").
+ *
+ * Events are op completions, kept in a binary heap keyed by (time, device); each device has at
+ * most one op in flight, so the heap never holds more than `devices` entries. When a block ends,
+ * its output is put on the directed link to the consumer's device at once: because completions
+ * are handled in time order, transfers reach each link in order of readiness, and the earliest free
+ * window at or after the ready time is simply max(ready, link free). The arrival time is then
+ * known, so a waiting consumer can be started straight away. */
+#include "base/units.h"
+#include "engine/analytic_int.h"
+#include "engine/engine.h"
+#include "engine/exec.h"
+#include "schedule/block_cost.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct link {
+	int src, dst, crosses_dc;
+	int64_t bytes, latency_ns;
+	double bps;
+	int64_t free_ns;
+} link;
+
+typedef struct event {
+	int64_t t;
+	int device;
+} event;
+
+/* The workspace: sized for one (scenario, schedule shape) by xp_analytic_new, reset by every
+ * run. */
+struct xp_analytic {
+	const xp_params *pr;
+	const xp_schedule *s; /* the schedule of the current run */
+	xp_result *res;
+	int ideal;
+	xp_noise_fn noise; /* robustness runs: a factor for every duration; NULL otherwise */
+	void *noise_ctx;
+	int p, v, m, parts;
+	int64_t *ready;    /* 3 * parts * m slot times; -1 = not yet known */
+	int64_t *blockdur; /* devices * 4: whole-block time per kind */
+	size_t *next;      /* per device: index of the op in flight or next to start */
+	int64_t *free_ns;  /* per device: end of its last op */
+	int64_t *waiting;  /* per device: slot it waits for, or -1 */
+	int64_t *ag_done;  /* devices * v: all-gather end per chunk (0 without DP) */
+	int64_t *dp_free;  /* per device: DP channel free */
+	int *bw_left;      /* devices * v: B/W blocks still to end before the reduce-scatter */
+	int *fwd_link;     /* parts: link from part q to q+1, -1 when on one device */
+	int *bwd_link;     /* parts: link from part q+1 to q */
+	link *links;
+	int n_links;
+	event *heap;
+	int heap_n;
+	int *order; /* v: a device's chunks in the order of their all-gathers */
+};
+typedef struct xp_analytic sim;
+
+/* A duration as this run sees it: perturbed in robustness runs. */
+static int64_t noisy(const sim *S, int64_t ns)
+{
+	if (!S->noise || ns == 0)
+		return ns;
+	return (int64_t)((double)ns * S->noise(S->noise_ctx) + 0.5);
+}
+
+static int before(event a, event b)
+{
+	return a.t < b.t || (a.t == b.t && a.device < b.device);
+}
+
+static void heap_push(sim *S, event e)
+{
+	int i = S->heap_n++;
+	while (i > 0 && before(e, S->heap[(i - 1) / 2])) {
+		S->heap[i] = S->heap[(i - 1) / 2];
+		i = (i - 1) / 2;
+	}
+	S->heap[i] = e;
+}
+
+static event heap_pop(sim *S)
+{
+	event top = S->heap[0], last = S->heap[--S->heap_n];
+	int i = 0, n = S->heap_n;
+	for (;;) {
+		int c = 2 * i + 1;
+		if (c >= n)
+			break;
+		if (c + 1 < n && before(S->heap[c + 1], S->heap[c]))
+			c++;
+		if (!before(S->heap[c], last))
+			break;
+		S->heap[i] = S->heap[c];
+		i = c;
+	}
+	S->heap[i] = last;
+	return top;
+}
+
+/* The link from device a to device b, created on first use. */
+static int link_id(sim *S, int a, int b)
+{
+	for (int i = 0; i < S->n_links; i++)
+		if (S->links[i].src == a && S->links[i].dst == b)
+			return i;
+	const xp_link_class *lc = xp_params_link(S->pr, a, b);
+	link *l = &S->links[S->n_links];
+	l->src = a;
+	l->dst = b;
+	l->crosses_dc = S->pr->placement[a] != S->pr->placement[b];
+	l->bytes = xp_exec_message_bytes(S->pr, a, b);
+	l->latency_ns = S->ideal ? 0 : lc->latency_ns;
+	l->bps = S->ideal ? INFINITY : lc->bandwidth_bps;
+	return S->n_links++;
+}
+
+static xp_status add_collective(sim *S, int d, int c, int kind, int64_t ready)
+{
+	int64_t bytes = xp_exec_chunk_param_bytes(S->pr, d, S->v);
+	xp_collective col = { .device = d, .chunk = c, .kind = (uint8_t)kind, .bytes = bytes };
+	col.start_ns = ready > S->dp_free[d] ? ready : S->dp_free[d];
+	col.end_ns = col.start_ns + noisy(S, S->ideal ? 0 : xp_exec_ring_ns(S->pr, bytes));
+	S->dp_free[d] = col.end_ns;
+	if (kind == XP_COLL_ALLGATHER)
+		S->ag_done[d * S->v + c] = col.end_ns;
+	return xp_result_add_collective(S->res, &col);
+}
+
+/* DP: every chunk's all-gather, back to back from time 0 in the order of the chunks' first F;
+ * a chunk without an F never waits for one. */
+static xp_status plan_allgathers(sim *S)
+{
+	for (int i = 0; i < S->p * S->v; i++)
+		S->ag_done[i] = 0;
+	if (S->pr->dp <= 1)
+		return XP_OK;
+	for (int d = 0; d < S->p; d++) {
+		int n = xp_exec_allgather_order(S->s, d, S->order);
+		for (int k = 0; k < n; k++)
+			if (add_collective(S, d, S->order[k], XP_COLL_ALLGATHER, 0))
+				return XP_ENOMEM;
+	}
+	return XP_OK;
+}
+
+static void plan_links(sim *S)
+{
+	for (int q = 0; q + 1 < S->parts; q++) {
+		int a = xp_schedule_device_of(S->s, q), b = xp_schedule_device_of(S->s, q + 1);
+		S->fwd_link[q] = a == b ? -1 : link_id(S, a, b);
+		S->bwd_link[q] = a == b ? -1 : link_id(S, b, a);
+	}
+}
+
+static xp_status alloc_all(sim *S)
+{
+	size_t slots = XP_SLOTS * (size_t)S->parts * (size_t)S->m, dv = (size_t)S->p * S->v;
+	S->ready = malloc(slots * sizeof *S->ready);
+	S->blockdur = malloc((size_t)S->p * 4 * sizeof *S->blockdur);
+	S->next = calloc((size_t)S->p, sizeof *S->next);
+	S->free_ns = calloc((size_t)S->p, sizeof *S->free_ns);
+	S->waiting = malloc((size_t)S->p * sizeof *S->waiting);
+	S->ag_done = malloc(dv * sizeof *S->ag_done);
+	S->dp_free = calloc((size_t)S->p, sizeof *S->dp_free);
+	S->bw_left = calloc(dv, sizeof *S->bw_left);
+	S->fwd_link = malloc((size_t)S->parts * sizeof *S->fwd_link);
+	S->bwd_link = malloc((size_t)S->parts * sizeof *S->bwd_link);
+	S->links = malloc(2 * (size_t)S->parts * sizeof *S->links);
+	S->heap = malloc((size_t)S->p * sizeof *S->heap);
+	S->order = malloc((size_t)S->v * sizeof *S->order);
+	if (!S->ready || !S->blockdur || !S->next || !S->free_ns || !S->waiting || !S->ag_done ||
+	    !S->dp_free || !S->bw_left || !S->fwd_link || !S->bwd_link || !S->links || !S->heap ||
+	    !S->order)
+		return XP_ENOMEM;
+	return XP_OK;
+}
+
+void xp_analytic_free(xp_analytic *S)
+{
+	if (!S)
+		return;
+	free(S->ready);
+	free(S->blockdur);
+	free(S->next);
+	free(S->free_ns);
+	free(S->waiting);
+	free(S->ag_done);
+	free(S->dp_free);
+	free(S->bw_left);
+	free(S->fwd_link);
+	free(S->bwd_link);
+	free(S->links);
+	free(S->heap);
+	free(S->order);
+	free(S);
+}
+
+xp_status xp_analytic_new(const xp_params *pr, const xp_schedule *shape, int ideal,
+                          xp_analytic **out, xp_error *err)
+{
+	*out = NULL;
+	if (xp_schedule_devices(shape) != pr->stages)
+		return xp_fail(err, XP_EINVAL,
+		               "schedule %s has %d devices but the scenario %d stages",
+		               xp_schedule_name(shape), xp_schedule_devices(shape), pr->stages);
+	sim *S = calloc(1, sizeof *S);
+	if (!S)
+		return xp_fail(err, XP_ENOMEM, "out of memory setting up the %s engine",
+		               ideal ? "ideal" : "analytic");
+	*S = (sim){ .pr = pr, .s = shape, .ideal = ideal };
+	S->p = xp_schedule_devices(shape);
+	S->v = xp_schedule_chunks(shape);
+	S->m = xp_schedule_microbatches(shape);
+	S->parts = xp_schedule_parts(shape);
+	if (alloc_all(S)) {
+		xp_analytic_free(S);
+		return xp_fail(err, XP_ENOMEM, "out of memory setting up the %s engine",
+		               ideal ? "ideal" : "analytic");
+	}
+	for (int d = 0; d < S->p; d++)
+		for (int k = 0; k < 4; k++) {
+			xp_op whole = { .kind = (uint8_t)k, .lo = 0, .hi = 1, .nsub = 1 };
+			S->blockdur[d * 4 + k] = xp_op_duration_ns(pr, shape, d, whole);
+		}
+	plan_links(S);
+	*out = S;
+	return XP_OK;
+}
+
+/* Every per-run value back to its start. */
+static xp_status reset(sim *S)
+{
+	size_t slots = XP_SLOTS * (size_t)S->parts * (size_t)S->m;
+	for (size_t i = 0; i < slots; i++)
+		S->ready[i] = -1;
+	for (int mb = 0; mb < S->m; mb++)
+		S->ready[xp_exec_slot(S->parts, S->m, XP_SLOT_F, 0, mb)] = 0;
+	for (int d = 0; d < S->p; d++) {
+		S->next[d] = 0;
+		S->free_ns[d] = S->dp_free[d] = 0;
+		S->waiting[d] = -1;
+	}
+	for (int i = 0; i < S->n_links; i++)
+		S->links[i].free_ns = 0;
+	S->heap_n = 0;
+	xp_exec_count_gradients(S->s, S->bw_left);
+	return plan_allgathers(S);
+}
+
+/* Start device d's next op if its input is known; otherwise remember what it waits for. */
+static void try_start(sim *S, int d)
+{
+	size_t i = S->next[d];
+	if (i >= xp_schedule_len(S->s, d))
+		return;
+	xp_op op = xp_schedule_ops(S->s, d)[i];
+	int part =
+	    xp_schedule_part(S->s, d, op.chunk); /* xp_exec_op_slot, with parts and m known */
+	int64_t slot = xp_exec_slot(S->parts, S->m, xp_exec_slot_class(op.kind), part, op.mb);
+	int64_t start = S->ready[slot];
+	if (start < 0) {
+		S->waiting[d] = slot;
+		return;
+	}
+	S->waiting[d] = -1;
+	if (start < S->free_ns[d])
+		start = S->free_ns[d];
+	if (op.kind == XP_OP_F && start < S->ag_done[d * S->v + op.chunk])
+		start = S->ag_done[d * S->v + op.chunk];
+	int64_t dur = noisy(S, op.nsub == 1 ? S->blockdur[d * 4 + op.kind]
+	                                    : xp_op_duration_ns(S->pr, S->s, d, op));
+	size_t k = S->res->op_offset[d] + i;
+	S->res->op_start_ns[k] = start;
+	S->res->op_end_ns[k] = start + dur;
+	heap_push(S, (event){ start + dur, d });
+}
+
+/* Put the output of block op of `part`, ready at t, on link l; return its arrival. */
+static xp_status send(sim *S, int l, xp_op op, int part, int64_t t, int64_t *arrive)
+{
+	link *L = &S->links[l];
+	xp_transfer tr = { .src = L->src,
+		           .dst = L->dst,
+		           .part = part,
+		           .mb = op.mb,
+		           .kind = op.kind,
+		           .crosses_dc = (uint8_t)L->crosses_dc,
+		           .bytes = L->bytes };
+	tr.ready_ns = t;
+	tr.start_ns = t > L->free_ns ? t : L->free_ns;
+	tr.end_ns = tr.start_ns + noisy(S, xp_serialize_ns(tr.bytes, L->bps));
+	tr.arrive_ns = tr.end_ns + noisy(S, L->latency_ns);
+	L->free_ns = tr.end_ns;
+	*arrive = tr.arrive_ns;
+	return xp_result_add_transfer(S->res, &tr);
+}
+
+/* Block (the last piece op) of device d ended at t: release what depends on it. */
+static xp_status produce(sim *S, int d, xp_op op, int64_t t)
+{
+	int part = xp_schedule_part(S->s, d, op.chunk);
+	xp_exec_dep dep[2];
+	for (int k = 0, n = xp_exec_consumers(S->s, op.kind, part, d, dep); k < n; k++) {
+		int64_t at = t;
+		int l = dep[k].part > part ? S->fwd_link[part] : S->bwd_link[dep[k].part];
+		if (dep[k].remote && send(S, l, op, part, t, &at))
+			return XP_ENOMEM;
+		int64_t slot = xp_exec_slot(S->parts, S->m, dep[k].cls, dep[k].part, op.mb);
+		S->ready[slot] = at;
+		if (S->waiting[dep[k].device] == slot)
+			try_start(S, dep[k].device);
+	}
+	if (xp_exec_ends_gradient(op) && --S->bw_left[d * S->v + op.chunk] == 0 && S->pr->dp > 1)
+		return add_collective(S, d, op.chunk, XP_COLL_REDUCESCATTER, t);
+	return XP_OK;
+}
+
+/* datacenters.split: dp: once every device is done, the gradients are all-reduced across the
+ * DCs in a ring, not overlapped with the pipeline (xp_exec_wan_allreduce_ns). */
+static xp_status wan_allreduce(sim *S)
+{
+	const xp_params *pr = S->pr;
+	int64_t lat, ser;
+	xp_exec_wan_allreduce_ns(pr, &lat, &ser);
+	if (!pr->dp_across_dc || pr->datacenters < 2 || S->ideal)
+		return XP_OK;
+	int64_t end = 0;
+	for (int d = 0; d < S->p; d++) {
+		end = S->free_ns[d] > end ? S->free_ns[d] : end;
+		end = S->dp_free[d] > end ? S->dp_free[d] : end;
+	}
+	int64_t dur = lat + noisy(S, ser);
+	for (int d = 0; d < S->p; d++) {
+		xp_collective c = { .device = d,
+			            .chunk = 0,
+			            .kind = XP_COLL_WAN_ALLREDUCE,
+			            .bytes = pr->params_bytes[d],
+			            .start_ns = end,
+			            .end_ns = end + dur };
+		if (xp_result_add_collective(S->res, &c))
+			return XP_ENOMEM;
+	}
+	return XP_OK;
+}
+
+static xp_status simulate(sim *S, xp_error *err)
+{
+	for (int d = 0; d < S->p; d++)
+		try_start(S, d);
+	while (S->heap_n > 0) {
+		event e = heap_pop(S);
+		int d = e.device;
+		xp_op op = xp_schedule_ops(S->s, d)[S->next[d]];
+		S->free_ns[d] = e.t;
+		if (op.hi == op.nsub && produce(S, d, op, e.t))
+			return xp_fail(err, XP_ENOMEM, "out of memory recording transfers");
+		S->next[d]++;
+		try_start(S, d);
+	}
+	for (int d = 0; d < S->p; d++)
+		if (S->next[d] < xp_schedule_len(S->s, d))
+			return xp_exec_deadlock(S->s, S->next, err);
+	return wan_allreduce(S) ? xp_fail(err, XP_ENOMEM, "out of memory") : XP_OK;
+}
+
+xp_status xp_analytic_time(xp_analytic *S, const xp_schedule *s, xp_result *res, xp_error *err,
+                           xp_noise_fn noise, void *ctx)
+{
+	S->s = s;
+	S->res = res;
+	S->noise = noise;
+	S->noise_ctx = ctx;
+	xp_status st = reset(S);
+	if (st != XP_OK)
+		return xp_fail(err, st, "out of memory recording collectives");
+	st = simulate(S, err);
+	if (st == XP_OK)
+		xp_result_finish(res, S->pr);
+	return st;
+}
+
+/* One run with a workspace of its own. */
+static xp_status run(const xp_params *pr, const xp_schedule *s, xp_result *res, xp_error *err,
+                     int ideal)
+{
+	xp_analytic *S;
+	xp_status st = xp_analytic_new(pr, s, ideal, &S, err);
+	if (st == XP_OK)
+		st = xp_analytic_time(S, s, res, err, NULL, NULL);
+	xp_analytic_free(S);
+	return st;
+}
+
+static xp_status run_analytic(const xp_params *pr, const xp_schedule *s, xp_result *res,
+                              xp_error *err)
+{
+	return run(pr, s, res, err, 0);
+}
+
+static xp_status run_ideal(const xp_params *pr, const xp_schedule *s, xp_result *res, xp_error *err)
+{
+	return run(pr, s, res, err, 1);
+}
+
+const xp_engine xp_engine_analytic = {
+	"analytic",
+	"discrete events under per-link latency and bandwidth, one transfer at a time per directed "
+	"link, ring DP collectives",
+	run_analytic,
+};
+
+const xp_engine xp_engine_ideal = {
+	"ideal",
+	"the same execution with free communication (no latency, infinite bandwidth, free "
+	"collectives)",
+	run_ideal,
+};

@@ -1,0 +1,97 @@
+/* exec.h: the execution rules of a schedule, written once. Every engine (analytic, ideal,
+ * packet), the greedy list scheduler, the solver's instance builder and the schedule checker
+ * read them from here, so that a change to what an op waits for, where its output goes, what a
+ * message or a collective costs, or how a blocked op is reported is made in one place.
+ *
+ * The rules (engine.h says them in words):
+ *   - every block waits for one input "slot", identified by (class, part, microbatch):
+ *       class F   the activation of F of part-1 (part 0: available at time 0);
+ *       class BD  the gradient of B/D of part+1, or for the last part its own F;
+ *       class W   its own D;
+ *   - when the last piece of a block ends, its output fills the slots of its consumers
+ *     (xp_exec_consumers), on the consumer's device, over the directed link between the two
+ *     devices when they differ;
+ *   - a message between two devices is message_bytes, times dp when it crosses datacenters
+ *     (the dp pipelines' messages share the WAN link);
+ *   - a DP collective is a ring over the dp replicas of a stage inside a datacenter. */
+#ifndef XP_EXEC_H
+#define XP_EXEC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/status.h"
+#include "scenario/scenario.h"
+#include "schedule/schedule.h"
+
+/* The slot classes; also the greedy's and the solver's block types F, D, W (in that order). */
+enum { XP_SLOT_F = 0, XP_SLOT_BD = 1, XP_SLOT_W = 2, XP_SLOTS = 3 };
+
+/* The class of the slot an op of this kind waits for. */
+static inline int xp_exec_slot_class(int kind)
+{
+	return kind == XP_OP_F ? XP_SLOT_F : kind == XP_OP_W ? XP_SLOT_W : XP_SLOT_BD;
+}
+
+/* Index of slot (class, part, mb) among XP_SLOTS * parts * m. */
+static inline int64_t xp_exec_slot(int parts, int m, int cls, int part, int mb)
+{
+	return ((int64_t)cls * parts + part) * m + mb;
+}
+
+/* The slot that op of device d waits for. */
+int64_t xp_exec_op_slot(const xp_schedule *s, int d, xp_op op);
+
+/* Who fills slot (cls, part): the class and part of the producing block (its kind is that
+ * class's: F, D/B, or F for the last part's BD). Returns 0 when nothing does (F of part 0). */
+int xp_exec_producer(int parts, int cls, int part, int *from_cls, int *from_part);
+
+/* One slot filled when a block ends. */
+typedef struct xp_exec_dep {
+	int cls, part; /* the slot (its microbatch is the block's) */
+	int device;    /* the consumer's device */
+	int remote;    /* 1 when that device differs from the producer's: a message */
+} xp_exec_dep;
+
+/* The slots filled when the last piece of a block of `kind` and `part` on device d ends, in the
+ * order engines release them. Returns how many (0 to 2) are in dep. */
+int xp_exec_consumers(const xp_schedule *s, int kind, int part, int d, xp_exec_dep dep[2]);
+
+/* 1 when the end of op (its last piece) counts towards its chunk's gradient reduce-scatter. */
+static inline int xp_exec_ends_gradient(xp_op op)
+{
+	return (op.kind == XP_OP_B || op.kind == XP_OP_W) && op.hi == op.nsub;
+}
+
+/* Per (device, chunk), devices * chunks entries: how many blocks end a gradient there (the
+ * reduce-scatter of the chunk starts when the count reaches 0). */
+void xp_exec_count_gradients(const xp_schedule *s, int *left);
+
+/* The chunks of device d that have an F, in the order of their first F (the order the
+ * all-gathers run in); returns how many are in chunk (at most chunks entries). */
+int xp_exec_allgather_order(const xp_schedule *s, int d, int *chunk);
+
+/* Bytes of one message from device a to device b. */
+int64_t xp_exec_message_bytes(const xp_params *pr, int a, int b);
+
+/* Serialisation time of that message on the a -> b link, and the link's latency. */
+int64_t xp_exec_message_ns(const xp_params *pr, int a, int b, int64_t *latency_ns);
+
+/* Bytes of one chunk's parameters on device d (what its all-gather or reduce-scatter moves). */
+int64_t xp_exec_chunk_param_bytes(const xp_params *pr, int d, int chunks);
+
+/* A ring all-gather or reduce-scatter of `bytes` over the dp replicas of a stage: (dp-1)
+ * intra-DC latencies plus (dp-1)/dp of the bytes at intra-DC bandwidth; 0 without DP. */
+int64_t xp_exec_ring_ns(const xp_params *pr, int64_t bytes);
+
+/* datacenters.split: dp: the ring all-reduce of every stage's gradients across the datacenters
+ * once the iteration is done: its latency part (2(D-1) inter-DC latencies) and its
+ * serialisation part (2(D-1)/D of the model's parameter bytes at inter-DC bandwidth); 0 and 0
+ * when it does not apply. */
+void xp_exec_wan_allreduce_ns(const xp_params *pr, int64_t *latency_ns, int64_t *serialize_ns);
+
+/* The deadlock report: every device whose next op (next[d] < its length) cannot start, with
+ * what that op waits for. XP_EDEADLOCK with the message in err. */
+xp_status xp_exec_deadlock(const xp_schedule *s, const size_t *next, xp_error *err);
+
+#endif

@@ -1,0 +1,132 @@
+/* scenario.h: a YAML scenario file (plus --set overrides) resolved into plain parameters. */
+#ifndef XP_SCENARIO_H
+#define XP_SCENARIO_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "base/status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* One class of link: one-way latency and bandwidth (INFINITY = free). */
+typedef struct xp_link_class {
+	int64_t latency_ns;
+	double bandwidth_bps;
+} xp_link_class;
+
+/* How the packet engine carries messages (network.* keys, README "Packet engine"). A size given
+ * "in BDP" is a multiple of the path's bandwidth-delay product: bandwidth x round-trip time. */
+typedef enum { XP_TCP_NEWRENO = 0, XP_TCP_CUBIC, XP_TCP_BBR, XP_TCP_DCTCP } xp_transport;
+typedef enum { XP_QDISC_FIFO = 0, XP_QDISC_RED, XP_QDISC_CODEL, XP_QDISC_FQCODEL } xp_qdisc;
+typedef enum { XP_WAN_PAIRS = 0, XP_WAN_CHAIN } xp_wan;
+typedef enum { XP_WINDOW_OPEN = 0, XP_WINDOW_STANDARD } xp_initial_window;
+
+typedef struct xp_packet_net {
+	int transport;         /* xp_transport; network.transport, default newreno */
+	int64_t buffer_bytes;  /* network.buffer in bytes, per stage pair (0: use buffer_bdp) */
+	double buffer_bdp;     /* network.buffer as a multiple of the BDP (0: 1.5) */
+	int mtu;               /* network.mtu: 1500 or 9000 (0: 9000) */
+	int qdisc;             /* xp_qdisc; network.queue.discipline, default fifo */
+	int64_t queue_packets; /* network.queue.size in packets (0: use queue_bdp) */
+	double queue_bdp;      /* network.queue.size as a multiple of the WAN BDP (0: 2.0) */
+	double loss;           /* network.loss: random packet loss rate on inter-DC links */
+	int connections;       /* network.connections per stage pair (0: auto) */
+	int wan;               /* xp_wan; network.wan, default pairs */
+	int initial_window;    /* xp_initial_window; network.initial_window, default open */
+} xp_packet_net;
+
+/* The resolved scenario: every value in internal units, every default applied, every ratio and
+ * every transformer description turned into times and bytes. It is plain data owned by its
+ * xp_scenario; engines and schedule generators read it and never change it. Arrays indexed by
+ * stage have `stages` entries; stage k runs on pipeline device k. */
+typedef struct xp_params {
+	/* pipeline.* */
+	int stages;       /* p */
+	int microbatches; /* m, per DP replica and iteration */
+	int chunks;       /* v for `interleaved` (the V schedules always use 2); default 2 */
+	int dp;           /* data-parallel degree; default 1 */
+
+	/* model.*: one microbatch on a whole device (all of its chunks together); a chunk of a
+	 * v-chunk schedule takes 1/v of the time and of the activation memory. */
+	int64_t *forward_ns;        /* T_F per stage */
+	int64_t *backward_input_ns; /* T_D per stage (includes the re-run forward with recompute) */
+	int64_t *backward_weight_ns; /* T_W per stage */
+	int64_t *activation_bytes;   /* M_F per stage */
+	int64_t *params_bytes;       /* parameter bytes per stage (DP collectives) */
+	int64_t message_bytes;       /* activation or gradient message between neighbouring parts */
+	int64_t tokens_per_microbatch; /* for tokens/s; default 4096 */
+	double weight_release;         /* W releases this share of M_F, D the rest; default 0.5 */
+	int recompute;                 /* model.recompute: 0 = none, 1 = full */
+
+	/* memory.* */
+	int64_t *memory_limit_bytes; /* per stage; INT64_MAX when unlimited */
+	double memory_factor; /* the factor of the 1F1B budget when given as "1.5x", else 0 */
+
+	/* datacenters.* */
+	int datacenters;
+	int *placement;   /* DC index per stage (all 0 with dp_across_dc) */
+	int dp_across_dc; /* datacenters.split: dp: every pipeline inside one DC, the replicas
+	                   * spread over the DCs, gradients all-reduced across them at the end */
+
+	/* network.* */
+	xp_link_class intra_dc;
+	xp_link_class inter_dc;
+
+	/* schedule.*, solver.*, robustness.*: how adaptive schedules are built and re-timed */
+	int n_sub;                    /* schedule.n_sub: greedy sub-blocks per block; default 4 */
+	int64_t solver_time_limit_ns; /* solver.time_limit; default 60 s */
+	double solver_gap;            /* solver.gap: stop at this relative gap; default 0.01 */
+	int64_t solver_work_limit;    /* solver.work_limit: Z3 resource units per query, a
+	                               * machine-independent limit; default 0 = none */
+	double jitter;                /* robustness.jitter: relative noise (std dev); default 0 */
+	int jitter_samples;           /* robustness.samples: re-timings per schedule; default 0 */
+
+	/* network.* keys of the packet engine (ns-3, plugin/); the analytic engine ignores them.
+	 * Zero in every field means its default, so hand-built parameters need not set them. */
+	xp_packet_net packet;
+
+	/* run */
+	char **schedules; /* names to run, in order */
+	int n_schedules;
+	uint64_t seed;
+} xp_params;
+
+typedef struct xp_scenario xp_scenario;
+
+/* Parse the YAML text (name is used in messages, e.g. the file path), apply the overrides
+ * ("key=value" strings, the value in the same syntax as the file), check and resolve. On success
+ * *out owns the parameters; free with xp_scenario_free. On failure *out is NULL, and err says
+ * "name:line:column: key: what was expected" (XP_EINVAL) or, for an override,
+ * "--set key=value: key: what was expected". */
+xp_status xp_scenario_parse(const char *text, size_t len, const char *name,
+                            const char *const *overrides, int n_overrides, xp_scenario **out,
+                            xp_error *err);
+
+/* Read a file and call xp_scenario_parse. XP_EIO if it cannot be read. */
+xp_status xp_scenario_load(const char *path, const char *const *overrides, int n_overrides,
+                           xp_scenario **out, xp_error *err);
+
+const xp_params *xp_scenario_params(const xp_scenario *sc);
+
+/* Where the scenario came from (the name given to xp_scenario_parse). */
+const char *xp_scenario_name(const xp_scenario *sc);
+
+/* Largest per-stage forward time: the T_F that the delay ratios refer to. */
+int64_t xp_params_tf_ns(const xp_params *pr);
+
+/* The link from stage a's device to stage b's device: intra_dc or inter_dc by placement. */
+const xp_link_class *xp_params_link(const xp_params *pr, int a, int b);
+
+/* Free the arrays pr owns (per-stage arrays, placement, schedule names), not pr itself: for
+ * params built by hand, e.g. in tests. */
+void xp_params_free(xp_params *pr);
+
+void xp_scenario_free(xp_scenario *sc); /* NULL is a no-op */
+
+#ifdef __cplusplus
+}
+#endif
+#endif

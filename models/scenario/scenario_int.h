@@ -1,0 +1,113 @@
+/* scenario_int.h: private to the scenario module: the YAML node tree and its typed readers. */
+#ifndef XP_SCENARIO_INT_H
+#define XP_SCENARIO_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "scenario/scenario.h"
+
+/* Where a node came from: the scenario file, or one --set override. Messages name it. */
+typedef struct xp_src {
+	const char *file;     /* the name given to xp_scenario_parse */
+	const char *override; /* the whole "key=value" string, or NULL for the file */
+} xp_src;
+
+/* An override as messages show it: whole when short, else its first 80 characters, "..." and
+ * its length, so that the reason after it is never cut off. buf needs XP_SHOWN_LEN bytes. */
+#define XP_SHOWN_LEN 128
+const char *xp_src_shown(const char *override, char *buf);
+
+typedef enum { XP_NODE_SCALAR, XP_NODE_SEQ, XP_NODE_MAP } xp_node_kind;
+
+/* One YAML node. A mapping keeps its pairs flat: kids[2i] is a key (always a scalar) and
+ * kids[2i+1] its value. */
+typedef struct xp_node {
+	xp_node_kind kind;
+	int line, column; /* 1-based place in the file (meaningless for overrides) */
+	const xp_src *src;
+	char *text;  /* scalars only */
+	int is_null; /* an unquoted empty, ~ or null scalar: the key counts as absent */
+	struct xp_node **kids;
+	int n, cap;
+} xp_node;
+
+/* scenario_yaml.c */
+
+/* Parse text into a tree whose root is always a mapping (an empty file gives an empty one).
+ * XP_EINVAL with "file:line:column: ..." on a syntax error, an alias, a duplicate key or a
+ * top level that is not a mapping. */
+xp_status xp_yaml_load(const char *text, size_t len, const xp_src *src, xp_node **root,
+                       xp_error *err);
+
+/* Graft one "key=value" override (src->override) onto root, replacing or adding the key. An
+ * override of one form of an exclusive pair (latency / latency_ratio, bandwidth /
+ * bandwidth_ratio, count / placement, transformer / explicit times) removes the other form. */
+xp_status xp_yaml_override(xp_node *root, const xp_src *src, xp_error *err);
+
+void xp_node_free(xp_node *n); /* NULL is a no-op */
+
+/* scenario_read.c: lookups by dotted path and typed readers. Every reader fails with XP_EINVAL
+ * and "place: path: expected ..., got ..."; a reader of an absent key leaves *out (the default)
+ * alone, unless `required`, when it fails with "missing, expected ...". */
+
+typedef struct xp_reader {
+	const xp_node *root;
+	xp_error *err;
+} xp_reader;
+
+typedef int (*xp_i64_parser)(const char *s, int64_t *out, const char **why);
+typedef int (*xp_f64_parser)(const char *s, double *out, const char **why);
+
+/* The value at a dotted path ("network.inter_dc.latency"); NULL if absent or null. */
+const xp_node *xp_reader_get(const xp_reader *rd, const char *path);
+/* The key node of a path (for errors about the key itself); NULL if absent. */
+const xp_node *xp_reader_key(const xp_reader *rd, const char *path);
+
+xp_status xp_reader_fail(const xp_reader *rd, const xp_node *n, const char *path, const char *fmt,
+                         ...) __attribute__((format(printf, 4, 5)));
+
+/* Check that every map named in `maps` (NULL-terminated dotted paths, "" for the root; parents
+ * first) is a mapping, if present, whose keys are all listed in `keys` (same index, each a
+ * NULL-terminated list). Unknown keys are reported at the key, with a suggestion. */
+xp_status xp_reader_schema(const xp_reader *rd, const char *const *maps,
+                           const char *const *const *keys);
+
+xp_status xp_reader_int(const xp_reader *rd, const char *path, int64_t lo, int64_t hi, int required,
+                        int64_t *out);
+xp_status xp_reader_i64(const xp_reader *rd, const char *path, xp_i64_parser parse, int required,
+                        int64_t *out);
+xp_status xp_reader_f64(const xp_reader *rd, const char *path, xp_f64_parser parse, int required,
+                        double *out);
+/* A plain number (or percentage) in [lo, hi]. */
+xp_status xp_reader_number(const xp_reader *rd, const char *path, double lo, double hi,
+                           int required, double *out);
+/* One value for every stage, or a list of exactly p values; entries below `lo` are rejected.
+ * out has p entries. */
+xp_status xp_reader_staged(const xp_reader *rd, const char *path, int p, xp_i64_parser parse,
+                           int64_t lo, int required, int64_t *out);
+/* A list of exactly p integers in [lo, hi]. */
+xp_status xp_reader_int_list(const xp_reader *rd, const char *path, int p, int64_t lo, int64_t hi,
+                             int *out);
+/* One of the NULL-terminated words in `choices`; *out is its index. */
+xp_status xp_reader_choice(const xp_reader *rd, const char *path, const char *const *choices,
+                           int *out);
+/* A scalar string, or a list of them; *out is a new NULL-free array of n new strings. */
+xp_status xp_reader_strings(const xp_reader *rd, const char *path, char ***out, int *n);
+
+/* scenario_model.c and transformer.c: the model.* section, after pipeline.* is read. */
+xp_status xp_read_model(const xp_reader *rd, xp_params *pr);
+xp_status xp_read_transformer(const xp_reader *rd, xp_params *pr);
+
+/* scenario_packet.c: the network.* keys of the packet engine (transport, buffers, queues...). */
+xp_status xp_read_packet_net(const xp_reader *rd, xp_packet_net *net);
+
+/* scenario_bound.c: refuse (XP_EINVAL, at the key that dominates) a scenario whose executions
+ * could have times beyond 2^62 ns: the bound adds every block, every transfer's serialisation
+ * and latency on the slower link class, and every DP collective, scaled for jitter. */
+xp_status xp_check_time_bound(const xp_reader *rd, const xp_params *pr);
+
+/* Allocate every per-stage array of pr (stages must be set). */
+xp_status xp_params_alloc(xp_params *pr, xp_error *err);
+
+#endif

@@ -1,0 +1,31 @@
+/* block_cost.h: what a block of a schedule costs under a scenario: compute time and memory. */
+#ifndef XP_BLOCK_COST_H
+#define XP_BLOCK_COST_H
+
+#include <stdint.h>
+
+#include "scenario/scenario.h"
+#include "schedule/schedule.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Memory effect of op on its device, in bytes: `rise` when it starts (F), `fall` (>= 0, released)
+ * when it ends (B, D, W). M_F of a chunk is activation_bytes[stage]/chunks; W releases
+ * weight_release of it and D the rest; B releases all of it. Pieces take their share, rounded so
+ * that the pieces of a block add up to the block exactly. */
+void xp_op_memory(const xp_params *pr, const xp_schedule *s, int device, xp_op op, int64_t *rise,
+                  int64_t *fall);
+
+/* Compute time of op on its device: the stage's block time / chunks, times the piece share. */
+int64_t xp_op_duration_ns(const xp_params *pr, const xp_schedule *s, int device, xp_op op);
+
+/* Peak activation memory of each device when its order runs (memory rises at an F's start and
+ * falls at a D/W/B's end, so the order alone fixes the peak). peak has `devices` entries. */
+void xp_schedule_peak_memory(const xp_params *pr, const xp_schedule *s, int64_t *peak);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

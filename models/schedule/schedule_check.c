@@ -1,0 +1,220 @@
+/* schedule_check.c: xp_schedule_check: every block exactly once, its pieces in order, in range. */
+#include "schedule/schedule.h"
+
+#include <stdlib.h>
+
+#include "engine/exec.h"
+
+/* How far the pieces seen so far cover one block, and the nsub they use (0: none seen yet). */
+typedef struct cover {
+	uint16_t done, nsub;
+} cover;
+
+typedef struct checker {
+	const xp_schedule *s;
+	int m;
+	cover *cov;    /* one per slot (exec.h: F, then B or D, then W), indexed by block() */
+	int split;     /* -1 no backward seen yet, 0 combined B, 1 split D/W */
+	int split_dev; /* where the first backward op was */
+	xp_op split_op;
+	xp_error *err;
+} checker;
+
+static const char *op_text(const checker *c, xp_op op, char *buf, size_t len)
+{
+	xp_op_format(buf, len, c->s, op);
+	return buf;
+}
+
+/* A block is known by the slot it waits for: a schedule never has both B and D. */
+static size_t block(const checker *c, int part, int mb, int kind)
+{
+	return (size_t)xp_exec_slot(xp_schedule_parts(c->s), c->m, xp_exec_slot_class(kind), part,
+	                            mb);
+}
+
+/* microbatch, chunk and piece bounds of one op */
+static xp_status check_range(checker *c, int d, size_t i, xp_op op)
+{
+	char t[64];
+	if (op.kind > XP_OP_W)
+		return xp_fail(c->err, XP_EINVAL, "device %d: op %zu has an unknown kind %u", d, i,
+		               op.kind);
+	if (op.mb < 0 || op.mb >= c->m)
+		return xp_fail(c->err, XP_EINVAL, "device %d: %s: microbatch %d is outside 0..%d",
+		               d, op_text(c, op, t, sizeof t), op.mb, c->m - 1);
+	if (op.chunk >= xp_schedule_chunks(c->s))
+		return xp_fail(c->err, XP_EINVAL, "device %d: %s: chunk %u is outside 0..%d", d,
+		               op_text(c, op, t, sizeof t), op.chunk, xp_schedule_chunks(c->s) - 1);
+	if (op.nsub < 1 || op.lo >= op.hi || op.hi > op.nsub)
+		return xp_fail(c->err, XP_EINVAL,
+		               "device %d: %s is not a valid piece (needs 0 <= lo < hi <= nsub)", d,
+		               op_text(c, op, t, sizeof t));
+	return XP_OK;
+}
+
+/* B and D/W must not both occur: the first backward op decides which the schedule uses */
+static xp_status check_split(checker *c, int d, xp_op op)
+{
+	char t[64], u[64];
+	if (op.kind == XP_OP_F)
+		return XP_OK;
+	int split = op.kind != XP_OP_B;
+	if (c->split < 0) {
+		c->split = split;
+		c->split_dev = d;
+		c->split_op = op;
+		return XP_OK;
+	}
+	if (split == c->split)
+		return XP_OK;
+	return xp_fail(
+	    c->err, XP_EINVAL,
+	    "device %d: %s mixes combined (B) and split (D, W) backward blocks; device %d "
+	    "has %s",
+	    d, op_text(c, op, t, sizeof t), c->split_dev, op_text(c, c->split_op, u, sizeof u));
+}
+
+/* the piece must continue its block exactly where the earlier pieces stopped */
+static xp_status check_piece(checker *c, int d, xp_op op)
+{
+	char t[64];
+	int part = xp_schedule_part(c->s, d, op.chunk);
+	cover *b = &c->cov[block(c, part, op.mb, op.kind)];
+	if (b->nsub && b->nsub != op.nsub)
+		return xp_fail(c->err, XP_EINVAL,
+		               "device %d: %s: the pieces of one block must share nsub (an earlier "
+		               "piece uses /%u)",
+		               d, op_text(c, op, t, sizeof t), b->nsub);
+	if (b->nsub && b->done == b->nsub && op.lo == 0 && op.hi == op.nsub)
+		return xp_fail(c->err, XP_EINVAL, "device %d: %s appears twice", d,
+		               op_text(c, op, t, sizeof t));
+	if (op.lo < b->done)
+		return xp_fail(
+		    c->err, XP_EINVAL,
+		    "device %d: %s overlaps an earlier piece of its block (covered up to "
+		    "%u)",
+		    d, op_text(c, op, t, sizeof t), b->done);
+	if (op.lo > b->done)
+		return xp_fail(
+		    c->err, XP_EINVAL,
+		    "device %d: %s comes before sub-blocks [%u:%u) of its block (pieces go "
+		    "in order, without gaps)",
+		    d, op_text(c, op, t, sizeof t), b->done, op.lo);
+	b->nsub = op.nsub;
+	b->done = op.hi;
+	return XP_OK;
+}
+
+static xp_status scan_ops(checker *c)
+{
+	for (int d = 0; d < xp_schedule_devices(c->s); d++) {
+		const xp_op *ops = xp_schedule_ops(c->s, d);
+		size_t n = xp_schedule_len(c->s, d);
+		for (size_t i = 0; i < n; i++) {
+			xp_status st = check_range(c, d, i, ops[i]);
+			if (!st)
+				st = check_split(c, d, ops[i]);
+			if (!st)
+				st = check_piece(c, d, ops[i]);
+			if (st)
+				return st;
+		}
+	}
+	return XP_OK;
+}
+
+static xp_status report_gap(checker *c, int part, int mb, int kind, const cover *b)
+{
+	char t[64];
+	int d = xp_schedule_device_of(c->s, part);
+	xp_op op = { .kind = (uint8_t)kind,
+		     .chunk = (uint8_t)xp_schedule_chunk_of(c->s, part),
+		     .lo = 0,
+		     .hi = 1,
+		     .nsub = 1,
+		     .mb = mb };
+	op_text(c, op, t, sizeof t);
+	if (!b->nsub)
+		return xp_fail(c->err, XP_EINVAL, "device %d: block %s of part %d is missing", d, t,
+		               part);
+	return xp_fail(c->err, XP_EINVAL,
+	               "device %d: block %s of part %d is incomplete: sub-blocks [%u:%u) of %u are "
+	               "missing",
+	               d, t, part, b->done, b->nsub, b->nsub);
+}
+
+/* every block of the schedule's kinds (F+B, or F+D+W) must be fully covered */
+static xp_status scan_blocks(checker *c)
+{
+	static const int combined[] = { XP_OP_F, XP_OP_B }, split[] = { XP_OP_F, XP_OP_D, XP_OP_W };
+	const int *kinds = c->split == 1 ? split : combined;
+	int nk = c->split == 1 ? 3 : 2;
+	for (int q = 0; q < xp_schedule_parts(c->s); q++)
+		for (int mb = 0; mb < c->m; mb++)
+			for (int k = 0; k < nk; k++) {
+				const cover *b = &c->cov[block(c, q, mb, kinds[k])];
+				if (!b->nsub || b->done != b->nsub)
+					return report_gap(c, q, mb, kinds[k], b);
+			}
+	return XP_OK;
+}
+
+static int cmp_size(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	return (x > y) - (x < y);
+}
+
+/* A schedule with fewer ops than blocks (2 per part and microbatch at least) cannot cover them
+ * all: name its first block without an F, found from the ops alone, rather than allocate a cover
+ * per block (a header can declare 65536 devices x 255 chunks x 2^31 microbatches). When every F
+ * is there, parts x m <= ops and the ordinary check below is as cheap as the ops: it goes on. */
+static xp_status report_too_few(checker *c, int *every_f)
+{
+	size_t n = 0, total = xp_schedule_total_ops(c->s);
+	size_t *have = malloc((total + 1) * sizeof *have);
+	if (!have)
+		return xp_fail(c->err, XP_ENOMEM, "schedule check: out of memory");
+	for (int d = 0; d < xp_schedule_devices(c->s); d++) {
+		const xp_op *ops = xp_schedule_ops(c->s, d);
+		for (size_t i = 0; i < xp_schedule_len(c->s, d); i++)
+			if (ops[i].kind == XP_OP_F && ops[i].mb >= 0 && ops[i].mb < c->m &&
+			    ops[i].chunk < xp_schedule_chunks(c->s))
+				have[n++] =
+				    (size_t)xp_schedule_part(c->s, d, ops[i].chunk) * (size_t)c->m +
+				    (size_t)ops[i].mb;
+	}
+	qsort(have, n, sizeof *have, cmp_size);
+	size_t want = 0;
+	for (size_t i = 0; i < n && have[i] <= want; i++)
+		if (have[i] == want)
+			want++;
+	free(have);
+	*every_f = want == (size_t)xp_schedule_parts(c->s) * (size_t)c->m;
+	if (*every_f)
+		return XP_OK;
+	cover none = { 0, 0 };
+	return report_gap(c, (int)(want / (size_t)c->m), (int)(want % (size_t)c->m), XP_OP_F,
+	                  &none);
+}
+
+xp_status xp_schedule_check(const xp_schedule *s, xp_error *err)
+{
+	checker c = { .s = s, .m = xp_schedule_microbatches(s), .split = -1, .err = err };
+	size_t n = (size_t)xp_schedule_parts(s) * (size_t)c.m * XP_SLOTS;
+	int every_f = 1;
+	if (xp_schedule_total_ops(s) < n / XP_SLOTS * 2) {
+		xp_status st = report_too_few(&c, &every_f);
+		if (st || !every_f)
+			return st;
+	}
+	c.cov = calloc(n, sizeof *c.cov);
+	if (!c.cov)
+		return xp_fail(err, XP_ENOMEM, "schedule check: out of memory for %zu blocks", n);
+	xp_status st = scan_ops(&c);
+	if (!st)
+		st = scan_blocks(&c);
+	free(c.cov);
+	return st;
+}

@@ -1,0 +1,74 @@
+/* schedule_torch.h: the action cells of torch.distributed.pipelining schedule CSVs
+ * (`[stage][type][microbatch]`, e.g. `2F0`, `1UNSHARD`, `3SEND_F1`), read in full. */
+#ifndef XP_SCHEDULE_TORCH_H
+#define XP_SCHEDULE_TORCH_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Action types. F forward; I backward for the input; W backward for the weights; B the whole
+ * backward; the others carry no compute. */
+typedef enum {
+	XP_TORCH_F = 0,
+	XP_TORCH_I,
+	XP_TORCH_W,
+	XP_TORCH_B,
+	XP_TORCH_UNSHARD,
+	XP_TORCH_RESHARD,
+	XP_TORCH_REDUCE_GRAD,
+	XP_TORCH_SEND_F,
+	XP_TORCH_RECV_F,
+	XP_TORCH_SEND_B,
+	XP_TORCH_RECV_B,
+	XP_TORCH_TYPE_COUNT
+} xp_torch_type;
+
+/* Current: B is the whole backward and I the backward for the input. Legacy (files written
+ * before torch renamed the types): B is the backward for the input and BW the whole backward. */
+typedef enum { XP_TORCH_DIALECT_CURRENT = 0, XP_TORCH_DIALECT_LEGACY = 1 } xp_torch_dialect;
+
+typedef struct xp_torch_action {
+	int stage; /* global virtual stage */
+	int type;  /* xp_torch_type */
+	int mb;    /* microbatch, -1 when the cell has none */
+} xp_torch_action;
+
+/* Read one cell of len bytes. Surrounding spaces and tabs are ignored. Returns 1 for an action
+ * (filled into *out), 0 for a blank cell (an idle slot), -1 when the whole cell is not one
+ * action of the dialect (no prefix matches: `2BW0` is not a current-dialect action). */
+int xp_torch_parse_cell(const char *cell, size_t len, xp_torch_dialect dialect,
+                        xp_torch_action *out);
+
+#include "base/status.h"
+#include "schedule/schedule.h"
+
+/* Read a compute_only torch CSV (one row per rank, one cell per time step, blank cells idle)
+ * into a schedule: the stage number is the model part, the row the device; the placement comes
+ * from the rows (each stage on one rank, the same number of stages on every rank). Checks as
+ * torch's _validate_schedule does, strictly: every stage has exactly m forwards and one
+ * backward per microbatch (B, or I and W) after its forward, W after I, and one backward kind
+ * throughout. Errors (XP_EINVAL) name name:row:column and the cell. The schedule is named
+ * `name`. Cells of other types (SEND/RECV, UNSHARD, RESHARD, REDUCE_GRAD) are refused. */
+xp_status xp_torch_read(const char *text, size_t len, const char *name, xp_torch_dialect dialect,
+                        xp_schedule **out, xp_error *err);
+
+/* 1 when the first non-blank line of text is a row of torch action cells (blanks allowed, at
+ * least one action) in either dialect: how a schedule file is recognised as a torch CSV. */
+int xp_torch_looks_like(const char *text, size_t len);
+
+/* xp_torch_read of the current dialect on a file; the schedule is named after the file (its
+ * base name without the extension). */
+xp_status xp_torch_load_text(const char *text, size_t len, const char *path, xp_schedule **out,
+                             xp_error *err);
+
+/* The type's name in the dialect ("F", "I", "SEND_F"...). */
+const char *xp_torch_type_name(xp_torch_type type, xp_torch_dialect dialect);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

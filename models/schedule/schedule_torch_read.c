@@ -1,0 +1,298 @@
+/* schedule_torch_read.c: a compute_only torch.distributed.pipelining CSV read into a schedule. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "schedule/schedule_check.h"
+#include "schedule/schedule_torch.h"
+
+typedef struct cell {
+	xp_torch_action a;
+	int row, col; /* 1-based line and byte column of the cell */
+} cell;
+
+typedef struct grid {
+	cell *c;
+	size_t n, cap;
+	int rows, stages, mbs;
+} grid;
+
+static xp_status grid_push(grid *g, cell c)
+{
+	if (g->n == g->cap) {
+		size_t cap = g->cap ? 2 * g->cap : 256;
+		cell *p = realloc(g->c, cap * sizeof *p);
+		if (!p)
+			return XP_ENOMEM;
+		g->c = p, g->cap = cap;
+	}
+	g->c[g->n++] = c;
+	return XP_OK;
+}
+
+/* Split text into rows and cells; every non-blank cell must be F, I, W or B. */
+static xp_status read_cells(const char *t, size_t len, const char *name, xp_torch_dialect d,
+                            grid *g, xp_error *err)
+{
+	size_t i = 0;
+	int row = 0;
+	while (i < len) {
+		row++;
+		size_t eol = i;
+		while (eol < len && t[eol] != '\n')
+			eol++;
+		for (size_t s = i; s <= eol;) {
+			size_t e = s;
+			while (e < eol && t[e] != ',')
+				e++;
+			xp_torch_action a;
+			int r = xp_torch_parse_cell(t + s, e - s, d, &a);
+			int col = (int)(s - i) + 1;
+			if (r < 0 || (r == 1 && a.type > XP_TORCH_B) || (r == 1 && a.mb < 0))
+				return xp_fail(
+				    err, XP_EINVAL, "%s:%d:%d: cell '%.*s': %s", name, row, col,
+				    (int)(e - s), t + s,
+				    r < 0 ? "not an action [stage][F|I|W|B][microbatch]"
+				    : a.mb < 0 && a.type <= XP_TORCH_B
+				        ? "a compute action needs a microbatch"
+				        : "only compute_only files (F, I, W, B) are read so far");
+			if (r == 1) {
+				if (grid_push(g, (cell){ a, row, col }))
+					return xp_fail(err, XP_ENOMEM, "%s: out of memory", name);
+				if (a.stage >= g->stages)
+					g->stages = a.stage + 1;
+				if (a.mb >= g->mbs)
+					g->mbs = a.mb + 1;
+			}
+			s = e + 1;
+		}
+		i = eol + 1;
+	}
+	g->rows = row;
+	return XP_OK;
+}
+
+static const char *cell_text(char *buf, size_t n, const cell *c, xp_torch_dialect d)
+{
+	snprintf(buf, n, "%d%s%d", c->a.stage, xp_torch_type_name((xp_torch_type)c->a.type, d),
+	         c->a.mb);
+	return buf;
+}
+
+/* Stage -> row (device); each stage on one rank, the same count of stages on every rank. */
+static xp_status place(const grid *g, const char *name, xp_torch_dialect d, int *dev, int *chunks,
+                       xp_error *err)
+{
+	for (int s = 0; s < g->stages; s++)
+		dev[s] = -1;
+	for (size_t k = 0; k < g->n; k++) {
+		const cell *c = &g->c[k];
+		if (dev[c->a.stage] >= 0 && dev[c->a.stage] != c->row - 1) {
+			char b[64];
+			return xp_fail(
+			    err, XP_EINVAL,
+			    "%s:%d:%d: cell '%s': stage %d is already on row %d (each stage "
+			    "must be on one rank)",
+			    name, c->row, c->col, cell_text(b, sizeof b, c, d), c->a.stage,
+			    dev[c->a.stage] + 1);
+		}
+		dev[c->a.stage] = c->row - 1;
+	}
+	int *count = calloc((size_t)g->rows, sizeof *count);
+	if (!count)
+		return xp_fail(err, XP_ENOMEM, "%s: out of memory", name);
+	xp_status st = XP_OK;
+	for (int s = 0; s < g->stages && !st; s++)
+		if (dev[s] < 0)
+			st = xp_fail(err, XP_EINVAL, "%s: stage %d has no action on any row", name,
+			             s);
+		else
+			count[dev[s]]++;
+	for (int r = 0; r < g->rows && !st; r++)
+		if (count[r] != count[0])
+			st = xp_fail(
+			    err, XP_EINVAL,
+			    "%s:%d: row %d holds %d stages but row 1 holds %d: every rank must "
+			    "hold the same number of stages",
+			    name, r + 1, r + 1, count[r], count[0]);
+	*chunks = g->rows ? count[0] : 0;
+	free(count);
+	return st;
+}
+
+enum { HAS_F = 1, HAS_I = 2, HAS_W = 4, HAS_B = 8 };
+
+/* The order rule of one cell against what its row did before; NULL when it is fine. */
+static const char *order_error(unsigned char had, int type)
+{
+	static const unsigned char bit[] = { HAS_F, HAS_I, HAS_W, HAS_B };
+	if (had & bit[type])
+		return "the same action appears twice";
+	if (type != XP_TORCH_F && !(had & HAS_F))
+		return "a backward before its forward";
+	if (type == XP_TORCH_W && !(had & HAS_I))
+		return "W before its I";
+	if ((type == XP_TORCH_B && (had & (HAS_I | HAS_W))) ||
+	    (type != XP_TORCH_F && type != XP_TORCH_B && (had & HAS_B)))
+		return "both B and I/W for one microbatch";
+	return NULL;
+}
+
+static xp_status check_order(const grid *g, const char *name, xp_torch_dialect d,
+                             unsigned char *seen, xp_error *err)
+{
+	static const unsigned char bit[] = { HAS_F, HAS_I, HAS_W, HAS_B };
+	const cell *first_b = NULL, *first_iw = NULL;
+	char b[64];
+	for (size_t k = 0; k < g->n; k++) {
+		const cell *c = &g->c[k];
+		unsigned char *had = &seen[(size_t)c->a.stage * (size_t)g->mbs + (size_t)c->a.mb];
+		const char *why = order_error(*had, c->a.type);
+		if (why)
+			return xp_fail(err, XP_EINVAL, "%s:%d:%d: cell '%s': %s", name, c->row,
+			               c->col, cell_text(b, sizeof b, c, d), why);
+		*had |= bit[c->a.type];
+		if (c->a.type == XP_TORCH_B && !first_b)
+			first_b = c;
+		if ((c->a.type == XP_TORCH_I || c->a.type == XP_TORCH_W) && !first_iw)
+			first_iw = c;
+		if (first_b && first_iw) {
+			return xp_fail(
+			    err, XP_EINVAL,
+			    "%s:%d:%d: cell '%s': the file mixes whole backwards (B) with split "
+			    "ones (I, W); a schedule uses one kind",
+			    name, c->row, c->col,
+			    cell_text(b, sizeof b, c, d)); /* c is the first of the second kind */
+		}
+	}
+	return XP_OK;
+}
+
+/* Every stage has every microbatch's forward and its backward (B, or I and W). */
+static xp_status check_counts(const grid *g, const char *name, const unsigned char *seen,
+                              xp_error *err)
+{
+	for (int s = 0; s < g->stages; s++)
+		for (int mb = 0; mb < g->mbs; mb++) {
+			unsigned char h = seen[(size_t)s * (size_t)g->mbs + (size_t)mb];
+			const char *miss = !(h & HAS_F)                   ? "forward"
+			                   : (h & HAS_B)                  ? NULL
+			                   : !(h & HAS_I) && !(h & HAS_W) ? "backward"
+			                   : !(h & HAS_W)                 ? "W"
+			                                                  : NULL;
+			if (miss)
+				return xp_fail(
+				    err, XP_EINVAL,
+				    "%s: stage %d has no %s of microbatch %d (every stage needs "
+				    "%d forwards and as many backwards)",
+				    name, s, miss, mb, g->mbs);
+		}
+	return XP_OK;
+}
+
+static xp_status build(const grid *g, const char *name, const int *dev, int chunks,
+                       xp_schedule **out, xp_error *err)
+{
+	static const xp_op_kind kind[] = { XP_OP_F, XP_OP_D, XP_OP_W, XP_OP_B };
+	xp_schedule *s = xp_schedule_new(g->rows, chunks, g->mbs, dev);
+	if (!s)
+		return xp_fail(err, XP_ENOMEM, "%s: cannot make a schedule of %d ranks x %d stages",
+		               name, g->rows, chunks);
+	for (size_t k = 0; k < g->n; k++) {
+		const cell *c = &g->c[k];
+		xp_status st = xp_schedule_add_block(s, c->row - 1, kind[c->a.type], c->a.mb,
+		                                     xp_schedule_chunk_of(s, c->a.stage));
+		if (st) {
+			xp_schedule_free(s);
+			return xp_fail(err, st, "%s: out of memory", name);
+		}
+	}
+	xp_schedule_set_name(s, name);
+	xp_status st = xp_schedule_check(s, err);
+	if (st) {
+		xp_schedule_free(s);
+		return st;
+	}
+	*out = s;
+	return XP_OK;
+}
+
+xp_status xp_torch_read(const char *text, size_t len, const char *name, xp_torch_dialect dialect,
+                        xp_schedule **out, xp_error *err)
+{
+	grid g = { 0 };
+	int *dev = NULL, chunks = 0;
+	unsigned char *seen = NULL;
+	*out = NULL;
+	xp_status st = read_cells(text, len, name, dialect, &g, err);
+	if (!st && (g.n == 0 || (size_t)g.stages * (size_t)g.mbs > ((size_t)1 << 28)))
+		st = xp_fail(err, XP_EINVAL, "%s: %s", name,
+		             g.n ? "too many stages x microbatches" : "no actions");
+	if (!st && (!(dev = malloc((size_t)g.stages * sizeof *dev)) ||
+	            !(seen = calloc((size_t)g.stages * (size_t)g.mbs, 1))))
+		st = xp_fail(err, XP_ENOMEM, "%s: out of memory", name);
+	if (!st)
+		st = place(&g, name, dialect, dev, &chunks, err);
+	if (!st)
+		st = check_order(&g, name, dialect, seen, err);
+	if (!st)
+		st = check_counts(&g, name, seen, err);
+	if (!st)
+		st = build(&g, name, dev, chunks, out, err);
+	free(g.c);
+	free(dev);
+	free(seen);
+	return st;
+}
+
+static int row_is_torch(const char *t, size_t n, xp_torch_dialect d)
+{
+	int actions = 0;
+	for (size_t s = 0; s <= n;) {
+		size_t e = s;
+		while (e < n && t[e] != ',')
+			e++;
+		xp_torch_action a;
+		int r = xp_torch_parse_cell(t + s, e - s, d, &a);
+		if (r < 0)
+			return 0;
+		actions += r;
+		s = e + 1;
+	}
+	return actions > 0;
+}
+
+int xp_torch_looks_like(const char *text, size_t len)
+{
+	size_t i = 0;
+	while (i < len) {
+		size_t eol = i;
+		while (eol < len && text[eol] != '\n')
+			eol++;
+		size_t k = i;
+		while (k < eol &&
+		       (text[k] == ' ' || text[k] == '\t' || text[k] == '\r' || text[k] == ','))
+			k++;
+		if (k < eol)
+			return row_is_torch(text + i, eol - i, XP_TORCH_DIALECT_CURRENT) ||
+			       row_is_torch(text + i, eol - i, XP_TORCH_DIALECT_LEGACY);
+		i = eol + 1;
+	}
+	return 0;
+}
+
+xp_status xp_torch_load_text(const char *text, size_t len, const char *path, xp_schedule **out,
+                             xp_error *err)
+{
+	xp_status st = xp_torch_read(text, len, path, XP_TORCH_DIALECT_CURRENT, out, err);
+	if (st)
+		return st;
+	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	char name[256];
+	snprintf(name, sizeof name, "%s", base);
+	char *dot = strrchr(name, '.');
+	if (dot && dot != name)
+		*dot = 0;
+	xp_schedule_set_name(*out, name);
+	return XP_OK;
+}

@@ -1,0 +1,35 @@
+/* schedules.h: the table of schedule generators (`crosspipe schedules`) and `auto`. */
+#ifndef XP_SCHEDULES_H
+#define XP_SCHEDULES_H
+
+#include <stddef.h>
+
+#include "base/status.h"
+#include "scenario/scenario.h"
+#include "schedule/schedule.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef xp_status (*xp_schedule_build_fn)(const xp_params *pr, xp_schedule **out, xp_error *err);
+
+typedef struct xp_schedule_kind {
+	const char *name;    /* "1f1b" */
+	const char *summary; /* one sentence for `crosspipe schedules` and the README */
+	xp_schedule_build_fn build;
+} xp_schedule_kind;
+
+/* `auto`: build every other generator's schedule for pr, time each on the analytic engine, and
+ * return (a copy of) the fastest that fits memory, named "auto", with every candidate attached
+ * (xp_schedule_candidates). XP_EMEMORY when none fits. */
+xp_status xp_select_auto(const xp_params *pr, xp_schedule **out, xp_error *err);
+
+/* All generators, in the order `crosspipe schedules` lists them. */
+const xp_schedule_kind *xp_schedule_kinds(size_t *n);
+const xp_schedule_kind *xp_schedule_kind_find(const char *name); /* NULL if unknown */
+
+#ifdef __cplusplus
+}
+#endif
+#endif

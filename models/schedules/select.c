@@ -1,0 +1,111 @@
+/* select.c: `auto`: build every candidate schedule, time each on the analytic engine, keep the
+ * fastest that fits memory. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/progress.h"
+#include "engine/engine.h"
+#include "engine/evaluator.h"
+#include "schedule/schedule_check.h"
+#include "schedules/schedules.h"
+
+/* Build and time one candidate. Returns 0 when it could be built and run; generators that do not
+ * apply (interleaved with m not a multiple of p, a limit below what they need) are left out. */
+/* The evaluator in *ev is kept while the candidates share a shape. */
+static xp_status timing(xp_evaluator **ev, const xp_params *pr, const xp_schedule *s,
+                        const xp_result **r, xp_error *e)
+{
+	xp_status st = xp_schedule_check(s, e);
+	if (st == XP_OK && (!*ev || !xp_evaluator_accepts(*ev, s))) {
+		xp_evaluator_free(*ev);
+		st = xp_evaluator_new(pr, s, ev, e);
+	}
+	return st == XP_OK ? xp_evaluator_run(*ev, s, r, e) : st;
+}
+
+static int time_candidate(const xp_schedule_kind *k, const xp_params *pr, xp_evaluator **ev,
+                          xp_schedule **s, xp_candidate *c, xp_status *fatal, xp_error *err)
+{
+	const xp_result *r = NULL;
+	xp_error e;
+	*s = NULL;
+	xp_progress_task(0, "auto: %s", k->name);
+	xp_status st = k->build(pr, s, &e);
+	if (st == XP_OK)
+		st = timing(ev, pr, *s, &r, &e);
+	if (st != XP_OK) {
+		xp_schedule_free(*s);
+		*s = NULL;
+		if (st == XP_ENOMEM || st == XP_ETIMEOUT)
+			*fatal = xp_fail(err, st, "auto: %s: %s", k->name, e.msg);
+		return -1;
+	}
+	snprintf(c->name, sizeof c->name, "%s", k->name);
+	c->makespan_ns = r->makespan_ns;
+	c->fits_memory = r->fits_memory;
+	return 0;
+}
+
+/* Fitting ones first, each group by makespan; ties keep the table's order (stable). */
+static int better(const xp_candidate *a, const xp_candidate *b)
+{
+	if (a->fits_memory != b->fits_memory)
+		return a->fits_memory > b->fits_memory;
+	return a->makespan_ns < b->makespan_ns;
+}
+
+static void sort_candidates(xp_candidate *c, xp_schedule **s, int n)
+{
+	for (int i = 1; i < n; i++)
+		for (int j = i; j > 0 && better(&c[j], &c[j - 1]); j--) {
+			xp_candidate tc = c[j];
+			xp_schedule *ts = s[j];
+			c[j] = c[j - 1];
+			s[j] = s[j - 1];
+			c[j - 1] = tc;
+			s[j - 1] = ts;
+		}
+}
+
+static xp_status choose(xp_candidate *c, xp_schedule **s, int n, xp_schedule **out,
+                        const xp_params *pr, xp_error *err)
+{
+	sort_candidates(c, s, n);
+	if (n == 0 || !c[0].fits_memory)
+		return xp_fail(
+		    err, XP_EMEMORY,
+		    "auto: no candidate schedule fits memory.limit (%lld bytes on device 0)",
+		    (long long)pr->memory_limit_bytes[0]);
+	*out = xp_schedule_copy(s[0]);
+	if (!*out || xp_schedule_set_candidates(*out, c, n) != XP_OK) {
+		xp_schedule_free(*out);
+		*out = NULL;
+		return xp_fail(err, XP_ENOMEM, "auto: out of memory");
+	}
+	xp_schedule_set_name(*out, "auto");
+	return XP_OK;
+}
+
+xp_status xp_select_auto(const xp_params *pr, xp_schedule **out, xp_error *err)
+{
+	size_t nk;
+	const xp_schedule_kind *k = xp_schedule_kinds(&nk);
+	xp_candidate *c = calloc(nk, sizeof *c);
+	xp_schedule **s = calloc(nk, sizeof *s);
+	xp_status st = c && s ? XP_OK : xp_fail(err, XP_ENOMEM, "auto: out of memory");
+	int n = 0;
+	xp_evaluator *ev = NULL;
+	*out = NULL;
+	for (size_t i = 0; i < nk && st == XP_OK; i++)
+		if (strcmp(k[i].name, "auto") != 0 &&
+		    time_candidate(&k[i], pr, &ev, &s[n], &c[n], &st, err) == 0)
+			n++;
+	xp_evaluator_free(ev);
+	if (st == XP_OK)
+		st = choose(c, s, n, out, pr, err);
+	for (int i = 0; i < n; i++)
+		xp_schedule_free(s[i]);
+	free(s);
+	free(c);
+	return st;
+}
