@@ -2,7 +2,7 @@
 # cli_errors.t: bad input gets a clear message naming what and where, a non-zero exit, and no
 # output file.
 . "$(dirname "$0")/tap.sh"
-plan 123
+plan 132
 
 S=scenarios/p4_ratios.yaml
 bad() { # bad NAME YAML: write a scenario file
@@ -56,6 +56,21 @@ printf 'crosspipe-schedule 1\ndevices 2\nchunks 1\nmicrobatches 1\ndevice 0: B0 
 expect_error 3 "device 0 blocked at B0" "a schedule file that deadlocks" \
 	run $S --set pipeline.stages=2 --set pipeline.microbatches=1 --schedule-file "$TMP/cyclic.sched"
 
+# a name with a NUL byte (found by the schedule fuzzer: it read as a name with trailing blanks that
+# the file could not write back) and one with an escape character
+printf 'crosspipe-schedule 1\nname ab \000cd\ndevices 1\nchunks 1\nmicrobatches 1\ndevice 0: F0 B0\n' \
+	>"$TMP/nul.sched"
+expect_error 2 "$TMP/nul.sched:2:9: the name holds a control character (byte 0x00)" \
+	"a schedule name with a NUL byte" run $S --set pipeline.stages=1 --set pipeline.microbatches=1 --set datacenters.count=1 \
+	--schedule-file "$TMP/nul.sched"
+printf 'crosspipe-schedule 1\nname a\033b\ndevices 1\nchunks 1\nmicrobatches 1\ndevice 0: F0 B0\n' \
+	>"$TMP/esc.sched"
+expect_error 2 "$TMP/esc.sched:2:7: the name holds a control character (byte 0x1b)" \
+	"a schedule name with an escape byte" run $S --set pipeline.stages=1 --set pipeline.microbatches=1 --set datacenters.count=1 \
+	--schedule-file "$TMP/esc.sched"
+# latency_ratio x T_F beyond 2^62 ns (found by the scenario fuzzer: an undefined float-to-int cast)
+expect_error 2 "network.inter_dc.latency_ratio: 1e+06 x T_F" "a latency ratio whose latency overflows" \
+	run $S --set model.forward=4611686018427387ns --set network.inter_dc.latency_ratio=1e6
 printf 'crosspipe-schedule 1\ndevices 2\nchunks 1\nmicrobatches 1\ndevice 0: F0 Q0\n' >"$TMP/typo.sched"
 expect_error 2 "$TMP/typo.sched:5:" "a schedule file with a syntax error" \
 	run $S --set pipeline.stages=2 --set pipeline.microbatches=1 --schedule-file "$TMP/typo.sched"

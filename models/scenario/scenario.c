@@ -245,6 +245,10 @@ static xp_status read_ratios(const xp_reader *rd, xp_params *pr)
 	if (xp_reader_get(rd, lat)) {
 		if ((st = xp_reader_number(rd, lat, 0, 1e6, 1, &r)))
 			return st;
+		if (r * tf >= (double)XP_SAFE_NS)
+			return xp_reader_fail(
+			    rd, xp_reader_get(rd, lat), lat,
+			    "%g x T_F (%.0f ns) is a latency beyond 2^62 ns (146 years)", r, tf);
 		pr->inter_dc.latency_ns = (int64_t)nearbyint(r * tf);
 	}
 	if (!xp_reader_get(rd, bw))

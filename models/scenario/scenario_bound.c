@@ -6,10 +6,6 @@
 
 #include "scenario/scenario_int.h"
 
-/* Every time an engine computes stays below this: 2^62 ns (146 years) leaves a factor of two of
- * headroom below INT64_MAX for sums the bound does not see (packet-engine retransmissions). */
-#define SAFE_NS 4611686018427387904.0L
-
 /* The parts of the bound, each with the key that sets it. */
 typedef struct term {
 	const char *key;
@@ -95,11 +91,11 @@ xp_status xp_check_time_bound(const xp_reader *rd, const xp_params *pr)
 		if (t[i].ns > t[top].ns)
 			top = i;
 	}
-	if (!(sum * noise > SAFE_NS)) /* also catches NaN */
+	if (!(sum * noise > (long double)XP_SAFE_NS)) /* also catches NaN */
 		return XP_OK;
 	const xp_node *n = xp_reader_get(rd, t[top].key);
 	return xp_reader_fail(rd, n ? n : rd->root, t[top].key,
 	                      "makes an execution's times too large: up to %.3Lg s in total, more "
 	                      "than the %.3Lg s (2^62 ns) that times can hold",
-	                      sum * noise * 1e-9L, SAFE_NS * 1e-9L);
+	                      sum * noise * 1e-9L, (long double)XP_SAFE_NS * 1e-9L);
 }

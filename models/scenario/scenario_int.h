@@ -2,6 +2,10 @@
 #ifndef XP_SCENARIO_INT_H
 #define XP_SCENARIO_INT_H
 
+/* Every time an engine computes stays below this: 2^62 ns (146 years) leaves a factor of two of
+ * headroom below INT64_MAX for sums the bound does not see (packet-engine retransmissions). */
+#define XP_SAFE_NS 4611686018427387904LL
+
 #include <stddef.h>
 #include <stdint.h>
 

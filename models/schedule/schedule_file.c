@@ -238,6 +238,11 @@ static xp_status header_name(parser *ps)
 		return syntax(ps, at, "expected a name");
 	if (end - at > NAME_MAX_LEN)
 		return syntax(ps, at, "the name is longer than %d characters", NAME_MAX_LEN);
+	for (size_t k = at; k < end; k++) { /* a name is printed in every output: text only */
+		unsigned char c = (unsigned char)ps->text[k];
+		if (c < ' ' || c == 0x7f)
+			return syntax(ps, k, "the name holds a control character (byte 0x%02x)", c);
+	}
 	memcpy(ps->sname, ps->text + at, end - at);
 	ps->sname[end - at] = '\0';
 	return XP_OK;
@@ -626,7 +631,7 @@ static void write_name(const char *name, FILE *f)
 {
 	fputs("name ", f);
 	for (const char *c = name; *c; c++)
-		fputc((unsigned char)*c < ' ' || *c == '#' ? '_' : *c, f);
+		fputc((unsigned char)*c < ' ' || *c == 0x7f || *c == '#' ? '_' : *c, f);
 	fputc('\n', f);
 }
 
