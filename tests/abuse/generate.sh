@@ -1,7 +1,7 @@
 #!/bin/sh
 # generate.sh DIR: writes the abuse cases' input files into DIR (tests/abuse.t runs them).
 # Each is an input that once crashed, hung, ate memory or was silently cut; every one must be
-# answered or refused within the limits abuse.t sets (5 s, 1 GiB of address space).
+# answered or refused within the limits abuse.t sets (5 s of CPU time, 1 GiB of address space).
 set -e
 dir=$1
 base=scenarios/p4_ratios.yaml
