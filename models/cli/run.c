@@ -86,10 +86,10 @@ static int run_all(job *j)
 	}
 	for (char *t = strtok_r(list, ",", &save); t && rc == XP_EXIT_OK;
 	     t = strtok_r(NULL, ",", &save)) {
-		const xp_engine *e = xp_engine_find(t);
-		if (!e && !strcmp(t, "packet")) {
-			fprintf(stderr, "crosspipe: the packet engine was not built (ns-3 was not "
-			                "found when ./waf configure ran)\n");
+		int packet = !strcmp(t, "packet");
+		const xp_engine *e =
+		    packet && xp_cli_need_packet(NULL) != XP_EXIT_OK ? NULL : xp_engine_find(t);
+		if (!e && packet) {
 			rc = XP_EXIT_FAIL;
 		} else if (!e) {
 			fprintf(stderr,

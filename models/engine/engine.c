@@ -43,10 +43,15 @@ xp_status xp_packet_load(const xp_packet_plugin **out, xp_error *err)
 	const void *api;
 	xp_status st = xp_module_load("ns3", &api, err);
 	*out = api;
-	if (st == XP_ENOTBUILT)
+	if (st == XP_ENOTBUILT) {
+		char why[sizeof err->msg];
+		snprintf(why, sizeof why, "%s", err ? err->msg : "");
 		return xp_fail(err, st,
 		               "the packet engine was not built (ns-3 was not found when ./waf "
-		               "configure ran; install libns3-dev and g++, then configure again)");
+		               "configure ran; install libns3-dev and g++, then configure again; "
+		               "%s)",
+		               why);
+	}
 	return st;
 }
 
