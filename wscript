@@ -32,6 +32,7 @@ LIB_SOURCES = [
     'models/scenario/transformer.c',
     'models/schedule/block_cost.c', 'models/schedule/schedule.c',
     'models/schedule/schedule_check.c', 'models/schedule/schedule_file.c',
+    'models/schedule/schedule_lex.c',
     'models/schedule/schedule_torch.c', 'models/schedule/schedule_torch_read.c',
     'models/schedules/1f1b.c', 'models/schedules/gen.c', 'models/schedules/gpipe.c',
     'models/schedules/greedy.c', 'models/schedules/greedy_local.c',

@@ -3,7 +3,7 @@
 # (models/base/module.h): start-up, checks and analytic runs load none of them, each engine or solver
 # loads only its own, and a missing, broken or foreign module gives a clear error.
 . "$(dirname "$0")/tap.sh"
-plan 14
+plan 15
 SMALL="--set pipeline.stages=4 --set pipeline.microbatches=8"  # reaches the exact method
 HEAVY='libns3\|libz3\|libCbc\|libClp\|crosspipe-'
 # a packet run of a few ms (also where a module that should be missing is found after all)
@@ -36,6 +36,8 @@ is "$(echo "$out" | cut -d' ' -f1 | tr '\n' ' ')" "analytic ideal " \
 	"no packet module: crosspipe engines lists the two analytic engines"
 CROSSPIPE_MODULE_DIR=$TMP/empty run run scenarios/default.yaml --schedule optimal $SMALL
 ok $((rc == 0)) "no Z3 module: the optimal schedule fails"
+has "$err" "cannot use the exact method z3: crosspipe-z3.so not found in CROSSPIPE_MODULE_DIR=$TMP/empty" \
+	"and names the module file it looked for and why"
 
 echo "not a shared object" >"$TMP/broken/crosspipe-ns3.so"
 CROSSPIPE_MODULE_DIR=$TMP/broken run $P
@@ -47,8 +49,8 @@ CROSSPIPE_MODULE_DIR=$TMP/foreign run $P
 has "$err" "is not a module of this crosspipe" "another module under the packet engine's name is refused"
 
 if [ "${XP_HAVE_NS3:-1}" = 0 ]; then
-	echo "ok 13 # SKIP the packet engine is not built"
 	echo "ok 14 # SKIP the packet engine is not built"
+	echo "ok 15 # SKIP the packet engine is not built"
 	finish
 fi
 is "$(loaded 'crosspipe-ns3.so' $P)" "1" "--engine packet loads the ns-3 module"

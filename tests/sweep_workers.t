@@ -131,7 +131,8 @@ if mount -t tmpfs -o size=64k tmpfs "$TMP/full" 2>/dev/null; then
 		"and says why"
 	run sweep "$TMP/big.yaml" --jobs 2 --out "$TMP/full/o" --resume
 	has "$err" "No space left on device" "a resume on the still-full disk fails with the reason"
-	is "$(ls "$TMP/full/o" | grep -c '\.tmp$')" "0" "and leaves no temporary file (no 0-byte results.csv.tmp)"
+	is "$(ls "$TMP/full/o" | grep -c '\.tmp\.')" "0" \
+		"and leaves no temporary file (no results.csv.tmp.XXXXXX of base/io.h's writer)"
 	ok "$([ -s "$TMP/full/o/results.csv" ]; echo $?)" "the rows written so far are still there"
 	mount -o remount,size=4m "$TMP/full"
 	run sweep "$TMP/big.yaml" --jobs 2 --out "$TMP/full/o" --resume

@@ -14,7 +14,7 @@
 
 /* Open path for reading without blocking on a FIFO, and check that it is a regular file no
  * larger than the cap. Returns the descriptor (blocking again) or -1 with err filled. */
-static int open_regular(const char *path, struct stat *sb, xp_error *err)
+static int open_regular(const char *path, size_t max, struct stat *sb, xp_error *err)
 {
 	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0) {
@@ -29,9 +29,9 @@ static int open_regular(const char *path, struct stat *sb, xp_error *err)
 		        S_ISDIR(sb->st_mode)    ? "a folder"
 		        : S_ISFIFO(sb->st_mode) ? "a FIFO or pipe"
 		                                : "a device or socket");
-	} else if ((unsigned long long)sb->st_size > XP_IO_MAX_INPUT_BYTES) {
+	} else if ((unsigned long long)sb->st_size > max) {
 		xp_fail(err, XP_EINVAL, "%s: %lld bytes, more than the input limit of %zu MiB",
-		        path, (long long)sb->st_size, XP_IO_MAX_INPUT_BYTES >> 20);
+		        path, (long long)sb->st_size, max >> 20);
 	} else if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) != 0) {
 		xp_fail(err, XP_EIO, "%s: cannot read: %s", path, strerror(errno));
 	} else {
@@ -43,14 +43,14 @@ static int open_regular(const char *path, struct stat *sb, xp_error *err)
 
 /* Read fd to its end into *buf (capacity *cap, grown as needed), never keeping more than the
  * cap plus one byte (which tells that the file grew past the cap). */
-static xp_status read_fd(int fd, const char *path, char **buf, size_t *cap, size_t *n,
+static xp_status read_fd(int fd, const char *path, size_t max, char **buf, size_t *cap, size_t *n,
                          xp_error *err)
 {
 	for (;;) {
 		if (*n + 1 >= *cap) {
 			size_t want = *cap * 2;
-			if (want > XP_IO_MAX_INPUT_BYTES + 2)
-				want = XP_IO_MAX_INPUT_BYTES + 2;
+			if (want > max + 2)
+				want = max + 2;
 			char *more = realloc(*buf, want);
 			if (!more)
 				return xp_fail(err, XP_ENOMEM, "%s: out of memory reading it",
@@ -66,23 +66,28 @@ static xp_status read_fd(int fd, const char *path, char **buf, size_t *cap, size
 		if (got == 0)
 			return XP_OK;
 		*n += (size_t)got;
-		if (*n > XP_IO_MAX_INPUT_BYTES)
+		if (*n > max)
 			return xp_fail(err, XP_EINVAL, "%s: more than the input limit of %zu MiB",
-			               path, XP_IO_MAX_INPUT_BYTES >> 20);
+			               path, max >> 20);
 	}
 }
 
 xp_status xp_io_read_file(const char *path, char **text, size_t *len, xp_error *err)
 {
+	return xp_io_read_file_max(path, XP_IO_MAX_INPUT_BYTES, text, len, err);
+}
+
+xp_status xp_io_read_file_max(const char *path, size_t max, char **text, size_t *len, xp_error *err)
+{
 	struct stat sb;
 	*text = NULL;
 	*len = 0;
-	int fd = open_regular(path, &sb, err);
+	int fd = open_regular(path, max, &sb, err);
 	if (fd < 0)
 		return err ? err->code : XP_EIO;
 	size_t cap = (size_t)sb.st_size + 2, n = 0;
 	char *buf = malloc(cap);
-	xp_status st = buf ? read_fd(fd, path, &buf, &cap, &n, err)
+	xp_status st = buf ? read_fd(fd, path, max, &buf, &cap, &n, err)
 	                   : xp_fail(err, XP_ENOMEM, "%s: out of memory reading it", path);
 	close(fd);
 	if (st) {

@@ -23,6 +23,10 @@ extern "C" {
  * XP_EINVAL when path is not a regular file or is larger than the cap, XP_EIO (with the system's
  * reason) when it cannot be opened or read, XP_ENOMEM. The message starts with path. */
 xp_status xp_io_read_file(const char *path, char **text, size_t *len, xp_error *err);
+/* The same with another cap, max bytes: for files crosspipe wrote itself and reads back (a
+ * sweep's result files, which grow with the number of points). */
+xp_status xp_io_read_file_max(const char *path, size_t max, char **text, size_t *len,
+                              xp_error *err);
 
 /* Write all len bytes to fd, retrying short writes and EINTR. 0, or -1 with errno set (ENOSPC
  * when write(2) makes no progress). */

@@ -23,7 +23,7 @@ extern "C" {
 #endif
 
 /* Bumped whenever a structure shared with the modules changes shape. */
-#define XP_MODULE_ABI 2
+#define XP_MODULE_ABI 3
 
 /* What a module exports as xp_module_<name>. */
 typedef struct xp_module {

@@ -60,6 +60,11 @@ typedef struct xp_cli_set {
 int xp_cli_parse(int argc, char **argv, xp_cli_opts *o);
 void xp_cli_opts_free(xp_cli_opts *o);
 
+/* XP_EXIT_OK when the packet engine's module loads; else print why not ("crosspipe CMD: the
+ * packet engine was not built ...", naming the module file looked for) and return
+ * XP_EXIT_FAIL. cmd may be NULL. */
+int xp_cli_need_packet(const char *cmd);
+
 /* Map a status to the exit code, printing "crosspipe: <message>" on stderr when not XP_OK. */
 int xp_cli_fail(const xp_error *err);
 

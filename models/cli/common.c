@@ -2,6 +2,7 @@
 #include "cli/cli.h"
 
 #include "base/io.h"
+#include "engine/packet.h"
 #include "schedule/block_cost.h"
 #include "schedule/schedule_file.h"
 #include "schedules/schedules.h"
@@ -13,6 +14,17 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+int xp_cli_need_packet(const char *cmd)
+{
+	const xp_packet_plugin *pk;
+	xp_error err;
+	if (xp_packet_load(&pk, &err) == XP_OK)
+		return XP_EXIT_OK;
+	xp_progress_clear();
+	fprintf(stderr, "crosspipe%s%s: %s\n", cmd ? " " : "", cmd ? cmd : "", err.msg);
+	return XP_EXIT_FAIL;
+}
 
 int xp_cli_fail(const xp_error *err)
 {

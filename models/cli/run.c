@@ -57,15 +57,25 @@ static void progress_task(const job *j, const xp_engine *e, int i)
 	xp_result_free(r);
 }
 
+/* The table lists transfers per link, the trace and the Gantt draw them; JSON and CSV only count
+ * them, so their runs keep no record per message. */
+static int outputs_need_transfers(const job *j)
+{
+	return j->o.trace || j->o.gantt ||
+	       (strcmp(j->o.format, "json") != 0 && strcmp(j->o.format, "csv") != 0);
+}
+
 static int run_engine(job *j, const xp_engine *e)
 {
 	const xp_params *pr = xp_scenario_params(j->sc);
+	int keep = outputs_need_transfers(j);
 	for (int i = 0; i < j->set.n; i++) {
 		xp_error err;
 		xp_error_clear(&err);
 		xp_result *r = NULL;
 		progress_task(j, e, i);
-		if (xp_engine_run(e, pr, j->set.sched[i], &r, &err) != XP_OK)
+		if ((keep ? xp_engine_run(e, pr, j->set.sched[i], &r, &err)
+		          : xp_engine_run_counted(e, pr, j->set.sched[i], &r, &err)) != XP_OK)
 			return xp_cli_fail(&err);
 		j->res[j->n_res++] = r;
 	}
@@ -86,10 +96,10 @@ static int run_all(job *j)
 	}
 	for (char *t = strtok_r(list, ",", &save); t && rc == XP_EXIT_OK;
 	     t = strtok_r(NULL, ",", &save)) {
-		const xp_engine *e = xp_engine_find(t);
-		if (!e && !strcmp(t, "packet")) {
-			fprintf(stderr, "crosspipe: the packet engine was not built (ns-3 was not "
-			                "found when ./waf configure ran)\n");
+		int packet = !strcmp(t, "packet");
+		const xp_engine *e =
+		    packet && xp_cli_need_packet(NULL) != XP_EXIT_OK ? NULL : xp_engine_find(t);
+		if (!e && packet) {
 			rc = XP_EXIT_FAIL;
 		} else if (!e) {
 			fprintf(stderr,

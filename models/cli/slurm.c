@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "base/io.h"
 #include "cli/cli.h"
 #include "cli/sweep_cli.h"
 
@@ -39,10 +40,16 @@ int xp_slurm_env(const char *dir, char *sweep, size_t len, int *shards)
 
 static int write_text(const char *path, const char *text, int mode)
 {
-	FILE *f = fopen(path, "w");
-	int bad = !f || fputs(text, f) == EOF;
-	bad |= f && fclose(f) != 0;
-	return bad || chmod(path, (mode_t)mode) ? -1 : 0;
+	xp_error err;
+	xp_error_clear(&err);
+	if (xp_io_write_atomic(path, text, strlen(text), &err) == XP_OK &&
+	    chmod(path, (mode_t)mode) == 0)
+		return 0;
+	if (err.code == XP_OK) /* chmod failed */
+		xp_fail(&err, XP_EIO, "cannot set the permissions of %s: %s", path,
+		        strerror(errno));
+	fprintf(stderr, "crosspipe sweep: %s\n", err.msg);
+	return -1;
 }
 
 /* slurm.sh and slurm.env, with absolute paths so that the job runs from anywhere. */

@@ -51,40 +51,87 @@ static const char *option_name(const struct option *longs, int c)
 	return "?";
 }
 
+enum {
+	O_RESUME = 256,
+	O_LIST,
+	O_SLURM,
+	O_PART,
+	O_TIME,
+	O_CPUS,
+	O_MAXPAR,
+	O_TASKS,
+	O_SBATCH,
+	O_COLLECT,
+	O_PARTITION,
+	O_TIMEOUT
+};
+
+static const struct option longs[] = {
+	{ "jobs", required_argument, 0, 'j' },
+	{ "out", required_argument, 0, 'o' },
+	{ "resume", no_argument, 0, O_RESUME },
+	{ "list", no_argument, 0, O_LIST },
+	{ "slurm", no_argument, 0, O_SLURM },
+	{ "part", required_argument, 0, O_PART },
+	{ "partition", required_argument, 0, O_PARTITION },
+	{ "time", required_argument, 0, O_TIME },
+	{ "cpus-per-task", required_argument, 0, O_CPUS },
+	{ "max-parallel", required_argument, 0, O_MAXPAR },
+	{ "tasks", required_argument, 0, O_TASKS },
+	{ "sbatch-arg", required_argument, 0, O_SBATCH },
+	{ "collect", required_argument, 0, O_COLLECT },
+	{ "task-timeout", required_argument, 0, O_TIMEOUT },
+	{ "help", no_argument, 0, 'h' },
+	{ 0, 0, 0, 0 },
+};
+
+/* *out = arg as an integer >= 1; -1 when it is not one. */
+static int positive(const char *arg, int *out)
+{
+	char *end = NULL;
+	*out = (int)strtol(arg, &end, 10);
+	return *end || !*arg || *out < 1 ? -1 : 0;
+}
+
+/* Store option c's value arg in o: 0, or -1 with *why saying what the value must be. */
+static int take_option(int c, const char *arg, xp_sweep_cli *o, const char **why)
+{
+	*why = "an integer >= 1";
+	switch (c) {
+	case 'j': return positive(arg, &o->jobs);
+	case O_CPUS: return positive(arg, &o->cpus);
+	case O_MAXPAR: return positive(arg, &o->max_parallel);
+	case O_TASKS: return positive(arg, &o->array);
+	case O_TIMEOUT:
+		if (xp_parse_time_ns(arg, &o->task_timeout_ns, why) < 0)
+			return -1;
+		*why = "a duration > 0 such as 90s or 10min";
+		return o->task_timeout_ns <= 0 ? -1 : 0;
+	case O_PART:
+		*why = "I/N with 0 <= I < N";
+		if (sscanf(arg, "%d/%d", &o->shard, &o->n_shards) != 2 || o->n_shards < 1 ||
+		    o->shard < 0 || o->shard >= o->n_shards)
+			return -1;
+		o->part = 1;
+		return 0;
+	case O_SBATCH:
+		*why = "at most 32 of them";
+		if (o->n_sbatch >= XP_MAX_SBATCH_ARGS)
+			return -1;
+		o->sbatch[o->n_sbatch++] = arg;
+		return 0;
+	case 'o': o->out = arg; return 0;
+	case O_RESUME: o->resume = 1; return 0;
+	case O_LIST: o->list = 1; return 0;
+	case O_SLURM: o->slurm = 1; return 0;
+	case O_PARTITION: o->partition = arg; return 0;
+	case O_TIME: o->time = arg; return 0;
+	default: o->collect = arg; return 0; /* O_COLLECT */
+	}
+}
+
 static int parse(int argc, char **argv, xp_sweep_cli *o)
 {
-	enum {
-		O_RESUME = 256,
-		O_LIST,
-		O_SLURM,
-		O_PART,
-		O_TIME,
-		O_CPUS,
-		O_MAXPAR,
-		O_TASKS,
-		O_SBATCH,
-		O_COLLECT,
-		O_PARTITION,
-		O_TIMEOUT
-	};
-	static const struct option longs[] = {
-		{ "jobs", required_argument, 0, 'j' },
-		{ "out", required_argument, 0, 'o' },
-		{ "resume", no_argument, 0, O_RESUME },
-		{ "list", no_argument, 0, O_LIST },
-		{ "slurm", no_argument, 0, O_SLURM },
-		{ "part", required_argument, 0, O_PART },
-		{ "partition", required_argument, 0, O_PARTITION },
-		{ "time", required_argument, 0, O_TIME },
-		{ "cpus-per-task", required_argument, 0, O_CPUS },
-		{ "max-parallel", required_argument, 0, O_MAXPAR },
-		{ "tasks", required_argument, 0, O_TASKS },
-		{ "sbatch-arg", required_argument, 0, O_SBATCH },
-		{ "collect", required_argument, 0, O_COLLECT },
-		{ "task-timeout", required_argument, 0, O_TIMEOUT },
-		{ "help", no_argument, 0, 'h' },
-		{ 0, 0, 0, 0 },
-	};
 	memset(o, 0, sizeof *o);
 	o->jobs = (int)sysconf(_SC_NPROCESSORS_ONLN);
 	o->cpus = 1;
@@ -93,73 +140,23 @@ static int parse(int argc, char **argv, xp_sweep_cli *o)
 	optind = 1;
 	opterr = 0;
 	for (int c; (c = getopt_long(argc, argv, ":j:o:h", longs, NULL)) != -1;) {
-		char *end = NULL;
-		const char *why = "an integer >= 1";
-		switch (c) {
-		case 'j':
-			o->jobs = (int)strtol(optarg, &end, 10);
-			if (*end || !*optarg || o->jobs < 1)
-				goto bad;
-			break;
-		case O_TIMEOUT:
-			if (xp_parse_time_ns(optarg, &o->task_timeout_ns, &why) < 0)
-				goto bad;
-			why = "a duration > 0 such as 90s or 10min";
-			if (o->task_timeout_ns <= 0)
-				goto bad;
-			break;
-		case 'o': o->out = optarg; break;
-		case O_RESUME: o->resume = 1; break;
-		case O_LIST: o->list = 1; break;
-		case O_SLURM: o->slurm = 1; break;
-		case O_PART:
-			if (sscanf(optarg, "%d/%d", &o->shard, &o->n_shards) != 2 ||
-			    o->n_shards < 1 || o->shard < 0 || o->shard >= o->n_shards)
-				goto bad_part;
-			o->part = 1;
-			break;
-		bad_part:
-			why = "I/N with 0 <= I < N";
-			goto bad;
-		case O_PARTITION: o->partition = optarg; break;
-		case O_TIME: o->time = optarg; break;
-		case O_CPUS:
-			o->cpus = (int)strtol(optarg, &end, 10);
-			if (*end || o->cpus < 1)
-				goto bad;
-			break;
-		case O_MAXPAR:
-			o->max_parallel = (int)strtol(optarg, &end, 10);
-			if (*end || o->max_parallel < 1)
-				goto bad;
-			break;
-		case O_TASKS:
-			o->array = (int)strtol(optarg, &end, 10);
-			if (*end || o->array < 1)
-				goto bad;
-			break;
-		case O_SBATCH:
-			why = "at most 32 of them";
-			if (o->n_sbatch >= XP_MAX_SBATCH_ARGS)
-				goto bad;
-			o->sbatch[o->n_sbatch++] = optarg;
-			break;
-		case O_COLLECT: o->collect = optarg; break;
-		case 'h': fputs(help_text, stdout); return XP_EXIT_OK;
-		case ':':
-			fprintf(stderr, "crosspipe sweep: option '%s' needs a value\n",
-			        argv[optind - 1]);
-			return XP_EXIT_USAGE;
-		default:
-			fprintf(stderr, "crosspipe sweep: unknown option '%s' (try --help)\n",
+		const char *why;
+		if (c == 'h') {
+			fputs(help_text, stdout);
+			return XP_EXIT_OK;
+		}
+		if (c == ':' || c == '?') {
+			fprintf(stderr,
+			        c == ':' ? "crosspipe sweep: option '%s' needs a value\n"
+			                 : "crosspipe sweep: unknown option '%s' (try --help)\n",
 			        argv[optind - 1]);
 			return XP_EXIT_USAGE;
 		}
-		continue;
-	bad:
-		fprintf(stderr, "crosspipe sweep: --%s needs %s, got '%s'\n", option_name(longs, c),
-		        why, optarg);
-		return XP_EXIT_USAGE;
+		if (take_option(c, optarg, o, &why) != 0) {
+			fprintf(stderr, "crosspipe sweep: --%s needs %s, got '%s'\n",
+			        option_name(longs, c), why, optarg);
+			return XP_EXIT_USAGE;
+		}
 	}
 	if (optind < argc)
 		o->file = argv[optind++];

@@ -29,15 +29,6 @@ typedef struct vrow {
 	int n_err;
 } vrow;
 
-static int not_built(const char *cmd)
-{
-	fprintf(stderr,
-	        "crosspipe %s: the packet engine was not built (ns-3 was not found when "
-	        "./waf configure ran; install libns3-dev and g++, then configure again)\n",
-	        cmd);
-	return XP_EXIT_FAIL;
-}
-
 static const char validate_help[] =
     "usage: crosspipe validate [SCENARIO] [options]\n"
     "\n"
@@ -392,8 +383,8 @@ int xp_cli_validate(int argc, char **argv, const char *prog)
 {
 	if (own_help(argc, argv, validate_help))
 		return XP_EXIT_OK;
-	if (!xp_packet())
-		return not_built(argv[0]);
+	if (xp_cli_need_packet(argv[0]) != XP_EXIT_OK)
+		return XP_EXIT_FAIL;
 	int calibrated = take_flag(&argc, argv, "--calibrated");
 	xp_cli_opts o;
 	xp_scenario *sc = NULL;
@@ -444,8 +435,8 @@ int xp_cli_calibrate(int argc, char **argv, const char *prog)
 {
 	if (own_help(argc, argv, calibrate_help))
 		return XP_EXIT_OK;
-	if (!xp_packet())
-		return not_built(argv[0]);
+	if (xp_cli_need_packet(argv[0]) != XP_EXIT_OK)
+		return XP_EXIT_FAIL;
 	xp_cli_opts o;
 	xp_scenario *sc = NULL;
 	int rc = xp_cli_parse(argc, argv, &o);

@@ -43,10 +43,15 @@ xp_status xp_packet_load(const xp_packet_plugin **out, xp_error *err)
 	const void *api;
 	xp_status st = xp_module_load("ns3", &api, err);
 	*out = api;
-	if (st == XP_ENOTBUILT)
+	if (st == XP_ENOTBUILT) {
+		char why[sizeof err->msg];
+		snprintf(why, sizeof why, "%s", err ? err->msg : "");
 		return xp_fail(err, st,
 		               "the packet engine was not built (ns-3 was not found when ./waf "
-		               "configure ran; install libns3-dev and g++, then configure again)");
+		               "configure ran; install libns3-dev and g++, then configure again; "
+		               "%s)",
+		               why);
+	}
 	return st;
 }
 
@@ -69,14 +74,31 @@ const xp_engine *xp_engine_default(void)
 	return &xp_engine_analytic;
 }
 
+static xp_status run_with(const xp_engine *e, const xp_params *pr, const xp_schedule *sched,
+                          int keep_transfers, xp_result **out, xp_packet_stats *stats,
+                          xp_error *err);
+
 xp_status xp_engine_run(const xp_engine *e, const xp_params *pr, const xp_schedule *sched,
                         xp_result **out, xp_error *err)
 {
-	return xp_engine_run_measured(e, pr, sched, out, NULL, err);
+	return run_with(e, pr, sched, 1, out, NULL, err);
+}
+
+xp_status xp_engine_run_counted(const xp_engine *e, const xp_params *pr, const xp_schedule *sched,
+                                xp_result **out, xp_error *err)
+{
+	return run_with(e, pr, sched, 0, out, NULL, err);
 }
 
 xp_status xp_engine_run_measured(const xp_engine *e, const xp_params *pr, const xp_schedule *sched,
                                  xp_result **out, xp_packet_stats *stats, xp_error *err)
+{
+	return run_with(e, pr, sched, 1, out, stats, err);
+}
+
+static xp_status run_with(const xp_engine *e, const xp_params *pr, const xp_schedule *sched,
+                          int keep_transfers, xp_result **out, xp_packet_stats *stats,
+                          xp_error *err)
 {
 	*out = NULL;
 	const xp_packet_plugin *pk =
@@ -89,6 +111,7 @@ xp_status xp_engine_run_measured(const xp_engine *e, const xp_params *pr, const 
 	xp_result *r = xp_result_new(sched, e->name);
 	if (!r)
 		return xp_fail(err, XP_ENOMEM, "out of memory creating a result");
+	r->keep_transfers = keep_transfers;
 	st = stats ? pk->run(pr, sched, r, stats, err) : e->run(pr, sched, r, err);
 	if (st == XP_OK && e == &xp_engine_analytic)
 		st = xp_robustness_run(pr, sched, r, err);

@@ -45,6 +45,11 @@ const xp_engine *xp_engine_default(void);
 xp_status xp_engine_run(const xp_engine *e, const xp_params *pr, const xp_schedule *sched,
                         xp_result **out, xp_error *err);
 
+/* As xp_engine_run, with the transfers counted and summed into the WAN metrics but not listed
+ * (r->keep_transfers 0): what the JSON and CSV outputs need, without a record per message. */
+xp_status xp_engine_run_counted(const xp_engine *e, const xp_params *pr, const xp_schedule *sched,
+                                xp_result **out, xp_error *err);
+
 struct xp_packet_stats;
 /* As xp_engine_run, and with stats not NULL what the packet engine measured besides the
  * timeline (XP_EINVAL when e is not the packet engine). */

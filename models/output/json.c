@@ -97,12 +97,10 @@ static void scenario(xp_json *j, const xp_scenario *sc)
 
 static void result_counts(xp_json *j, const xp_result *r)
 {
-	size_t wan = 0;
-	for (size_t i = 0; i < r->n_transfers; i++)
-		wan += r->transfers[i].crosses_dc != 0;
+	size_t wan, n = xp_result_transfers(r, &wan);
 	xp_json_int(j, "devices", r->devices);
 	xp_json_int(j, "ops", (int64_t)r->op_offset[r->devices]);
-	xp_json_int(j, "transfers", (int64_t)r->n_transfers);
+	xp_json_int(j, "transfers", (int64_t)n);
 	xp_json_int(j, "wan_transfers", (int64_t)wan);
 	xp_json_int(j, "collectives", (int64_t)r->n_collectives);
 }

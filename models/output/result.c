@@ -35,6 +35,7 @@ xp_result *xp_result_new(const xp_schedule *sched, const char *engine)
 	for (size_t i = 0; i < n; i++)
 		r->op_start_ns[i] = r->op_end_ns[i] = -1;
 	r->cap_ops = n ? n : 1;
+	r->keep_transfers = 1;
 	return r;
 }
 
@@ -60,6 +61,8 @@ xp_status xp_result_reset(xp_result *r, const xp_schedule *sched)
 	for (int d = 0; d < r->devices; d++)
 		r->op_offset[d + 1] = r->op_offset[d] + xp_schedule_len(sched, d);
 	r->n_transfers = r->n_collectives = 0;
+	r->transfers_made = r->wan_transfers_made = 0;
+	r->wan_queue_ns = r->wan_busy_ns = 0;
 	r->robust = (xp_robustness){ 0 };
 	return XP_OK;
 }
@@ -95,6 +98,15 @@ static xp_status grow(void **arr, size_t *cap, size_t n, size_t size)
 
 xp_status xp_result_add_transfer(xp_result *r, const xp_transfer *t)
 {
+	r->transfers_made++;
+	r->wan_transfers_made += t->crosses_dc != 0;
+	if (!r->keep_transfers) {
+		if (t->crosses_dc) {
+			r->wan_queue_ns += t->start_ns - t->ready_ns;
+			r->wan_busy_ns += t->end_ns - t->start_ns;
+		}
+		return XP_OK;
+	}
 	if (grow((void **)&r->transfers, &r->cap_transfers, r->n_transfers, sizeof *t))
 		return XP_ENOMEM;
 	r->transfers[r->n_transfers++] = *t;
@@ -170,6 +182,8 @@ void xp_result_finish(xp_result *r, const xp_params *pr)
 		if (r->peak_memory_bytes[d] > r->memory_limit_bytes[d])
 			r->fits_memory = 0;
 	}
+	if (!r->keep_transfers)
+		return; /* summed as they were added */
 	r->wan_queue_ns = r->wan_busy_ns = 0;
 	for (size_t i = 0; i < r->n_transfers; i++) {
 		const xp_transfer *t = &r->transfers[i];
@@ -178,6 +192,18 @@ void xp_result_finish(xp_result *r, const xp_params *pr)
 		r->wan_queue_ns += t->start_ns - t->ready_ns;
 		r->wan_busy_ns += t->end_ns - t->start_ns;
 	}
+}
+
+size_t xp_result_transfers(const xp_result *r, size_t *wan)
+{
+	if (!r->keep_transfers) {
+		*wan = r->wan_transfers_made;
+		return r->transfers_made;
+	}
+	*wan = 0;
+	for (size_t i = 0; i < r->n_transfers; i++)
+		*wan += r->transfers[i].crosses_dc != 0;
+	return r->n_transfers;
 }
 
 const char *xp_coll_name(xp_coll_kind k)

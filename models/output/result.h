@@ -87,6 +87,13 @@ typedef struct xp_result {
 
 	xp_robustness robust; /* filled by xp_robustness_run; samples 0 when not run */
 	size_t cap_ops;       /* room in op_start_ns and op_end_ns */
+
+	/* 1 (xp_result_new's default): every transfer is kept in transfers[]. 0: transfers are
+	 * only counted and summed into wan_queue_ns and wan_busy_ns as they are added, and
+	 * transfers[] stays empty: for outputs that need no list of them (JSON, CSV). */
+	int keep_transfers;
+	size_t transfers_made;     /* every xp_result_add_transfer since the last reset */
+	size_t wan_transfers_made; /* those that cross a DC boundary */
 } xp_result;
 
 /* A result with its timeline sized for sched (op times set to -1). NULL when out of memory. */
@@ -101,6 +108,8 @@ xp_status xp_result_reset(xp_result *r, const xp_schedule *sched);
 
 /* Append a record; XP_ENOMEM on failure. */
 xp_status xp_result_add_transfer(xp_result *r, const xp_transfer *t);
+/* The number of transfers and of DC-crossing ones, kept or only counted. */
+size_t xp_result_transfers(const xp_result *r, size_t *wan);
 xp_status xp_result_add_collective(xp_result *r, const xp_collective *c);
 
 /* Derive every metric from the timeline and the scenario. */

@@ -7,6 +7,7 @@
 #include "base/io.h"
 #include "schedule/schedule.h"
 #include "schedule/schedule_check.h"
+#include "schedule/schedule_lex.h"
 #include "schedule/schedule_torch.h"
 
 /*
@@ -44,150 +45,6 @@
  * one line per device, so that writing and reading back gives the same schedule.
  */
 
-#define MAX_DEVICES  65536
-#define NAME_MAX_LEN 47
-
-/* Where one op of a device order was read. */
-typedef struct op_place {
-	int device, line, col;
-} op_place;
-
-typedef struct parser {
-	const char *text, *name;
-	size_t len, pos, line_start;
-	int line;
-	xp_error *err;
-	int magic, devices, chunks, microbatches;
-	char sname[NAME_MAX_LEN + 1];
-	int *placement; /* values as read, with where each was */
-	int *placement_col;
-	int n_placement, cap_placement, placement_line, placement_at;
-	xp_schedule *s;
-	op_place *places; /* where every op was, in file order, for the check's messages */
-	size_t n_places, cap_places;
-} parser;
-
-/* ---- lexing ---- */
-
-static int col_of(const parser *ps, size_t at)
-{
-	return (int)(at - ps->line_start) + 1;
-}
-
-static xp_status syntax(parser *ps, size_t at, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static xp_status syntax(parser *ps, size_t at, const char *fmt, ...)
-{
-	char what[768];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(what, sizeof what, fmt, ap);
-	va_end(ap);
-	return xp_fail(ps->err, XP_EINVAL, "%s:%d:%d: %s", ps->name, ps->line, col_of(ps, at),
-	               what);
-}
-
-static int peek(const parser *ps)
-{
-	return ps->pos < ps->len ? (unsigned char)ps->text[ps->pos] : -1;
-}
-
-static int is_blank(int c)
-{
-	return c == ' ' || c == '\t' || c == '\r';
-}
-
-static void skip_blanks(parser *ps)
-{
-	while (is_blank(peek(ps)))
-		ps->pos++;
-}
-
-/* at the end of the line's content: end of text, newline or comment */
-static int at_eol(const parser *ps)
-{
-	int c = peek(ps);
-	return c < 0 || c == '\n' || c == '#';
-}
-
-static int at_field_end(const parser *ps)
-{
-	return at_eol(ps) || is_blank(peek(ps));
-}
-
-/* printable form of the character at pos, for messages */
-static const char *shown(const parser *ps, char *buf, size_t len)
-{
-	int c = peek(ps);
-	if (c < 0)
-		snprintf(buf, len, "end of file");
-	else if (c == '\n')
-		snprintf(buf, len, "end of line");
-	else if (c == ' ' || c == '\t')
-		snprintf(buf, len, "a blank");
-	else if (c > ' ' && c < 127)
-		snprintf(buf, len, "'%c'", c);
-	else
-		snprintf(buf, len, "byte 0x%02x", c);
-	return buf;
-}
-
-static void next_line(parser *ps)
-{
-	while (ps->pos < ps->len && ps->text[ps->pos] != '\n')
-		ps->pos++;
-	if (ps->pos < ps->len)
-		ps->pos++;
-	ps->line++;
-	ps->line_start = ps->pos;
-}
-
-static xp_status expect_eol(parser *ps)
-{
-	char b[32];
-	skip_blanks(ps);
-	if (!at_eol(ps))
-		return syntax(ps, ps->pos, "expected the end of the line, got %s",
-		              shown(ps, b, sizeof b));
-	return XP_OK;
-}
-
-/* a word of letters and '-' */
-static size_t read_word(parser *ps, char *buf, size_t cap)
-{
-	size_t n = 0;
-	int c;
-	while ((c = peek(ps)) >= 0 &&
-	       ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-')) {
-		if (n + 1 < cap)
-			buf[n] = (char)c;
-		n++;
-		ps->pos++;
-	}
-	buf[n < cap ? n : cap - 1] = '\0';
-	return n;
-}
-
-/* a decimal number 0 .. max; what names it in messages */
-static xp_status read_uint(parser *ps, long max, long *out, const char *what)
-{
-	char b[32];
-	size_t at = ps->pos;
-	long v = 0;
-	int c = peek(ps);
-	if (c < '0' || c > '9')
-		return syntax(ps, at, "expected %s, got %s", what, shown(ps, b, sizeof b));
-	while ((c = peek(ps)) >= '0' && c <= '9') {
-		v = v * 10 + (c - '0');
-		if (v > max)
-			return syntax(ps, at, "%s is too large (at most %ld)", what, max);
-		ps->pos++;
-	}
-	*out = v;
-	return XP_OK;
-}
-
 /* ---- header lines ---- */
 
 static xp_status header_int(parser *ps, int *field, const char *key, long lo, long hi)
@@ -195,53 +52,55 @@ static xp_status header_int(parser *ps, int *field, const char *key, long lo, lo
 	long v;
 	size_t at;
 	if (*field)
-		return syntax(ps, ps->line_start, "%s is given twice", key);
-	skip_blanks(ps);
+		return xp_lex_syntax(ps, ps->line_start, "%s is given twice", key);
+	xp_lex_skip_blanks(ps);
 	at = ps->pos;
-	xp_status st = read_uint(ps, hi, &v, "a whole number");
+	xp_status st = xp_lex_read_uint(ps, hi, &v, "a whole number");
 	if (st)
 		return st;
 	if (v < lo)
-		return syntax(ps, at, "%s must be %ld..%ld", key, lo, hi);
+		return xp_lex_syntax(ps, at, "%s must be %ld..%ld", key, lo, hi);
 	*field = (int)v;
-	return expect_eol(ps);
+	return xp_lex_expect_eol(ps);
 }
 
 static xp_status header_magic(parser *ps, const char *word, size_t at)
 {
 	long version;
 	if (strcmp(word, "crosspipe-schedule") != 0)
-		return syntax(ps, at,
-		              "expected 'crosspipe-schedule 1' (a crosspipe schedule file)");
-	skip_blanks(ps);
+		return xp_lex_syntax(ps, at,
+		                     "expected 'crosspipe-schedule 1' (a crosspipe schedule file)");
+	xp_lex_skip_blanks(ps);
 	size_t vat = ps->pos;
-	xp_status st = read_uint(ps, 1000000, &version, "the format version");
+	xp_status st = xp_lex_read_uint(ps, 1000000, &version, "the format version");
 	if (st)
 		return st;
 	if (version != 1)
-		return syntax(ps, vat, "unsupported format version %ld, expected 1", version);
+		return xp_lex_syntax(ps, vat, "unsupported format version %ld, expected 1",
+		                     version);
 	ps->magic = 1;
-	return expect_eol(ps);
+	return xp_lex_expect_eol(ps);
 }
 
 static xp_status header_name(parser *ps)
 {
 	if (ps->sname[0])
-		return syntax(ps, ps->line_start, "name is given twice");
-	skip_blanks(ps);
+		return xp_lex_syntax(ps, ps->line_start, "name is given twice");
+	xp_lex_skip_blanks(ps);
 	size_t at = ps->pos, end;
-	while (!at_eol(ps))
+	while (!xp_lex_at_eol(ps))
 		ps->pos++;
-	for (end = ps->pos; end > at && is_blank((unsigned char)ps->text[end - 1]); end--)
+	for (end = ps->pos; end > at && xp_lex_is_blank((unsigned char)ps->text[end - 1]); end--)
 		;
 	if (end == at)
-		return syntax(ps, at, "expected a name");
+		return xp_lex_syntax(ps, at, "expected a name");
 	if (end - at > NAME_MAX_LEN)
-		return syntax(ps, at, "the name is longer than %d characters", NAME_MAX_LEN);
+		return xp_lex_syntax(ps, at, "the name is longer than %d characters", NAME_MAX_LEN);
 	for (size_t k = at; k < end; k++) { /* a name is printed in every output: text only */
 		unsigned char c = (unsigned char)ps->text[k];
 		if (c < ' ' || c == 0x7f)
-			return syntax(ps, k, "the name holds a control character (byte 0x%02x)", c);
+			return xp_lex_syntax(ps, k, "the name holds a control character (byte 0x%02x)",
+			                     c);
 	}
 	memcpy(ps->sname, ps->text + at, end - at);
 	ps->sname[end - at] = '\0';
@@ -271,20 +130,20 @@ static xp_status placement_push(parser *ps, int v, int col)
 static xp_status header_placement(parser *ps, size_t at)
 {
 	if (ps->placement_line)
-		return syntax(ps, at, "placement is given twice");
+		return xp_lex_syntax(ps, at, "placement is given twice");
 	ps->placement_line = ps->line;
-	ps->placement_at = col_of(ps, at);
+	ps->placement_at = xp_lex_col_of(ps, at);
 	for (;;) {
 		long v;
-		skip_blanks(ps);
-		if (at_eol(ps))
+		xp_lex_skip_blanks(ps);
+		if (xp_lex_at_eol(ps))
 			break;
-		int col = col_of(ps, ps->pos);
-		xp_status st = read_uint(ps, MAX_DEVICES, &v, "a device index");
-		if (!st && !at_field_end(ps)) {
+		int col = xp_lex_col_of(ps, ps->pos);
+		xp_status st = xp_lex_read_uint(ps, MAX_DEVICES, &v, "a device index");
+		if (!st && !xp_lex_at_field_end(ps)) {
 			char b[32];
-			st = syntax(ps, ps->pos, "expected a device index, got %s",
-			            shown(ps, b, sizeof b));
+			st = xp_lex_syntax(ps, ps->pos, "expected a device index, got %s",
+			                   xp_lex_shown(ps, b, sizeof b));
 		}
 		if (!st)
 			st = placement_push(ps, (int)v, col);
@@ -292,7 +151,8 @@ static xp_status header_placement(parser *ps, size_t at)
 			return st;
 	}
 	if (!ps->n_placement)
-		return syntax(ps, ps->pos, "expected the device of every part after 'placement'");
+		return xp_lex_syntax(ps, ps->pos,
+		                     "expected the device of every part after 'placement'");
 	return XP_OK;
 }
 
@@ -303,13 +163,11 @@ static xp_status placement_fail(parser *ps, int col, const char *fmt, ...)
 
 static xp_status placement_fail(parser *ps, int col, const char *fmt, ...)
 {
-	char what[512];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(what, sizeof what, fmt, ap);
+	xp_status st = xp_lex_vfail(ps, ps->placement_line, col, "placement: ", fmt, ap);
 	va_end(ap);
-	return xp_fail(ps->err, XP_EINVAL, "%s:%d:%d: placement: %s", ps->name, ps->placement_line,
-	               col, what);
+	return st;
 }
 
 static xp_status check_placement(parser *ps)
@@ -342,9 +200,9 @@ static xp_status check_placement(parser *ps)
 static xp_status make_schedule(parser *ps, size_t at)
 {
 	if (!ps->devices)
-		return syntax(ps, at, "expected 'devices N' before the device orders");
+		return xp_lex_syntax(ps, at, "expected 'devices N' before the device orders");
 	if (!ps->microbatches)
-		return syntax(ps, at, "expected 'microbatches N' before the device orders");
+		return xp_lex_syntax(ps, at, "expected 'microbatches N' before the device orders");
 	if (!ps->chunks)
 		ps->chunks = 1;
 	if (ps->placement_line) {
@@ -363,9 +221,9 @@ static xp_status make_schedule(parser *ps, size_t at)
 static xp_status expect_char(parser *ps, int c, const char *what)
 {
 	char b[32];
-	if (peek(ps) != c)
-		return syntax(ps, ps->pos, "expected '%c' %s, got %s", c, what,
-		              shown(ps, b, sizeof b));
+	if (xp_lex_peek(ps) != c)
+		return xp_lex_syntax(ps, ps->pos, "expected '%c' %s, got %s", c, what,
+		                     xp_lex_shown(ps, b, sizeof b));
 	ps->pos++;
 	return XP_OK;
 }
@@ -378,21 +236,22 @@ static xp_status read_piece(parser *ps, xp_op *op)
 	size_t at = ps->pos;
 	xp_status st = expect_char(ps, '[', in);
 	if (!st)
-		st = read_uint(ps, 65535, &lo, "the first sub-block of the piece");
+		st = xp_lex_read_uint(ps, 65535, &lo, "the first sub-block of the piece");
 	if (!st)
 		st = expect_char(ps, ':', in);
 	if (!st)
-		st = read_uint(ps, 65535, &hi, "the end of the piece");
+		st = xp_lex_read_uint(ps, 65535, &hi, "the end of the piece");
 	if (!st)
 		st = expect_char(ps, '/', in);
 	if (!st)
-		st = read_uint(ps, 65535, &n, "the number of sub-blocks");
+		st = xp_lex_read_uint(ps, 65535, &n, "the number of sub-blocks");
 	if (!st)
 		st = expect_char(ps, ']', in);
 	if (st)
 		return st;
 	if (!(lo < hi && hi <= n))
-		return syntax(ps, at, "expected a piece [lo:hi/nsub] with 0 <= lo < hi <= nsub");
+		return xp_lex_syntax(ps, at,
+		                     "expected a piece [lo:hi/nsub] with 0 <= lo < hi <= nsub");
 	op->lo = (uint16_t)lo;
 	op->hi = (uint16_t)hi;
 	op->nsub = (uint16_t)n;
@@ -403,23 +262,23 @@ static xp_status read_chunk(parser *ps, xp_op *op)
 {
 	long c;
 	size_t at;
-	if (peek(ps) != '.') {
+	if (xp_lex_peek(ps) != '.') {
 		if (ps->chunks > 1)
-			return syntax(ps, ps->pos,
-			              "expected '.c<chunk>': this schedule has %d chunks",
-			              ps->chunks);
+			return xp_lex_syntax(ps, ps->pos,
+			                     "expected '.c<chunk>': this schedule has %d chunks",
+			                     ps->chunks);
 		return XP_OK;
 	}
 	ps->pos++;
-	if (peek(ps) != 'c')
-		return syntax(ps, ps->pos, "expected 'c' and a chunk after '.'");
+	if (xp_lex_peek(ps) != 'c')
+		return xp_lex_syntax(ps, ps->pos, "expected 'c' and a chunk after '.'");
 	ps->pos++;
 	at = ps->pos;
-	xp_status st = read_uint(ps, 255, &c, "a chunk number");
+	xp_status st = xp_lex_read_uint(ps, 255, &c, "a chunk number");
 	if (st)
 		return st;
 	if (c >= ps->chunks)
-		return syntax(ps, at, "chunk %ld is outside 0..%d", c, ps->chunks - 1);
+		return xp_lex_syntax(ps, at, "chunk %ld is outside 0..%d", c, ps->chunks - 1);
 	op->chunk = (uint8_t)c;
 	return XP_OK;
 }
@@ -429,25 +288,28 @@ static xp_status read_op(parser *ps, xp_op *op)
 	static const char kinds[] = "FBDW";
 	char b[32];
 	long mb;
-	int c = peek(ps);
+	int c = xp_lex_peek(ps);
 	const char *k = c > 0 ? strchr(kinds, c) : NULL;
 	if (!k)
-		return syntax(ps, ps->pos, "expected an op like F3, B0.c1 or W2.c0[1:4/4], got %s",
-		              shown(ps, b, sizeof b));
+		return xp_lex_syntax(ps, ps->pos,
+		                     "expected an op like F3, B0.c1 or W2.c0[1:4/4], got %s",
+		                     xp_lex_shown(ps, b, sizeof b));
 	*op = (xp_op){ .kind = (uint8_t)(k - kinds), .lo = 0, .hi = 1, .nsub = 1 };
 	ps->pos++;
 	size_t at = ps->pos;
-	xp_status st = read_uint(ps, 0x7fffffff, &mb, "a microbatch number");
+	xp_status st = xp_lex_read_uint(ps, 0x7fffffff, &mb, "a microbatch number");
 	if (st)
 		return st;
 	if (mb >= ps->microbatches)
-		return syntax(ps, at, "microbatch %ld is outside 0..%d", mb, ps->microbatches - 1);
+		return xp_lex_syntax(ps, at, "microbatch %ld is outside 0..%d", mb,
+		                     ps->microbatches - 1);
 	op->mb = (int32_t)mb;
 	st = read_chunk(ps, op);
-	if (!st && peek(ps) == '[')
+	if (!st && xp_lex_peek(ps) == '[')
 		st = read_piece(ps, op);
-	if (!st && !at_field_end(ps))
-		st = syntax(ps, ps->pos, "unexpected %s in an op", shown(ps, b, sizeof b));
+	if (!st && !xp_lex_at_field_end(ps))
+		st = xp_lex_syntax(ps, ps->pos, "unexpected %s in an op",
+		                   xp_lex_shown(ps, b, sizeof b));
 	return st;
 }
 
@@ -472,21 +334,21 @@ static xp_status device_line(parser *ps, size_t at)
 	xp_status st = ps->s ? XP_OK : make_schedule(ps, at);
 	if (st)
 		return st;
-	skip_blanks(ps);
+	xp_lex_skip_blanks(ps);
 	size_t dat = ps->pos;
-	st = read_uint(ps, MAX_DEVICES, &d, "a device index");
+	st = xp_lex_read_uint(ps, MAX_DEVICES, &d, "a device index");
 	if (st)
 		return st;
 	if (d >= ps->devices)
-		return syntax(ps, dat, "device %ld is outside 0..%d", d, ps->devices - 1);
-	skip_blanks(ps);
-	if (peek(ps) != ':')
-		return syntax(ps, ps->pos, "expected ':' after the device index, got %s",
-		              shown(ps, b, sizeof b));
+		return xp_lex_syntax(ps, dat, "device %ld is outside 0..%d", d, ps->devices - 1);
+	xp_lex_skip_blanks(ps);
+	if (xp_lex_peek(ps) != ':')
+		return xp_lex_syntax(ps, ps->pos, "expected ':' after the device index, got %s",
+		                     xp_lex_shown(ps, b, sizeof b));
 	ps->pos++;
-	for (skip_blanks(ps); !at_eol(ps); skip_blanks(ps)) {
+	for (xp_lex_skip_blanks(ps); !xp_lex_at_eol(ps); xp_lex_skip_blanks(ps)) {
 		xp_op op;
-		op_place here = { (int)d, ps->line, col_of(ps, ps->pos) };
+		op_place here = { (int)d, ps->line, xp_lex_col_of(ps, ps->pos) };
 		st = read_op(ps, &op);
 		if (!st && (xp_schedule_add(ps->s, (int)d, op) != XP_OK || place_push(ps, here)))
 			st = xp_fail(ps->err, XP_ENOMEM, "%s: out of memory", ps->name);
@@ -499,7 +361,7 @@ static xp_status device_line(parser *ps, size_t at)
 static xp_status header_line(parser *ps, const char *word, size_t at)
 {
 	if (ps->s)
-		return syntax(ps, at, "'%s' must come before the first device line", word);
+		return xp_lex_syntax(ps, at, "'%s' must come before the first device line", word);
 	if (!strcmp(word, "name"))
 		return header_name(ps);
 	if (!strcmp(word, "devices"))
@@ -510,9 +372,9 @@ static xp_status header_line(parser *ps, const char *word, size_t at)
 		return header_int(ps, &ps->microbatches, "microbatches", 1, 0x7fffffff);
 	if (!strcmp(word, "placement"))
 		return header_placement(ps, at);
-	return syntax(ps, at,
-	              "expected name, devices, chunks, microbatches, placement or device, got '%s'",
-	              word);
+	return xp_lex_syntax(
+	    ps, at, "expected name, devices, chunks, microbatches, placement or device, got '%s'",
+	    word);
 }
 
 static xp_status parse_line(parser *ps)
@@ -520,33 +382,35 @@ static xp_status parse_line(parser *ps)
 	char word[32];
 	size_t at = ps->pos;
 	char b[32];
-	if (!read_word(ps, word, sizeof word))
-		return syntax(ps, at, "expected a keyword, got %s", shown(ps, b, sizeof b));
-	if (!at_field_end(ps))
-		return syntax(ps, ps->pos, "expected a blank after '%s', got %s", word,
-		              shown(ps, b, sizeof b));
+	if (!xp_lex_read_word(ps, word, sizeof word))
+		return xp_lex_syntax(ps, at, "expected a keyword, got %s",
+		                     xp_lex_shown(ps, b, sizeof b));
+	if (!xp_lex_at_field_end(ps))
+		return xp_lex_syntax(ps, ps->pos, "expected a blank after '%s', got %s", word,
+		                     xp_lex_shown(ps, b, sizeof b));
 	if (!ps->magic)
 		return header_magic(ps, word, at);
 	if (!strcmp(word, "device"))
 		return device_line(ps, at);
 	if (!strcmp(word, "crosspipe-schedule"))
-		return syntax(ps, at, "crosspipe-schedule is given twice");
+		return xp_lex_syntax(ps, at, "crosspipe-schedule is given twice");
 	return header_line(ps, word, at);
 }
 
 static xp_status parse(parser *ps)
 {
 	while (ps->pos < ps->len) {
-		skip_blanks(ps);
-		if (!at_eol(ps)) {
+		xp_lex_skip_blanks(ps);
+		if (!xp_lex_at_eol(ps)) {
 			xp_status st = parse_line(ps);
 			if (st)
 				return st;
 		}
-		next_line(ps);
+		xp_lex_next_line(ps);
 	}
 	if (!ps->magic)
-		return syntax(ps, ps->pos, "expected 'crosspipe-schedule 1' (an empty file)");
+		return xp_lex_syntax(ps, ps->pos,
+		                     "expected 'crosspipe-schedule 1' (an empty file)");
 	return ps->s ? XP_OK : make_schedule(ps, ps->pos);
 }
 

@@ -72,8 +72,13 @@ static xp_status setup(gstate *g)
 	for (g->leaves = 1; g->leaves < g->p; g->leaves *= 2)
 		;
 	g->win = malloc(2 * (size_t)g->leaves * sizeof *g->win);
+	g->cand = malloc(p * KINDS * 2 * sizeof *g->cand);
+	g->n_cand = calloc(p, sizeof *g->n_cand);
+	g->part_of = malloc(p * g->v * sizeof *g->part_of);
+	g->w_faster = malloc(p);
 	if (!g->arrive || !g->seq || !g->done || !g->head || !g->dev || !g->ag || !g->dur ||
-	    !g->rise || !g->fall || !g->link || !g->chunk_rise || !g->pc || !g->win)
+	    !g->rise || !g->fall || !g->link || !g->chunk_rise || !g->pc || !g->win || !g->cand ||
+	    !g->n_cand || !g->part_of || !g->w_faster)
 		return XP_ENOMEM;
 	g->up_free = g->link;
 	g->down_free = g->link + p;
@@ -83,6 +88,11 @@ static xp_status setup(gstate *g)
 	g->down_lat = g->link + 5 * p;
 	for (size_t i = 0; i < blocks; i++)
 		g->arrive[i] = -1;
+	for (int d = 0; d < g->p; d++)
+		for (int c = 0; c < g->v; c++)
+			g->part_of[d * g->v + c] = xp_schedule_part(g->s, d, c);
+	for (int d = 0; d < g->p; d++)
+		g->w_faster[d] = (char)xp_greedy_w_releases_faster(g, d);
 	plan_allgathers(g);
 	plan_subblocks(g);
 	for (int mb = 0; mb < g->m; mb++) {
@@ -110,6 +120,10 @@ static void teardown(gstate *g)
 	free(g->chunk_rise);
 	free(g->pc);
 	free(g->win);
+	free(g->cand);
+	free(g->n_cand);
+	free(g->part_of);
+	free(g->w_faster);
 }
 
 static void refresh(gstate *g, int d);
@@ -186,18 +200,26 @@ static int better_device(const gstate *g, int a, int b)
 	return g->dev[b].key < g->dev[a].key ? b : a;
 }
 
+/* Only the nodes above d's leaf can change; the walk stops at the first one whose winner stays
+ * a device other than d (its key, and so every node above, is as it was). */
 static void key_changed(gstate *g, int d)
 {
 	int i = g->leaves + d;
 	g->win[i] = g->dev[d].key == INT64_MAX ? -1 : d;
-	for (i /= 2; i >= 1; i /= 2)
-		g->win[i] = better_device(g, g->win[2 * i], g->win[2 * i + 1]);
+	for (i /= 2; i >= 1; i /= 2) {
+		int w = better_device(g, g->win[2 * i], g->win[2 * i + 1]);
+		if (w == g->win[i] && w != d)
+			break;
+		g->win[i] = w;
+	}
 }
 
 static void refresh(gstate *g, int d)
 {
+	int64_t was = g->dev[d].key;
 	xp_greedy_refresh(g, d);
-	key_changed(g, d);
+	if (g->dev[d].key != was)
+		key_changed(g, d);
 }
 
 static int pick_device(const gstate *g)
@@ -224,8 +246,10 @@ static xp_status schedule(gstate *g, xp_error *err)
 	size_t total = (size_t)g->p * g->per_dev;
 	for (int i = 0; i < 2 * g->leaves; i++)
 		g->win[i] = -1;
-	for (int d = 0; d < g->p; d++)
-		refresh(g, d);
+	for (int d = 0; d < g->p; d++) {
+		xp_greedy_refresh(g, d);
+		key_changed(g, d);
+	}
 	for (size_t k = 0; k < total; k++) {
 		int d = pick_device(g);
 		if (d < 0)

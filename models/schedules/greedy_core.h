@@ -47,8 +47,12 @@ typedef struct gstate {
 	int64_t *up_ser, *down_ser;   /* time on that link of one message */
 	int64_t *up_lat, *down_lat;   /* its latency */
 	xp_gpiece *pc;                /* per device per_dev placed sub-blocks */
-	int *win;                     /* tournament over the devices' keys: node i's winner */
-	int leaves;                   /* leaves of the tournament (a power of two >= p) */
+	char *w_faster;               /* per device: xp_greedy_w_releases_faster, computed once */
+	int *part_of; /* (device, chunk): its part (xp_schedule_part, kept at hand) */
+	gcand *cand;  /* per device, KINDS * 2: its candidates at its last refresh */
+	int *n_cand;  /* per device: how many */
+	int *win;     /* tournament over the devices' keys: node i's winner */
+	int leaves;   /* leaves of the tournament (a power of two >= p) */
 	size_t per_dev;
 	int32_t counter;
 } gstate;
@@ -58,8 +62,13 @@ static inline size_t xp_gblock(const gstate *g, int kind, int part, int mb)
 	return (size_t)xp_exec_slot(g->parts, g->m, kind, part, mb);
 }
 
-/* Recompute device d's schedulable time. */
+/* Recompute device d's candidates and schedulable time. Every change to what d could place (a
+ * block's input becoming known, a placement on d) is followed by a refresh of d, so the
+ * candidates kept are always current when d is chosen. */
 void xp_greedy_refresh(gstate *g, int d);
+
+/* W releases memory on device d at least as fast per unit of time as D (ties: W). */
+int xp_greedy_w_releases_faster(const gstate *g, int d);
 
 /* Choose the block whose next sub-block device d places (d has a finite key). */
 void xp_greedy_choose(const gstate *g, int d, gcand *c);

@@ -28,15 +28,6 @@ static int f_fits(const gstate *g, int d, int chunk, int i)
 	return f_fits_extra(g, d, chunk, i, 0);
 }
 
-/* Bytes that F sub-blocks from..i-1 of device d add. */
-static int64_t f_rest(const gstate *g, int d, int from, int i)
-{
-	int64_t sum = 0;
-	for (int k = from; k < i; k++)
-		sum += g->rise[((size_t)d * KINDS + KF) * g->n + k];
-	return sum;
-}
-
 /* The known blocks at the heads of device d's queues. */
 static int gather(const gstate *g, int d, gcand *cs)
 {
@@ -46,7 +37,7 @@ static int gather(const gstate *g, int d, gcand *cs)
 			int mb = g->head[(d * KINDS + k) * g->v + c];
 			if (mb >= g->m)
 				continue;
-			int part = xp_schedule_part(g->s, d, c);
+			int part = g->part_of[d * g->v + c];
 			size_t b = xp_gblock(g, k, part, mb);
 			if (g->arrive[b] < 0)
 				continue;
@@ -67,8 +58,8 @@ static int gather(const gstate *g, int d, gcand *cs)
 void xp_greedy_refresh(gstate *g, int d)
 {
 	gdevice *dv = &g->dev[d];
-	gcand cs[KINDS * 2];
-	int n = dv->placed == g->per_dev ? 0 : gather(g, d, cs);
+	gcand *cs = &g->cand[(size_t)d * KINDS * 2];
+	int n = g->n_cand[d] = dv->placed == g->per_dev ? 0 : gather(g, d, cs);
 	int64_t t = INT64_MAX;
 	for (int i = 0; i < n; i++)
 		if (cs[i].fits && cs[i].arrive < t)
@@ -85,18 +76,20 @@ static int next_f_fits(const gstate *g, int d)
 		int mb = g->head[(d * KINDS + KF) * g->v + c];
 		if (mb >= g->m)
 			continue;
-		size_t b = xp_gblock(g, KF, xp_schedule_part(g->s, d, c), mb);
+		size_t b = xp_gblock(g, KF, g->part_of[d * g->v + c], mb);
 		int ok = 1;
-		for (int i = g->done[b]; i < g->n && ok; i++)
-			ok = f_fits_extra(g, d, c, i, f_rest(g, d, g->done[b], i));
+		int64_t rest = 0; /* what F sub-blocks done[b]..i-1 add */
+		for (int i = g->done[b]; i < g->n && ok; i++) {
+			ok = f_fits_extra(g, d, c, i, rest);
+			rest += g->rise[((size_t)d * KINDS + KF) * g->n + i];
+		}
 		if (ok)
 			return 1;
 	}
 	return 0;
 }
 
-/* W releases memory at least as fast per unit of time as D (ties: W). */
-static int w_releases_faster(const gstate *g, int d)
+int xp_greedy_w_releases_faster(const gstate *g, int d)
 {
 	xp_op w = { .kind = XP_OP_W, .hi = 1, .nsub = 1 },
 	      dd = { .kind = XP_OP_D, .hi = 1, .nsub = 1 };
@@ -144,7 +137,7 @@ static void kind_order(const gstate *g, int d, int *order)
 		set_order(order, KD, KF, KW);
 	else if (next_f_fits(g, d))
 		set_order(order, KF, KD, KW);
-	else if (w_releases_faster(g, d))
+	else if (g->w_faster[d])
 		set_order(order, KW, KD, KF);
 	else
 		set_order(order, KD, KW, KF);
@@ -160,8 +153,8 @@ static int better_same_kind(const gstate *g, const gcand *a, const gcand *b)
 
 void xp_greedy_choose(const gstate *g, int d, gcand *c)
 {
-	gcand cs[KINDS * 2];
-	int n = gather(g, d, cs), best = -1;
+	const gcand *cs = &g->cand[(size_t)d * KINDS * 2];
+	int n = g->n_cand[d], best = -1;
 	int64_t end = g->dev[d].end;
 	for (int i = 0; i < n; i++)
 		if (cs[i].fits && cs[i].arrive <= end)

@@ -1,26 +1,23 @@
-/* methods.c: xp_solver_solve_cbc and xp_solver_solve_z3 run the method of their module
- * (method_module.h), opened at the first call. */
+/* methods.c: the exact methods "cbc" and "z3", each the solve function of its module
+ * (method_module.h), opened at the first use. */
 #include "solver/method_module.h"
 
-static xp_status solve_with(const char *module, const xp_solver_instance *in, int *blk,
-                            double seconds, double gap, xp_solver_outcome *out)
+#include <string.h>
+
+int xp_solver_method_known(const char *method)
 {
+	return strcmp(method, "cbc") == 0 || strcmp(method, "z3") == 0;
+}
+
+xp_status xp_solver_method_load(const char *method, xp_solver_method_fn *fn, xp_error *err)
+{
+	*fn = NULL;
+	if (!xp_solver_method_known(method))
+		return xp_fail(err, XP_EINVAL, "no exact method '%s' (cbc or z3)", method);
 	const void *api;
-	xp_status st = xp_module_load(module, &api, NULL);
+	xp_status st = xp_module_load(method, &api, err); /* err names the file and why */
 	if (st != XP_OK)
-		return st; /* optimal.c reports it as "<status> while solving" */
-	const xp_solver_method_module *m = api;
-	return m->solve(in, blk, seconds, gap, out);
-}
-
-xp_status xp_solver_solve_cbc(const xp_solver_instance *in, int *blk, double seconds, double gap,
-                              xp_solver_outcome *out)
-{
-	return solve_with("cbc", in, blk, seconds, gap, out);
-}
-
-xp_status xp_solver_solve_z3(const xp_solver_instance *in, int *blk, double seconds, double gap,
-                             xp_solver_outcome *out)
-{
-	return solve_with("z3", in, blk, seconds, gap, out);
+		return st;
+	*fn = ((const xp_solver_method_module *)api)->solve;
+	return XP_OK;
 }

@@ -13,22 +13,6 @@
 /* The method the generators use: the best of the comparison in the README. */
 #define XP_SV_DEFAULT_METHOD "z3"
 
-static const struct {
-	const char *name;
-	xp_solver_method_fn fn;
-} methods[] = {
-	{ "cbc", xp_solver_solve_cbc },
-	{ "z3", xp_solver_solve_z3 },
-};
-
-static xp_solver_method_fn find_method(const char *name)
-{
-	for (size_t i = 0; i < sizeof methods / sizeof methods[0]; i++)
-		if (strcmp(methods[i].name, name) == 0)
-			return methods[i].fn;
-	return NULL;
-}
-
 static double gap_of(const xp_solver_outcome *o)
 {
 	return o->best_ns > 0 ? (double)(o->best_ns - o->bound_ns) / (double)o->best_ns : 0;
@@ -51,7 +35,7 @@ static void report(const xp_params *pr, const xp_solver_outcome *o, const char *
 		info->status = XP_SOLVER_FEASIBLE;
 }
 
-static xp_status solve(const xp_solver_instance *in, xp_solver_method_fn fn, int *blk,
+static xp_status solve(const xp_solver_instance *in, const char *method, const char *name, int *blk,
                        xp_solver_outcome *o, double t0, xp_error *err)
 {
 	char from[32];
@@ -68,9 +52,15 @@ static xp_status solve(const xp_solver_instance *in, xp_solver_method_fn fn, int
 		o->timed_out = 1;
 		return XP_OK;
 	}
-	xp_status st = fn(in, blk, secs, pr->solver_gap, o);
+	xp_solver_method_fn fn;
+	xp_error why;
+	xp_status st = xp_solver_method_load(method, &fn, &why);
 	if (st != XP_OK)
-		return xp_fail(err, st, "optimal: %s while solving", xp_strerror(st));
+		return xp_fail(err, st, "%s: cannot use the exact method %s: %s", name, method,
+		               why.msg);
+	st = fn(in, blk, secs, pr->solver_gap, o);
+	if (st != XP_OK)
+		return xp_fail(err, st, "%s: %s while solving", name, xp_strerror(st));
 	if (o->bound_ns > o->best_ns)
 		o->bound_ns = o->best_ns;
 	return XP_OK;
@@ -115,10 +105,9 @@ xp_status xp_solver_run(const xp_params *pr, int vplace, const char *method, con
                         xp_schedule **out, xp_error *err)
 {
 	double t0 = xp_now_s();
-	xp_solver_method_fn fn = find_method(method);
 	xp_solver_instance *in = NULL;
 	*out = NULL;
-	if (!fn)
+	if (!xp_solver_method_known(method))
 		return xp_fail(err, XP_EINVAL, "%s: no exact method '%s'", name, method);
 	xp_status st = xp_solver_instance_new(pr, vplace, &in, err);
 	if (st != XP_OK)
@@ -128,7 +117,7 @@ xp_status xp_solver_run(const xp_params *pr, int vplace, const char *method, con
 	if (!blk)
 		st = xp_fail(err, XP_ENOMEM, "%s: out of memory", name);
 	else
-		st = solve(in, fn, blk, &o, t0, err);
+		st = solve(in, method, name, blk, &o, t0, err);
 	if (st == XP_OK) {
 		xp_solver_info info;
 		report(pr, &o, method, xp_now_s() - t0, &info);

@@ -155,10 +155,12 @@ typedef struct xp_solver_outcome {
 typedef xp_status (*xp_solver_method_fn)(const xp_solver_instance *in, int *blk, double seconds,
                                          double gap, xp_solver_outcome *out);
 
-xp_status xp_solver_solve_cbc(const xp_solver_instance *in, int *blk, double seconds, double gap,
-                              xp_solver_outcome *out);
-xp_status xp_solver_solve_z3(const xp_solver_instance *in, int *blk, double seconds, double gap,
-                             xp_solver_outcome *out);
+/* The solve function of method `method` ("cbc", "z3"), its module opened at the first call.
+ * XP_EINVAL for another name; else the module loader's status and message (module.h): which
+ * file was looked for, and why it could not be loaded. */
+xp_status xp_solver_method_load(const char *method, xp_solver_method_fn *fn, xp_error *err);
+/* 1 when `method` names an exact method, without opening its module. */
+int xp_solver_method_known(const char *method);
 
 /* Run method `name` ("cbc", "z3") for pr and placement vplace: the whole pipeline of the
  * generators (instance, incumbent, method, solver info) with the schedule in *out. */

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/io.h"
 #include "sweep/sweep_int.h"
 #include "sweep/sweep_run_int.h"
 
@@ -30,7 +31,9 @@ static xp_status read_part(parts *P, const xp_sweep *s, const char *dir, int sha
 	size_t lc = 0, lj = 0;
 	snprintf(csv, sizeof csv, "%s/parts/part-%d.csv", dir, shard);
 	snprintf(json, sizeof json, "%s/parts/part-%d.jsonl", dir, shard);
-	char *tc = xp_sweep_slurp(csv, &lc), *tj = xp_sweep_slurp(json, &lj);
+	char *tc, *tj;
+	xp_io_read_file_max(csv, XP_SWEEP_MAX_RESULT_BYTES, &tc, &lc, NULL);
+	xp_io_read_file_max(json, XP_SWEEP_MAX_RESULT_BYTES, &tj, &lj, NULL);
 	int bad = (tc && keep_text(P, tc)) || (tj && keep_text(P, tj));
 	if (bad)
 		return XP_ENOMEM;
@@ -44,14 +47,17 @@ static void line_out(FILE *f, const char *line)
 	fwrite(line, 1, (size_t)(strchr(line, '\n') - line + 1), f);
 }
 
+/* Both result files rendered in memory (each task's lines, in task order), then staged and
+ * published together: neither appears unless both were written. */
 static xp_status merge(const xp_sweep *s, const char *dir, const xp_row_index *ix,
                        const char *header, xp_error *err)
 {
-	char csv[4200], json[4200];
-	snprintf(csv, sizeof csv, "%s/results.csv", dir);
-	snprintf(json, sizeof json, "%s/results.jsonl", dir);
-	FILE *fc = fopen(csv, "wb"), *fj = fopen(json, "wb");
-	int bad = !fc || !fj, e = errno;
+	char path[2][4200], *buf[2] = { NULL, NULL };
+	size_t len[2] = { 0, 0 };
+	snprintf(path[0], sizeof path[0], "%s/results.csv", dir);
+	snprintf(path[1], sizeof path[1], "%s/results.jsonl", dir);
+	FILE *fc = open_memstream(&buf[0], &len[0]), *fj = open_memstream(&buf[1], &len[1]);
+	int bad = !fc || !fj;
 	if (!bad) {
 		fputs(header, fc);
 		for (int t = 0; t < xp_sweep_tasks(s); t++)
@@ -59,13 +65,20 @@ static xp_status merge(const xp_sweep *s, const char *dir, const xp_row_index *i
 				line_out(fc, ix->csv[t]);
 				line_out(fj, ix->json[t]);
 			}
-		bad = ferror(fc) || ferror(fj);
-		e = errno;
 	}
 	bad |= fc && fclose(fc) != 0;
 	bad |= fj && fclose(fj) != 0;
-	return bad ? xp_fail(err, XP_EIO, "cannot write %s: %s", csv, strerror(e ? e : errno))
-	           : XP_OK;
+	xp_status st = bad ? xp_fail(err, XP_ENOMEM, "out of memory merging the parts") : XP_OK;
+	xp_io_staged staged[2] = { { 0 }, { 0 } };
+	for (int i = 0; i < 2 && st == XP_OK; i++)
+		st = xp_io_stage(path[i], buf[i], len[i], &staged[i], err);
+	for (int i = 0; i < 2 && st == XP_OK; i++)
+		st = xp_io_publish(&staged[i], err);
+	for (int i = 0; i < 2; i++) {
+		xp_io_discard(&staged[i]);
+		free(buf[i]);
+	}
+	return st;
 }
 
 static void report(xp_collect_report *rep, const xp_row_index *ix, int tasks, int n_shards)

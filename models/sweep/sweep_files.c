@@ -32,28 +32,6 @@ static int make_parents(const char *path)
 	return 0;
 }
 
-char *xp_sweep_slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf = NULL;
-	size_t cap = 0;
-	*len = 0;
-	if (!f)
-		return NULL;
-	FILE *m = open_memstream(&buf, &cap);
-	char chunk[65536];
-	size_t k;
-	while (m && (k = fread(chunk, 1, sizeof chunk, f)) > 0)
-		*len += fwrite(chunk, 1, k, m);
-	int bad = ferror(f) || !m;
-	fclose(f);
-	if ((m && fclose(m) != 0) || bad || *len != cap) {
-		free(buf);
-		return NULL;
-	}
-	return buf;
-}
-
 int xp_sweep_lock(const xp_sweep_opts *o, xp_error *err)
 {
 	char path[4200];
@@ -84,28 +62,6 @@ int xp_sweep_lock(const xp_sweep_opts *o, xp_error *err)
 		    part ? path : o->dir);
 	else
 		xp_fail(err, XP_EIO, "cannot lock %s: %s", path, strerror(e));
-	return -1;
-}
-
-/* Replace path by text: a temporary file renamed over it; nothing is left behind on failure. */
-static int replace(const char *path, const char *text, size_t len)
-{
-	char tmp[4300];
-	snprintf(tmp, sizeof tmp, "%s.tmp", path);
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-	if (fd < 0)
-		return -1;
-	int bad = xp_io_write_all(fd, text, len) || fsync(fd);
-	int e = bad ? errno : 0;
-	if (close(fd) != 0 && !bad) {
-		bad = 1;
-		e = errno;
-	}
-	if (!bad && rename(tmp, path) == 0)
-		return 0;
-	e = bad ? e : errno;
-	unlink(tmp);
-	errno = e;
 	return -1;
 }
 
@@ -144,8 +100,10 @@ static xp_status keep_only(const xp_row_index *ix, const char *path, const char 
 	size_t n = 0;
 	char *kept = kept_lines(ix, text, len, json, header, &n);
 	xp_status st = kept ? XP_OK : xp_fail(err, XP_ENOMEM, "out of memory");
-	if (kept && (n != len || memcmp(kept, text, n)) && replace(path, kept, n))
-		st = xp_fail(err, XP_EIO, "cannot rewrite %s to resume: %s", path, strerror(errno));
+	xp_error why;
+	if (kept && (n != len || memcmp(kept, text, n)) &&
+	    xp_io_write_atomic(path, kept, n, &why) != XP_OK)
+		st = xp_fail(err, XP_EIO, "cannot rewrite %s to resume: %s", path, why.msg);
 	free(kept);
 	return st;
 }
@@ -155,16 +113,21 @@ static xp_status resume(const xp_sweep *s, const xp_sweep_opts *o, const xp_swee
                         int *kept, xp_error *err)
 {
 	size_t lc = 0, lj = 0, lh = strlen(header);
-	char *tc = xp_sweep_slurp(csv, &lc), *tj = xp_sweep_slurp(json, &lj);
-	if (!tj && access(json, F_OK) != 0)
+	char *tc = NULL, *tj = NULL;
+	xp_error why;
+	xp_status rd = xp_io_read_file_max(csv, XP_SWEEP_MAX_RESULT_BYTES, &tc, &lc, &why);
+	if (rd == XP_OK && access(json, F_OK) != 0)
 		tj = strdup(""); /* no JSON lines yet: every task runs again */
+	else if (rd == XP_OK)
+		rd = xp_io_read_file_max(json, XP_SWEEP_MAX_RESULT_BYTES, &tj, &lj, &why);
 	xp_row_index ix;
 	xp_status st = xp_rix_init(&ix, xp_sweep_tasks(s));
 	if (st)
 		st = xp_fail(err, XP_ENOMEM, "out of memory");
-	else if (!tc || !tj)
-		st = xp_fail(err, XP_EIO, "cannot read %s to resume: %s", !tc ? csv : json,
-		             strerror(errno));
+	else if (rd != XP_OK)
+		st = xp_fail(err, rd, "%s (while resuming)", why.msg);
+	else if (!tj)
+		st = xp_fail(err, XP_ENOMEM, "out of memory");
 	else if (lc < lh || memcmp(tc, header, lh))
 		st = xp_fail(err, XP_EINVAL,
 		             "%s was written by another sweep (its header differs: other axes, or "

@@ -6,6 +6,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/io.h"
 #include "crosspipe.h"
 #include "output/output_int.h"
 #include "scenario/scenario_int.h"
@@ -62,7 +63,8 @@ xp_status xp_manifest_read(const char *dir, xp_sweep_history *h)
 	size_t len;
 	*h = (xp_sweep_history){ 0 };
 	snprintf(path, sizeof path, "%s/manifest.json", dir);
-	char *text = xp_sweep_slurp(path, &len);
+	char *text;
+	xp_io_read_file_max(path, XP_SWEEP_MAX_RESULT_BYTES, &text, &len, NULL);
 	xp_node *root = NULL;
 	xp_src src = { path, NULL };
 	xp_error e;
@@ -152,20 +154,19 @@ xp_status xp_manifest_write(const xp_sweep *s, const xp_sweep_opts *o, const xp_
                             const xp_sweep_run_record *now, const xp_sweep_summary *sum,
                             xp_error *err)
 {
-	char path[4200], tmp[4300];
+	char path[4200], *buf = NULL;
+	size_t len = 0;
 	snprintf(path, sizeof path, "%s/manifest.json", o->dir);
-	snprintf(tmp, sizeof tmp, "%s.tmp", path);
-	FILE *f = fopen(tmp, "wb");
+	FILE *f = open_memstream(&buf, &len);
 	if (!f)
-		return xp_fail(err, XP_EIO, "cannot write %s: %s", path, strerror(errno));
+		return xp_fail(err, XP_ENOMEM, "out of memory writing %s", path);
 	manifest_out(f, s, o, h, now, sum);
-	int bad = xp_out_status(f) != XP_OK, e = errno;
+	int bad = xp_out_status(f) != XP_OK;
 	bad |= fclose(f) != 0;
-	if (!bad && rename(tmp, path) == 0)
-		return XP_OK;
-	e = e ? e : errno;
-	unlink(tmp);
-	return xp_fail(err, XP_EIO, "cannot write %s: %s", path, strerror(e));
+	xp_status st = bad ? xp_fail(err, XP_ENOMEM, "out of memory writing %s", path)
+	                   : xp_io_write_atomic(path, buf, len, err);
+	free(buf);
+	return st;
 }
 
 /* What changed: the sweep file (its hash against the manifest's), or else the base scenario. */

@@ -83,8 +83,9 @@ xp_status xp_rows_open(const xp_sweep *s, const xp_sweep_opts *o, const xp_sweep
 int xp_rows_append(xp_rows *rows, const char *csv, const char *json);
 void xp_rows_close(xp_rows *rows);
 
-/* A whole file in memory (malloc'd), or NULL when it cannot be read. */
-char *xp_sweep_slurp(const char *path, size_t *len);
+/* The largest result file read back (base/io.h's reader with this cap): the result files grow
+ * with the number of points, far past a scenario's 64 MiB. */
+#define XP_SWEEP_MAX_RESULT_BYTES ((size_t)1 << 40)
 
 /* The refusal when ix holds stale rows: what changed (from the hashes in h) and what to do. */
 xp_status xp_sweep_refuse(const xp_sweep *s, const char *dir, const xp_row_index *ix,
