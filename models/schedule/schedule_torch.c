@@ -135,36 +135,24 @@ int xp_torch_looks_like(const char *text, size_t len)
 	return 0;
 }
 
-/* The current dialect; the legacy one when the current one cannot read the file; an error when
- * both can. */
+/* The current dialect; the legacy one only when the current one cannot read the file. A file
+ * cannot be read in both: one the current dialect reads has, for every (stage, microbatch),
+ * a B alone or an I and a W; legacy has no I, and reads a B as the backward for the input,
+ * which then lacks its W. So a file is never ambiguous once checked. */
 static xp_status read_auto(const char *text, size_t len, const char *name, xp_schedule **out,
                            xp_torch_info *info, xp_error *err)
 {
-	xp_schedule *other = NULL;
 	xp_error scratch;
 	xp_error_clear(&scratch);
 	xp_status st =
 	    xp_torch_read_dialect(text, len, name, XP_TORCH_DIALECT_CURRENT, out, info, err);
-	if (st != XP_OK && st != XP_EINVAL)
+	if (st != XP_EINVAL)
 		return st;
-	xp_status legacy = xp_torch_read_dialect(text, len, name, XP_TORCH_DIALECT_LEGACY, &other,
-	                                         st ? info : NULL, &scratch);
-	if (st && legacy == XP_OK) {
-		*out = other;
-		xp_error_clear(err);
-		return XP_OK;
-	}
-	if (!st && legacy == XP_OK) {
-		xp_schedule_free(*out);
-		xp_schedule_free(other);
-		*out = NULL;
-		return xp_fail(err, XP_EINVAL,
-		               "%s: the file reads in both torch dialects (current: B is the whole "
-		               "backward; legacy: B is the backward for the input, BW the whole "
-		               "backward); name one with --torch-dialect current|legacy",
-		               name);
-	}
-	return st;
+	if (xp_torch_read_dialect(text, len, name, XP_TORCH_DIALECT_LEGACY, out, info, &scratch) !=
+	    XP_OK)
+		return st; /* the current dialect's error is the one to show */
+	xp_error_clear(err);
+	return XP_OK;
 }
 
 xp_status xp_torch_read(const char *text, size_t len, const char *name, int dialect,
