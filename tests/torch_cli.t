@@ -2,7 +2,7 @@
 # torch_cli.t: torch.distributed.pipelining CSVs given to `run --schedule-file`, timed with free
 # communication (engine ideal) against makespans worked out by hand.
 . "$(dirname "$0")/tap.sh"
-plan 24
+plan 27
 
 D=$XP_TOP/tests/data/torch
 S=$XP_TOP/scenarios/default.yaml
@@ -21,6 +21,20 @@ ok "$(near $((6 * $(span loop2))) $((5 * $(span 1f1b))); echo $?)" "loop2 makesp
 run run "$S" --set pipeline.stages=2 --set pipeline.microbatches=1 --set pipeline.chunks=2 \
 	-s 1f1b -f "$D/v2.csv" -e ideal --format csv
 ok "$(near "$(span v2)" "$(span 1f1b)"; echo $?)" "V-placed torch CSV: makespan 2(F+B)"
+
+# looped_bfs2.csv: ScheduleLoopedBFS's rows for 2 ranks, 2 local stages, 2 microbatches,
+# followed by hand (tests/data/torch/README.md). By hand with free communication, f and b the
+# chunk block times: the forwards end at 5f, then the backwards chain 3B1 3B0 | 2B1 2B0 | ...
+# with one b per hop: 5f + 5b, 5/6 of 1F1B's 3(F + B) = 6(f + b).
+run run "$S" --set pipeline.stages=2 --set pipeline.microbatches=2 --set pipeline.chunks=2 \
+	-s 1f1b -f "$D/looped_bfs2.csv" -e ideal --format csv
+is "$rc" 0 "a LoopedBFS torch CSV runs"
+ok "$(near $((6 * $(span looped_bfs2))) $((5 * $(span 1f1b))); echo $?)" \
+	"looped_bfs2 makespan = 5/6 of 1F1B's"
+run export "$S" --set pipeline.stages=2 --set pipeline.microbatches=2 \
+	-f "$D/looped_bfs2.csv" -s '' --format torch
+is "$out" "$(printf '0F0,0F1,2F0,2F1,2B1,2B0,0B1,0B0\r\n1F0,1F1,3F0,3F1,3B1,3B0,1B1,1B0\r')" \
+	"re-exported: the same rows without the idle slots"
 
 printf '0F0,0B0\n1F0,1X0\n' >"$TMP/bad.csv"
 run run "$S" --set pipeline.stages=2 --set pipeline.microbatches=1 -f "$TMP/bad.csv"
