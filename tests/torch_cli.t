@@ -2,7 +2,7 @@
 # torch_cli.t: torch.distributed.pipelining CSVs given to `run --schedule-file`, timed with free
 # communication (engine ideal) against makespans worked out by hand.
 . "$(dirname "$0")/tap.sh"
-plan 27
+plan 28
 
 D=$XP_TOP/tests/data/torch
 S=$XP_TOP/scenarios/default.yaml
@@ -88,6 +88,8 @@ run export "$S" -s 1f1b --format torch --torch-format both
 is "$rc" 2 "a bad --torch-format is a usage error"
 run export "$S" -s 1f1b --torch-format compute_comms
 has "$err" "--torch-format needs --format torch" "--torch-format alone is refused"
+run export "$S" -s 1f1b --format csv
+has "$err" "--format must be schedule or torch, not 'csv'" "export's --format is its own"
 run run "$S" -s 1f1b --torch-dialect old
 has "$err" "--torch-dialect must be current or legacy" "a bad --torch-dialect is refused"
 finish
