@@ -2,7 +2,7 @@
 # torch_cli.t: torch.distributed.pipelining CSVs given to `run --schedule-file`, timed with free
 # communication (engine ideal) against makespans worked out by hand.
 . "$(dirname "$0")/tap.sh"
-plan 28
+plan 27
 
 D=$XP_TOP/tests/data/torch
 S=$XP_TOP/scenarios/default.yaml
