@@ -40,8 +40,7 @@ static const char *cell_error(int r, const xp_torch_action *a)
 		return "not an action [stage][type][microbatch]";
 	if (r == 2)
 		return "OVERLAP_F_B (a forward and a backward overlapped in one block, as "
-		       "DualPipeV "
-		       "writes) is not modelled yet (docs/torch.md)";
+		       "DualPipeV writes) is not modelled yet (docs/torch.md)";
 	if (r == 1 && a->mb < 0 && !is_fsdp(a->type))
 		return is_compute(a->type) ? "a compute action needs a microbatch"
 		                           : "a send or receive needs a microbatch";
