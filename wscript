@@ -34,6 +34,7 @@ LIB_SOURCES = [
     'models/schedule/schedule_check.c', 'models/schedule/schedule_file.c',
     'models/schedule/schedule_lex.c',
     'models/schedule/schedule_torch.c', 'models/schedule/schedule_torch_read.c',
+    'models/schedule/schedule_torch_comms.c', 'models/schedule/schedule_torch_write.c',
     'models/schedules/1f1b.c', 'models/schedules/gen.c', 'models/schedules/gpipe.c',
     'models/schedules/greedy.c', 'models/schedules/greedy_local.c',
     'models/schedules/greedy_post.c', 'models/schedules/greedy_rules.c',

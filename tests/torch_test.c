@@ -36,7 +36,7 @@ static xp_schedule *load(const char *text, xp_torch_dialect d, xp_error *err)
 {
 	xp_schedule *s = NULL;
 	xp_error_clear(err);
-	xp_torch_read(text, strlen(text), "t.csv", d, &s, err);
+	xp_torch_read(text, strlen(text), "t.csv", (int)d, &s, NULL, err);
 	return s;
 }
 
@@ -128,7 +128,7 @@ static void test_errors(void)
 	fails("0F0,0F1,0I0,0B1\n", "t.csv:1:13: cell '0B1': the file mixes");
 	fails("0F0,0I0\n", "t.csv: stage 0 has no W of microbatch 0");
 	fails("0F0,2F0,2B0,0B0\n1F0,1B0\n", "t.csv:2: row 2 holds 1 stages but row 1 holds 2");
-	fails("0F0,0SEND_F0,0B0\n", "t.csv:1:5: cell '0SEND_F0': only compute_only");
+	fails("0F0,0SEND_F0,0B0\n", "t.csv:1:5: cell '0SEND_F0': a send with no receiver");
 	fails("0F,0B0\n", "t.csv:1:1: cell '0F': a compute action needs a microbatch");
 	fails("0F0,0B0\n2F0,2B0\n", "t.csv: stage 1 has no action on any row");
 	fails("\n\n", "t.csv: no actions");
@@ -136,7 +136,7 @@ static void test_errors(void)
 
 int main(void)
 {
-	plan(34 + 8 + 3 + 3 + 13);
+	plan(38 + 8 + 3 + 3 + 13);
 	test_loop_fixture();
 	test_v_fixture();
 	test_legacy_dialect();
@@ -177,6 +177,10 @@ int main(void)
 	rejects("99999999999F0", CUR);
 	rejects("0F99999999999", CUR);
 	rejects("0SEND_X0", CUR);
+	is_int(parse("(0F0;1B0)OVERLAP_F_B", CUR, &a), 2, "a composite reads as one");
+	rejects("(0F0;1B0)OVERLAP_F", CUR);
+	rejects("(0F0)OVERLAP_F_B", CUR);
+	rejects("((0F0;1B0)OVERLAP_F_B;1B0)OVERLAP_F_B", CUR);
 	is_str(xp_torch_type_name(XP_TORCH_I, CUR), "I", "current name of backward-input");
 	is_str(xp_torch_type_name(XP_TORCH_I, LEG), "B", "legacy name of backward-input");
 	return done_testing();

@@ -43,6 +43,8 @@ typedef struct xp_cli_opts {
 	int n_owned;
 	const char *trace, *gantt; /* --trace FILE, --gantt FILE */
 	const char *max_memory;    /* --max-memory SIZE (NULL = XP_CLI_MAX_MEMORY) */
+	const char *torch_format;  /* export --torch-format compute_only|compute_comms (or NULL) */
+	const char *torch_dialect; /* --torch-dialect current|legacy (NULL: current, else legacy) */
 	int progress, quiet;       /* --progress (plain lines off a terminal), --quiet */
 } xp_cli_opts;
 

@@ -127,10 +127,41 @@ static xp_status build_named(const char *name, const xp_params *pr, xp_cli_set *
 	return XP_OK;
 }
 
-static xp_status build_file(const char *path, const xp_params *pr, xp_cli_set *set, xp_error *err)
+/* What a torch CSV held that the model gives no time of its own, said on stderr. */
+static void torch_note(const char *path, const xp_torch_info *in, int asked)
+{
+	if (in->dialect < 0)
+		return;
+	if (in->dialect == XP_TORCH_DIALECT_LEGACY && !asked)
+		fprintf(stderr,
+		        "crosspipe: note: %s: read in the legacy torch dialect (B the backward for "
+		        "the input, BW the whole backward): the current one cannot read it\n",
+		        path);
+	if (in->comm_cells)
+		fprintf(
+		    stderr,
+		    "crosspipe: note: %s: %d SEND/RECV cells checked and dropped: each transfer "
+		    "is timed from the data it carries, not from its cell\n",
+		    path, in->comm_cells);
+	if (in->fsdp_cells)
+		fprintf(stderr,
+		        "crosspipe: note: %s: %d UNSHARD/RESHARD/REDUCE_GRAD cells dropped: they "
+		        "take no time in this model (the DP gradient reduction is timed from "
+		        "pipeline.dp)\n",
+		        path, in->fsdp_cells);
+}
+
+static xp_status build_file(const char *path, const xp_cli_opts *o, const xp_params *pr,
+                            xp_cli_set *set, xp_error *err)
 {
 	xp_schedule *s = NULL;
-	xp_status st = xp_schedule_load(path, &s, err);
+	xp_torch_info info;
+	int dialect = !o->torch_dialect                     ? XP_TORCH_DIALECT_AUTO
+	              : !strcmp(o->torch_dialect, "legacy") ? XP_TORCH_DIALECT_LEGACY
+	                                                    : XP_TORCH_DIALECT_CURRENT;
+	xp_status st = xp_schedule_load_as(path, dialect, &s, &info, err);
+	if (st == XP_OK)
+		torch_note(path, &info, o->torch_dialect != NULL);
 	if (st == XP_EIO) /* a schedule file that cannot be read is bad input */
 		err->code = st = XP_EINVAL;
 	if (st != XP_OK)
@@ -210,7 +241,7 @@ int xp_cli_build(const xp_cli_opts *o, const xp_params *pr, xp_cli_set *set)
 	}
 	for (int i = 0; i < o->n_files && !err.code; i++)
 		if (!check_size(pr, o->files[i], max, &err))
-			build_file(o->files[i], pr, set, &err);
+			build_file(o->files[i], o, pr, set, &err);
 	return xp_cli_fail(&err);
 }
 

@@ -10,7 +10,18 @@
 #include <unistd.h>
 
 enum { C_RUN = 1, C_CHECK = 2, C_EXPORT = 4, C_VALIDATE = 8, C_CALIBRATE = 16 };
-enum { O_SET = 256, O_FORMAT, O_TRACE, O_GANTT, O_KEY, O_MAX_MEMORY, O_PROGRESS, O_QUIET };
+enum {
+	O_SET = 256,
+	O_FORMAT,
+	O_TRACE,
+	O_GANTT,
+	O_KEY,
+	O_MAX_MEMORY,
+	O_PROGRESS,
+	O_QUIET,
+	O_TORCH_FORMAT,
+	O_TORCH_DIALECT
+};
 
 #define BUILDS (C_RUN | C_CHECK | C_EXPORT | C_VALIDATE) /* commands that build schedules */
 #define ALL    (BUILDS | C_CALIBRATE)
@@ -27,6 +38,11 @@ static const option_spec specs[] = {
 	  "                            `schedules`); 'crosspipe schedules' lists them" },
 	{ "schedule-file", 'f', BUILDS,
 	  "-f, --schedule-file FILE  also use an order from a schedule file (repeatable)" },
+	{ "torch-dialect", O_TORCH_DIALECT, BUILDS,
+	  "    --torch-dialect D     how a torch CSV given with -f reads B: current (B the whole\n"
+	  "                            backward, I/W its halves) or legacy (B the backward for\n"
+	  "                            the input, BW the whole); default current, legacy only\n"
+	  "                            when current cannot read the file" },
 	{ "set", O_SET, ALL,
 	  "    --set KEY=VALUE       override a scenario key, same syntax as the file "
 	  "(repeatable)" },
@@ -34,6 +50,12 @@ static const option_spec specs[] = {
 	  "-e, --engine LIST         analytic (default), ideal, packet (ns-3); comma-separated" },
 	{ "format", O_FORMAT, C_RUN | C_VALIDATE | C_CALIBRATE,
 	  "    --format FMT          table (default), json or csv" },
+	{ "format", O_FORMAT, C_EXPORT,
+	  "    --format FMT          schedule (default: a crosspipe schedule file) or torch (a\n"
+	  "                            torch.distributed.pipelining CSV, docs/torch.md)" },
+	{ "torch-format", O_TORCH_FORMAT, C_EXPORT,
+	  "    --torch-format FORM   with --format torch: compute_only (default) or\n"
+	  "                            compute_comms (with SEND/RECV cells)" },
 	{ "output", 'o', C_RUN | C_EXPORT | C_VALIDATE | C_CALIBRATE,
 	  "-o, --output FILE         write to FILE instead of stdout" },
 	{ "trace", O_TRACE, C_RUN | C_VALIDATE,
@@ -165,10 +187,36 @@ static int take(xp_cli_opts *o, int c, const char *name)
 	case O_TRACE: o->trace = optarg; return 0;
 	case O_GANTT: o->gantt = optarg; return 0;
 	case O_MAX_MEMORY: o->max_memory = optarg; return 0;
+	case O_TORCH_FORMAT: o->torch_format = optarg; return 0;
+	case O_TORCH_DIALECT: o->torch_dialect = optarg; return 0;
 	case O_PROGRESS: o->progress = 1; return 0;
 	case O_QUIET: o->quiet = 1; return 0;
 	default: return -1;
 	}
+}
+
+static int check_torch_args(const char *cmd, const xp_cli_opts *o)
+{
+	if (o->torch_format && strcmp(o->format, "torch")) {
+		fprintf(stderr, "crosspipe %s: --torch-format needs --format torch\n", cmd);
+		return XP_EXIT_USAGE;
+	}
+	if (o->torch_format && strcmp(o->torch_format, "compute_only") &&
+	    strcmp(o->torch_format, "compute_comms")) {
+		fprintf(stderr,
+		        "crosspipe %s: --torch-format must be compute_only or compute_comms, not "
+		        "'%s'\n",
+		        cmd, o->torch_format);
+		return XP_EXIT_USAGE;
+	}
+	if (o->torch_dialect && strcmp(o->torch_dialect, "current") &&
+	    strcmp(o->torch_dialect, "legacy")) {
+		fprintf(stderr,
+		        "crosspipe %s: --torch-dialect must be current or legacy, not '%s'\n", cmd,
+		        o->torch_dialect);
+		return XP_EXIT_USAGE;
+	}
+	return -1;
 }
 
 static int check_args(int argc, char **argv, xp_cli_opts *o)
@@ -179,12 +227,15 @@ static int check_args(int argc, char **argv, xp_cli_opts *o)
 		fprintf(stderr, "crosspipe %s: unexpected argument '%s'\n", argv[0], argv[optind]);
 		return XP_EXIT_USAGE;
 	}
-	if (strcmp(o->format, "table") && strcmp(o->format, "json") && strcmp(o->format, "csv")) {
-		fprintf(stderr, "crosspipe %s: --format must be table, json or csv, not '%s'\n",
-		        argv[0], o->format);
+	int export = !strcmp(argv[0], "export");
+	if (export ? strcmp(o->format, "schedule") && strcmp(o->format, "torch")
+	           : strcmp(o->format, "table") && strcmp(o->format, "json") &&
+	                 strcmp(o->format, "csv")) {
+		fprintf(stderr, "crosspipe %s: --format must be %s, not '%s'\n", argv[0],
+		        export ? "schedule or torch" : "table, json or csv", o->format);
 		return XP_EXIT_USAGE;
 	}
-	return -1;
+	return check_torch_args(argv[0], o);
 }
 
 /* Returns -1 to go on, or an exit code (help printed, or a usage error). */
@@ -195,7 +246,7 @@ int xp_cli_parse(int argc, char **argv, xp_cli_opts *o)
 	int bit = command_bit(argv[0]), c, li = 0;
 	command_options(bit, longs, shorts);
 	memset(o, 0, sizeof *o);
-	o->format = "table";
+	o->format = bit == C_EXPORT ? "schedule" : "table";
 	o->engines = "analytic";
 	optind = 1;
 	opterr = 0;

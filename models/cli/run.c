@@ -1,6 +1,7 @@
 /* run.c: `crosspipe run`, `check` and `export`. */
 #include "cli/cli.h"
 #include "schedule/schedule_file.h"
+#include "schedule/schedule_torch.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -216,6 +217,38 @@ int xp_cli_check(int argc, char **argv, const char *prog)
 	return rc;
 }
 
+/* The schedule in the crosspipe schedule-file format, or as a torch CSV. */
+static xp_status render_export(const xp_cli_opts *o, xp_schedule *s, FILE *f, xp_error *err)
+{
+	if (!strcmp(o->format, "torch"))
+		return xp_torch_write(s,
+		                      o->torch_format && !strcmp(o->torch_format, "compute_comms")
+		                          ? XP_TORCH_COMPUTE_COMMS
+		                          : XP_TORCH_COMPUTE_ONLY,
+		                      f, err);
+	/* no name line: an edited copy is named after its file, not after the generator */
+	fprintf(f, "# exported from %s\n", xp_schedule_name(s));
+	xp_schedule_set_name(s, "");
+	return xp_schedule_write(s, f);
+}
+
+static int export_one(const xp_cli_opts *o, xp_schedule *s)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	xp_error err;
+	xp_error_clear(&err);
+	FILE *f = open_memstream(&buf, &len);
+	xp_status st = f ? render_export(o, s, f, &err) : XP_ENOMEM;
+	if (f && fclose(f) != 0 && st == XP_OK)
+		st = XP_EIO;
+	int rc = st == XP_OK ? xp_cli_commit(o->out, buf, len)
+	         : err.code  ? xp_cli_fail(&err)
+	                     : XP_EXIT_FAIL;
+	free(buf);
+	return rc;
+}
+
 int xp_cli_export(int argc, char **argv, const char *prog)
 {
 	job j;
@@ -227,21 +260,8 @@ int xp_cli_export(int argc, char **argv, const char *prog)
 		        j.set.n);
 		rc = XP_EXIT_USAGE;
 	}
-	if (rc < 0) {
-		char *buf = NULL;
-		size_t len = 0;
-		FILE *f = open_memstream(&buf, &len);
-		xp_schedule *s = j.set.sched[0];
-		/* no name line: an edited copy is named after its file, not after the generator */
-		if (f)
-			fprintf(f, "# exported from %s\n", xp_schedule_name(s));
-		xp_schedule_set_name(s, "");
-		xp_status st = f ? xp_schedule_write(s, f) : XP_ENOMEM;
-		if (f && fclose(f) != 0)
-			st = XP_EIO;
-		rc = st == XP_OK ? xp_cli_commit(j.o.out, buf, len) : XP_EXIT_FAIL;
-		free(buf);
-	}
+	if (rc < 0)
+		rc = export_one(&j.o, j.set.sched[0]);
 	job_free(&j);
 	return rc;
 }

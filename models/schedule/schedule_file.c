@@ -527,16 +527,25 @@ xp_status xp_schedule_write(const xp_schedule *s, FILE *f)
 	return ferror(f) ? XP_EIO : XP_OK;
 }
 
-xp_status xp_schedule_load(const char *path, xp_schedule **out, xp_error *err)
+xp_status xp_schedule_load_as(const char *path, int torch_dialect, xp_schedule **out,
+                              xp_torch_info *info, xp_error *err)
 {
 	char *text = NULL;
 	size_t len = 0;
 	*out = NULL;
+	if (info)
+		*info = (xp_torch_info){ -1, 0, 0 };
 	xp_status st = xp_io_read_file(path, &text, &len, err);
 	if (st)
 		return st;
-	st = xp_torch_looks_like(text, len) ? xp_torch_load_text(text, len, path, out, err)
-	                                    : xp_schedule_read(text, len, path, out, err);
+	st = xp_torch_looks_like(text, len)
+	         ? xp_torch_load_text(text, len, path, torch_dialect, out, info, err)
+	         : xp_schedule_read(text, len, path, out, err);
 	free(text);
 	return st;
+}
+
+xp_status xp_schedule_load(const char *path, xp_schedule **out, xp_error *err)
+{
+	return xp_schedule_load_as(path, XP_TORCH_DIALECT_AUTO, out, NULL, err);
 }

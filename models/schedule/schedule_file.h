@@ -7,6 +7,7 @@
 
 #include "base/status.h"
 #include "schedule/schedule.h"
+#include "schedule/schedule_torch.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -27,6 +28,12 @@ xp_status xp_schedule_write(const xp_schedule *s, FILE *f);
 xp_status xp_schedule_read(const char *text, size_t len, const char *name, xp_schedule **out,
                            xp_error *err);
 xp_status xp_schedule_load(const char *path, xp_schedule **out, xp_error *err);
+
+/* xp_schedule_load with the dialect a torch CSV is read in (an xp_torch_dialect or
+ * XP_TORCH_DIALECT_AUTO, which xp_schedule_load uses); info (may be NULL) gets what the torch
+ * reader found, dialect -1 when the file is a crosspipe schedule file. */
+xp_status xp_schedule_load_as(const char *path, int torch_dialect, xp_schedule **out,
+                              xp_torch_info *info, xp_error *err);
 
 #ifdef __cplusplus
 }

@@ -1,21 +1,24 @@
-/* schedule_torch_read.c: a compute_only torch.distributed.pipelining CSV read into a schedule. */
+/* schedule_torch_read.c: a torch.distributed.pipelining CSV (compute_only or compute_comms) read
+ * into a schedule. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "schedule/schedule_check.h"
-#include "schedule/schedule_torch.h"
+#include "schedule/schedule_torch_int.h"
 
-typedef struct cell {
-	xp_torch_action a;
-	int row, col; /* 1-based line and byte column of the cell */
-} cell;
+typedef xp_torch_cell cell;
+typedef xp_torch_grid grid;
 
-typedef struct grid {
-	cell *c;
-	size_t n, cap;
-	int rows, stages, mbs;
-} grid;
+static int is_compute(int type)
+{
+	return type <= XP_TORCH_B;
+}
+
+static int is_fsdp(int type)
+{
+	return type == XP_TORCH_UNSHARD || type == XP_TORCH_RESHARD || type == XP_TORCH_REDUCE_GRAD;
+}
 
 static xp_status grid_push(grid *g, cell c)
 {
@@ -30,7 +33,37 @@ static xp_status grid_push(grid *g, cell c)
 	return XP_OK;
 }
 
-/* Split text into rows and cells; every non-blank cell must be F, I, W or B. */
+/* Why a cell cannot be read (r from xp_torch_parse_cell), or NULL. */
+static const char *cell_error(int r, const xp_torch_action *a)
+{
+	if (r < 0)
+		return "not an action [stage][type][microbatch]";
+	if (r == 2)
+		return "OVERLAP_F_B (a forward and a backward overlapped in one block, as "
+		       "DualPipeV writes) is not modelled yet (docs/torch.md)";
+	if (r == 1 && a->mb < 0 && !is_fsdp(a->type))
+		return is_compute(a->type) ? "a compute action needs a microbatch"
+		                           : "a send or receive needs a microbatch";
+	return NULL;
+}
+
+static xp_status take_cell(grid *g, const xp_torch_action *a, int row, int col)
+{
+	if (is_fsdp(a->type)) { /* no time of their own: counted, not kept */
+		g->fsdp_cells++;
+		return XP_OK;
+	}
+	if (grid_push(g, (cell){ *a, row, col }))
+		return XP_ENOMEM;
+	g->comm_cells += !is_compute(a->type);
+	if (a->stage >= g->stages)
+		g->stages = a->stage + 1;
+	if (a->mb >= g->mbs)
+		g->mbs = a->mb + 1;
+	return XP_OK;
+}
+
+/* Split text into rows and cells. */
 static xp_status read_cells(const char *t, size_t len, const char *name, xp_torch_dialect d,
                             grid *g, xp_error *err)
 {
@@ -48,22 +81,12 @@ static xp_status read_cells(const char *t, size_t len, const char *name, xp_torc
 			xp_torch_action a;
 			int r = xp_torch_parse_cell(t + s, e - s, d, &a);
 			int col = (int)(s - i) + 1;
-			if (r < 0 || (r == 1 && a.type > XP_TORCH_B) || (r == 1 && a.mb < 0))
-				return xp_fail(
-				    err, XP_EINVAL, "%s:%d:%d: cell '%.*s': %s", name, row, col,
-				    (int)(e - s), t + s,
-				    r < 0 ? "not an action [stage][F|I|W|B][microbatch]"
-				    : a.mb < 0 && a.type <= XP_TORCH_B
-				        ? "a compute action needs a microbatch"
-				        : "only compute_only files (F, I, W, B) are read so far");
-			if (r == 1) {
-				if (grid_push(g, (cell){ a, row, col }))
-					return xp_fail(err, XP_ENOMEM, "%s: out of memory", name);
-				if (a.stage >= g->stages)
-					g->stages = a.stage + 1;
-				if (a.mb >= g->mbs)
-					g->mbs = a.mb + 1;
-			}
+			const char *why = cell_error(r, &a);
+			if (why)
+				return xp_fail(err, XP_EINVAL, "%s:%d:%d: cell '%.*s': %s", name,
+				               row, col, (int)(e - s), t + s, why);
+			if (r == 1 && take_cell(g, &a, row, col))
+				return xp_fail(err, XP_ENOMEM, "%s: out of memory", name);
 			s = e + 1;
 		}
 		i = eol + 1;
@@ -72,7 +95,7 @@ static xp_status read_cells(const char *t, size_t len, const char *name, xp_torc
 	return XP_OK;
 }
 
-static const char *cell_text(char *buf, size_t n, const cell *c, xp_torch_dialect d)
+const char *xp_torch_cell_text(char *buf, size_t n, const xp_torch_cell *c, xp_torch_dialect d)
 {
 	snprintf(buf, n, "%d%s%d", c->a.stage, xp_torch_type_name((xp_torch_type)c->a.type, d),
 	         c->a.mb);
@@ -93,7 +116,7 @@ static xp_status place(const grid *g, const char *name, xp_torch_dialect d, int 
 			    err, XP_EINVAL,
 			    "%s:%d:%d: cell '%s': stage %d is already on row %d (each stage "
 			    "must be on one rank)",
-			    name, c->row, c->col, cell_text(b, sizeof b, c, d), c->a.stage,
+			    name, c->row, c->col, xp_torch_cell_text(b, sizeof b, c, d), c->a.stage,
 			    dev[c->a.stage] + 1);
 		}
 		dev[c->a.stage] = c->row - 1;
@@ -146,11 +169,13 @@ static xp_status check_order(const grid *g, const char *name, xp_torch_dialect d
 	char b[64];
 	for (size_t k = 0; k < g->n; k++) {
 		const cell *c = &g->c[k];
+		if (!is_compute(c->a.type))
+			continue;
 		unsigned char *had = &seen[(size_t)c->a.stage * (size_t)g->mbs + (size_t)c->a.mb];
 		const char *why = order_error(*had, c->a.type);
 		if (why)
 			return xp_fail(err, XP_EINVAL, "%s:%d:%d: cell '%s': %s", name, c->row,
-			               c->col, cell_text(b, sizeof b, c, d), why);
+			               c->col, xp_torch_cell_text(b, sizeof b, c, d), why);
 		*had |= bit[c->a.type];
 		if (c->a.type == XP_TORCH_B && !first_b)
 			first_b = c;
@@ -162,7 +187,8 @@ static xp_status check_order(const grid *g, const char *name, xp_torch_dialect d
 			    "%s:%d:%d: cell '%s': the file mixes whole backwards (B) with split "
 			    "ones (I, W); a schedule uses one kind",
 			    name, c->row, c->col,
-			    cell_text(b, sizeof b, c, d)); /* c is the first of the second kind */
+			    xp_torch_cell_text(b, sizeof b, c,
+			                       d)); /* c is the first of the second kind */
 		}
 	}
 	return XP_OK;
@@ -200,6 +226,8 @@ static xp_status build(const grid *g, const char *name, const int *dev, int chun
 		               name, g->rows, chunks);
 	for (size_t k = 0; k < g->n; k++) {
 		const cell *c = &g->c[k];
+		if (!is_compute(c->a.type))
+			continue;
 		xp_status st = xp_schedule_add_block(s, c->row - 1, kind[c->a.type], c->a.mb,
 		                                     xp_schedule_chunk_of(s, c->a.stage));
 		if (st) {
@@ -217,8 +245,10 @@ static xp_status build(const grid *g, const char *name, const int *dev, int chun
 	return XP_OK;
 }
 
-xp_status xp_torch_read(const char *text, size_t len, const char *name, xp_torch_dialect dialect,
-                        xp_schedule **out, xp_error *err)
+/* One dialect. */
+xp_status xp_torch_read_dialect(const char *text, size_t len, const char *name,
+                                xp_torch_dialect dialect, xp_schedule **out, xp_torch_info *info,
+                                xp_error *err)
 {
 	grid g = { 0 };
 	int *dev = NULL, chunks = 0;
@@ -237,62 +267,14 @@ xp_status xp_torch_read(const char *text, size_t len, const char *name, xp_torch
 		st = check_order(&g, name, dialect, seen, err);
 	if (!st)
 		st = check_counts(&g, name, seen, err);
+	if (!st && g.comm_cells)
+		st = xp_torch_check_comms(&g, name, dialect, dev, err);
 	if (!st)
 		st = build(&g, name, dev, chunks, out, err);
+	if (!st && info)
+		*info = (xp_torch_info){ dialect, g.comm_cells, g.fsdp_cells };
 	free(g.c);
 	free(dev);
 	free(seen);
 	return st;
-}
-
-static int row_is_torch(const char *t, size_t n, xp_torch_dialect d)
-{
-	int actions = 0;
-	for (size_t s = 0; s <= n;) {
-		size_t e = s;
-		while (e < n && t[e] != ',')
-			e++;
-		xp_torch_action a;
-		int r = xp_torch_parse_cell(t + s, e - s, d, &a);
-		if (r < 0)
-			return 0;
-		actions += r;
-		s = e + 1;
-	}
-	return actions > 0;
-}
-
-int xp_torch_looks_like(const char *text, size_t len)
-{
-	size_t i = 0;
-	while (i < len) {
-		size_t eol = i;
-		while (eol < len && text[eol] != '\n')
-			eol++;
-		size_t k = i;
-		while (k < eol &&
-		       (text[k] == ' ' || text[k] == '\t' || text[k] == '\r' || text[k] == ','))
-			k++;
-		if (k < eol)
-			return row_is_torch(text + i, eol - i, XP_TORCH_DIALECT_CURRENT) ||
-			       row_is_torch(text + i, eol - i, XP_TORCH_DIALECT_LEGACY);
-		i = eol + 1;
-	}
-	return 0;
-}
-
-xp_status xp_torch_load_text(const char *text, size_t len, const char *path, xp_schedule **out,
-                             xp_error *err)
-{
-	xp_status st = xp_torch_read(text, len, path, XP_TORCH_DIALECT_CURRENT, out, err);
-	if (st)
-		return st;
-	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
-	char name[256];
-	snprintf(name, sizeof name, "%s", base);
-	char *dot = strrchr(name, '.');
-	if (dot && dot != name)
-		*dot = 0;
-	xp_schedule_set_name(*out, name);
-	return XP_OK;
 }

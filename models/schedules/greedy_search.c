@@ -71,7 +71,8 @@ static void seed_statics(const xp_params *pr, int v_placement, xp_evaluator *ev,
 xp_status xp_greedy_best(const xp_params *pr, int v_placement, const char *name, xp_schedule **out,
                          xp_error *err)
 {
-	return xp_greedy_best_of(pr, v_placement, 0, name, out, err);
+	/* schedule.n_sub 1 asks for whole blocks (as a torch export needs): no split candidates */
+	return xp_greedy_best_of(pr, v_placement, pr && pr->n_sub == 1, name, out, err);
 }
 
 xp_status xp_greedy_best_of(const xp_params *pr, int v_placement, int whole_blocks,

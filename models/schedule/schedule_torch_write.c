@@ -1,0 +1,180 @@
+/* schedule_torch_write.c: a schedule written as a torch.distributed.pipelining CSV.
+ *
+ * compute_only: one row per device, one cell per op, as torch's _dump_csv writes a
+ * pipeline_order with no idle slots (the order, not a time-step grid, is what a crosspipe
+ * schedule holds). compute_comms: the sends and receives are placed by replaying torch's
+ * _add_send_recv on those rows: passes over the ranks in order; a rank's next compute is taken
+ * when its input is there (a forward of stage s > 0 after the forward of s - 1, a backward of
+ * s < last after the backward, I or B, of s + 1); a compute whose neighbour stage is on another
+ * rank appends its SEND to its own row and the RECV to the neighbour's row at once. */
+#include <stdlib.h>
+
+#include "schedule/schedule_torch_int.h"
+
+typedef struct row {
+	xp_torch_action *a;
+	size_t n, cap;
+} row;
+
+static xp_status row_push(row *r, xp_torch_action a)
+{
+	if (r->n == r->cap) {
+		size_t cap = r->cap ? 2 * r->cap : 64;
+		xp_torch_action *p = realloc(r->a, cap * sizeof *p);
+		if (!p)
+			return XP_ENOMEM;
+		r->a = p, r->cap = cap;
+	}
+	r->a[r->n++] = a;
+	return XP_OK;
+}
+
+static xp_torch_action action_of(const xp_schedule *s, int dev, xp_op op)
+{
+	static const int type[] = { [XP_OP_F] = XP_TORCH_F,
+		                    [XP_OP_B] = XP_TORCH_B,
+		                    [XP_OP_D] = XP_TORCH_I,
+		                    [XP_OP_W] = XP_TORCH_W };
+	return (xp_torch_action){ xp_schedule_part(s, dev, op.chunk), type[op.kind], op.mb };
+}
+
+/* The split blocks of s named in err, with the way out; XP_OK when there are none. */
+static xp_status refuse_pieces(const xp_schedule *s, xp_error *err)
+{
+	char names[160] = "";
+	size_t used = 0;
+	int split = 0;
+	for (int d = 0; d < xp_schedule_devices(s); d++)
+		for (size_t i = 0; i < xp_schedule_len(s, d); i++) {
+			xp_op op = xp_schedule_ops(s, d)[i];
+			if (op.nsub <= 1 || op.lo != 0)
+				continue;
+			if (split++ < 4 && used < sizeof names - 40) {
+				char b[40];
+				xp_op_format(b, sizeof b, s, op);
+				used += (size_t)snprintf(names + used, sizeof names - used,
+				                         "%s%s on device %d", split > 1 ? ", " : "",
+				                         b, d);
+			}
+		}
+	if (!split)
+		return XP_OK;
+	return xp_fail(err, XP_EINVAL,
+	               "%s: %d blocks are split into pieces (%s%s), and a torch schedule has no "
+	               "sub-blocks; build it whole with --n-sub 1",
+	               xp_schedule_name(s), split, names, split > 4 ? ", ..." : "");
+}
+
+/* What torch's _has_comms says: the neighbour stage (next for F, previous for I/B) exists and
+ * is on another rank; its stage is put in *to. */
+static int has_comms(const xp_schedule *s, xp_torch_action a, int *to)
+{
+	int parts = xp_schedule_parts(s);
+	if (a.type == XP_TORCH_F)
+		*to = a.stage + 1;
+	else if (a.type == XP_TORCH_I || a.type == XP_TORCH_B)
+		*to = a.stage - 1;
+	else
+		return 0;
+	return *to >= 0 && *to < parts &&
+	       xp_schedule_device_of(s, *to) != xp_schedule_device_of(s, a.stage);
+}
+
+enum { DONE_F = 1, DONE_BW = 2 };
+
+/* torch's _ready_to_schedule, with the emitted actions kept as per-(stage, mb) flags: the
+ * receive it looks for is emitted exactly when the neighbour's compute is. */
+static int ready(const xp_schedule *s, const unsigned char *done, xp_torch_action a)
+{
+	int parts = xp_schedule_parts(s), m = xp_schedule_microbatches(s);
+	if (a.type == XP_TORCH_F && a.stage > 0)
+		return done[(size_t)(a.stage - 1) * (size_t)m + (size_t)a.mb] & DONE_F;
+	if ((a.type == XP_TORCH_I || a.type == XP_TORCH_B) && a.stage < parts - 1)
+		return done[(size_t)(a.stage + 1) * (size_t)m + (size_t)a.mb] & DONE_BW;
+	return 1;
+}
+
+static xp_status emit(const xp_schedule *s, row *rows, unsigned char *done, int dev,
+                      xp_torch_action a)
+{
+	int to, m = xp_schedule_microbatches(s);
+	xp_status st = row_push(&rows[dev], a);
+	done[(size_t)a.stage * (size_t)m + (size_t)a.mb] |= a.type == XP_TORCH_F   ? DONE_F
+	                                                    : a.type == XP_TORCH_W ? 0
+	                                                                           : DONE_BW;
+	if (st || !has_comms(s, a, &to))
+		return st;
+	int fwd = a.type == XP_TORCH_F;
+	st = row_push(&rows[dev],
+	              (xp_torch_action){ a.stage, fwd ? XP_TORCH_SEND_F : XP_TORCH_SEND_B, a.mb });
+	if (!st)
+		st = row_push(
+		    &rows[xp_schedule_device_of(s, to)],
+		    (xp_torch_action){ to, fwd ? XP_TORCH_RECV_F : XP_TORCH_RECV_B, a.mb });
+	return st;
+}
+
+/* The rows of s, with the sends and receives when comms. */
+static xp_status make_rows(const xp_schedule *s, int comms, row *rows, xp_error *err)
+{
+	int p = xp_schedule_devices(s);
+	size_t *next = calloc((size_t)p, sizeof *next), left = xp_schedule_total_ops(s);
+	unsigned char *done =
+	    calloc((size_t)xp_schedule_parts(s) * (size_t)xp_schedule_microbatches(s), 1);
+	xp_status st = next && done ? XP_OK : XP_ENOMEM;
+	while (!st && left) {
+		int progress = 0;
+		for (int d = 0; d < p && !st; d++) {
+			if (next[d] == xp_schedule_len(s, d))
+				continue;
+			xp_torch_action a = action_of(s, d, xp_schedule_ops(s, d)[next[d]]);
+			if (comms && !ready(s, done, a))
+				continue;
+			st = comms ? emit(s, rows, done, d, a) : row_push(&rows[d], a);
+			next[d]++, left--, progress = 1;
+		}
+		if (!st && !progress)
+			st = xp_fail(
+			    err, XP_EDEADLOCK,
+			    "%s: torch's send/recv placement cannot go on: every device's next "
+			    "op waits for another's",
+			    xp_schedule_name(s));
+	}
+	free(next);
+	free(done);
+	return st == XP_ENOMEM ? xp_fail(err, st, "out of memory") : st;
+}
+
+static void write_rows(const row *rows, int p, FILE *f)
+{
+	for (int d = 0; d < p; d++) {
+		for (size_t i = 0; i < rows[d].n; i++) {
+			const xp_torch_action *a = &rows[d].a[i];
+			fprintf(
+			    f, "%s%d%s%d", i ? "," : "", a->stage,
+			    xp_torch_type_name((xp_torch_type)a->type, XP_TORCH_DIALECT_CURRENT),
+			    a->mb);
+		}
+		fputs("\r\n", f);
+	}
+}
+
+xp_status xp_torch_write(const xp_schedule *s, xp_torch_form form, FILE *f, xp_error *err)
+{
+	xp_status st = refuse_pieces(s, err);
+	if (st)
+		return st;
+	int p = xp_schedule_devices(s);
+	row *rows = calloc((size_t)p, sizeof *rows);
+	if (!rows)
+		return xp_fail(err, XP_ENOMEM, "out of memory");
+	st = make_rows(s, form == XP_TORCH_COMPUTE_COMMS, rows, err);
+	if (!st)
+		write_rows(rows, p, f);
+	if (!st && ferror(f))
+		st = xp_fail(err, XP_EIO, "cannot write the torch CSV");
+	for (int d = 0; d < p; d++)
+		free(rows[d].a);
+	free(rows);
+	return st;
+}
