@@ -123,14 +123,10 @@ static void harvest(milp *P, int *blk, xp_solver_outcome *out)
 	int *cand = x ? malloc((size_t)in->n * sizeof *cand) : NULL;
 	if (!cand)
 		return;
-	double obj = Cbc_getObjValue(P->cbc) * P->unit;
 	xp_solver_orders_from_times(in, x, cand);
 	int64_t ns = xp_solver_evaluate(in, cand);
 	if (ns >= 0 && ns < out->best_ns) {
-		out->best_ns = ns;
-		out->objective_ns = (int64_t)llround(obj);
-		if (out->objective_ns < ns && ns - obj <= 1e-6 * obj) /* float round-off only */
-			out->objective_ns = ns;
+		out->best_ns = ns; /* CBC's own value may lie above: its times need not be tight */
 		for (int i = 0; i < in->n; i++)
 			blk[i] = cand[i];
 	}

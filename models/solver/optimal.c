@@ -38,7 +38,7 @@ static void report(const xp_params *pr, const xp_solver_outcome *o, const char *
                    xp_solver_info *info)
 {
 	memset(info, 0, sizeof *info);
-	info->objective_ns = o->objective_ns;
+	info->objective_ns = o->best_ns; /* what the engine re-times, never the model's value */
 	info->bound_ns = o->bound_ns;
 	info->gap = gap_of(o);
 	info->seconds = secs;
@@ -59,7 +59,7 @@ static xp_status solve(const xp_solver_instance *in, xp_solver_method_fn fn, int
 	int64_t inc = xp_solver_incumbent(in, blk, from);
 	if (inc < 0)
 		return xp_fail(err, XP_ENOMEM, "optimal: out of memory timing the incumbent");
-	*o = (xp_solver_outcome){ .best_ns = inc, .objective_ns = inc, .bound_ns = in->lb_ns };
+	*o = (xp_solver_outcome){ .best_ns = inc, .bound_ns = in->lb_ns };
 	if (gap_of(o) <= pr->solver_gap)
 		return XP_OK; /* the incumbent meets the critical-path bound */
 	/* the limit covers the whole run, the incumbent included */

@@ -145,11 +145,10 @@ int64_t xp_solver_assignment(const xp_solver_model *md, const int *blk, double *
 
 /* What a method reached. blk holds its best orders (it starts as the incumbent's). */
 typedef struct xp_solver_outcome {
-	int64_t best_ns;      /* makespan (analytic) of blk */
-	int64_t objective_ns; /* makespan of blk in the method's model (>= best_ns) */
-	int64_t bound_ns;     /* proven lower bound */
-	int timed_out;        /* stopped by the time limit */
-	int gave_up;          /* stopped for another reason (node limit, solver error) */
+	int64_t best_ns;  /* makespan of blk as the analytic engine re-times it: the objective */
+	int64_t bound_ns; /* proven lower bound */
+	int timed_out;    /* stopped by the time limit */
+	int gave_up;      /* stopped for another reason (node limit, solver error) */
 } xp_solver_outcome;
 
 typedef xp_status (*xp_solver_method_fn)(const xp_solver_instance *in, int *blk, double seconds,
