@@ -224,6 +224,39 @@ static void errors_and_limits(void)
 	fx_free(pr);
 }
 
+/* A bound above the critical-path bound holds for whole-block orders only, and the result says
+ * so; a bound at the critical path (which holds for split blocks too) needs no note. */
+static void whole_block_note(void)
+{
+	xp_params *pr = grid(4, 8, 2, 2, 1);
+	pr->solver_work_limit = 200000;
+	xp_schedule *s = solve(pr, 0, "z3");
+	const xp_solver_info *si = xp_schedule_solver(s);
+	xp_solver_instance *in = NULL;
+	xp_error err;
+	if (xp_solver_instance_new(pr, 0, &in, &err) != XP_OK)
+		bail("instance: %s", err.msg);
+	ok(si && si->status == XP_SOLVER_OPTIMAL && si->bound_ns > in->lb_ns,
+	   "optimal p=4 m=8 (2,2) 1x: proven with a bound (%lld) above the critical path (%lld)",
+	   si ? (long long)si->bound_ns : -1LL, (long long)in->lb_ns);
+	has_str(si ? si->note : "", "optimal among whole-block orders only",
+	        "its note says the optimum is over whole blocks");
+	has_str(si ? si->note : "", "greedy's schedule (43ms) splits blocks into pieces",
+	        "and that greedy's pieced schedule lies outside that space");
+	xp_solver_instance_free(in);
+	xp_schedule_free(s);
+	fx_free(pr);
+
+	pr = grid(4, 8, 0, 0, 1);
+	s = solve(pr, 1, "z3");
+	si = xp_schedule_solver(s);
+	ok(si && si->status == XP_SOLVER_OPTIMAL && si->note[0] == 0,
+	   "optimal-v p=4 m=8 (0,0): optimal at the critical-path bound, no note (%s)",
+	   si ? si->note : "none");
+	xp_schedule_free(s);
+	fx_free(pr);
+}
+
 static int same_schedule(const xp_schedule *a, const xp_schedule *b)
 {
 	for (int d = 0; d < xp_schedule_devices(a); d++) {
@@ -253,13 +286,14 @@ static void determinism_and_methods(void)
 
 int main(void)
 {
-	plan(2 * 6 + 4 + 6 * 3 + 7 + 4);
+	plan(2 * 6 + 4 + 6 * 3 + 7 + 4 + 4);
 	brute_case(2, 2, 0, 2, 2, 1, 1, 0);
 	brute_case(2, 3, 0, 1, 1, 1, 1, 0);
 	brute_case(3, 2, 0, 2, 0.5, 1, 1, 0);
 	brute_case(2, 2, 0, 1, 1, 1, 2, 2);
 	brute_case(2, 1, 1, 1, 1, 1, 2, 1);
 	brute_case(2, 1, 1, 1, 1, 1, 2, 3);
+	whole_block_note();
 	v_dp_proof(2, 2, 1);
 	v_dp_proof(2, 3, 3);
 	v_dp_proof(3, 3, 1);

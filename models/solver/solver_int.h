@@ -93,6 +93,10 @@ int64_t xp_solver_timeline(const xp_solver_instance *in, const int *blk, int64_t
  * makespan and names it in `from` (32 bytes), or -1 when out of memory. */
 int64_t xp_solver_incumbent(const xp_solver_instance *in, int *blk, char *from);
 
+/* A lower bound on every whole-block order's makespan, at least lb_ns, from each device alone
+ * with its memory limit (memory_bound.c); hi_ns is a makespan some order reaches. */
+int64_t xp_solver_memory_bound(const xp_solver_instance *in, int64_t hi_ns);
+
 /* ---- the disjunctive model ---- */
 
 #define XP_SV_TRUE  INT32_MAX
