@@ -176,10 +176,17 @@ static void bisect(smt *S, int *blk, double t0, double seconds, double gap, xp_s
 		int64_t target = out->best_ns - (int64_t)(gap * (double)out->best_ns) - 1;
 		if (T < target && target < ceiling)
 			T = target;
+		if (S->md->in->cuts && T > S->md->in->cuts->T_ns)
+			T = S->md->in->cuts->T_ns; /* the cuts hold up to there only */
 		Z3_lbool r = query(S, T, left > 1 ? left / 2 : left);
+		int64_t before = out->best_ns;
 		if (r == Z3_L_TRUE)
 			harvest(S, blk, out);
 		Z3_solver_pop(S->ctx, S->sol, 1);
+		if (S->md->in->cuts && out->best_ns < before && out->best_ns <= T) {
+			out->improved = 1; /* the caller tightens the cuts to the new best */
+			return;
+		}
 		if (r == Z3_L_FALSE)
 			out->bound_ns = T + 1;
 		watchdog_note(S->wd, out);
@@ -315,7 +322,7 @@ static xp_status solve(const xp_solver_instance *in, int *blk, double seconds, d
 	S.wd = &w;
 	watchdog_start(&w, S.ctx, seconds);
 	if (md->infeasible)
-		out->bound_ns = out->best_ns;
+		out->bound_ns = xp_solver_refuted(in, out->best_ns);
 	else if (build(&S) == 0)
 		bisect(&S, blk, t0, seconds, gap, out);
 	else
