@@ -120,6 +120,16 @@ static void brute_case(int p, int m, int vplace, double lat, double bw, double m
 			    (int64_t)(coll_ms * MS / 4 * dp / (dp - 1)) * (vplace ? 2 : 1);
 	}
 	int64_t want = brute(pr, vplace, &tried);
+	xp_solver_instance *in = NULL;
+	xp_error err;
+	if (xp_solver_instance_new(pr, vplace, &in, &err) != XP_OK)
+		bail("instance: %s", err.msg);
+	int64_t mb = xp_solver_memory_bound(in, 4 * want);
+	ok(mb <= want && xp_solver_cuts_at(in, want) == 1,
+	   "p=%d m=%d %s (%g,%g) %gx dp=%d: the memory bound %lld <= the optimum %lld, and the "
+	   "cuts admit it",
+	   p, m, vplace ? "V" : "UD", lat, bw, mem, dp, (long long)mb, (long long)want);
+	xp_solver_instance_free(in);
 	xp_schedule *s = solve(pr, vplace, "z3");
 	is_int(makespan(pr, s), want,
 	       "%s p=%d m=%d (%g,%g) %gx dp=%d (collectives %g ms): the optimum equals brute force "
@@ -131,6 +141,34 @@ static void brute_case(int p, int m, int vplace, double lat, double bw, double m
 	   "%s p=%d m=%d dp=%d: the solver proves it: objective %lld = bound %lld, %s",
 	   vplace ? "optimal-v" : "optimal", p, m, dp, si ? (long long)si->objective_ns : -1LL,
 	   si ? (long long)si->bound_ns : -1LL, si ? xp_solver_status_name(si->status) : "none");
+	xp_schedule_free(s);
+	fx_free(pr);
+}
+
+/* p=3, m=3, (1,1), 0.7x: the whole-block optimum (brute force) is 22 ms, and the memory bound
+ * finds exactly that; the greedy's split blocks reach 21.875 ms, so `optimal` returns the greedy's
+ * schedule, never labelled optimal, with the note. */
+static void pieces_beat_whole_blocks(void)
+{
+	xp_params *pr = grid(3, 3, 1, 1, 0.7);
+	long tried;
+	pr->solver_gap = 0;
+	int64_t want = brute(pr, 0, &tried);
+	xp_solver_instance *in = NULL;
+	xp_error err;
+	if (xp_solver_instance_new(pr, 0, &in, &err) != XP_OK)
+		bail("instance: %s", err.msg);
+	is_int(xp_solver_memory_bound(in, 4 * want), want,
+	       "p=3 m=3 (1,1) 0.7x: the memory bound is the whole-block optimum (%ld orders)",
+	       tried);
+	xp_solver_instance_free(in);
+	xp_schedule *s = solve(pr, 0, "z3");
+	const xp_solver_info *si = xp_schedule_solver(s);
+	int64_t ns = makespan(pr, s);
+	ok(ns < want && si && si->status == XP_SOLVER_FEASIBLE && si->objective_ns == ns,
+	   "the greedy's pieces beat it: %lld < %lld, status %s", (long long)ns, (long long)want,
+	   si ? xp_solver_status_name(si->status) : "none");
+	has_str(si ? si->note : "", "split-block schedule", "and the note says why");
 	xp_schedule_free(s);
 	fx_free(pr);
 }
@@ -211,11 +249,11 @@ static void errors_and_limits(void)
 	ok(s == NULL, "and no schedule is returned");
 	fx_free(pr);
 
-	pr = grid(4, 8, 2, 2, 1);
+	pr = grid(4, 8, 1, 1, 1); /* the V placement: its memory bound leaves a gap there */
 	pr->solver_time_limit_ns = 1000000; /* 1 ms */
-	s = fx_build("optimal", pr);
+	s = fx_build("optimal-v", pr);
 	const xp_solver_info *si = xp_schedule_solver(s);
-	ok(si && si->status == XP_SOLVER_TIMEOUT, "a 1 ms limit at p=4 m=8 (2,2) times out (%s)",
+	ok(si && si->status == XP_SOLVER_TIMEOUT, "a 1 ms limit at p=4 m=8 (1,1) times out (%s)",
 	   si ? xp_solver_status_name(si->status) : "no info");
 	ok(si && si->gap > pr->solver_gap && si->bound_ns < si->objective_ns,
 	   "a timeout reports its gap (%.4f) and bound", si ? si->gap : -1);
@@ -286,13 +324,15 @@ static void determinism_and_methods(void)
 
 int main(void)
 {
-	plan(2 * 6 + 4 + 6 * 3 + 7 + 4 + 4);
+	plan(3 * 8 + 4 + 6 * 3 + 7 + 4 + 4);
 	brute_case(2, 2, 0, 2, 2, 1, 1, 0);
 	brute_case(2, 3, 0, 1, 1, 1, 1, 0);
 	brute_case(3, 2, 0, 2, 0.5, 1, 1, 0);
 	brute_case(2, 2, 0, 1, 1, 1, 2, 2);
 	brute_case(2, 1, 1, 1, 1, 1, 2, 1);
 	brute_case(2, 1, 1, 1, 1, 1, 2, 3);
+	brute_case(2, 2, 1, 1, 1, 0.5, 1, 0); /* tight memory: the memory bound works */
+	pieces_beat_whole_blocks();
 	whole_block_note();
 	v_dp_proof(2, 2, 1);
 	v_dp_proof(2, 3, 3);

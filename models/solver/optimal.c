@@ -60,25 +60,23 @@ static xp_status solve(xp_solver_instance *in, xp_solver_method_fn fn, int *blk,
 	if (inc < 0)
 		return xp_fail(err, XP_ENOMEM, "optimal: out of memory timing the incumbent");
 	*o = (xp_solver_outcome){ .best_ns = inc, .bound_ns = xp_solver_memory_bound(in, inc) };
-	do {
-		if (gap_of(o) <= pr->solver_gap)
-			return XP_OK; /* the best meets the critical-path or memory bound */
-		int64_t target = o->best_ns - (int64_t)(pr->solver_gap * (double)o->best_ns) - 1;
-		if (xp_solver_cuts_at(in, target) == 0) { /* no whole-block order reaches it */
-			o->bound_ns = target + 1 > o->bound_ns ? target + 1 : o->bound_ns;
-			return XP_OK;
-		}
-		/* the limit covers the whole run, the incumbent included */
-		double secs = (double)pr->solver_time_limit_ns * 1e-9 - (xp_now_s() - t0);
-		if (secs <= 0) {
-			o->timed_out = 1;
-			return XP_OK;
-		}
-		o->improved = 0;
-		xp_status st = fn(in, blk, secs, pr->solver_gap, o);
-		if (st != XP_OK)
-			return xp_fail(err, st, "optimal: %s while solving", xp_strerror(st));
-	} while (o->improved);
+	if (gap_of(o) <= pr->solver_gap)
+		return XP_OK; /* the incumbent meets the critical-path or memory bound */
+	/* cuts for every order that would close the gap; one refusal there proves the incumbent */
+	int64_t target = inc - (int64_t)(pr->solver_gap * (double)inc) - 1;
+	if (xp_solver_cuts_at(in, target) == 0) {
+		o->bound_ns = target + 1 > o->bound_ns ? target + 1 : o->bound_ns;
+		return XP_OK;
+	}
+	/* the limit covers the whole run, the incumbent included */
+	double secs = (double)pr->solver_time_limit_ns * 1e-9 - (xp_now_s() - t0);
+	if (secs <= 0) {
+		o->timed_out = 1;
+		return XP_OK;
+	}
+	xp_status st = fn(in, blk, secs, pr->solver_gap, o);
+	if (st != XP_OK)
+		return xp_fail(err, st, "optimal: %s while solving", xp_strerror(st));
 	if (o->bound_ns > o->best_ns)
 		o->bound_ns = o->best_ns;
 	return XP_OK;

@@ -176,7 +176,6 @@ typedef struct xp_solver_outcome {
 	int64_t bound_ns; /* proven lower bound */
 	int timed_out;    /* stopped by the time limit */
 	int gave_up;      /* stopped for another reason (node limit, solver error) */
-	int improved;     /* returned early with a better order, so that the cuts can tighten */
 } xp_solver_outcome;
 
 typedef xp_status (*xp_solver_method_fn)(const xp_solver_instance *in, int *blk, double seconds,

@@ -179,14 +179,9 @@ static void bisect(smt *S, int *blk, double t0, double seconds, double gap, xp_s
 		if (S->md->in->cuts && T > S->md->in->cuts->T_ns)
 			T = S->md->in->cuts->T_ns; /* the cuts hold up to there only */
 		Z3_lbool r = query(S, T, left > 1 ? left / 2 : left);
-		int64_t before = out->best_ns;
 		if (r == Z3_L_TRUE)
 			harvest(S, blk, out);
 		Z3_solver_pop(S->ctx, S->sol, 1);
-		if (S->md->in->cuts && out->best_ns < before && out->best_ns <= T) {
-			out->improved = 1; /* the caller tightens the cuts to the new best */
-			return;
-		}
 		if (r == Z3_L_FALSE)
 			out->bound_ns = T + 1;
 		watchdog_note(S->wd, out);
