@@ -124,8 +124,8 @@ static void brute_case(int p, int m, int vplace, double lat, double bw, double m
 	xp_error err;
 	if (xp_solver_instance_new(pr, vplace, &in, &err) != XP_OK)
 		bail("instance: %s", err.msg);
-	int64_t mb = xp_solver_memory_bound(in, 4 * want);
-	ok(mb <= want && xp_solver_cuts_at(in, want) == 1,
+	int64_t mb = xp_solver_memory_bound(in, 4 * want, 1e18);
+	ok(mb <= want && xp_solver_cuts_at(in, want, 1e18) == 1,
 	   "p=%d m=%d %s (%g,%g) %gx dp=%d: the memory bound %lld <= the optimum %lld, and the "
 	   "cuts admit it",
 	   p, m, vplace ? "V" : "UD", lat, bw, mem, dp, (long long)mb, (long long)want);
@@ -158,7 +158,7 @@ static void pieces_beat_whole_blocks(void)
 	xp_error err;
 	if (xp_solver_instance_new(pr, 0, &in, &err) != XP_OK)
 		bail("instance: %s", err.msg);
-	is_int(xp_solver_memory_bound(in, 4 * want), want,
+	is_int(xp_solver_memory_bound(in, 4 * want, 1e18), want,
 	       "p=3 m=3 (1,1) 0.7x: the memory bound is the whole-block optimum (%ld orders)",
 	       tried);
 	xp_solver_instance_free(in);

@@ -9,6 +9,8 @@
  * for its first releases. */
 #include "solver/solver_int.h"
 
+#include "base/units.h"
+
 #include <stdlib.h>
 
 #define MAX_STATES (1 << 22) /* (m+1)^(3v) states per device; above this the bound is skipped */
@@ -27,6 +29,7 @@ typedef struct device_dp {
 	int *maxc;
 	int64_t *last_all; /* n: last of every device, kept across devices */
 	int64_t n_states;
+	double deadline; /* xp_now_s() after which the work stops */
 } device_dp;
 
 static int block_of(const device_dp *P, int s, int j)
@@ -98,6 +101,8 @@ static int64_t device_bound(device_dp *P, int64_t lo, int64_t hi)
 {
 	prepare(P);
 	while (hi - lo > 1) {
+		if (xp_now_s() > P->deadline)
+			return lo + 1; /* what is proven so far */
 		int64_t mid = lo + (hi - lo) / 2;
 		if (feasible(P, mid))
 			hi = mid;
@@ -237,7 +242,7 @@ static void spread(const xp_solver_instance *in, int64_t *h)
 	}
 }
 
-int64_t xp_solver_memory_bound(const xp_solver_instance *in, int64_t hi_ns)
+int64_t xp_solver_memory_bound(const xp_solver_instance *in, int64_t hi_ns, double deadline)
 {
 	int k = 3 * in->v;
 	int64_t states = 1, best = in->lb_ns;
@@ -245,7 +250,7 @@ int64_t xp_solver_memory_bound(const xp_solver_instance *in, int64_t hi_ns)
 		states *= in->m + 1;
 	if (states > MAX_STATES || hi_ns <= in->lb_ns)
 		return best;
-	device_dp P = { .in = in, .k = k, .m = in->m, .n_states = states };
+	device_dp P = { .in = in, .k = k, .m = in->m, .n_states = states, .deadline = deadline };
 	P.need = malloc((size_t)in->per_dev * k * sizeof *P.need);
 	P.mem = malloc((size_t)k * sizeof *P.mem);
 	P.radix = malloc((size_t)k * sizeof *P.radix);
@@ -278,6 +283,8 @@ static int rounds(device_dp *P, int64_t *h, int64_t T)
 			backward(P, h, T);
 			if (!forward(P, h, T, &raised))
 				return 0;
+			if (xp_now_s() > P->deadline)
+				return -1;
 			for (int i = 0; i < in->per_dev; i++)
 				P->last_all[d * in->per_dev + i] = P->last[i];
 		}
@@ -302,7 +309,7 @@ void xp_solver_cuts_free(xp_solver_cuts *c)
 	free_cuts(c);
 }
 
-int xp_solver_cuts_at(xp_solver_instance *in, int64_t T)
+int xp_solver_cuts_at(xp_solver_instance *in, int64_t T, double deadline)
 {
 	int k = 3 * in->v, res = -1;
 	int64_t states = 1;
@@ -311,7 +318,7 @@ int xp_solver_cuts_at(xp_solver_instance *in, int64_t T)
 	if (states > MAX_STATES)
 		return -1;
 	xp_solver_cuts *c = calloc(1, sizeof *c);
-	device_dp P = { .in = in, .k = k, .m = in->m, .n_states = states };
+	device_dp P = { .in = in, .k = k, .m = in->m, .n_states = states, .deadline = deadline };
 	size_t nk = (size_t)in->n * k;
 	P.need = malloc((size_t)in->per_dev * k * sizeof *P.need);
 	P.mem = malloc((size_t)k * sizeof *P.mem);

@@ -57,14 +57,16 @@ static xp_status solve(xp_solver_instance *in, xp_solver_method_fn fn, int *blk,
 	char from[32];
 	const xp_params *pr = in->pr;
 	int64_t inc = xp_solver_incumbent(in, blk, from);
+	double deadline = t0 + (double)pr->solver_time_limit_ns * 1e-9;
 	if (inc < 0)
 		return xp_fail(err, XP_ENOMEM, "optimal: out of memory timing the incumbent");
-	*o = (xp_solver_outcome){ .best_ns = inc, .bound_ns = xp_solver_memory_bound(in, inc) };
+	*o = (xp_solver_outcome){ .best_ns = inc,
+		                  .bound_ns = xp_solver_memory_bound(in, inc, deadline) };
 	if (gap_of(o) <= pr->solver_gap)
 		return XP_OK; /* the incumbent meets the critical-path or memory bound */
 	/* cuts for every order that would close the gap; one refusal there proves the incumbent */
 	int64_t target = inc - (int64_t)(pr->solver_gap * (double)inc) - 1;
-	if (xp_solver_cuts_at(in, target) == 0) {
+	if (xp_solver_cuts_at(in, target, deadline) == 0) {
 		o->bound_ns = target + 1 > o->bound_ns ? target + 1 : o->bound_ns;
 		return XP_OK;
 	}

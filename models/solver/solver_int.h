@@ -105,12 +105,13 @@ int64_t xp_solver_timeline(const xp_solver_instance *in, const int *blk, int64_t
 int64_t xp_solver_incumbent(const xp_solver_instance *in, int *blk, char *from);
 
 /* A lower bound on every whole-block order's makespan, at least lb_ns, from each device alone
- * with its memory limit (memory_bound.c); hi_ns is a makespan some order reaches. */
-int64_t xp_solver_memory_bound(const xp_solver_instance *in, int64_t hi_ns);
+ * with its memory limit (memory_bound.c); hi_ns is a makespan some order reaches. Both stop at
+ * xp_now_s() = deadline with what they have (cuts: -1, skipped). */
+int64_t xp_solver_memory_bound(const xp_solver_instance *in, int64_t hi_ns, double deadline);
 
 /* Compute in->cuts for orders of makespan <= T: 1 done, 0 when no whole-block order reaches T
  * (a proof), -1 when skipped (too many states, out of memory). */
-int xp_solver_cuts_at(xp_solver_instance *in, int64_t T);
+int xp_solver_cuts_at(xp_solver_instance *in, int64_t T, double deadline);
 void xp_solver_cuts_free(xp_solver_cuts *c);
 
 /* What a method that found no order below `ns` (or a model that cannot hold) proves: ns, or one
