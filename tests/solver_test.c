@@ -120,6 +120,16 @@ static void brute_case(int p, int m, int vplace, double lat, double bw, double m
 			    (int64_t)(coll_ms * MS / 4 * dp / (dp - 1)) * (vplace ? 2 : 1);
 	}
 	int64_t want = brute(pr, vplace, &tried);
+	xp_solver_instance *in = NULL;
+	xp_error err;
+	if (xp_solver_instance_new(pr, vplace, &in, &err) != XP_OK)
+		bail("instance: %s", err.msg);
+	int64_t mb = xp_solver_memory_bound(in, 4 * want, 1e18);
+	ok(mb <= want && xp_solver_cuts_at(in, want, 1e18) == 1,
+	   "p=%d m=%d %s (%g,%g) %gx dp=%d: the memory bound %lld <= the optimum %lld, and the "
+	   "cuts admit it",
+	   p, m, vplace ? "V" : "UD", lat, bw, mem, dp, (long long)mb, (long long)want);
+	xp_solver_instance_free(in);
 	xp_schedule *s = solve(pr, vplace, "z3");
 	is_int(makespan(pr, s), want,
 	       "%s p=%d m=%d (%g,%g) %gx dp=%d (collectives %g ms): the optimum equals brute force "
@@ -135,10 +145,39 @@ static void brute_case(int p, int m, int vplace, double lat, double bw, double m
 	fx_free(pr);
 }
 
+/* p=3, m=3, (1,1), 0.7x: the whole-block optimum (brute force) is 22 ms, and the memory bound
+ * finds exactly that; the greedy's split blocks reach 21.875 ms, so `optimal` returns the greedy's
+ * schedule, never labelled optimal, with the note. */
+static void pieces_beat_whole_blocks(void)
+{
+	xp_params *pr = grid(3, 3, 1, 1, 0.7);
+	long tried;
+	pr->solver_gap = 0;
+	int64_t want = brute(pr, 0, &tried);
+	xp_solver_instance *in = NULL;
+	xp_error err;
+	if (xp_solver_instance_new(pr, 0, &in, &err) != XP_OK)
+		bail("instance: %s", err.msg);
+	is_int(xp_solver_memory_bound(in, 4 * want, 1e18), want,
+	       "p=3 m=3 (1,1) 0.7x: the memory bound is the whole-block optimum (%ld orders)",
+	       tried);
+	xp_solver_instance_free(in);
+	xp_schedule *s = solve(pr, 0, "z3");
+	const xp_solver_info *si = xp_schedule_solver(s);
+	int64_t ns = makespan(pr, s);
+	ok(ns < want && si && si->status == XP_SOLVER_FEASIBLE && si->objective_ns == ns,
+	   "the greedy's pieces beat it: %lld < %lld, status %s", (long long)ns, (long long)want,
+	   si ? xp_solver_status_name(si->status) : "none");
+	has_str(si ? si->note : "", "split-block schedule", "and the note says why");
+	xp_schedule_free(s);
+	fx_free(pr);
+}
+
 /* optimal-v with dp=2 and reduce-scatters of coll_ms per chunk: the two chunks of a device share
  * one DP channel, so the reduce-scatter of the chunk that finishes first delays the other's. The
- * solver must prove its optimum (gap 0): its bound is the makespan the engine re-times. (The
- * objective it reports may lie above: at p=2, m=3 it is 32999999 for a re-timed 32500000.) */
+ * solver must prove its optimum (gap 0): its bound and its objective are the makespan the engine
+ * re-times. (Z3's own times lie above at p=2, m=3: 32999999 for a re-timed 32500000; the
+ * objective once reported that.) */
 static void v_dp_proof(int p, int m, double coll_ms)
 {
 	xp_params *pr = grid(p, m, 1, 1, 1);
@@ -150,9 +189,9 @@ static void v_dp_proof(int p, int m, double coll_ms)
 	xp_schedule *s = solve(pr, 1, "z3");
 	const xp_solver_info *si = xp_schedule_solver(s);
 	int64_t ns = makespan(pr, s);
-	ok(si && si->status == XP_SOLVER_OPTIMAL && si->bound_ns == ns && ns <= si->objective_ns,
+	ok(si && si->status == XP_SOLVER_OPTIMAL && si->bound_ns == ns && ns == si->objective_ns,
 	   "optimal-v p=%d m=%d dp=2, %g ms reduce-scatters: proven optimal: bound = re-timed %lld "
-	   "(objective %lld, %s)",
+	   "= objective %lld (%s)",
 	   p, m, coll_ms, (long long)ns, si ? (long long)si->objective_ns : -1LL,
 	   si ? xp_solver_status_name(si->status) : "none");
 	xp_schedule_free(s);
@@ -186,9 +225,9 @@ static void against_others(int p, int m, double lat, double bw, double mem)
 		       what, p, m, lat, bw, mem);
 		ok(r->fits_memory, "%s p=%d m=%d (%g,%g) %gx: fits memory", what, p, m, lat, bw,
 		   mem);
-		ok(si && si->status == XP_SOLVER_OPTIMAL && opt <= si->objective_ns &&
+		ok(si && si->status == XP_SOLVER_OPTIMAL && opt == si->objective_ns &&
 		       si->bound_ns <= opt,
-		   "%s p=%d m=%d: optimal, bound %lld <= re-timed %lld <= objective %lld", what, p,
+		   "%s p=%d m=%d: optimal, bound %lld <= re-timed %lld = objective %lld", what, p,
 		   m, si ? (long long)si->bound_ns : -1LL, (long long)opt,
 		   si ? (long long)si->objective_ns : -1LL);
 		xp_result_free(r);
@@ -210,15 +249,48 @@ static void errors_and_limits(void)
 	ok(s == NULL, "and no schedule is returned");
 	fx_free(pr);
 
-	pr = grid(4, 8, 2, 2, 1);
+	pr = grid(4, 8, 1, 1, 1); /* the V placement: its memory bound leaves a gap there */
 	pr->solver_time_limit_ns = 1000000; /* 1 ms */
-	s = fx_build("optimal", pr);
+	s = fx_build("optimal-v", pr);
 	const xp_solver_info *si = xp_schedule_solver(s);
-	ok(si && si->status == XP_SOLVER_TIMEOUT, "a 1 ms limit at p=4 m=8 (2,2) times out (%s)",
+	ok(si && si->status == XP_SOLVER_TIMEOUT, "a 1 ms limit at p=4 m=8 (1,1) times out (%s)",
 	   si ? xp_solver_status_name(si->status) : "no info");
 	ok(si && si->gap > pr->solver_gap && si->bound_ns < si->objective_ns,
 	   "a timeout reports its gap (%.4f) and bound", si ? si->gap : -1);
 	ok(makespan(pr, s) > 0, "a timeout still returns a schedule that fits");
+	xp_schedule_free(s);
+	fx_free(pr);
+}
+
+/* A bound above the critical-path bound holds for whole-block orders only, and the result says
+ * so; a bound at the critical path (which holds for split blocks too) needs no note. */
+static void whole_block_note(void)
+{
+	xp_params *pr = grid(4, 8, 2, 2, 1);
+	pr->solver_work_limit = 200000;
+	xp_schedule *s = solve(pr, 0, "z3");
+	const xp_solver_info *si = xp_schedule_solver(s);
+	xp_solver_instance *in = NULL;
+	xp_error err;
+	if (xp_solver_instance_new(pr, 0, &in, &err) != XP_OK)
+		bail("instance: %s", err.msg);
+	ok(si && si->status == XP_SOLVER_OPTIMAL && si->bound_ns > in->lb_ns,
+	   "optimal p=4 m=8 (2,2) 1x: proven with a bound (%lld) above the critical path (%lld)",
+	   si ? (long long)si->bound_ns : -1LL, (long long)in->lb_ns);
+	has_str(si ? si->note : "", "optimal among whole-block orders only",
+	        "its note says the optimum is over whole blocks");
+	has_str(si ? si->note : "", "greedy's schedule (43ms) splits blocks into pieces",
+	        "and that greedy's pieced schedule lies outside that space");
+	xp_solver_instance_free(in);
+	xp_schedule_free(s);
+	fx_free(pr);
+
+	pr = grid(4, 8, 0, 0, 1);
+	s = solve(pr, 1, "z3");
+	si = xp_schedule_solver(s);
+	ok(si && si->status == XP_SOLVER_OPTIMAL && si->note[0] == 0,
+	   "optimal-v p=4 m=8 (0,0): optimal at the critical-path bound, no note (%s)",
+	   si ? si->note : "none");
 	xp_schedule_free(s);
 	fx_free(pr);
 }
@@ -252,13 +324,16 @@ static void determinism_and_methods(void)
 
 int main(void)
 {
-	plan(2 * 6 + 4 + 6 * 3 + 7 + 4);
+	plan(3 * 8 + 4 + 6 * 3 + 7 + 4 + 4);
 	brute_case(2, 2, 0, 2, 2, 1, 1, 0);
 	brute_case(2, 3, 0, 1, 1, 1, 1, 0);
 	brute_case(3, 2, 0, 2, 0.5, 1, 1, 0);
 	brute_case(2, 2, 0, 1, 1, 1, 2, 2);
 	brute_case(2, 1, 1, 1, 1, 1, 2, 1);
 	brute_case(2, 1, 1, 1, 1, 1, 2, 3);
+	brute_case(2, 2, 1, 1, 1, 0.5, 1, 0); /* tight memory: the memory bound works */
+	pieces_beat_whole_blocks();
+	whole_block_note();
 	v_dp_proof(2, 2, 1);
 	v_dp_proof(2, 3, 3);
 	v_dp_proof(3, 3, 1);

@@ -79,10 +79,11 @@ int xp_schedule_split_backward(const xp_schedule *s); /* 1 when it uses D/W, 0 w
 const char *xp_schedule_name(const xp_schedule *s);
 void xp_schedule_set_name(xp_schedule *s, const char *name);
 
-/* What a solver says about the schedule it returned. `objective_ns` is the makespan in the
- * solver's own model, `bound_ns` its proven lower bound on any schedule of the same placement and
- * memory, gap = (objective - bound) / objective. `seconds` is wall time (the only field that
- * varies between runs). */
+/* What a solver says about the schedule it returned. `objective_ns` is that schedule's makespan
+ * as the analytic engine re-times it (the solver's own time assignment may lie above it: its
+ * times need not be as early as possible), `bound_ns` its proven lower bound on any schedule of
+ * the same placement and memory, gap = (objective - bound) / objective. `seconds` is wall time (the
+ * only field that varies between runs). */
 typedef enum {
 	XP_SOLVER_NONE = 0, /* not made by a solver */
 	XP_SOLVER_OPTIMAL,  /* proven within the requested gap */

@@ -115,6 +115,8 @@ static void harvest(milp *P, int *blk, xp_solver_outcome *out)
 	double bound = Cbc_getBestPossibleObjValue(P->cbc) * P->unit;
 	if (Cbc_isProvenInfeasible(P->cbc))
 		bound = (double)out->best_ns; /* nothing below the incumbent's cutoff */
+	if (in->cuts && bound > (double)(in->cuts->T_ns + 1))
+		bound = (double)(in->cuts->T_ns + 1); /* the cuts hold up to there only */
 	if (isfinite(bound) && floor(bound + 1e-6) > (double)out->bound_ns)
 		out->bound_ns = (int64_t)floor(bound + 1e-6);
 	out->timed_out = Cbc_isSecondsLimitReached(P->cbc);
@@ -123,14 +125,10 @@ static void harvest(milp *P, int *blk, xp_solver_outcome *out)
 	int *cand = x ? malloc((size_t)in->n * sizeof *cand) : NULL;
 	if (!cand)
 		return;
-	double obj = Cbc_getObjValue(P->cbc) * P->unit;
 	xp_solver_orders_from_times(in, x, cand);
 	int64_t ns = xp_solver_evaluate(in, cand);
 	if (ns >= 0 && ns < out->best_ns) {
-		out->best_ns = ns;
-		out->objective_ns = (int64_t)llround(obj);
-		if (out->objective_ns < ns && ns - obj <= 1e-6 * obj) /* float round-off only */
-			out->objective_ns = ns;
+		out->best_ns = ns; /* CBC's own value may lie above: its times need not be tight */
 		for (int i = 0; i < in->n; i++)
 			blk[i] = cand[i];
 	}
@@ -151,7 +149,7 @@ static xp_status solve(const xp_solver_instance *in, int *blk, double seconds, d
 		goto out;
 	}
 	if (md->infeasible) { /* the incumbent is optimal */
-		out->bound_ns = out->best_ns;
+		out->bound_ns = xp_solver_refuted(in, out->best_ns);
 		goto out;
 	}
 	configure(&P, seconds, gap);

@@ -265,6 +265,7 @@ void xp_solver_instance_free(xp_solver_instance *in)
 	xp_schedule_free(in->shape);
 	xp_schedule_free(in->scratch);
 	xp_evaluator_free(in->ev);
+	xp_solver_cuts_free(in->cuts);
 	free(in->b);
 	free(in->links);
 	free(in->ag_end_ns);

@@ -98,6 +98,21 @@ static int pb_end(xp_solver_model *md, xp_solver_pb *pb)
 	return 0;
 }
 
+/* The order of a and b (one device) that the cuts force: XP_SV_TRUE (a first), XP_SV_FALSE, or 0.
+ */
+static int cut_order(const xp_solver_instance *in, int a, int b)
+{
+	const xp_solver_cuts *c = in->cuts;
+	if (!c)
+		return 0;
+	int k = c->k, sa = a / in->m % k, sb = b / in->m % k, ia = in->b[a].mb, ib = in->b[b].mb;
+	if (ia < c->minc[b * k + sa] || ib >= c->maxc[a * k + sb])
+		return XP_SV_TRUE; /* a is done whenever b starts, or b never before a starts */
+	if (ib < c->minc[a * k + sb] || ia >= c->maxc[b * k + sa])
+		return XP_SV_FALSE;
+	return 0;
+}
+
 /* Booleans for the pairs of a device whose order the precedences leave open. */
 static int pair_literals(xp_solver_model *md)
 {
@@ -111,6 +126,8 @@ static int pair_literals(xp_solver_model *md)
 					lit = XP_SV_TRUE;
 				else if (xp_solver_precedes(in, b, a))
 					lit = XP_SV_FALSE;
+				else if (cut_order(in, a, b))
+					lit = cut_order(in, a, b);
 				else {
 					md->ya[md->ny] = a;
 					md->yb[md->ny] = b;
@@ -125,21 +142,42 @@ static int pair_literals(xp_solver_model *md)
 static void bounds(xp_solver_model *md, int64_t ub_ns)
 {
 	const xp_solver_instance *in = md->in;
+	const xp_solver_cuts *c = in->cuts;
 	for (int b = 0; b < in->n; b++) {
-		md->lb[b] = in->head_ns[b];
+		md->lb[b] = c && c->lo[b] > in->head_ns[b] ? c->lo[b] : in->head_ns[b];
 		md->ub[b] = ub_ns - in->tail_ns[b];
+		if (c && c->hi[b] < md->ub[b])
+			md->ub[b] = c->hi[b];
+	}
+	for (int b = 0; b < in->n; b++)
 		if (md->win[b] >= 0) {
 			const xp_solver_block *p = &in->b[in->b[b].prod];
 			const xp_solver_link *l = &in->links[in->b[b].link];
-			md->lb[md->win[b]] = in->head_ns[in->b[b].prod] + p->dur_ns;
+			md->lb[md->win[b]] = md->lb[in->b[b].prod] + p->dur_ns;
 			md->ub[md->win[b]] = md->ub[b] - l->ser_ns - l->lat_ns;
 		}
-	}
 	md->lb[md->mk] = in->lb_ns;
 	md->ub[md->mk] = ub_ns;
 	for (int x = 0; x < md->nx; x++)
 		if (md->ub[x] < md->lb[x])
 			md->infeasible = 1;
+}
+
+/* A pair that the cuts order (and the precedences do not) still needs its row. */
+static int cut_precedences(xp_solver_model *md)
+{
+	const xp_solver_instance *in = md->in;
+	int pd = in->per_dev;
+	for (int d = 0; in->cuts && d < in->p; d++)
+		for (int a = d * pd; a < (d + 1) * pd; a++)
+			for (int b = a + 1; b < (d + 1) * pd; b++) {
+				if (xp_solver_precedes(in, a, b) || xp_solver_precedes(in, b, a))
+					continue;
+				int o = cut_order(in, a, b);
+				if (o && either(md, o, a, b, in->b[a].dur_ns, in->b[b].dur_ns))
+					return -1;
+			}
+	return 0;
 }
 
 /* Data dependencies, microbatch order, device disjunctions and the makespan. */
@@ -171,7 +209,7 @@ static int precedences(xp_solver_model *md)
 		if (either(md, k + 1, a, b, in->b[a].dur_ns, in->b[b].dur_ns))
 			return -1;
 	}
-	return 0;
+	return cut_precedences(md);
 }
 
 /* One transfer at a time per directed link, in the order its producers run on their device. */

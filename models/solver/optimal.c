@@ -22,7 +22,7 @@ static void report(const xp_params *pr, const xp_solver_outcome *o, const char *
                    xp_solver_info *info)
 {
 	memset(info, 0, sizeof *info);
-	info->objective_ns = o->objective_ns;
+	info->objective_ns = o->best_ns; /* what the engine re-times, never the model's value */
 	info->bound_ns = o->bound_ns;
 	info->gap = gap_of(o);
 	info->seconds = secs;
@@ -35,17 +35,25 @@ static void report(const xp_params *pr, const xp_solver_outcome *o, const char *
 		info->status = XP_SOLVER_FEASIBLE;
 }
 
-static xp_status solve(const xp_solver_instance *in, const char *method, const char *name, int *blk,
+static xp_status solve(xp_solver_instance *in, const char *method, const char *name, int *blk,
                        xp_solver_outcome *o, double t0, xp_error *err)
 {
 	char from[32];
 	const xp_params *pr = in->pr;
 	int64_t inc = xp_solver_incumbent(in, blk, from);
+	double deadline = t0 + (double)pr->solver_time_limit_ns * 1e-9;
 	if (inc < 0)
 		return xp_fail(err, XP_ENOMEM, "optimal: out of memory timing the incumbent");
-	*o = (xp_solver_outcome){ .best_ns = inc, .objective_ns = inc, .bound_ns = in->lb_ns };
+	*o = (xp_solver_outcome){ .best_ns = inc,
+		                  .bound_ns = xp_solver_memory_bound(in, inc, deadline) };
 	if (gap_of(o) <= pr->solver_gap)
-		return XP_OK; /* the incumbent meets the critical-path bound */
+		return XP_OK; /* the incumbent meets the critical-path or memory bound */
+	/* cuts for every order that would close the gap; one refusal there proves the incumbent */
+	int64_t target = inc - (int64_t)(pr->solver_gap * (double)inc) - 1;
+	if (xp_solver_cuts_at(in, target, deadline) == 0) {
+		o->bound_ns = target + 1 > o->bound_ns ? target + 1 : o->bound_ns;
+		return XP_OK;
+	}
 	/* the limit covers the whole run, the incumbent included */
 	double secs = (double)pr->solver_time_limit_ns * 1e-9 - (xp_now_s() - t0);
 	if (secs <= 0) {
@@ -66,11 +74,44 @@ static xp_status solve(const xp_solver_instance *in, const char *method, const c
 	return XP_OK;
 }
 
+static int has_pieces(const xp_schedule *s)
+{
+	for (int d = 0; d < xp_schedule_devices(s); d++)
+		for (size_t i = 0; i < xp_schedule_len(s, d); i++)
+			if (xp_schedule_ops(s, d)[i].hi - xp_schedule_ops(s, d)[i].lo !=
+			    xp_schedule_ops(s, d)[i].nsub)
+				return 1;
+	return 0;
+}
+
+/* A bound above the critical-path bound was proven over whole-block orders only: say so, and
+ * name the greedy's split-block schedule when there is one (it lies outside that space). */
+static void note_whole_blocks(const xp_solver_instance *in, const char *greedy, int pieced,
+                              int64_t greedy_ns, xp_solver_info *info)
+{
+	char a[32], b[32];
+	if (info->bound_ns <= in->lb_ns)
+		return; /* the critical-path bound holds for split blocks too */
+	const char *what = info->status == XP_SOLVER_OPTIMAL ? "optimal among" : "bound covers";
+	if (pieced)
+		snprintf(info->note, sizeof info->note,
+		         "%s whole-block orders only (bound %s); %s's schedule (%s) splits blocks "
+		         "into pieces, outside the solver's search",
+		         what, xp_format_time(a, sizeof a, info->bound_ns), greedy,
+		         xp_format_time(b, sizeof b, greedy_ns));
+	else
+		snprintf(info->note, sizeof info->note,
+		         "%s whole-block orders only (bound %s); orders that split blocks into "
+		         "pieces are outside the solver's search",
+		         what, xp_format_time(a, sizeof a, info->bound_ns));
+}
+
 /* The solver searches whole blocks; the greedy may split them into sub-blocks and so reach
  * schedules outside that space. When the greedy of the placement beats the solver's best, *out
  * becomes the greedy's schedule, named `name`, with a solver report that says so: its bound is
  * the critical-path bound (it holds for split blocks too: a block's output leaves at its end)
- * and its status is at best feasible. */
+ * and its status is at best feasible. Otherwise a bound that holds for whole blocks only gets a
+ * note that says so. */
 static void prefer_greedy(const xp_solver_instance *in, const char *name, int64_t solver_ns,
                           xp_schedule **out, xp_solver_info *info)
 {
@@ -80,6 +121,9 @@ static void prefer_greedy(const xp_solver_instance *in, const char *name, int64_
 	if (!k || k->build(in->pr, &g, NULL) != XP_OK ||
 	    xp_engine_run(xp_engine_find("analytic"), in->pr, g, &r, NULL) != XP_OK ||
 	    !r->fits_memory || r->makespan_ns >= solver_ns) {
+		int pieced = g && r && r->fits_memory && has_pieces(g);
+		note_whole_blocks(in, k ? k->name : "greedy", pieced, pieced ? r->makespan_ns : 0,
+		                  info);
 		xp_result_free(r);
 		xp_schedule_free(g);
 		return;

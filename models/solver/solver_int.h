@@ -28,6 +28,16 @@ typedef struct xp_solver_link {
 	int64_t ser_ns, lat_ns; /* window length (message_bytes, times dp across DCs) and latency */
 } xp_solver_link;
 
+/* What every order of makespan <= some T must satisfy (memory_bound.c): start bounds per block,
+ * and per block and (chunk, type) sequence s of its device, how many blocks of s are done when
+ * it starts (between minc and maxc). */
+typedef struct xp_solver_cuts {
+	int k;            /* sequences per device (3v) */
+	int64_t T_ns;     /* they hold for orders of makespan <= T_ns only */
+	int64_t *lo, *hi; /* n: earliest and latest start */
+	int *minc, *maxc; /* n * k */
+} xp_solver_cuts;
+
 /* Everything the exact methods need, derived from the scenario and a placement. */
 typedef struct xp_solver_instance {
 	const xp_params *pr;
@@ -45,6 +55,7 @@ typedef struct xp_solver_instance {
 	int words;
 	int64_t *limit;          /* p: memory limit per device */
 	int64_t lb_ns;           /* a trivial lower bound on the makespan */
+	xp_solver_cuts *cuts;    /* NULL, or what orders below the incumbent must satisfy */
 	struct xp_evaluator *ev; /* times orders of the placement (xp_solver_timeline) */
 	xp_schedule *scratch;    /* the orders being timed, refilled without allocating */
 } xp_solver_instance;
@@ -92,6 +103,23 @@ int64_t xp_solver_timeline(const xp_solver_instance *in, const int *blk, int64_t
  * microbatch-at-a-time order, among those that fit memory; blk gets its order. Returns its
  * makespan and names it in `from` (32 bytes), or -1 when out of memory. */
 int64_t xp_solver_incumbent(const xp_solver_instance *in, int *blk, char *from);
+
+/* A lower bound on every whole-block order's makespan, at least lb_ns, from each device alone
+ * with its memory limit (memory_bound.c); hi_ns is a makespan some order reaches. Both stop at
+ * xp_now_s() = deadline with what they have (cuts: -1, skipped). */
+int64_t xp_solver_memory_bound(const xp_solver_instance *in, int64_t hi_ns, double deadline);
+
+/* Compute in->cuts for orders of makespan <= T: 1 done, 0 when no whole-block order reaches T
+ * (a proof), -1 when skipped (too many states, out of memory). */
+int xp_solver_cuts_at(xp_solver_instance *in, int64_t T, double deadline);
+void xp_solver_cuts_free(xp_solver_cuts *c);
+
+/* What a method that found no order below `ns` (or a model that cannot hold) proves: ns, or one
+ * more than the horizon of the cuts when they are tighter. */
+static inline int64_t xp_solver_refuted(const xp_solver_instance *in, int64_t ns)
+{
+	return in->cuts && in->cuts->T_ns + 1 < ns ? in->cuts->T_ns + 1 : ns;
+}
 
 /* ---- the disjunctive model ---- */
 
@@ -145,11 +173,10 @@ int64_t xp_solver_assignment(const xp_solver_model *md, const int *blk, double *
 
 /* What a method reached. blk holds its best orders (it starts as the incumbent's). */
 typedef struct xp_solver_outcome {
-	int64_t best_ns;      /* makespan (analytic) of blk */
-	int64_t objective_ns; /* makespan of blk in the method's model (>= best_ns) */
-	int64_t bound_ns;     /* proven lower bound */
-	int timed_out;        /* stopped by the time limit */
-	int gave_up;          /* stopped for another reason (node limit, solver error) */
+	int64_t best_ns;  /* makespan of blk as the analytic engine re-times it: the objective */
+	int64_t bound_ns; /* proven lower bound */
+	int timed_out;    /* stopped by the time limit */
+	int gave_up;      /* stopped for another reason (node limit, solver error) */
 } xp_solver_outcome;
 
 typedef xp_status (*xp_solver_method_fn)(const xp_solver_instance *in, int *blk, double seconds,

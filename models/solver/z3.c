@@ -108,22 +108,6 @@ static int build(smt *S)
 	return Z3_get_error_code(S->ctx) == Z3_OK ? 0 : -1;
 }
 
-/* The makespan of the model's times x: the largest end that its makespan rows require (a row
- * on a boolean counts when the times order its two blocks that way). */
-static int64_t model_makespan(const xp_solver_model *md, const double *x)
-{
-	double top = 0;
-	for (int i = 0; i < md->n_diffs; i++) {
-		const xp_solver_diff *df = &md->diffs[i];
-		int k = abs(df->lit) - 1, holds = 1;
-		if (df->lit)
-			holds = (x[md->ya[k]] < x[md->yb[k]]) == (df->lit > 0);
-		if (df->u == md->mk && holds && x[df->v] + (double)df->c > top)
-			top = x[df->v] + (double)df->c;
-	}
-	return (int64_t)(top + 0.5);
-}
-
 /* The orders of a satisfying model; they replace blk when the engine finds them faster. */
 static void harvest(smt *S, int *blk, xp_solver_outcome *out)
 {
@@ -142,8 +126,7 @@ static void harvest(smt *S, int *blk, xp_solver_outcome *out)
 		xp_solver_orders_from_times(in, x, cand);
 		int64_t ns = xp_solver_evaluate(in, cand);
 		if (ns >= 0 && ns < out->best_ns) {
-			out->best_ns = ns;
-			out->objective_ns = model_makespan(S->md, x);
+			out->best_ns = ns; /* the model's times need not be tight: re-timed is <= */
 			for (int i = 0; i < in->n; i++)
 				blk[i] = cand[i];
 		}
@@ -193,6 +176,8 @@ static void bisect(smt *S, int *blk, double t0, double seconds, double gap, xp_s
 		int64_t target = out->best_ns - (int64_t)(gap * (double)out->best_ns) - 1;
 		if (T < target && target < ceiling)
 			T = target;
+		if (S->md->in->cuts && T > S->md->in->cuts->T_ns)
+			T = S->md->in->cuts->T_ns; /* the cuts hold up to there only */
 		Z3_lbool r = query(S, T, left > 1 ? left / 2 : left);
 		if (r == Z3_L_TRUE)
 			harvest(S, blk, out);
@@ -332,7 +317,7 @@ static xp_status solve(const xp_solver_instance *in, int *blk, double seconds, d
 	S.wd = &w;
 	watchdog_start(&w, S.ctx, seconds);
 	if (md->infeasible)
-		out->bound_ns = out->best_ns;
+		out->bound_ns = xp_solver_refuted(in, out->best_ns);
 	else if (build(&S) == 0)
 		bisect(&S, blk, t0, seconds, gap, out);
 	else

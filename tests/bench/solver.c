@@ -55,6 +55,11 @@ int main(int argc, char **argv)
 	double secs = argc > 4 ? atof(argv[4]) : big ? 600 : 60;
 	printf("# p  m  lat   bw  mem  meth status    makespan     bound    gap   seconds  "
 	       "greedy (ms)\n");
+	if (strcmp(what, "cell") == 0 && argc > 7) { /* cell LAT BW MEM METHOD v|u SECONDS */
+		one(4, 8, atof(argv[2]), atof(argv[3]), atof(argv[4]), argv[5],
+		    strcmp(argv[6], "v") == 0, atof(argv[7]));
+		return 0;
+	}
 	if (big) {
 		one(8, 16, 2, 2, 1, method, vplace, secs);
 		return 0;
