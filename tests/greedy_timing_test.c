@@ -46,9 +46,75 @@ static long first_mismatch(const xp_result *r, const int64_t *times)
 	return -1;
 }
 
+/* Whether some device's first F of chunk 1 starts exactly at the end of that chunk's all-gather
+ * (the second of the device's back-to-back all-gathers): the case where it binds. */
+static int chunk1_allgather_binds(const xp_result *r, const xp_schedule *s)
+{
+	for (size_t c = 0; c < r->n_collectives; c++) {
+		const xp_collective *col = &r->collectives[c];
+		if (col->kind != XP_COLL_ALLGATHER || col->chunk != 1)
+			continue;
+		const xp_op *ops = xp_schedule_ops(s, col->device);
+		for (size_t i = 0; i < xp_schedule_len(s, col->device); i++)
+			if (ops[i].kind == XP_OP_F && ops[i].chunk == 1) {
+				if (r->op_start_ns[r->op_offset[col->device] + i] == col->end_ns)
+					return 1;
+				break;
+			}
+	}
+	return 0;
+}
+
+/* V placement with dp 2-4 and all-gathers of 1.5-4.5 T_F per chunk, so that chunk 1's first F
+ * often waits for its own all-gather, which follows chunk 0's: the greedy must plan it there. */
+static void big_allgathers(unsigned *rng)
+{
+	int equal = 1, ran = 0, binds = 0;
+	for (int t = 0; t < 40; t++) {
+		xp_params *pr = random_params(rng);
+		pr->dp = 2 + rand_r(rng) % 3;
+		pr->intra_dc.latency_ns = 0;
+		pr->intra_dc.bandwidth_bps = 8e9 * 1000.0 / T; /* 1000 ns per byte */
+		for (int k = 0; k < pr->stages; k++) /* per chunk (params / 2)(dp-1)/dp bytes */
+			pr->params_bytes[k] =
+			    (3000 + rand_r(rng) % 6001) * 2 * pr->dp / (pr->dp - 1);
+		fx_memory_factor(pr, 2);
+		xp_greedy_opts o = { .n_sub = 1 << rand_r(rng) % 3,
+			             .v_placement = 1,
+			             .rule = (xp_greedy_rule)(rand_r(rng) % XP_RULES_COUNT) };
+		xp_schedule *s = NULL;
+		int64_t *times = NULL;
+		xp_error err;
+		if (xp_greedy_run_timed(pr, &o, "greedy-v", &s, &times, &err) != XP_OK)
+			bail("big all-gathers, case %d: %s", t, err.msg);
+		xp_result *r = fx_run("analytic", pr, s);
+		long i = first_mismatch(r, times);
+		if (i >= 0 && equal)
+			diag("big all-gathers, case %d (p %d m %d dp %d): op %ld: greedy [%lld, "
+			     "%lld], "
+			     "engine [%lld, %lld]",
+			     t, pr->stages, pr->microbatches, pr->dp, i, (long long)times[2 * i],
+			     (long long)times[2 * i + 1], (long long)r->op_start_ns[i],
+			     (long long)r->op_end_ns[i]);
+		equal &= i < 0;
+		binds += chunk1_allgather_binds(r, s);
+		ran++;
+		xp_result_free(r);
+		free(times);
+		xp_schedule_free(s);
+		fx_free(pr);
+	}
+	ok(equal,
+	   "greedy-v with all-gathers of 1.5-4.5 T_F: on %d cases its op times equal the "
+	   "engine's",
+	   ran);
+	ok(binds >= 10, "in %d of them chunk 1's first F waits exactly for its own all-gather",
+	   binds);
+}
+
 int main(void)
 {
-	plan(3);
+	plan(5);
 	unsigned rng = 2026;
 	int equal = 1, ran = 0, memory = 0, subdivided = 0;
 	for (int t = 0; t < CASES && equal; t++) {
@@ -89,5 +155,6 @@ int main(void)
 	ok(equal, "on %d random cases the greedy's own op times equal the analytic engine's", ran);
 	ok(ran >= CASES / 2, "most cases fit memory (%d ran, %d did not fit)", ran, memory);
 	ok(subdivided >= CASES / 4, "many of them cut blocks into sub-blocks (%d)", subdivided);
+	big_allgathers(&rng);
 	return done_testing();
 }

@@ -198,6 +198,134 @@ static void v_dp_proof(int p, int m, double coll_ms)
 	fx_free(pr);
 }
 
+/* ---- the critical-path bound lb_ns: by hand, by brute force, against every generator ---- */
+
+static int64_t lower_bound(const xp_params *pr, int vplace)
+{
+	xp_solver_instance *in = NULL;
+	xp_error err;
+	if (xp_solver_instance_new(pr, vplace, &in, &err) != XP_OK)
+		bail("%s", err.msg);
+	int64_t lb = in->lb_ns;
+	xp_solver_instance_free(in);
+	return lb;
+}
+
+/* dp > 1 as in brute_case: each chunk's all-gather and reduce-scatter take coll_ms */
+static void set_dp(xp_params *pr, int vplace, int dp, double coll_ms)
+{
+	pr->dp = dp;
+	pr->intra_dc.bandwidth_bps = 2e9;
+	for (int k = 0; k < pr->stages; k++)
+		pr->params_bytes[k] =
+		    (int64_t)(coll_ms * MS / 4 * dp / (dp - 1)) * (vplace ? 2 : 1);
+}
+
+/* Worked by hand (1 ms blocks; a message at (lat, bw) = (1, 1) takes lat + bw = 2 ms, and twice
+ * the bytes with dp=2 across the DCs: 1 + 2 = 3 ms):
+ *  - p=2, m=1, dp=1: F0 F1 | D1 D0 W0 is one chain: 5 blocks + 2 messages = 5 + 2*2 = 9 ms.
+ *  - the same with dp=2, 2 ms collectives: the chain starts after device 0's all-gather (2 ms)
+ *    and ends with its reduce-scatter (2 ms): 2 + 5 + 2*3 + 2 = 15 ms.
+ *  - p=2, m=2, one DC, free links, dp=1: device 1 waits 1 ms for F0 and then has 6 blocks: 7 ms,
+ *    which the order F0 D0 F1 D1 W0 W1 on device 1 reaches (so it is also the optimum).
+ *  - optimal-v p=2, m=1, dp=1, (1, 1): 0.5 ms blocks; F of parts 0,1,2,3, D of parts 3,2,1,0 and
+ *    W of part 0 form one chain with 4 messages between devices: 9 * 0.5 + 4 * 2 = 12.5 ms. */
+static void bound_by_hand(void)
+{
+	xp_params *pr = grid(2, 1, 1, 1, 1);
+	is_int(lower_bound(pr, 0), 9 * MS, "bound p=2 m=1 (1,1) dp=1: 9 ms by hand");
+	set_dp(pr, 0, 2, 2);
+	is_int(lower_bound(pr, 0), 15 * MS,
+	       "bound p=2 m=1 (1,1) dp=2, 2 ms collectives: all-gather + chain + reduce-scatter = "
+	       "15 ms by hand");
+	fx_free(pr);
+	pr = grid(2, 2, 0, 0, 1);
+	long tried;
+	is_int(lower_bound(pr, 0), 7 * MS, "bound p=2 m=2 one DC: 7 ms by hand");
+	is_int(brute(pr, 0, &tried), 7 * MS, "p=2 m=2 one DC: brute force reaches the bound");
+	fx_free(pr);
+	pr = grid(2, 1, 1, 1, 1);
+	is_int(lower_bound(pr, 1), 12 * MS + MS / 2,
+	       "bound optimal-v p=2 m=1 (1,1): 12.5 ms by hand");
+	fx_free(pr);
+}
+
+/* Seeded tiny cases: the bound never exceeds the brute-force optimum, and meets it when m=1
+ * without DP (one chain, nothing to overlap). */
+static void bound_below_brute(void)
+{
+	static const double ratio[] = { 0, 0.5, 1, 2 };
+	unsigned seed = 9;
+	int sound = 1, tight = 1, cases = 0;
+	for (int i = 0; i < 24; i++) {
+		seed = seed * 1103515245u + 12345u;
+		int vplace = i % 3 == 2, m = vplace ? 1 : 1 + (int)(seed >> 16) % 2;
+		int dp = 1 + (int)(seed >> 20) % 2;
+		xp_params *pr = grid(2, m, ratio[(seed >> 8) % 4], ratio[(seed >> 12) % 4],
+		                     1 + (double)((seed >> 24) % 2));
+		if (dp > 1)
+			set_dp(pr, vplace, dp, 1 + (double)((seed >> 26) % 3));
+		long tried;
+		int64_t lb = lower_bound(pr, vplace), opt = brute(pr, vplace, &tried);
+		if (lb > opt || (m == 1 && dp == 1 && lb != opt)) {
+			diag("case %d: vplace %d m=%d dp=%d: bound %lld, brute force %lld", i,
+			     vplace, m, dp, (long long)lb, (long long)opt);
+			sound &= lb <= opt;
+			tight &= !(m == 1 && dp == 1 && lb != opt);
+		}
+		cases++;
+		fx_free(pr);
+	}
+	ok(sound, "bound <= the brute-force optimum on %d tiny cases (DP, V, links)", cases);
+	ok(tight, "bound = the brute-force optimum where one chain is the whole schedule");
+}
+
+/* Seeded cases: the bound is at most every generator's makespan of its placement, and the solver's
+ * reported bound (after 30 ms, usually a timeout) lies between it and the re-timed objective. */
+static void bound_below_generators(void)
+{
+	static const char *const uni[] = { "gpipe",  "1f1b",       "zbh1", "zbh2",
+		                           "greedy", "crossudsub", NULL };
+	static const char *const vee[] = { "zbv", "greedy-v", NULL };
+	unsigned seed = 4;
+	int below = 1, reported = 1;
+	for (int i = 0; i < 16; i++) {
+		seed = seed * 1103515245u + 12345u;
+		int p = 2 + (int)(seed >> 16) % 3, m = 1 + (int)(seed >> 8) % 6, vplace = i % 2;
+		xp_params *pr =
+		    grid(p, m, (double)((seed >> 12) % 5) / 2, (double)((seed >> 20) % 5) / 2, 2);
+		if ((seed >> 24) % 2)
+			set_dp(pr, vplace, 2 + (int)(seed >> 25) % 2, 1);
+		pr->solver_time_limit_ns = 30 * MS;
+		int64_t lb = lower_bound(pr, vplace);
+		for (const char *const *n = vplace ? vee : uni; *n; n++) {
+			xp_schedule *o = fx_build(*n, pr);
+			int64_t ns = makespan(pr, o);
+			if (ns >= 0 && lb > ns) {
+				diag("case %d p=%d m=%d: bound %lld above %s's %lld", i, p, m,
+				     (long long)lb, *n, (long long)ns);
+				below = 0;
+			}
+			xp_schedule_free(o);
+		}
+		xp_schedule *s = solve(pr, vplace, "z3");
+		const xp_solver_info *si = xp_schedule_solver(s);
+		int64_t ns = makespan(pr, s);
+		if (!si || si->bound_ns < lb || si->bound_ns > ns || ns > si->objective_ns) {
+			diag("case %d p=%d m=%d: bound %lld, reported %lld, re-timed %lld, "
+			     "objective %lld",
+			     i, p, m, (long long)lb, si ? (long long)si->bound_ns : -1LL,
+			     (long long)ns, si ? (long long)si->objective_ns : -1LL);
+			reported = 0;
+		}
+		xp_schedule_free(s);
+		fx_free(pr);
+	}
+	ok(below, "the bound is at most every generator's makespan on 16 seeded cases");
+	ok(reported,
+	   "the solver's reported bound lies between the bound and the re-timed objective");
+}
+
 /* ---- the optimum against every other schedule ---- */
 
 static void against_others(int p, int m, double lat, double bw, double mem)
@@ -324,7 +452,7 @@ static void determinism_and_methods(void)
 
 int main(void)
 {
-	plan(3 * 8 + 4 + 6 * 3 + 7 + 4 + 4);
+	plan(3 * 8 + 4 + 6 * 3 + 7 + 4 + 4 + 5 + 2 + 2);
 	brute_case(2, 2, 0, 2, 2, 1, 1, 0);
 	brute_case(2, 3, 0, 1, 1, 1, 1, 0);
 	brute_case(3, 2, 0, 2, 0.5, 1, 1, 0);
@@ -341,6 +469,9 @@ int main(void)
 	against_others(3, 6, 2, 2, 1);
 	against_others(4, 6, 0, 2, 1);
 	against_others(4, 5, 0.5, 2, 2);
+	bound_by_hand();
+	bound_below_brute();
+	bound_below_generators();
 	errors_and_limits();
 	determinism_and_methods();
 	return done_testing();

@@ -1,7 +1,7 @@
 #!/bin/sh
 # sweep.t: `crosspipe sweep`: expansion, rows, errors, resume after kill -9, the manifest.
 . "$(dirname "$0")/tap.sh"
-plan 23
+plan 25
 
 B=$XP_TOP/scenarios/p4_ratios.yaml
 cat >"$TMP/grid.yaml" <<EOT
@@ -82,6 +82,9 @@ is "$rc" "1" "a sweep with failed tasks exits 1"
 has "$err" "24 failed" "the summary counts the failed tasks"
 is "$(grep -cE ',zbh1,analytic,[0-9a-f]{16},ok,' "$TMP/e/results.csv")" "24" "the other tasks ran"
 has "$(grep ',interleaved,' "$TMP/e/results.csv" | head -1)" "multiple" "an error row carries the message"
+run sweep "$TMP/err.yaml" --out "$TMP/e" --resume
+is "$rc" "1" "a resume of that sweep exits 1 again"
+has "$err" "0 ok, 24 failed, 24 already done" "  it runs the 24 failed tasks again and keeps the 24 ok rows"
 
 printf 'base: %s\naxes:\n  pipeline.stages: [4, zero]\n' "$B" >"$TMP/badpoint.yaml"
 run sweep "$TMP/badpoint.yaml"

@@ -1,0 +1,95 @@
+/* zbv_orders_test.c: ZB-V's order on every device equals the zero-bubble authors' own construction
+ * over a grid of (p, m), m < 2p included, where the fill rules decide the order. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fixture.h"
+#include "schedule/schedule.h"
+#include "schedules/schedules.h"
+#include "tap.h"
+
+/*
+ * tests/data/zbv_orders.txt was written by tests/zbv_reference, which runs the authors' Python
+ * PipelineGraph (not ours) with unit block times and free communication: one line
+ * `p m device LETTERS` per device, a letter per block. F/f: a forward of leg 0/1 (chunk 0/1); B/b:
+ * an input-gradient block of leg 0/1, W/w: a weight-gradient block of leg 0/1, where a backward's
+ * leg 0 is the first pass through the device, chunk 1 (part 2p-1-k). Within one (type, leg) the
+ * microbatches go in order, which this test checks too, so the letters fix the whole order.
+ */
+enum { PMAX = 8, LINE = 8192 };
+
+/* device d's order as letters; 0 when a (type, chunk) runs its microbatches out of order */
+static int letters(const xp_schedule *s, int d, char *out, size_t len)
+{
+	int next[3][2] = { { 0 } }, in_order = 1;
+	size_t n = 0;
+	for (size_t i = 0; i < xp_schedule_len(s, d) && n + 1 < len; i++) {
+		xp_op op = xp_schedule_ops(s, d)[i];
+		int type = op.kind == XP_OP_F ? 0 : op.kind == XP_OP_D ? 1 : 2;
+		int leg = type == 0 ? op.chunk : 1 - op.chunk;
+		in_order &= op.kind != XP_OP_B && op.lo == 0 && op.hi == op.nsub &&
+		            op.mb == next[type][leg]++;
+		out[n++] = "FfBbWw"[type * 2 + leg];
+	}
+	out[n] = '\0';
+	return in_order;
+}
+
+/* Compare every line of the reference for one p; returns the number of (m, device) lines seen. */
+static int compare_p(FILE *f, int p, int *bad_m, int *max_m)
+{
+	char line[LINE], ours[LINE], theirs[LINE];
+	int seen = 0, lp, m, d, built_m = -1;
+	xp_params *pr = NULL;
+	xp_schedule *s = NULL;
+	rewind(f);
+	*bad_m = -1;
+	*max_m = 0;
+	while (fgets(line, sizeof line, f)) {
+		if (line[0] == '#' || sscanf(line, "%d %d %d %8191s", &lp, &m, &d, theirs) != 4 ||
+		    lp != p)
+			continue;
+		if (m != built_m) {
+			xp_schedule_free(s);
+			fx_free(pr);
+			pr = fx_new(p, m, 1000, 1000, 1000);
+			s = fx_build("zbv", pr);
+			built_m = m;
+		}
+		int in_order = letters(s, d, ours, sizeof ours);
+		if ((!in_order || strcmp(ours, theirs)) && *bad_m < 0) {
+			diag("zbv p=%d m=%d device %d:\n#   ours   %s%s\n#   theirs %s", p, m, d,
+			     ours, in_order ? "" : " (microbatches out of order)", theirs);
+			*bad_m = m;
+		}
+		*max_m = m > *max_m ? m : *max_m;
+		seen++;
+	}
+	xp_schedule_free(s);
+	fx_free(pr);
+	return seen;
+}
+
+int main(void)
+{
+	const char *top = getenv("XP_TOP") ? getenv("XP_TOP") : ".";
+	char path[4096];
+	snprintf(path, sizeof path, "%s/tests/data/zbv_orders.txt", top);
+	FILE *f = fopen(path, "r");
+	if (!f)
+		bail("cannot open %s (set XP_TOP to the source tree)", path);
+	plan(2 * (PMAX - 1));
+	for (int p = 2; p <= PMAX; p++) {
+		int bad_m, max_m, seen = compare_p(f, p, &bad_m, &max_m);
+		/* the reference covers m = 1 .. 2p+2 on every device */
+		is_int(seen, p * (2 * p + 2), "zbv p=%d: the reference has m = 1..%d on %d devices",
+		       p, 2 * p + 2, p);
+		ok(bad_m < 0 && max_m == 2 * p + 2,
+		   "zbv p=%d, m=1..%d: every device's order is the authors' (first difference at "
+		   "m=%d)",
+		   p, max_m, bad_m);
+	}
+	fclose(f);
+	return done_testing();
+}
