@@ -59,6 +59,15 @@ xp_status xp_engine_run_measured(const xp_engine *e, const xp_params *pr, const 
 xp_status xp_robustness_run(const xp_params *pr, const xp_schedule *sched, xp_result *r,
                             xp_error *err);
 
+/* Iterations: with pr->iterations > 1, run sched that many times back to back on engine e (the
+ * analytic or the ideal one), iteration i+1 starting where iteration i ended (its DP collectives
+ * included), so that a time-varying link or straggler meets the schedule at another phase each
+ * time; fill r->iters (per-iteration makespans, mean, p50, p95, min, max, standard deviation).
+ * r keeps the first iteration's timeline. XP_EINVAL for another engine; nothing with one
+ * iteration. */
+xp_status xp_iterations_run(const xp_engine *e, const xp_params *pr, const xp_schedule *sched,
+                            xp_result *r, xp_error *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -61,6 +61,8 @@ xp_status xp_result_reset(xp_result *r, const xp_schedule *sched)
 		r->op_offset[d + 1] = r->op_offset[d] + xp_schedule_len(sched, d);
 	r->n_transfers = r->n_collectives = 0;
 	r->robust = (xp_robustness){ 0 };
+	free(r->iters.times_ns);
+	r->iters = (xp_iterations){ 0 };
 	return XP_OK;
 }
 
@@ -77,6 +79,7 @@ void xp_result_free(xp_result *r)
 	free(r->busy_ns);
 	free(r->peak_memory_bytes);
 	free(r->memory_limit_bytes);
+	free(r->iters.times_ns);
 	free(r);
 }
 
