@@ -84,6 +84,8 @@ xp_status xp_engine_run_measured(const xp_engine *e, const xp_params *pr, const 
 	if (stats && (!pk || pk->engine != e))
 		return xp_fail(err, XP_EINVAL, "only the packet engine measures run statistics");
 	xp_status st = xp_schedule_check(sched, err);
+	if (st == XP_OK)
+		st = xp_iterations_supported(e, pr, err);
 	if (st != XP_OK)
 		return st;
 	if (xp_params_time_varying(pr) && e != &xp_engine_analytic && e != &xp_engine_ideal)

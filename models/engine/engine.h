@@ -67,6 +67,8 @@ xp_status xp_robustness_run(const xp_params *pr, const xp_schedule *sched, xp_re
  * iteration. */
 xp_status xp_iterations_run(const xp_engine *e, const xp_params *pr, const xp_schedule *sched,
                             xp_result *r, xp_error *err);
+/* XP_OK when engine e can run pr's iterations (checked before any run), else XP_EINVAL. */
+xp_status xp_iterations_supported(const xp_engine *e, const xp_params *pr, xp_error *err);
 
 #ifdef __cplusplus
 }

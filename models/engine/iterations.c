@@ -68,8 +68,8 @@ xp_status xp_iterations_run(const xp_engine *e, const xp_params *pr, const xp_sc
 		    n, e->name);
 	int64_t *times = malloc((size_t)n * sizeof *times);
 	double *ms = malloc((size_t)n * sizeof *ms);
-	xp_status st = times && ms ? run_all(pr, sched, e == &xp_engine_ideal, n, times, err)
-	                           : xp_fail(err, XP_ENOMEM, "out of memory for iterations");
+	st = times && ms ? run_all(pr, sched, e == &xp_engine_ideal, n, times, err)
+	                 : xp_fail(err, XP_ENOMEM, "out of memory for iterations");
 	if (st == XP_OK) {
 		for (int i = 0; i < n; i++)
 			ms[i] = (double)times[i];
