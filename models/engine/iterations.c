@@ -54,18 +54,24 @@ static xp_status run_all(const xp_params *pr, const xp_schedule *s, int ideal, i
 	return st;
 }
 
+xp_status xp_iterations_supported(const xp_engine *e, const xp_params *pr, xp_error *err)
+{
+	if (pr->iterations <= 1 || e == &xp_engine_analytic || e == &xp_engine_ideal)
+		return XP_OK;
+	return xp_fail(
+	    err, XP_EINVAL,
+	    "iterations: %d iterations run on the analytic and ideal engines only, not on "
+	    "the %s engine",
+	    pr->iterations, e->name);
+}
+
 xp_status xp_iterations_run(const xp_engine *e, const xp_params *pr, const xp_schedule *sched,
                             xp_result *r, xp_error *err)
 {
 	int n = pr->iterations;
-	if (n <= 1)
-		return XP_OK;
-	if (e != &xp_engine_analytic && e != &xp_engine_ideal)
-		return xp_fail(
-		    err, XP_EINVAL,
-		    "iterations: %d iterations run on the analytic and ideal engines only, "
-		    "not on the %s engine",
-		    n, e->name);
+	xp_status st = xp_iterations_supported(e, pr, err);
+	if (n <= 1 || st != XP_OK)
+		return st;
 	int64_t *times = malloc((size_t)n * sizeof *times);
 	double *ms = malloc((size_t)n * sizeof *ms);
 	st = times && ms ? run_all(pr, sched, e == &xp_engine_ideal, n, times, err)
