@@ -7,6 +7,7 @@
 #include "base/module.h"
 #include "engine/packet.h"
 #include "schedule/schedule_check.h"
+#include "schedules/schedules.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -103,6 +104,8 @@ xp_status xp_engine_run_measured(const xp_engine *e, const xp_params *pr, const 
 		st = xp_robustness_run(pr, sched, r, err);
 	if (st == XP_OK)
 		st = xp_iterations_run(e, pr, sched, r, err);
+	if (st == XP_OK && e == &xp_engine_analytic)
+		st = xp_replan_run(pr, sched, r, err);
 	if (st != XP_OK) {
 		xp_result_free(r);
 		return st;

@@ -16,16 +16,24 @@
 
 extern const xp_engine xp_engine_analytic, xp_engine_ideal;
 
-static void summarise(xp_iterations *it, double *ms)
+void xp_engine_summarise(double *ms, int n, int64_t *mean, int64_t *p50, int64_t *p95, int64_t *min,
+                         int64_t *max)
 {
-	size_t n = (size_t)it->n;
-	it->mean_ns = llround(gsl_stats_mean(ms, 1, n));
-	it->stddev_ns = n > 1 ? llround(gsl_stats_sd(ms, 1, n)) : 0;
-	gsl_sort(ms, 1, n);
-	it->p50_ns = llround(gsl_stats_median_from_sorted_data(ms, 1, n));
-	it->p95_ns = llround(gsl_stats_quantile_from_sorted_data(ms, 1, n, 0.95));
-	it->min_ns = (int64_t)ms[0];
-	it->max_ns = (int64_t)ms[n - 1];
+	gsl_sort(ms, 1, (size_t)n);
+	*mean = llround(gsl_stats_mean(ms, 1, (size_t)n));
+	*p50 = llround(gsl_stats_median_from_sorted_data(ms, 1, (size_t)n));
+	*p95 = llround(gsl_stats_quantile_from_sorted_data(ms, 1, (size_t)n, 0.95));
+	*min = (int64_t)ms[0];
+	*max = (int64_t)ms[n - 1];
+}
+
+void xp_iterations_fill(xp_iterations *it, int64_t *times, double *ms, int n)
+{
+	free(it->times_ns);
+	*it = (xp_iterations){ .n = n, .times_ns = times };
+	it->stddev_ns = n > 1 ? llround(gsl_stats_sd(ms, 1, (size_t)n)) : 0;
+	xp_engine_summarise(ms, n, &it->mean_ns, &it->p50_ns, &it->p95_ns, &it->min_ns,
+	                    &it->max_ns);
 }
 
 /* Time every iteration into times (n entries), with one workspace and one scratch result. */
@@ -79,9 +87,7 @@ xp_status xp_iterations_run(const xp_engine *e, const xp_params *pr, const xp_sc
 	if (st == XP_OK) {
 		for (int i = 0; i < n; i++)
 			ms[i] = (double)times[i];
-		free(r->iters.times_ns);
-		r->iters = (xp_iterations){ .n = n, .times_ns = times };
-		summarise(&r->iters, ms);
+		xp_iterations_fill(&r->iters, times, ms, n);
 		times = NULL;
 	}
 	free(times);

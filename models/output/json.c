@@ -167,6 +167,11 @@ static void iterations(xp_json *j, const xp_iterations *it)
 	xp_json_int(j, "min_ns", it->min_ns);
 	xp_json_int(j, "max_ns", it->max_ns);
 	xp_json_int(j, "stddev_ns", it->stddev_ns);
+	if (it->replan != XP_REPLAN_NEVER) {
+		xp_json_str(j, "replan",
+		            it->replan == XP_REPLAN_EVERY ? "every-iteration" : "on-change");
+		xp_json_int(j, "switches", it->switches);
+	}
 	xp_json_end(j);
 }
 

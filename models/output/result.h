@@ -64,6 +64,8 @@ typedef struct xp_iterations {
 	int64_t *times_ns; /* n entries, owned by the result */
 	int64_t mean_ns, p50_ns, p95_ns, min_ns, max_ns;
 	int64_t stddev_ns; /* sample standard deviation (0 for one iteration) */
+	int replan;        /* schedule.replan (xp_replan_mode) the times were run with */
+	int switches;      /* re-planning: how many times the schedule changed */
 } xp_iterations;
 
 typedef struct xp_result {

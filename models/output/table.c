@@ -199,6 +199,10 @@ static void iteration_lines(FILE *f, const xp_result *r)
 	        r->schedule, it->n, sig_time(a, CELL, it->mean_ns), sig_time(b, CELL, it->p50_ns),
 	        sig_time(c, CELL, it->p95_ns), sig_time(d, CELL, it->min_ns),
 	        sig_time(e, CELL, it->max_ns), sig_time(g, CELL, it->stddev_ns));
+	if (it->replan != XP_REPLAN_NEVER)
+		fprintf(f, "%s: re-planned %s: %d switch%s of schedule\n", r->schedule,
+		        it->replan == XP_REPLAN_EVERY ? "every iteration" : "on change",
+		        it->switches, it->switches == 1 ? "" : "es");
 	fprintf(f, "%s: iteration times:", r->schedule);
 	for (int i = 0; i < it->n; i++)
 		fprintf(f, " %s", sig_time(a, CELL, it->times_ns[i]));

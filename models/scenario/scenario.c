@@ -76,7 +76,7 @@ static const char *const variation_keys[] = { "model", "spread", "correlation_ti
 static const char *const degradation_keys[] = { "start", "duration", "bandwidth", NULL };
 static const char *const straggler_keys[] = { "device", "datacenter", "factor", "trace", NULL };
 
-static const char *const schedule_keys[] = { "n_sub", NULL };
+static const char *const schedule_keys[] = { "n_sub", "replan", "switch_cost", NULL };
 static const char *const solver_keys[] = { "time_limit", "gap", "work_limit", NULL };
 static const char *const robustness_keys[] = { "jitter", "samples", NULL };
 

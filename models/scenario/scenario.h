@@ -60,6 +60,9 @@ typedef struct xp_link_variation {
 	double degrade_factor;    /* ... the bandwidth is multiplied by this (0..1) */
 } xp_link_variation;
 
+/* schedule.replan: when an adaptive schedule is rebuilt between iterations. */
+typedef enum { XP_REPLAN_NEVER = 0, XP_REPLAN_EVERY, XP_REPLAN_ON_CHANGE } xp_replan_mode;
+
 /* A straggler (stragglers.*): the devices flagged in `slow` (a device or a whole DC) run every
  * block `factor` times slower, folded into the block times of the scenario (every engine and
  * generator sees it); with a trace, the analytic engine also multiplies their speed over time
@@ -128,7 +131,9 @@ typedef struct xp_params {
 	char **schedules; /* names to run, in order */
 	int n_schedules;
 	uint64_t seed;
-	int iterations; /* iterations: training iterations run back to back; default 1 */
+	int iterations;         /* iterations: training iterations run back to back; default 1 */
+	int replan;             /* xp_replan_mode: schedule.replan; default never */
+	int64_t switch_cost_ns; /* schedule.switch_cost: paid by an iteration that switches */
 } xp_params;
 
 typedef struct xp_scenario xp_scenario;

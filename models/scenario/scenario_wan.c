@@ -11,6 +11,7 @@
 #define MIN_STEP_NS    1000 /* 1 us: a finer stochastic step would need too many segments */
 
 static const char *const models[] = { "none", "lognormal", "markov", NULL };
+static const char *const replans[] = { "never", "every-iteration", "on-change", NULL };
 
 /* A time key that must be > 0 when given. */
 static xp_status positive_time(const xp_reader *rd, const char *key, int64_t lo, int64_t *out)
@@ -159,7 +160,10 @@ xp_status xp_read_wan(const xp_reader *rd, xp_params *pr)
 	xp_status st;
 	if ((st = read_link_trace(rd, pr)) || (st = read_variation(rd, &pr->inter_var)) ||
 	    (st = read_degradation(rd, &pr->inter_var)) || (st = read_stragglers(rd, pr)) ||
-	    (st = xp_reader_int(rd, "iterations", 1, MAX_ITERATIONS, 0, &iterations)))
+	    (st = xp_reader_int(rd, "iterations", 1, MAX_ITERATIONS, 0, &iterations)) ||
+	    (st = xp_reader_choice(rd, "schedule.replan", replans, &pr->replan)) ||
+	    (st = xp_reader_i64(rd, "schedule.switch_cost", xp_parse_time_ns, 0,
+	                        &pr->switch_cost_ns)))
 		return st;
 	pr->iterations = (int)iterations;
 	return XP_OK;
