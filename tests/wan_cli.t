@@ -4,7 +4,7 @@
 # --iterations 1 byte-identical to no option, errors with file:line, and the packet engine's
 # refusal of what it does not model.
 . "$(dirname "$0")/tap.sh"
-plan 14
+plan 15
 
 # 2 stages in 2 DCs, GPipe with 2 microbatches, T_F = 10 ms, B = 10 ms, 1e9-bit messages; the
 # trace steps from 100 Gbps / 5 ms to 50 Gbps / 7 ms at 15 ms. By hand (tests/wan_test.c): the
@@ -58,6 +58,13 @@ ok $? "and nothing is written"
 run run "$TMP/step.yaml" --set network.inter_dc.variation.low=10%
 has "$err" "network.inter_dc.variation.low: applies only with variation.model: markov" \
 	"a variation key without its model is refused"
+
+run run "$TMP/step.yaml" -s greedy --iterations 3 --replan every-iteration --format json
+is "$(printf '%s' "$out" | python3 -c '
+import json, sys
+it = json.load(sys.stdin)["results"][0]["iterations"]
+print(it["replan"], 0 <= it["switches"] <= 2, len(it["times_ns"]))')" "every-iteration True 3" \
+	"--replan reports its mode and at most iterations - 1 switches"
 
 run run --help
 has "$out" "--iterations N" "run --help lists --iterations"
