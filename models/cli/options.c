@@ -72,6 +72,14 @@ static const option_spec specs[] = {
 	  "                            relative standard deviation (= --set robustness.jitter=P)" },
 	{ "samples", O_KEY, C_RUN,
 	  "    --samples N           how many noisy re-timings (= --set robustness.samples=N)" },
+	{ "iterations", O_KEY, C_RUN,
+	  "    --iterations N        run N training iterations back to back and report each\n"
+	  "                            one's time, mean, p50, p95 (= --set iterations=N)" },
+	{ "replan", O_KEY, C_RUN,
+	  "    --replan WHEN         never (default), every-iteration or on-change: rebuild "
+	  "greedy\n"
+	  "                            schedules between iterations (= --set "
+	  "schedule.replan=WHEN)" },
 	{ "max-memory", O_MAX_MEMORY, BUILDS,
 	  "    --max-memory SIZE     refuse schedules whose estimated memory is larger (default\n"
 	  "                            4GiB; the estimate is in the message)" },
@@ -120,7 +128,8 @@ static int push(const char ***arr, int *n, const char *v)
 static const char *const shorthand[][2] = {
 	{ "n-sub", "schedule.n_sub" },       { "solver-time", "solver.time_limit" },
 	{ "solver-gap", "solver.gap" },      { "jitter", "robustness.jitter" },
-	{ "samples", "robustness.samples" },
+	{ "samples", "robustness.samples" }, { "iterations", "iterations" },
+	{ "replan", "schedule.replan" },
 };
 
 static int push_key(xp_cli_opts *o, const char *option, const char *value)

@@ -11,6 +11,7 @@
 #include "engine/analytic_int.h"
 #include "engine/engine.h"
 #include "engine/exec.h"
+#include "engine/link_trace.h"
 #include "schedule/block_cost.h"
 
 #include <math.h>
@@ -22,6 +23,7 @@ typedef struct link {
 	int64_t bytes, latency_ns;
 	double bps;
 	int64_t free_ns;
+	size_t hint; /* its cursor in the time-varying inter-DC timeline */
 } link;
 
 typedef struct event {
@@ -53,7 +55,13 @@ struct xp_analytic {
 	int n_links;
 	event *heap;
 	int heap_n;
-	int *order; /* v: a device's chunks in the order of their all-gathers */
+	int *order;        /* v: a device's chunks in the order of their all-gathers */
+	xp_timeline *wan;  /* the inter-DC class over time; NULL when constant */
+	xp_timeline *slow; /* the straggler's speed over time; NULL without a trace */
+	size_t *slow_hint; /* per device: its cursor in slow */
+	int64_t origin_ns; /* absolute time of this run's 0 (later iterations start later) */
+	xp_error *err;     /* of the current run (a timeline can fail) */
+	xp_status failed;  /* the first failure inside a run */
 };
 typedef struct xp_analytic sim;
 
@@ -170,9 +178,10 @@ static xp_status alloc_all(sim *S)
 	S->links = malloc(2 * (size_t)S->parts * sizeof *S->links);
 	S->heap = malloc((size_t)S->p * sizeof *S->heap);
 	S->order = malloc((size_t)S->v * sizeof *S->order);
-	if (!S->ready || !S->blockdur || !S->next || !S->free_ns || !S->waiting || !S->ag_done ||
-	    !S->dp_free || !S->bw_left || !S->fwd_link || !S->bwd_link || !S->links || !S->heap ||
-	    !S->order)
+	S->slow_hint = calloc((size_t)S->p, sizeof *S->slow_hint);
+	if (!S->slow_hint || !S->ready || !S->blockdur || !S->next || !S->free_ns || !S->waiting ||
+	    !S->ag_done || !S->dp_free || !S->bw_left || !S->fwd_link || !S->bwd_link ||
+	    !S->links || !S->heap || !S->order)
 		return XP_ENOMEM;
 	return XP_OK;
 }
@@ -194,6 +203,9 @@ void xp_analytic_free(xp_analytic *S)
 	free(S->links);
 	free(S->heap);
 	free(S->order);
+	free(S->slow_hint);
+	xp_timeline_free(S->wan);
+	xp_timeline_free(S->slow);
 	free(S);
 }
 
@@ -225,6 +237,13 @@ xp_status xp_analytic_new(const xp_params *pr, const xp_schedule *shape, int ide
 			S->blockdur[d * 4 + k] = xp_op_duration_ns(pr, shape, d, whole);
 		}
 	plan_links(S);
+	xp_status st = ideal ? XP_OK : xp_timeline_link(pr, &S->wan, err);
+	if (st == XP_OK && !ideal)
+		st = xp_timeline_straggler(pr, &S->slow, err);
+	if (st != XP_OK) {
+		xp_analytic_free(S);
+		return st;
+	}
 	*out = S;
 	return XP_OK;
 }
@@ -243,10 +262,25 @@ static xp_status reset(sim *S)
 		S->waiting[d] = -1;
 	}
 	for (int i = 0; i < S->n_links; i++)
-		S->links[i].free_ns = 0;
+		S->links[i].free_ns = S->links[i].hint = 0;
+	for (int d = 0; d < S->p; d++)
+		S->slow_hint[d] = 0;
+	S->failed = XP_OK;
 	S->heap_n = 0;
 	xp_exec_count_gradients(S->s, S->bw_left);
 	return plan_allgathers(S);
+}
+
+/* A block of nominal duration dur starting at start on the straggler's device d: served at the
+ * straggler trace's speed in force, segment by segment (link_trace.h). */
+static int64_t straggle(sim *S, int d, int64_t start, int64_t dur)
+{
+	int64_t end;
+	xp_status st = xp_timeline_finish(S->slow, S->origin_ns + start, (double)dur, &end, NULL,
+	                                  &S->slow_hint[d], S->err);
+	if (st != XP_OK && !S->failed)
+		S->failed = st;
+	return st == XP_OK ? end - S->origin_ns - start : dur;
 }
 
 /* Start device d's next op if its input is known; otherwise remember what it waits for. */
@@ -271,6 +305,8 @@ static void try_start(sim *S, int d)
 		start = S->ag_done[d * S->v + op.chunk];
 	int64_t dur = noisy(S, op.nsub == 1 ? S->blockdur[d * 4 + op.kind]
 	                                    : xp_op_duration_ns(S->pr, S->s, d, op));
+	if (S->slow && S->pr->straggler.slow[d])
+		dur = straggle(S, d, start, dur);
 	size_t k = S->res->op_offset[d] + i;
 	S->res->op_start_ns[k] = start;
 	S->res->op_end_ns[k] = start + dur;
@@ -290,8 +326,17 @@ static xp_status send(sim *S, int l, xp_op op, int part, int64_t t, int64_t *arr
 		           .bytes = L->bytes };
 	tr.ready_ns = t;
 	tr.start_ns = t > L->free_ns ? t : L->free_ns;
-	tr.end_ns = tr.start_ns + noisy(S, xp_serialize_ns(tr.bytes, L->bps));
-	tr.arrive_ns = tr.end_ns + noisy(S, L->latency_ns);
+	int64_t ser = xp_serialize_ns(tr.bytes, L->bps), lat = L->latency_ns;
+	if (S->wan && L->crosses_dc) {
+		int64_t at = S->origin_ns + tr.start_ns, end;
+		xp_status st = xp_timeline_finish(S->wan, at, 8.0 * (double)tr.bytes, &end, &lat,
+		                                  &L->hint, S->err);
+		if (st != XP_OK)
+			return S->failed = st;
+		ser = end - at;
+	}
+	tr.end_ns = tr.start_ns + noisy(S, ser);
+	tr.arrive_ns = tr.end_ns + noisy(S, lat);
 	L->free_ns = tr.end_ns;
 	*arrive = tr.arrive_ns;
 	return xp_result_add_transfer(S->res, &tr);
@@ -331,6 +376,17 @@ static xp_status wan_allreduce(sim *S)
 		end = S->free_ns[d] > end ? S->free_ns[d] : end;
 		end = S->dp_free[d] > end ? S->dp_free[d] : end;
 	}
+	if (S->wan) { /* the serialisation part over the time-varying link, from its start */
+		int64_t at = S->origin_ns + end, stop, one;
+		size_t hint = 0;
+		xp_status st =
+		    xp_timeline_finish(S->wan, at, 8.0 * (double)xp_exec_wan_allreduce_bytes(pr),
+		                       &stop, &one, &hint, S->err);
+		if (st != XP_OK)
+			return S->failed = st;
+		ser = stop - at;
+		lat = 2 * (pr->datacenters - 1) * one;
+	}
 	int64_t dur = lat + noisy(S, ser);
 	for (int d = 0; d < S->p; d++) {
 		xp_collective c = { .device = d,
@@ -355,14 +411,20 @@ static xp_status simulate(sim *S, xp_error *err)
 		xp_op op = xp_schedule_ops(S->s, d)[S->next[d]];
 		S->free_ns[d] = e.t;
 		if (op.hi == op.nsub && produce(S, d, op, e.t))
-			return xp_fail(err, XP_ENOMEM, "out of memory recording transfers");
+			return S->failed
+			           ? S->failed
+			           : xp_fail(err, XP_ENOMEM, "out of memory recording transfers");
 		S->next[d]++;
 		try_start(S, d);
 	}
+	if (S->failed)
+		return S->failed;
 	for (int d = 0; d < S->p; d++)
 		if (S->next[d] < xp_schedule_len(S->s, d))
 			return xp_exec_deadlock(S->s, S->next, err);
-	return wan_allreduce(S) ? xp_fail(err, XP_ENOMEM, "out of memory") : XP_OK;
+	if (wan_allreduce(S))
+		return S->failed ? S->failed : xp_fail(err, XP_ENOMEM, "out of memory");
+	return XP_OK;
 }
 
 xp_status xp_analytic_time(xp_analytic *S, const xp_schedule *s, xp_result *res, xp_error *err,
@@ -372,6 +434,7 @@ xp_status xp_analytic_time(xp_analytic *S, const xp_schedule *s, xp_result *res,
 	S->res = res;
 	S->noise = noise;
 	S->noise_ctx = ctx;
+	S->err = err;
 	xp_status st = reset(S);
 	if (st != XP_OK)
 		return xp_fail(err, st, "out of memory recording collectives");
@@ -379,6 +442,11 @@ xp_status xp_analytic_time(xp_analytic *S, const xp_schedule *s, xp_result *res,
 	if (st == XP_OK)
 		xp_result_finish(res, S->pr);
 	return st;
+}
+
+void xp_analytic_set_origin(xp_analytic *S, int64_t origin_ns)
+{
+	S->origin_ns = origin_ns;
 }
 
 /* One run with a workspace of its own. */

@@ -24,4 +24,14 @@ void xp_analytic_free(xp_analytic *a); /* NULL is a no-op */
 xp_status xp_analytic_time(xp_analytic *a, const xp_schedule *s, xp_result *res, xp_error *err,
                            xp_noise_fn noise, void *ctx);
 
+/* The absolute simulated time at which the workspace's next runs start (0 at first): what a
+ * time-varying link or straggler trace is read at. A later iteration starts where the one before
+ * it ended; the result's own times still start at 0. */
+void xp_analytic_set_origin(xp_analytic *a, int64_t origin_ns);
+
+/* Sort ms (n >= 1 makespans) and give their mean, median, 95th percentile (GSL's quantiles),
+ * min and max, rounded to ns: the statistics of robustness runs and of iterations. */
+void xp_engine_summarise(double *ms, int n, int64_t *mean, int64_t *p50, int64_t *p95, int64_t *min,
+                         int64_t *max);
+
 #endif

@@ -7,6 +7,7 @@
 #include "base/module.h"
 #include "engine/packet.h"
 #include "schedule/schedule_check.h"
+#include "schedules/schedules.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -106,8 +107,17 @@ static xp_status run_with(const xp_engine *e, const xp_params *pr, const xp_sche
 	if (stats && (!pk || pk->engine != e))
 		return xp_fail(err, XP_EINVAL, "only the packet engine measures run statistics");
 	xp_status st = xp_schedule_check(sched, err);
+	if (st == XP_OK)
+		st = xp_iterations_supported(e, pr, err);
 	if (st != XP_OK)
 		return st;
+	if (xp_params_time_varying(pr) && e != &xp_engine_analytic && e != &xp_engine_ideal)
+		return xp_fail(
+		    err, XP_EINVAL,
+		    "the %s engine does not model links or devices that change over time "
+		    "(network.inter_dc.trace, .variation, .degradation, stragglers.trace): "
+		    "run this scenario on the analytic engine",
+		    e->name);
 	xp_result *r = xp_result_new(sched, e->name);
 	if (!r)
 		return xp_fail(err, XP_ENOMEM, "out of memory creating a result");
@@ -115,6 +125,10 @@ static xp_status run_with(const xp_engine *e, const xp_params *pr, const xp_sche
 	st = stats ? pk->run(pr, sched, r, stats, err) : e->run(pr, sched, r, err);
 	if (st == XP_OK && e == &xp_engine_analytic)
 		st = xp_robustness_run(pr, sched, r, err);
+	if (st == XP_OK)
+		st = xp_iterations_run(e, pr, sched, r, err);
+	if (st == XP_OK && e == &xp_engine_analytic)
+		st = xp_replan_run(pr, sched, r, err);
 	if (st != XP_OK) {
 		xp_result_free(r);
 		return st;

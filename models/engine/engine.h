@@ -64,6 +64,21 @@ xp_status xp_engine_run_measured(const xp_engine *e, const xp_params *pr, const 
 xp_status xp_robustness_run(const xp_params *pr, const xp_schedule *sched, xp_result *r,
                             xp_error *err);
 
+/* Iterations: with pr->iterations > 1, run sched that many times back to back on engine e (the
+ * analytic or the ideal one), iteration i+1 starting where iteration i ended (its DP collectives
+ * included), so that a time-varying link or straggler meets the schedule at another phase each
+ * time; fill r->iters (per-iteration makespans, mean, p50, p95, min, max, standard deviation).
+ * r keeps the first iteration's timeline. XP_EINVAL for another engine; nothing with one
+ * iteration. */
+xp_status xp_iterations_run(const xp_engine *e, const xp_params *pr, const xp_schedule *sched,
+                            xp_result *r, xp_error *err);
+/* Set it to the n iteration times (taking ownership of times; ms holds the same values as
+ * doubles and is sorted) and their statistics. */
+void xp_iterations_fill(xp_iterations *it, int64_t *times, double *ms, int n);
+
+/* XP_OK when engine e can run pr's iterations (checked before any run), else XP_EINVAL. */
+xp_status xp_iterations_supported(const xp_engine *e, const xp_params *pr, xp_error *err);
+
 #ifdef __cplusplus
 }
 #endif

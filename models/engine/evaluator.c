@@ -71,3 +71,8 @@ int64_t xp_evaluator_makespan(xp_evaluator *ev, const xp_schedule *s)
 		return -1;
 	return r->makespan_ns;
 }
+
+void xp_evaluator_set_origin(xp_evaluator *ev, int64_t origin_ns)
+{
+	xp_analytic_set_origin(ev->engine, origin_ns);
+}

@@ -39,4 +39,8 @@ xp_status xp_evaluator_run(xp_evaluator *ev, const xp_schedule *s, const xp_resu
 /* The makespan of s, or -1 when it deadlocks, does not fit memory or runs out of memory. */
 int64_t xp_evaluator_makespan(xp_evaluator *ev, const xp_schedule *s);
 
+/* The absolute simulated time the next runs start at (a later iteration's; 0 at first): what a
+ * time-varying link or straggler is read at (analytic_int.h). */
+void xp_evaluator_set_origin(xp_evaluator *ev, int64_t origin_ns);
+
 #endif

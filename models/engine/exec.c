@@ -108,11 +108,18 @@ void xp_exec_wan_allreduce_ns(const xp_params *pr, int64_t *latency_ns, int64_t 
 	*latency_ns = *serialize_ns = 0;
 	if (!pr->dp_across_dc || D < 2)
 		return;
+	*latency_ns = 2 * (D - 1) * pr->inter_dc.latency_ns;
+	*serialize_ns =
+	    xp_serialize_ns(xp_exec_wan_allreduce_bytes(pr), pr->inter_dc.bandwidth_bps);
+}
+
+int64_t xp_exec_wan_allreduce_bytes(const xp_params *pr)
+{
 	int64_t bytes = 0;
+	int D = pr->datacenters;
 	for (int d = 0; d < pr->stages; d++)
 		bytes += pr->params_bytes[d];
-	*latency_ns = 2 * (D - 1) * pr->inter_dc.latency_ns;
-	*serialize_ns = xp_serialize_ns(bytes * 2 * (D - 1) / D, pr->inter_dc.bandwidth_bps);
+	return D < 2 ? 0 : bytes * 2 * (D - 1) / D;
 }
 
 /* What op of device d waits for, in words: "D3 of part 4 (device 1)". */

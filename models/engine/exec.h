@@ -89,6 +89,8 @@ int64_t xp_exec_ring_ns(const xp_params *pr, int64_t bytes);
  * serialisation part (2(D-1)/D of the model's parameter bytes at inter-DC bandwidth); 0 and 0
  * when it does not apply. */
 void xp_exec_wan_allreduce_ns(const xp_params *pr, int64_t *latency_ns, int64_t *serialize_ns);
+/* The bytes each datacenter sends over the WAN in that all-reduce: 2(D-1)/D of the model's. */
+int64_t xp_exec_wan_allreduce_bytes(const xp_params *pr);
 
 /* The deadlock report: every device whose next op (next[d] < its length) cannot start, with
  * what that op waits for. XP_EDEADLOCK with the message in err. */

@@ -1,8 +1,6 @@
 /* robust.c: robustness of a fixed schedule under noisy block and link times (GSL). */
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
-#include <gsl/gsl_sort.h>
-#include <gsl/gsl_statistics_double.h>
 #include <math.h>
 #include <stdlib.h>
 
@@ -42,12 +40,8 @@ static xp_status samples(const xp_params *pr, const xp_schedule *s, noise *n, do
 
 static void summarise(xp_robustness *rb, double *ms, int k)
 {
-	gsl_sort(ms, 1, (size_t)k);
-	rb->mean_ns = (int64_t)llround(gsl_stats_mean(ms, 1, (size_t)k));
-	rb->median_ns = (int64_t)llround(gsl_stats_median_from_sorted_data(ms, 1, (size_t)k));
-	rb->p95_ns = (int64_t)llround(gsl_stats_quantile_from_sorted_data(ms, 1, (size_t)k, 0.95));
-	rb->min_ns = (int64_t)ms[0];
-	rb->max_ns = (int64_t)ms[k - 1];
+	xp_engine_summarise(ms, k, &rb->mean_ns, &rb->median_ns, &rb->p95_ns, &rb->min_ns,
+	                    &rb->max_ns);
 }
 
 xp_status xp_robustness_run(const xp_params *pr, const xp_schedule *sched, xp_result *r,

@@ -152,6 +152,27 @@ static void robustness(xp_json *j, const xp_robustness *rb)
 	xp_json_end(j);
 }
 
+static void iterations(xp_json *j, const xp_iterations *it)
+{
+	if (it->n <= 0)
+		return;
+	xp_json_object(j, "iterations", 1);
+	xp_json_int(j, "count", it->n);
+	xp_json_ints(j, "times_ns", it->times_ns, it->n, 0);
+	xp_json_int(j, "mean_ns", it->mean_ns);
+	xp_json_int(j, "p50_ns", it->p50_ns);
+	xp_json_int(j, "p95_ns", it->p95_ns);
+	xp_json_int(j, "min_ns", it->min_ns);
+	xp_json_int(j, "max_ns", it->max_ns);
+	xp_json_int(j, "stddev_ns", it->stddev_ns);
+	if (it->replan != XP_REPLAN_NEVER) {
+		xp_json_str(j, "replan",
+		            it->replan == XP_REPLAN_EVERY ? "every-iteration" : "on-change");
+		xp_json_int(j, "switches", it->switches);
+	}
+	xp_json_end(j);
+}
+
 static void result(xp_json *j, const xp_result *r)
 {
 	int p = r->devices;
@@ -172,6 +193,7 @@ static void result(xp_json *j, const xp_result *r)
 	result_counts(j, r);
 	provenance(j, r);
 	robustness(j, &r->robust);
+	iterations(j, &r->iters);
 	xp_json_end(j);
 }
 

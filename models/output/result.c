@@ -64,6 +64,8 @@ xp_status xp_result_reset(xp_result *r, const xp_schedule *sched)
 	r->transfers_made = r->wan_transfers_made = 0;
 	r->wan_queue_ns = r->wan_busy_ns = 0;
 	r->robust = (xp_robustness){ 0 };
+	free(r->iters.times_ns);
+	r->iters = (xp_iterations){ 0 };
 	return XP_OK;
 }
 
@@ -80,6 +82,7 @@ void xp_result_free(xp_result *r)
 	free(r->busy_ns);
 	free(r->peak_memory_bytes);
 	free(r->memory_limit_bytes);
+	free(r->iters.times_ns);
 	free(r);
 }
 

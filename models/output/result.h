@@ -57,6 +57,17 @@ typedef struct xp_robustness {
 	int64_t mean_ns, median_ns, p95_ns, min_ns, max_ns;
 } xp_robustness;
 
+/* Back-to-back iterations (the iterations key, `run --iterations N`): each iteration's makespan,
+ * in order, and their statistics. n == 0 when only one iteration ran. */
+typedef struct xp_iterations {
+	int n;
+	int64_t *times_ns; /* n entries, owned by the result */
+	int64_t mean_ns, p50_ns, p95_ns, min_ns, max_ns;
+	int64_t stddev_ns; /* sample standard deviation (0 for one iteration) */
+	int replan;        /* schedule.replan (xp_replan_mode) the times were run with */
+	int switches;      /* re-planning: how many times the schedule changed */
+} xp_iterations;
+
 typedef struct xp_result {
 	char schedule[48];        /* generator name, or the schedule file's name */
 	char engine[16];          /* "analytic", "ideal", ... */
@@ -86,6 +97,7 @@ typedef struct xp_result {
 	int64_t wan_busy_ns;         /* sum over DC-crossing transfers of end - start */
 
 	xp_robustness robust; /* filled by xp_robustness_run; samples 0 when not run */
+	xp_iterations iters;  /* filled by xp_iterations_run; n 0 when not run */
 	size_t cap_ops;       /* room in op_start_ns and op_end_ns */
 
 	/* 1 (xp_result_new's default): every transfer is kept in transfers[]. 0: transfers are

@@ -188,6 +188,27 @@ static void candidate_table(FILE *f, const char *who, const xp_candidate *cand, 
 		        sig_time(t, CELL, cand[i].makespan_ns), cand[i].fits_memory ? "yes" : "no");
 }
 
+/* Back-to-back iterations: their statistics, then every iteration's time. */
+static void iteration_lines(FILE *f, const xp_result *r)
+{
+	char a[CELL], b[CELL], c[CELL], d[CELL], e[CELL], g[CELL];
+	const xp_iterations *it = &r->iters;
+	if (it->n <= 0)
+		return;
+	fprintf(f, "%s: %d iterations: mean %s, p50 %s, p95 %s, min %s, max %s, sd %s\n",
+	        r->schedule, it->n, sig_time(a, CELL, it->mean_ns), sig_time(b, CELL, it->p50_ns),
+	        sig_time(c, CELL, it->p95_ns), sig_time(d, CELL, it->min_ns),
+	        sig_time(e, CELL, it->max_ns), sig_time(g, CELL, it->stddev_ns));
+	if (it->replan != XP_REPLAN_NEVER)
+		fprintf(f, "%s: re-planned %s: %d switch%s of schedule\n", r->schedule,
+		        it->replan == XP_REPLAN_EVERY ? "every iteration" : "on change",
+		        it->switches, it->switches == 1 ? "" : "es");
+	fprintf(f, "%s: iteration times:", r->schedule);
+	for (int i = 0; i < it->n; i++)
+		fprintf(f, " %s", sig_time(a, CELL, it->times_ns[i]));
+	fprintf(f, "\n");
+}
+
 /* One line per solver result, selection and robustness run. */
 static void notes(FILE *f, const xp_result *r)
 {
@@ -210,6 +231,7 @@ static void notes(FILE *f, const xp_result *r)
 		        sig_time(a, CELL, r->robust.mean_ns),
 		        sig_time(b, CELL, r->robust.median_ns),
 		        sig_time(c, CELL, r->robust.p95_ns));
+	iteration_lines(f, r);
 }
 
 static void footer(FILE *f, const xp_scenario *sc, xp_result *const *res, int n)

@@ -32,16 +32,20 @@ static const char *const section_paths[] = {
 	"network",
 	"network.intra_dc",
 	"network.inter_dc",
+	"network.inter_dc.variation",
+	"network.inter_dc.degradation",
 	"network.queue",
 	"schedule",
 	"solver",
 	"robustness",
+	"stragglers",
 	NULL,
 };
 
-static const char *const top_keys[] = { "pipeline",  "model",    "memory", "datacenters",
-	                                "network",   "schedule", "solver", "robustness",
-	                                "schedules", "seed",     NULL };
+static const char *const top_keys[] = { "pipeline",  "model",    "memory",     "datacenters",
+	                                "network",   "schedule", "solver",     "robustness",
+	                                "schedules", "seed",     "stragglers", "iterations",
+	                                NULL };
 static const char *const pipeline_keys[] = { "stages", "microbatches", "chunks", "dp", NULL };
 static const char *const model_keys[] = {
 	"forward",         "backward_input",
@@ -63,17 +67,24 @@ static const char *const network_keys[] = { "intra_dc",       "inter_dc",    "tr
 	                                    "initial_window", NULL };
 static const char *const queue_keys[] = { "discipline", "size", NULL };
 static const char *const intra_keys[] = { "latency", "bandwidth", NULL };
-static const char *const inter_keys[] = { "latency", "bandwidth", "latency_ratio",
-	                                  "bandwidth_ratio", NULL };
+static const char *const inter_keys[] = { "latency",         "bandwidth", "latency_ratio",
+	                                  "bandwidth_ratio", "trace",     "variation",
+	                                  "degradation",     NULL };
+static const char *const variation_keys[] = { "model", "spread", "correlation_time",
+	                                      "step",  "low",    "low_share",
+	                                      NULL };
+static const char *const degradation_keys[] = { "start", "duration", "bandwidth", NULL };
+static const char *const straggler_keys[] = { "device", "datacenter", "factor", "trace", NULL };
 
-static const char *const schedule_keys[] = { "n_sub", NULL };
+static const char *const schedule_keys[] = { "n_sub", "replan", "switch_cost", NULL };
 static const char *const solver_keys[] = { "time_limit", "gap", "work_limit", NULL };
 static const char *const robustness_keys[] = { "jitter", "samples", NULL };
 
 static const char *const *const section_keys[] = {
-	top_keys,      pipeline_keys, model_keys,      transformer_keys, memory_keys,
-	dc_keys,       network_keys,  intra_keys,      inter_keys,       queue_keys,
-	schedule_keys, solver_keys,   robustness_keys,
+	top_keys,      pipeline_keys,  model_keys,       transformer_keys,
+	memory_keys,   dc_keys,        network_keys,     intra_keys,
+	inter_keys,    variation_keys, degradation_keys, queue_keys,
+	schedule_keys, solver_keys,    robustness_keys,  straggler_keys,
 };
 
 static const char *const default_schedules[] = { "gpipe", "1f1b", "interleaved",
@@ -330,7 +341,7 @@ static xp_status resolve(const xp_reader *rd, xp_params *pr)
 	    (st = read_pipeline(rd, pr)) || (st = xp_read_model(rd, pr)) ||
 	    (st = read_memory(rd, pr)) || (st = read_datacenters(rd, pr)) ||
 	    (st = read_network(rd, pr)) || (st = xp_read_packet_net(rd, &pr->packet)) ||
-	    (st = read_adaptive(rd, pr)))
+	    (st = read_adaptive(rd, pr)) || (st = xp_read_wan(rd, pr)))
 		return st;
 	if ((st = read_run(rd, pr)))
 		return st;
@@ -433,4 +444,5 @@ void xp_params_free(xp_params *pr)
 	for (int i = 0; pr->schedules && i < pr->n_schedules; i++)
 		free(pr->schedules[i]);
 	free(pr->schedules);
+	xp_params_free_wan(pr);
 }

@@ -38,6 +38,43 @@ typedef struct xp_packet_net {
 	int initial_window;    /* xp_initial_window; network.initial_window, default open */
 } xp_packet_net;
 
+/* How the inter-DC link class changes over simulated time (network.inter_dc.trace, .variation,
+ * .degradation; docs/scenario.md "Time-varying links"). Bandwidth at time t = the trace's
+ * bandwidth in force at t (the class's own before the first row) x the stochastic factor x the
+ * degradation factor; latency = the trace's in force at t. All zero: a constant link. */
+typedef enum { XP_VARY_NONE = 0, XP_VARY_LOGNORMAL, XP_VARY_MARKOV } xp_vary_model;
+
+typedef struct xp_link_variation {
+	size_t n_rows;            /* trace rows, times strictly increasing */
+	int64_t *row_ns;          /* when each row takes effect */
+	double *row_bps;          /* its bandwidth (>= 0; the last > 0) */
+	int64_t *row_latency_ns;  /* its latency */
+	int model;                /* xp_vary_model: network.inter_dc.variation.model */
+	double spread;            /* lognormal: coefficient of variation of the factor (mean 1) */
+	int64_t correlation_ns;   /* both: correlation time of the factor */
+	int64_t step_ns;          /* lognormal: the factor is constant over steps of this length */
+	double low;               /* markov: the factor in the low state (the high state is 1) */
+	double low_share;         /* markov: long-run share of time in the low state */
+	int64_t degrade_start_ns; /* degradation: from this time ... */
+	int64_t degrade_ns;       /* ... for this long (0: none) ... */
+	double degrade_factor;    /* ... the bandwidth is multiplied by this (0..1) */
+} xp_link_variation;
+
+/* schedule.replan: when an adaptive schedule is rebuilt between iterations. */
+typedef enum { XP_REPLAN_NEVER = 0, XP_REPLAN_EVERY, XP_REPLAN_ON_CHANGE } xp_replan_mode;
+
+/* A straggler (stragglers.*): the devices flagged in `slow` (a device or a whole DC) run every
+ * block `factor` times slower, folded into the block times of the scenario (every engine and
+ * generator sees it); with a trace, the analytic engine also multiplies their speed over time
+ * by 1/trace factor in force (rows: time, factor). */
+typedef struct xp_straggler {
+	unsigned char *slow; /* per stage: 1 when the straggler's; NULL when none */
+	double factor;       /* constant slow-down (1: none) */
+	size_t n_rows;
+	int64_t *row_ns;
+	double *row_factor; /* >= 1e-6 */
+} xp_straggler;
+
 /* The resolved scenario: every value in internal units, every default applied, every ratio and
  * every transformer description turned into times and bytes. It is plain data owned by its
  * xp_scenario; engines and schedule generators read it and never change it. Arrays indexed by
@@ -74,6 +111,8 @@ typedef struct xp_params {
 	/* network.* */
 	xp_link_class intra_dc;
 	xp_link_class inter_dc;
+	xp_link_variation inter_var; /* time variation of inter_dc; all zero when constant */
+	xp_straggler straggler;      /* stragglers.*; slow NULL when none */
 
 	/* schedule.*, solver.*, robustness.*: how adaptive schedules are built and re-timed */
 	int n_sub;                    /* schedule.n_sub: greedy sub-blocks per block; default 4 */
@@ -92,6 +131,9 @@ typedef struct xp_params {
 	char **schedules; /* names to run, in order */
 	int n_schedules;
 	uint64_t seed;
+	int iterations;         /* iterations: training iterations run back to back; default 1 */
+	int replan;             /* xp_replan_mode: schedule.replan; default never */
+	int64_t switch_cost_ns; /* schedule.switch_cost: paid by an iteration that switches */
 } xp_params;
 
 typedef struct xp_scenario xp_scenario;
@@ -119,6 +161,10 @@ int64_t xp_params_tf_ns(const xp_params *pr);
 
 /* The link from stage a's device to stage b's device: intra_dc or inter_dc by placement. */
 const xp_link_class *xp_params_link(const xp_params *pr, int a, int b);
+
+/* 1 when something in pr changes over simulated time (a link trace, variation or degradation,
+ * or a straggler trace): only the analytic engine models that. */
+int xp_params_time_varying(const xp_params *pr);
 
 /* Free the arrays pr owns (per-stage arrays, placement, schedule names), not pr itself: for
  * params built by hand, e.g. in tests. */

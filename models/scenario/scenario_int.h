@@ -106,6 +106,17 @@ xp_status xp_read_transformer(const xp_reader *rd, xp_params *pr);
 /* scenario_packet.c: the network.* keys of the packet engine (transport, buffers, queues...). */
 xp_status xp_read_packet_net(const xp_reader *rd, xp_packet_net *net);
 
+/* scenario_trace.c: read the CSV trace file named by key (absent: nothing, *rows untouched)
+ * into target: link != 0, an xp_link_variation's rows (time, bandwidth, latency); else an
+ * xp_straggler's (time, factor). Errors name file:line and the column. */
+xp_status xp_read_trace_file(const xp_reader *rd, const char *key, int link, void *target,
+                             size_t *rows);
+
+/* scenario_wan.c: network.inter_dc.trace/.variation/.degradation, stragglers.*, iterations
+ * (after network.* is read: the stragglers' factor is folded into the block times). */
+xp_status xp_read_wan(const xp_reader *rd, xp_params *pr);
+void xp_params_free_wan(xp_params *pr);
+
 /* scenario_bound.c: refuse (XP_EINVAL, at the key that dominates) a scenario whose executions
  * could have times beyond 2^62 ns: the bound adds every block, every transfer's serialisation
  * and latency on the slower link class, and every DP collective, scaled for jitter. */

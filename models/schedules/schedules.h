@@ -5,6 +5,7 @@
 #include <stddef.h>
 
 #include "base/status.h"
+#include "output/result.h"
 #include "scenario/scenario.h"
 #include "schedule/schedule.h"
 
@@ -24,6 +25,12 @@ typedef struct xp_schedule_kind {
  * return (a copy of) the fastest that fits memory, named "auto", with every candidate attached
  * (xp_schedule_candidates). XP_EMEMORY when none fits. */
 xp_status xp_select_auto(const xp_params *pr, xp_schedule **out, xp_error *err);
+
+/* Re-planning (schedule.replan, replan.c): with pr->iterations > 1 and sched built by greedy,
+ * greedy-v or crossudsub, run the iterations again on the analytic engine, rebuilding sched
+ * between them for the WAN conditions the last iteration measured, and replace r->iters with
+ * those times (each switch of schedule costs schedule.switch_cost). A no-op otherwise. */
+xp_status xp_replan_run(const xp_params *pr, const xp_schedule *sched, xp_result *r, xp_error *err);
 
 /* All generators, in the order `crosspipe schedules` lists them. */
 const xp_schedule_kind *xp_schedule_kinds(size_t *n);
