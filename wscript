@@ -22,7 +22,7 @@ LIB_SOURCES = [
     'models/base/io.c', 'models/base/json.c', 'models/base/module.c', 'models/base/progress.c',
     'models/base/status.c', 'models/base/units.c', 'models/base/version.c',
     'models/engine/analytic.c', 'models/engine/engine.c', 'models/engine/evaluator.c',
-    'models/engine/exec.c', 'models/engine/robust.c',
+    'models/engine/exec.c', 'models/engine/exec_p2p.c', 'models/engine/robust.c',
     'models/output/common.c', 'models/output/csv.c', 'models/output/gantt.c',
     'models/output/json.c', 'models/output/result.c', 'models/output/table.c',
     'models/output/trace.c',
