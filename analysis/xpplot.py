@@ -258,10 +258,27 @@ def load_paper(path):
     return out
 
 
-def m70_index(rows):
+P2P = "network.p2p"
+# The communication semantics of the paper's runtime (docs/model.md, "Communication semantics"):
+# its static schedules posted each receive when their order reached the block (rendezvous), its
+# own adaptive ones posted every receive ahead (prefetch).
+STATIC = {"gpipe", "1f1b", "interleaved", "zbh1", "zbh2", "zbv"}
+
+
+def decoupled(schedule):
+    return "decoupled"
+
+
+def paper_runtime(schedule):
+    return "rendezvous" if schedule in STATIC else "prefetch"
+
+
+def m70_index(rows, p2p_of=decoupled):
+    """The ok rows of the grid by (DCs, latency, bandwidth, case, schedule), each schedule's row
+    under the semantics p2p_of(schedule) (a row without the column is decoupled)."""
     idx = {}
     for r in rows:
-        if not r["ok"]:
+        if not r["ok"] or r.get(P2P, "decoupled") != p2p_of(r["schedule"]):
             continue
         case = CASES.get((r.get("pipeline.microbatches"), r.get("model.recompute"),
                           r.get("memory.limit")))
@@ -298,42 +315,52 @@ def spearman(xs, ys):
 
 def m70_grid(rows, figdir, paper_csv):
     idx = m70_index(rows)
+    runtime = m70_index(rows, paper_runtime)
     paper = load_paper(paper_csv)
     dcs_list = sorted({k[0] for k in idx})
     cols = [c for c in PAPER_COLS + ["greedy", "greedy-v"] if any(k[4] == c for k in idx)]
     figs, md = [], []
     for dcs in dcs_list:
-        table = 5 if dcs == 2 else 6 if dcs == 4 else None
-        md.append("#### %d DCs%s: time per microbatch in seconds, ours / paper" %
-                  (dcs, " (paper Table %d)" % table if table else ""))
-        md.append("")
-        md.append("Cells are `ours / paper`; *italic*: over the memory budget; `-`: not run or "
-                  "not in the paper.")
-        md.append("")
-        md.append("| (T_lat/T_F, T_bw/T_F) | case | " +
-                  " | ".join(PAPER_NAMES.get(c, c) for c in cols) + " |")
-        md.append("|---|---" + "|---" * len(cols) + "|")
-        for d in DELAYS:
-            for case in ("c1", "c2", "c3"):
-                cells = []
-                any_row = False
-                for c in cols:
-                    r = idx.get((dcs, d[0], d[1], case, c))
-                    p = paper.get((dcs, d[0], d[1], case, c))
-                    o = "-"
-                    if r:
-                        any_row = True
-                        o = "%.3f" % (r["time_per_microbatch_ns"] / 1e9)
-                        if not r["fits"]:
-                            o = "*%s*" % o
-                    cells.append("%s / %s" % (o, "%.3f" % p if p is not None else "-"))
-                if any_row:
-                    md.append("| (%g, %g) | %s | %s |" % (d[0], d[1], case, " | ".join(cells)))
-        md.append("")
+        md += m70_table(idx, paper, dcs, cols, "")
         figs += m70_figure(idx, paper, dcs, cols, figdir)
-    md += m70_agreement(idx, paper)
+    for dcs in dcs_list if runtime else []:
+        md += m70_table(runtime, paper, dcs, cols, ", static schedules under `network.p2p: "
+                        "rendezvous`, adaptive ones under `prefetch`")
+    md += m70_agreement(idx, paper, runtime)
     md += m70_findings(idx, paper)
     return figs, "\n".join(md) + "\n"
+
+
+def m70_table(idx, paper, dcs, cols, semantics):
+    md = []
+    table = 5 if dcs == 2 else 6 if dcs == 4 else None
+    md.append("#### %d DCs%s: time per microbatch in seconds, ours / paper%s" %
+              (dcs, " (paper Table %d)" % table if table else "", semantics))
+    md.append("")
+    md.append("Cells are `ours / paper`; *italic*: over the memory budget; `-`: not run or "
+              "not in the paper.")
+    md.append("")
+    md.append("| (T_lat/T_F, T_bw/T_F) | case | " +
+              " | ".join(PAPER_NAMES.get(c, c) for c in cols) + " |")
+    md.append("|---|---" + "|---" * len(cols) + "|")
+    for d in DELAYS:
+        for case in ("c1", "c2", "c3"):
+            cells = []
+            any_row = False
+            for c in cols:
+                r = idx.get((dcs, d[0], d[1], case, c))
+                p = paper.get((dcs, d[0], d[1], case, c))
+                o = "-"
+                if r:
+                    any_row = True
+                    o = "%.3f" % (r["time_per_microbatch_ns"] / 1e9)
+                    if not r["fits"]:
+                        o = "*%s*" % o
+                cells.append("%s / %s" % (o, "%.3f" % p if p is not None else "-"))
+            if any_row:
+                md.append("| (%g, %g) | %s | %s |" % (d[0], d[1], case, " | ".join(cells)))
+    md.append("")
+    return md
 
 
 def m70_figure(idx, paper, dcs, cols, figdir):
@@ -370,23 +397,27 @@ def m70_figure(idx, paper, dcs, cols, figdir):
     return save(fig, os.path.join(figdir, "m70_%ddc" % dcs))
 
 
-def m70_agreement(idx, paper):
+def m70_agreement(idx, paper, runtime=None):
     out = ["#### Agreement with the paper's measured tables", "",
-           "| DCs | entries | median |ours/paper - 1| | worst | Spearman rank correlation |",
-           "|---|---|---|---|---|"]
+           "| DCs | semantics | entries | median |ours/paper - 1| | worst | Spearman rank "
+           "correlation |", "|---|---|---|---|---|---|"]
+    sets = [("decoupled", idx)]
+    if runtime:
+        sets.append(("static rendezvous, adaptive prefetch", runtime))
     for dcs in sorted({k[0] for k in idx}):
-        xs, ys = [], []
-        for k, p in sorted(paper.items()):
-            if k[0] == dcs and k in idx:
-                xs.append(p)
-                ys.append(idx[k]["time_per_microbatch_ns"] / 1e9)
-        if not xs:
-            continue
-        dev = sorted(abs(y / x - 1) for x, y in zip(xs, ys))
-        rho = spearman(xs, ys)
-        out.append("| %d | %d | %.1f%% | %.1f%% | %s |" % (
-            dcs, len(xs), 100 * dev[len(dev) // 2], 100 * dev[-1],
-            "n/a" if rho is None else "%.2f" % rho))
+        for name, ix in sets:
+            xs, ys = [], []
+            for k, p in sorted(paper.items()):
+                if k[0] == dcs and k in ix:
+                    xs.append(p)
+                    ys.append(ix[k]["time_per_microbatch_ns"] / 1e9)
+            if not xs:
+                continue
+            dev = sorted(abs(y / x - 1) for x, y in zip(xs, ys))
+            rho = spearman(xs, ys)
+            out.append("| %d | %s | %d | %.1f%% | %.1f%% | %s |" % (
+                dcs, name, len(xs), 100 * dev[len(dev) // 2], 100 * dev[-1],
+                "n/a" if rho is None else "%.2f" % rho))
     out.append("")
     return out
 

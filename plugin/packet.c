@@ -6,7 +6,8 @@
  * nodes (one per DP replica), and every DP collective is a ring of messages between the
  * replicas of a stage. The iteration starts (time 0 of the result) when every connection is
  * established, so that no message pays for a handshake; the run stops as soon as the schedule is
- * done. */
+ * done. Under network.p2p rendezvous or blocking (exec.h) a message is handed to its connection
+ * only at its match, the later of its block's end and its receiver's post. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -56,6 +57,7 @@ typedef struct pk {
 	int64_t *c_start;
 	int64_t ops_left, inflight;
 	int done;
+	xp_exec_match match; /* network.p2p: posted receives, waiting messages, held senders */
 } pk;
 
 static int64_t slot_index(const pk *K, int cls, int part, int mb)
@@ -142,12 +144,18 @@ static void coll_arrived(pk *K, int d, int64_t now)
 
 /* ---- ops and transfers ---- */
 
+static void launch(pk *K, int64_t slot, int64_t now);
+
 static void try_start(pk *K, int d, int64_t now)
 {
 	size_t i = K->next[d];
-	if (K->busy[d] || i >= xp_schedule_len(K->s, d) || K->st)
+	if (K->busy[d] || i >= xp_schedule_len(K->s, d) || K->st ||
+	    xp_exec_match_holds(&K->match, d))
 		return;
 	xp_op op = xp_schedule_ops(K->s, d)[i];
+	int64_t matched = xp_exec_match_post(&K->match, K->s, d, op);
+	if (matched >= 0)
+		launch(K, matched, now);
 	if (K->ready[xp_exec_op_slot(K->s, d, op)] < 0)
 		return;
 	if (op.kind == XP_OP_F && K->ag_done[d * K->v + op.chunk] < 0)
@@ -163,8 +171,8 @@ static void try_start(pk *K, int d, int64_t now)
 		fail_stop(K, st);
 }
 
-/* The output of block (op, part) ended at now: send it over pair q to fill `slot`. */
-static void send(pk *K, int q, xp_op op, int part, int64_t slot, int64_t now)
+/* The output of block (op, part) ended at now: the message over pair q that fills `slot`. */
+static void prepare(pk *K, int q, xp_op op, int part, int64_t slot, int64_t now)
 {
 	pair *P = &K->pairs[q];
 	xp_transfer *t = &K->pend[slot];
@@ -176,6 +184,13 @@ static void send(pk *K, int q, xp_op op, int part, int64_t slot, int64_t now)
 		            .crosses_dc = (uint8_t)P->crosses };
 	t->bytes = xp_exec_message_bytes(K->pr, P->src, P->dst);
 	t->ready_ns = now_rel(K, now);
+}
+
+/* Hand the message of slot to its pair's connections (one per DP replica) at now. */
+static void send(pk *K, int q, int64_t slot, int64_t now)
+{
+	pair *P = &K->pairs[q];
+	K->pend[slot].start_ns = now_rel(K, now); /* when it may leave; msg_arrived refines it */
 	K->pend_left[slot] = K->dp;
 	int64_t bytes = K->pr->message_bytes > 0 ? K->pr->message_bytes : 1;
 	for (int r = 0; r < K->dp; r++) {
@@ -194,6 +209,17 @@ static int pair_of_slot(const pk *K, int64_t slot)
 	return cls == XP_SLOT_F ? K->fwd_pair[part - 1] : K->bwd_pair[part];
 }
 
+/* The waiting message of slot was matched by its receiver's post at now: it leaves; under
+ * blocking its sender, held since its block ended, goes on at now. */
+static void launch(pk *K, int64_t slot, int64_t now)
+{
+	int q = pair_of_slot(K, slot);
+	send(K, q, slot, now);
+	int sender = K->pairs[q].src;
+	if (xp_exec_match_started(&K->match, sender) && K->match.mode == XP_P2P_BLOCKING)
+		try_start(K, sender, now);
+}
+
 static void msg_arrived(pk *K, int64_t slot, int64_t now)
 {
 	if (--K->pend_left[slot] > 0)
@@ -203,7 +229,7 @@ static void msg_arrived(pk *K, int64_t slot, int64_t now)
 	xp_transfer *t = &K->pend[slot];
 	t->arrive_ns = now_rel(K, now);
 	/* the sender's FIFO: a message holds the path after the previous one on it */
-	t->start_ns = t->ready_ns > P->last_end_ns ? t->ready_ns : P->last_end_ns;
+	t->start_ns = t->start_ns > P->last_end_ns ? t->start_ns : P->last_end_ns;
 	t->end_ns = t->arrive_ns - P->latency_ns;
 	if (t->end_ns < t->start_ns)
 		t->end_ns = t->start_ns < t->arrive_ns ? t->start_ns : t->arrive_ns;
@@ -226,10 +252,14 @@ static void produce(pk *K, int d, xp_op op, int64_t now)
 	for (int k = 0, n = xp_exec_consumers(K->s, op.kind, part, d, dep); k < n; k++) {
 		int64_t slot = slot_index(K, dep[k].cls, dep[k].part, op.mb);
 		int q = dep[k].part > part ? K->fwd_pair[part] : K->bwd_pair[dep[k].part];
-		if (dep[k].remote)
-			send(K, q, op, part, slot, now);
-		else
+		if (!dep[k].remote) {
 			deliver(K, slot, dep[k].device, now);
+			continue;
+		}
+		prepare(K, q, op, part, slot, now);
+		if (xp_exec_match_send(&K->match, slot, d))
+			send(K, q, slot, now);
+		/* else the message waits for its receive: launch() */
 	}
 	if (xp_exec_ends_gradient(op) && --K->bw_left[d * K->v + op.chunk] == 0 && K->dp > 1)
 		coll_push(K, d, op.chunk, XP_COLL_REDUCESCATTER, now);
@@ -382,8 +412,9 @@ static xp_status alloc_all(pk *K)
 
 static xp_status setup(pk *K)
 {
-	if (alloc_all(K))
+	if (alloc_all(K) || xp_exec_match_init(&K->match, K->s, K->pr->p2p))
 		return xp_fail(K->err, XP_ENOMEM, "out of memory setting up the packet engine");
+	xp_exec_match_reset(&K->match, K->p);
 	size_t slots = 3 * (size_t)K->parts * (size_t)K->m, dv = (size_t)K->p * K->v;
 	for (size_t i = 0; i < slots; i++)
 		K->ready[i] = -1;
@@ -423,6 +454,7 @@ static void teardown(pk *K)
 	free(K->c_step);
 	free(K->c_left);
 	free(K->c_start);
+	xp_exec_match_free(&K->match);
 }
 
 static xp_status build_network(pk *K)
@@ -454,7 +486,7 @@ static xp_status build_network(pk *K)
 static xp_status finish(pk *K, xp_packet_stats *stats, double wall_s)
 {
 	if (K->ops_left > 0 && K->inflight == 0 && K->done)
-		return xp_exec_deadlock(K->s, K->next, K->err);
+		return xp_exec_match_deadlock(&K->match, K->s, K->next, K->err);
 	if (K->ops_left > 0)
 		return xp_fail(K->err, XP_EIO,
 		               "packet engine: the network stopped with %lld ops still to run",

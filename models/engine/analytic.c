@@ -6,7 +6,12 @@
  * its output is put on the directed link to the consumer's device at once: because completions
  * are handled in time order, transfers reach each link in order of readiness, and the earliest free
  * window at or after the ready time is simply max(ready, link free). The arrival time is then
- * known, so a waiting consumer can be started straight away. */
+ * known, so a waiting consumer can be started straight away.
+ *
+ * Under network.p2p rendezvous or blocking (exec.h) a message leaves at its match, the later of
+ * its block's end and the receiver's post; a post happens when the receiving device's previous
+ * op ends, also an event handled in time order, so messages still reach each link in the order
+ * they may leave and max(match, link free) stays exact. */
 #include "base/units.h"
 #include "engine/analytic_int.h"
 #include "engine/engine.h"
@@ -55,13 +60,16 @@ struct xp_analytic {
 	int n_links;
 	event *heap;
 	int heap_n;
-	int *order;        /* v: a device's chunks in the order of their all-gathers */
-	xp_timeline *wan;  /* the inter-DC class over time; NULL when constant */
-	xp_timeline *slow; /* the straggler's speed over time; NULL without a trace */
-	size_t *slow_hint; /* per device: its cursor in slow */
-	int64_t origin_ns; /* absolute time of this run's 0 (later iterations start later) */
-	xp_error *err;     /* of the current run (a timeline can fail) */
-	xp_status failed;  /* the first failure inside a run */
+	int *order;          /* v: a device's chunks in the order of their all-gathers */
+	xp_timeline *wan;    /* the inter-DC class over time; NULL when constant */
+	xp_timeline *slow;   /* the straggler's speed over time; NULL without a trace */
+	size_t *slow_hint;   /* per device: its cursor in slow */
+	int64_t origin_ns;   /* absolute time of this run's 0 (later iterations start later) */
+	xp_error *err;       /* of the current run (a timeline can fail) */
+	xp_status failed;    /* the first failure inside a run */
+	xp_exec_match match; /* network.p2p: posted receives, waiting messages, held senders */
+	int64_t *pend_ns;    /* per slot: when its waiting message became ready */
+	xp_op *pend_op;      /* per slot: the block that produced it */
 };
 typedef struct xp_analytic sim;
 
@@ -179,6 +187,13 @@ static xp_status alloc_all(sim *S)
 	S->heap = malloc((size_t)S->p * sizeof *S->heap);
 	S->order = malloc((size_t)S->v * sizeof *S->order);
 	S->slow_hint = calloc((size_t)S->p, sizeof *S->slow_hint);
+	if (xp_exec_p2p_matches(S->match.mode)) {
+		S->pend_ns = malloc(slots * sizeof *S->pend_ns);
+		S->pend_op = malloc(slots * sizeof *S->pend_op);
+		if (!S->pend_ns || !S->pend_op ||
+		    xp_exec_match_init(&S->match, S->s, S->match.mode))
+			return XP_ENOMEM;
+	}
 	if (!S->slow_hint || !S->ready || !S->blockdur || !S->next || !S->free_ns || !S->waiting ||
 	    !S->ag_done || !S->dp_free || !S->bw_left || !S->fwd_link || !S->bwd_link ||
 	    !S->links || !S->heap || !S->order)
@@ -206,11 +221,20 @@ void xp_analytic_free(xp_analytic *S)
 	free(S->slow_hint);
 	xp_timeline_free(S->wan);
 	xp_timeline_free(S->slow);
+	free(S->pend_ns);
+	free(S->pend_op);
+	xp_exec_match_free(&S->match);
 	free(S);
 }
 
 xp_status xp_analytic_new(const xp_params *pr, const xp_schedule *shape, int ideal,
                           xp_analytic **out, xp_error *err)
+{
+	return xp_analytic_new_as(pr, shape, ideal, pr->p2p, out, err);
+}
+
+xp_status xp_analytic_new_as(const xp_params *pr, const xp_schedule *shape, int ideal, int p2p,
+                             xp_analytic **out, xp_error *err)
 {
 	*out = NULL;
 	if (xp_schedule_devices(shape) != pr->stages)
@@ -221,7 +245,7 @@ xp_status xp_analytic_new(const xp_params *pr, const xp_schedule *shape, int ide
 	if (!S)
 		return xp_fail(err, XP_ENOMEM, "out of memory setting up the %s engine",
 		               ideal ? "ideal" : "analytic");
-	*S = (sim){ .pr = pr, .s = shape, .ideal = ideal };
+	*S = (sim){ .pr = pr, .s = shape, .ideal = ideal, .match = { .mode = p2p } };
 	S->p = xp_schedule_devices(shape);
 	S->v = xp_schedule_chunks(shape);
 	S->m = xp_schedule_microbatches(shape);
@@ -267,6 +291,7 @@ static xp_status reset(sim *S)
 		S->slow_hint[d] = 0;
 	S->failed = XP_OK;
 	S->heap_n = 0;
+	xp_exec_match_reset(&S->match, S->p);
 	xp_exec_count_gradients(S->s, S->bw_left);
 	return plan_allgathers(S);
 }
@@ -283,13 +308,18 @@ static int64_t straggle(sim *S, int d, int64_t start, int64_t dur)
 	return st == XP_OK ? end - S->origin_ns - start : dur;
 }
 
+static void launch(sim *S, int64_t slot, int64_t now);
+
 /* Start device d's next op if its input is known; otherwise remember what it waits for. */
 static void try_start(sim *S, int d)
 {
 	size_t i = S->next[d];
-	if (i >= xp_schedule_len(S->s, d))
+	if (i >= xp_schedule_len(S->s, d) || xp_exec_match_holds(&S->match, d))
 		return;
 	xp_op op = xp_schedule_ops(S->s, d)[i];
+	int64_t matched = xp_exec_match_post(&S->match, S->s, d, op);
+	if (matched >= 0)
+		launch(S, matched, S->free_ns[d]); /* the post is now: d's previous op just ended */
 	int part =
 	    xp_schedule_part(S->s, d, op.chunk); /* xp_exec_op_slot, with parts and m known */
 	int64_t slot = xp_exec_slot(S->parts, S->m, xp_exec_slot_class(op.kind), part, op.mb);
@@ -313,8 +343,9 @@ static void try_start(sim *S, int d)
 	heap_push(S, (event){ start + dur, d });
 }
 
-/* Put the output of block op of `part`, ready at t, on link l; return its arrival. */
-static xp_status send(sim *S, int l, xp_op op, int part, int64_t t, int64_t *arrive)
+/* Put the output of block op of `part`, ready at t and free to leave at go >= t, on link l;
+ * return its arrival. */
+static xp_status send(sim *S, int l, xp_op op, int part, int64_t t, int64_t go, int64_t *arrive)
 {
 	link *L = &S->links[l];
 	xp_transfer tr = { .src = L->src,
@@ -325,7 +356,7 @@ static xp_status send(sim *S, int l, xp_op op, int part, int64_t t, int64_t *arr
 		           .crosses_dc = (uint8_t)L->crosses_dc,
 		           .bytes = L->bytes };
 	tr.ready_ns = t;
-	tr.start_ns = t > L->free_ns ? t : L->free_ns;
+	tr.start_ns = go > L->free_ns ? go : L->free_ns;
 	int64_t ser = xp_serialize_ns(tr.bytes, L->bps), lat = L->latency_ns;
 	if (S->wan && L->crosses_dc) {
 		int64_t at = S->origin_ns + tr.start_ns, end;
@@ -342,6 +373,25 @@ static xp_status send(sim *S, int l, xp_op op, int part, int64_t t, int64_t *arr
 	return xp_result_add_transfer(S->res, &tr);
 }
 
+/* The waiting message of slot was matched by its receiver's post at now: it leaves; under
+ * blocking its sender, held since its block ended, goes on at now. */
+static void launch(sim *S, int64_t slot, int64_t now)
+{
+	int cls = (int)(slot / ((int64_t)S->parts * S->m)), to = (int)(slot / S->m % S->parts);
+	int from = cls == XP_SLOT_F ? to - 1 : to + 1; /* a message: never the last part's own F */
+	int l = cls == XP_SLOT_F ? S->fwd_link[from] : S->bwd_link[to];
+	int64_t at;
+	xp_status st = send(S, l, S->pend_op[slot], from, S->pend_ns[slot], now, &at);
+	if (st != XP_OK && !S->failed)
+		S->failed = st;
+	S->ready[slot] = at;
+	int sender = S->links[l].src;
+	if (xp_exec_match_started(&S->match, sender) && S->match.mode == XP_P2P_BLOCKING) {
+		S->free_ns[sender] = now;
+		try_start(S, sender);
+	}
+}
+
 /* Block (the last piece op) of device d ended at t: release what depends on it. */
 static xp_status produce(sim *S, int d, xp_op op, int64_t t)
 {
@@ -350,9 +400,14 @@ static xp_status produce(sim *S, int d, xp_op op, int64_t t)
 	for (int k = 0, n = xp_exec_consumers(S->s, op.kind, part, d, dep); k < n; k++) {
 		int64_t at = t;
 		int l = dep[k].part > part ? S->fwd_link[part] : S->bwd_link[dep[k].part];
-		if (dep[k].remote && send(S, l, op, part, t, &at))
-			return XP_ENOMEM;
 		int64_t slot = xp_exec_slot(S->parts, S->m, dep[k].cls, dep[k].part, op.mb);
+		if (dep[k].remote && !xp_exec_match_send(&S->match, slot, d)) {
+			S->pend_ns[slot] = t; /* waits for its receive: launch() */
+			S->pend_op[slot] = op;
+			continue;
+		}
+		if (dep[k].remote && send(S, l, op, part, t, t, &at))
+			return XP_ENOMEM;
 		S->ready[slot] = at;
 		if (S->waiting[dep[k].device] == slot)
 			try_start(S, dep[k].device);
@@ -416,12 +471,14 @@ static xp_status simulate(sim *S, xp_error *err)
 			           : xp_fail(err, XP_ENOMEM, "out of memory recording transfers");
 		S->next[d]++;
 		try_start(S, d);
+		if (S->failed == XP_ENOMEM)
+			return xp_fail(err, XP_ENOMEM, "out of memory recording transfers");
+		if (S->failed)
+			return S->failed;
 	}
-	if (S->failed)
-		return S->failed;
 	for (int d = 0; d < S->p; d++)
 		if (S->next[d] < xp_schedule_len(S->s, d))
-			return xp_exec_deadlock(S->s, S->next, err);
+			return xp_exec_match_deadlock(&S->match, S->s, S->next, err);
 	if (wan_allreduce(S))
 		return S->failed ? S->failed : xp_fail(err, XP_ENOMEM, "out of memory");
 	return XP_OK;

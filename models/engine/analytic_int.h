@@ -17,6 +17,10 @@ typedef struct xp_analytic xp_analytic;
 
 xp_status xp_analytic_new(const xp_params *pr, const xp_schedule *shape, int ideal,
                           xp_analytic **out, xp_error *err);
+/* As xp_analytic_new, under the communication semantics p2p (xp_p2p) rather than the scenario's
+ * network.p2p: the search loops plan under decoupled (engine/evaluator.c). */
+xp_status xp_analytic_new_as(const xp_params *pr, const xp_schedule *shape, int ideal, int p2p,
+                             xp_analytic **out, xp_error *err);
 void xp_analytic_free(xp_analytic *a); /* NULL is a no-op */
 
 /* Time s (of the workspace's shape; checked) into res (sized for s, with no transfers or

@@ -1,4 +1,6 @@
-/* evaluator.c: the analytic engine's workspace and one result, kept between runs. */
+/* evaluator.c: the analytic engine's workspace and one result, kept between runs. Search loops
+ * (the greedy, auto, the solver's incumbent) plan under network.p2p: decoupled whatever the
+ * scenario says; the engines then run their schedule under the scenario's semantics. */
 #include "engine/evaluator.h"
 
 #include <stdlib.h>
@@ -23,8 +25,9 @@ xp_status xp_evaluator_new(const xp_params *pr, const xp_schedule *shape, xp_eva
 	ev->shape = xp_schedule_copy(shape);
 	if (ev->shape)
 		xp_schedule_clear(ev->shape);
-	xp_status st = ev->shape ? xp_analytic_new(pr, ev->shape, 0, &ev->engine, err)
-	                         : xp_fail(err, XP_ENOMEM, "out of memory for an evaluator");
+	xp_status st =
+	    ev->shape ? xp_analytic_new_as(pr, ev->shape, 0, XP_P2P_DECOUPLED, &ev->engine, err)
+	              : xp_fail(err, XP_ENOMEM, "out of memory for an evaluator");
 	if (st == XP_OK && !(ev->res = xp_result_new(ev->shape, "analytic")))
 		st = xp_fail(err, XP_ENOMEM, "out of memory for an evaluator");
 	if (st != XP_OK) {

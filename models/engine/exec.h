@@ -96,4 +96,55 @@ int64_t xp_exec_wan_allreduce_bytes(const xp_params *pr);
  * what that op waits for. XP_EDEADLOCK with the message in err. */
 xp_status xp_exec_deadlock(const xp_schedule *s, const size_t *next, xp_error *err);
 
+/* ---- Communication semantics (network.p2p, xp_p2p; docs/model.md) ----
+ * decoupled, prefetch: a message leaves its sender when the producing block ends.
+ * rendezvous: the receiving device posts the receive of an op's input when its order reaches
+ *   that op (its previous op has ended); a message leaves at the later of the end of its block
+ *   and that post (the "match"); its sender goes on at once.
+ * blocking: as rendezvous, and the sending device starts nothing (and posts nothing) until each
+ *   of its messages is matched; it goes on at the match.
+ * The engines keep the per-message data (ready time, link); this matcher keeps who has posted,
+ * who is waiting and which devices are held, so that both engines obey one set of rules. */
+typedef struct xp_exec_match {
+	int mode;               /* xp_p2p */
+	int parts, m;           /* the shape the slots index */
+	unsigned char *posted;  /* per slot: its receive is posted */
+	unsigned char *waiting; /* per slot: its message is ready and waits for the post */
+	int *unmatched;         /* per device: its messages not yet matched (blocking) */
+} xp_exec_match;
+
+/* 1 when under `mode` a message waits for its receive to be posted. */
+static inline int xp_exec_p2p_matches(int mode)
+{
+	return mode == XP_P2P_RENDEZVOUS || mode == XP_P2P_BLOCKING;
+}
+
+/* Size M for schedules of shape's devices, parts and microbatches under mode; every run starts
+ * with xp_exec_match_reset. XP_ENOMEM when out of memory (M is then safe to free). */
+xp_status xp_exec_match_init(xp_exec_match *M, const xp_schedule *shape, int mode);
+void xp_exec_match_reset(xp_exec_match *M, int devices);
+void xp_exec_match_free(xp_exec_match *M); /* frees the arrays, not M */
+
+/* The message of `sender` for slot is ready. 1: it may leave now; 0: it waits for the post
+ * (and, under blocking, holds its sender). Always 1 unless xp_exec_p2p_matches(mode). */
+int xp_exec_match_send(xp_exec_match *M, int64_t slot, int sender);
+
+/* Device d has reached op: post the receive of its input when that comes from another device.
+ * Returns the slot whose waiting message this post matched (the caller starts that message and
+ * calls xp_exec_match_started), or -1. */
+int64_t xp_exec_match_post(xp_exec_match *M, const xp_schedule *s, int d, xp_op op);
+
+/* A waiting message of sender was matched. Returns 1 when sender is no longer held. */
+int xp_exec_match_started(xp_exec_match *M, int sender);
+
+/* xp_exec_deadlock, and under blocking the devices held by an unmatched send. */
+xp_status xp_exec_match_deadlock(const xp_exec_match *M, const xp_schedule *s, const size_t *next,
+                                 xp_error *err);
+
+/* 1 while device d may not start or post anything (blocking, an unmatched message). */
+static inline int xp_exec_match_holds(const xp_exec_match *M, int d)
+{
+	return M->unmatched && M->unmatched[d] > 0;
+}
+
 #endif

@@ -84,6 +84,8 @@ static void scenario(xp_json *j, const xp_scenario *sc)
 	xp_json_int32s(j, "placement", pr->placement, pr->placement ? pr->stages : 0);
 	link_class(j, "intra_dc", &pr->intra_dc);
 	link_class(j, "inter_dc", &pr->inter_dc);
+	if (pr->p2p != XP_P2P_DECOUPLED) /* absent: decoupled (docs/outputs.md) */
+		xp_json_str(j, "p2p", xp_p2p_name(pr->p2p));
 	packet_net(j, &pr->packet);
 	xp_json_array(j, "schedules", 1);
 	for (int i = 0; i < pr->n_schedules; i++)
@@ -173,12 +175,24 @@ static void iterations(xp_json *j, const xp_iterations *it)
 	xp_json_end(j);
 }
 
-static void result(xp_json *j, const xp_result *r)
+/* Under a network.p2p other than decoupled: what the run obeyed, and that a planner built its
+ * schedule under decoupled all the same. Nothing under decoupled (docs/outputs.md). */
+static void p2p(xp_json *j, const xp_result *r, int mode)
+{
+	if (mode == XP_P2P_DECOUPLED)
+		return;
+	xp_json_str(j, "p2p", xp_p2p_name(mode));
+	if (xp_schedule_kind_plans(r->schedule))
+		xp_json_str(j, "planned_under", xp_p2p_name(XP_P2P_DECOUPLED));
+}
+
+static void result(xp_json *j, const xp_result *r, int mode)
 {
 	int p = r->devices;
 	xp_json_object(j, NULL, 0);
 	xp_json_str(j, "schedule", r->schedule);
 	xp_json_str(j, "engine", r->engine);
+	p2p(j, r, mode);
 	xp_json_int(j, "makespan_ns", r->makespan_ns);
 	xp_json_int(j, "max_device_span_ns", r->max_device_span_ns);
 	xp_json_int(j, "time_per_microbatch_ns", r->time_per_microbatch_ns);
@@ -208,7 +222,7 @@ xp_status xp_write_json(FILE *f, const xp_scenario *sc, xp_result *const *res, i
 	scenario(&j, sc);
 	xp_json_array(&j, "results", 0);
 	for (int i = 0; i < n; i++)
-		result(&j, res[i]);
+		result(&j, res[i], xp_scenario_params(sc)->p2p);
 	xp_json_end(&j);
 	xp_json_end(&j);
 	return xp_out_status(f);

@@ -241,6 +241,11 @@ static void footer(FILE *f, const xp_scenario *sc, xp_result *const *res, int n)
 	fprintf(f, "\nscenario %s: %d stages, %d microbatches, dp %d, %d datacenter%s\n",
 	        xp_scenario_name(sc), pr->stages, pr->microbatches, pr->dp, pr->datacenters,
 	        pr->datacenters == 1 ? "" : "s");
+	if (pr->p2p != XP_P2P_DECOUPLED)
+		fprintf(f,
+		        "communication: network.p2p %s (the adaptive schedules were planned under "
+		        "decoupled)\n",
+		        xp_p2p_name(pr->p2p));
 	int best = xp_out_fastest_fitting(res, n);
 	for (int i = 0; i < n; i++)
 		notes(f, res[i]);

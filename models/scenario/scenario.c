@@ -64,7 +64,7 @@ static const char *const dc_keys[] = { "count", "placement", "split", NULL };
 static const char *const network_keys[] = { "intra_dc",       "inter_dc",    "transport",
 	                                    "buffer",         "mtu",         "queue",
 	                                    "loss",           "connections", "wan",
-	                                    "initial_window", NULL };
+	                                    "initial_window", "p2p",         NULL };
 static const char *const queue_keys[] = { "discipline", "size", NULL };
 static const char *const intra_keys[] = { "latency", "bandwidth", NULL };
 static const char *const inter_keys[] = { "latency",         "bandwidth", "latency_ratio",
@@ -273,6 +273,29 @@ static xp_status read_ratios(const xp_reader *rd, xp_params *pr)
 	return XP_OK;
 }
 
+static const char *const p2p_names[] = { "decoupled", "rendezvous", "blocking",
+	                                 "megatron",  "prefetch",   NULL };
+
+const char *xp_p2p_name(int p2p)
+{
+	return p2p >= 0 && p2p < XP_P2P_COUNT ? p2p_names[p2p] : "?";
+}
+
+/* network.p2p: the communication semantics both engines execute under (docs/model.md). */
+static xp_status read_p2p(const xp_reader *rd, xp_params *pr)
+{
+	static const char key[] = "network.p2p";
+	pr->p2p = XP_P2P_DECOUPLED;
+	xp_status st = xp_reader_choice(rd, key, p2p_names, &pr->p2p);
+	if (st == XP_OK && pr->p2p == XP_P2P_MEGATRON)
+		return xp_reader_fail(
+		    rd, xp_reader_get(rd, key), key,
+		    "megatron (Megatron-Core's batched send/receive pairs) is not "
+		    "implemented yet; use decoupled, rendezvous, blocking or "
+		    "prefetch (docs/model.md, \"Communication semantics\")");
+	return st;
+}
+
 static xp_status read_network(const xp_reader *rd, xp_params *pr)
 {
 	xp_status st;
@@ -284,7 +307,8 @@ static xp_status read_network(const xp_reader *rd, xp_params *pr)
 	    (st =
 	         exclusive(rd, "network.inter_dc.bandwidth", "network.inter_dc.bandwidth_ratio")) ||
 	    (st = read_link(rd, "network.inter_dc.latency", "network.inter_dc.bandwidth",
-	                    &pr->inter_dc)))
+	                    &pr->inter_dc)) ||
+	    (st = read_p2p(rd, pr)))
 		return st;
 	return read_ratios(rd, pr);
 }

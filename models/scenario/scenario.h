@@ -24,6 +24,20 @@ typedef enum { XP_QDISC_FIFO = 0, XP_QDISC_RED, XP_QDISC_CODEL, XP_QDISC_FQCODEL
 typedef enum { XP_WAN_PAIRS = 0, XP_WAN_CHAIN } xp_wan;
 typedef enum { XP_WINDOW_OPEN = 0, XP_WINDOW_STANDARD } xp_initial_window;
 
+/* network.p2p: when a point-to-point message may start, and what its sender waits for
+ * (docs/model.md, "Communication semantics"; the rules are in engine/exec.h). */
+typedef enum {
+	XP_P2P_DECOUPLED = 0, /* a message leaves when its block ends (the default) */
+	XP_P2P_RENDEZVOUS,    /* ... and not before the receiver has posted its receive */
+	XP_P2P_BLOCKING,      /* rendezvous, and the sender waits for the match */
+	XP_P2P_MEGATRON,      /* Megatron-Core's pattern: named, refused (not implemented) */
+	XP_P2P_PREFETCH,      /* every receive posted at the start: decoupled's timing */
+	XP_P2P_COUNT
+} xp_p2p;
+
+/* The scenario name of an xp_p2p value ("decoupled", ...). */
+const char *xp_p2p_name(int p2p);
+
 typedef struct xp_packet_net {
 	int transport;         /* xp_transport; network.transport, default newreno */
 	int64_t buffer_bytes;  /* network.buffer in bytes, per stage pair (0: use buffer_bdp) */
@@ -113,6 +127,7 @@ typedef struct xp_params {
 	xp_link_class inter_dc;
 	xp_link_variation inter_var; /* time variation of inter_dc; all zero when constant */
 	xp_straggler straggler;      /* stragglers.*; slow NULL when none */
+	int p2p;                     /* xp_p2p; network.p2p, default decoupled */
 
 	/* schedule.*, solver.*, robustness.*: how adaptive schedules are built and re-timed */
 	int n_sub;                    /* schedule.n_sub: greedy sub-blocks per block; default 4 */

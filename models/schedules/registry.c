@@ -67,3 +67,13 @@ const xp_schedule_kind *xp_schedule_kind_find(const char *name)
 			return &kinds[i];
 	return NULL;
 }
+
+int xp_schedule_kind_plans(const char *name)
+{
+	static const char *const planners[] = { "crossudsub", "greedy",    "greedy-v",
+		                                "optimal",    "optimal-v", "auto" };
+	for (size_t i = 0; name && i < sizeof planners / sizeof planners[0]; i++)
+		if (strcmp(planners[i], name) == 0)
+			return 1;
+	return 0;
+}

@@ -36,6 +36,10 @@ xp_status xp_replan_run(const xp_params *pr, const xp_schedule *sched, xp_result
 const xp_schedule_kind *xp_schedule_kinds(size_t *n);
 const xp_schedule_kind *xp_schedule_kind_find(const char *name); /* NULL if unknown */
 
+/* 1 when the generator `name` plans against the scenario's network (the greedies, the solvers,
+ * auto): they time their candidates under network.p2p: decoupled (engine/evaluator.c). */
+int xp_schedule_kind_plans(const char *name);
+
 #ifdef __cplusplus
 }
 #endif
