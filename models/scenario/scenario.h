@@ -38,16 +38,28 @@ typedef struct xp_packet_net {
 	int initial_window;    /* xp_initial_window; network.initial_window, default open */
 } xp_packet_net;
 
+/* What one GPU of a stage holds besides activations (the memory model, docs/memory.md): present
+ * when memory.hbm is given. Sizes in bytes. */
+typedef struct xp_stage_memory {
+	int64_t param_count;     /* parameters on one GPU of the stage (its TP share) */
+	int64_t params_bytes;    /* param_count x memory.param_bytes */
+	int64_t grads_bytes;     /* param_count x memory.grad_bytes */
+	int64_t optimizer_bytes; /* param_count x memory.optimizer_bytes, / dp with ZeRO-1 */
+	int64_t reserve_bytes;   /* memory.reserve: workspace and fragmentation */
+	int64_t hbm_bytes;       /* memory.hbm */
+} xp_stage_memory;
+
 /* The resolved scenario: every value in internal units, every default applied, every ratio and
  * every transformer description turned into times and bytes. It is plain data owned by its
  * xp_scenario; engines and schedule generators read it and never change it. Arrays indexed by
  * stage have `stages` entries; stage k runs on pipeline device k. */
 typedef struct xp_params {
 	/* pipeline.* */
-	int stages;       /* p */
-	int microbatches; /* m, per DP replica and iteration */
-	int chunks;       /* v for `interleaved` (the V schedules always use 2); default 2 */
-	int dp;           /* data-parallel degree; default 1 */
+	int stages;           /* p */
+	int microbatches;     /* m, per DP replica and iteration */
+	int chunks;           /* v for `interleaved` (the V schedules always use 2); default 2 */
+	int dp;               /* data-parallel degree; default 1 */
+	int64_t global_batch; /* pipeline.global_batch in sequences (sets m), else 0 */
 
 	/* model.*: one microbatch on a whole device (all of its chunks together); a chunk of a
 	 * v-chunk schedule takes 1/v of the time and of the activation memory. */
@@ -60,19 +72,31 @@ typedef struct xp_params {
 	int64_t tokens_per_microbatch; /* for tokens/s; default 4096 */
 	double weight_release;         /* W releases this share of M_F, D the rest; default 0.5 */
 	int recompute;                 /* model.recompute: 0 = none, 1 = full */
+	int tp;                        /* model.transformer.tp; 1 with explicit times */
+	int64_t *param_count;          /* a transformer's parameters per stage and TP rank, else
+	                                * NULL */
+	double model_flops;            /* a transformer's F+D+W FLOPs of one microbatch on the
+	                                * whole model (no recomputation), else 0 */
+	double gpu_flops;              /* model.transformer.gpu_flops (peak), else 0 */
 
 	/* memory.* */
 	int64_t *memory_limit_bytes; /* per stage; INT64_MAX when unlimited */
 	double memory_factor; /* the factor of the 1F1B budget when given as "1.5x", else 0 */
+	xp_stage_memory *stage_memory; /* per stage with memory.hbm, else NULL */
+	int zero;                      /* memory.zero: 0 or 1 (default 1) */
+	int from_hbm;                  /* memory.limit: hbm (what HBM leaves for activations) */
 
 	/* datacenters.* */
 	int datacenters;
-	int *placement;   /* DC index per stage (all 0 with dp_across_dc) */
-	int dp_across_dc; /* datacenters.split: dp: every pipeline inside one DC, the replicas
-	                   * spread over the DCs, gradients all-reduced across them at the end */
+	int *placement;    /* DC index per stage (all 0 with dp_across_dc) */
+	int dp_across_dc;  /* datacenters.split: dp: every pipeline inside one DC, the replicas
+	                    * spread over the DCs, gradients all-reduced across them at the end */
+	int64_t dc_gpus;   /* datacenters.gpus: GPUs in each DC, else 0 (not checked) */
+	int gpus_per_node; /* datacenters.gpus_per_node, else 0 */
 
 	/* network.* */
 	xp_link_class intra_dc;
+	xp_link_class intra_node; /* network.intra_node: TP all-reduces (free when absent) */
 	xp_link_class inter_dc;
 
 	/* schedule.*, solver.*, robustness.*: how adaptive schedules are built and re-timed */
@@ -119,6 +143,11 @@ int64_t xp_params_tf_ns(const xp_params *pr);
 
 /* The link from stage a's device to stage b's device: intra_dc or inter_dc by placement. */
 const xp_link_class *xp_params_link(const xp_params *pr, int a, int b);
+
+/* A stage's parameters, gradients and optimizer states; what HBM leaves for activations after
+ * them and the reserve (may be <= 0). */
+int64_t xp_stage_memory_static(const xp_stage_memory *e);
+int64_t xp_stage_memory_left(const xp_stage_memory *e);
 
 /* Free the arrays pr owns (per-stage arrays, placement, schedule names), not pr itself: for
  * params built by hand, e.g. in tests. */

@@ -107,6 +107,16 @@ xp_status xp_read_packet_net(const xp_reader *rd, xp_packet_net *net);
  * and latency on the slower link class, and every DP collective, scaled for jitter. */
 xp_status xp_check_time_bound(const xp_reader *rd, const xp_params *pr);
 
+/* memory.c: memory.hbm, reserve, zero and the bytes per parameter into pr->stage_memory (after
+ * the model is read); memory.limit: hbm from them (XP_EINVAL at node n when nothing is left). */
+xp_status xp_read_memory_model(const xp_reader *rd, xp_params *pr);
+xp_status xp_memory_limit_from_hbm(const xp_reader *rd, const xp_node *n, xp_params *pr);
+
+/* cluster.c: pipeline.global_batch (*m set when given; before the model is read), and
+ * datacenters.gpus / gpus_per_node checked against the layout (after placement). */
+xp_status xp_read_global_batch(const xp_reader *rd, xp_params *pr, int64_t *m);
+xp_status xp_read_cluster(const xp_reader *rd, xp_params *pr);
+
 /* Allocate every per-stage array of pr (stages must be set). */
 xp_status xp_params_alloc(xp_params *pr, xp_error *err);
 
