@@ -108,7 +108,7 @@ static void errors(void)
 	} bad[] = {
 		{ "memory={hbm: 105MiB, reserve: 100MiB, limit: hbm}",
 		  "memory.limit: hbm: on stage 0 the parameters" },
-		{ "memory.reserve=2GiB", "memory.reserve: expected less than memory.hbm" },
+		{ "memory.reserve=2GiB", "memory.reserve: expected less than the HBM of stage 0" },
 		{ "memory.reserve=150%", "memory.reserve: expected a size" },
 		{ "memory.zero=2", "memory.zero: expected an integer from 0 to 1" },
 		{ "datacenters.gpus=7", "datacenters.gpus: datacenter 0 has 7 GPUs" },

@@ -64,3 +64,38 @@ xp_status xp_read_cluster(const xp_reader *rd, xp_params *pr)
 			                      pr->dp);
 	return XP_OK;
 }
+
+/* One entry of a per-DC list: a scalar parsed by parse, > 0. */
+static xp_status dc_entry(const xp_reader *rd, const xp_node *n, const char *key,
+                          xp_f64_parser parse, double *out)
+{
+	const char *why = "a value";
+	if (n->kind != XP_NODE_SCALAR || parse(n->text, out, &why) < 0 || !(*out > 0))
+		return xp_reader_fail(rd, n, key, "expected %s > 0 for each datacenter",
+		                      n->kind == XP_NODE_SCALAR ? why : "a value");
+	return XP_OK;
+}
+
+xp_status xp_read_per_dc(const xp_reader *rd, const char *key, xp_f64_parser parse,
+                         const xp_params *pr, double *out, int *given)
+{
+	const xp_node *n = xp_reader_get(rd, key);
+	int D = pr->datacenters;
+	xp_status st = XP_OK;
+	*given = n != NULL;
+	if (!n)
+		return XP_OK;
+	if (n->kind == XP_NODE_MAP || (n->kind == XP_NODE_SEQ && n->n != D))
+		return xp_reader_fail(rd, n, key,
+		                      "expected one value or a list of %d (one per "
+		                      "datacenter)",
+		                      D);
+	for (int dc = 0; !st && dc < D; dc++)
+		st = dc_entry(rd, n->kind == XP_NODE_SEQ ? n->kids[dc] : n, key, parse, &out[dc]);
+	for (int dc = 1; !st && pr->dp_across_dc && dc < D; dc++)
+		if (out[dc] != out[0])
+			return xp_reader_fail(rd, n, key,
+			                      "expected the same value in every datacenter with "
+			                      "datacenters.split: dp");
+	return st;
+}

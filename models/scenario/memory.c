@@ -32,26 +32,50 @@ static xp_status read_state_bytes(const xp_reader *rd, state_bytes *b)
 	return xp_reader_int(rd, M "optimizer_bytes", 0, 64, 0, &b->optimizer);
 }
 
-/* memory.reserve: a size, or a share of HBM ("10%", "0.1"); default 10 %. */
-static xp_status read_reserve(const xp_reader *rd, int64_t hbm, int64_t *out)
+/* memory.reserve: a size (*bytes), or a share of HBM ("10%", "0.1": *share); default 10 %. */
+static xp_status read_reserve(const xp_reader *rd, int64_t *bytes, double *share)
 {
 	const xp_node *n = xp_reader_get(rd, M "reserve");
 	const char *why;
-	double share = RESERVE_SHARE;
-	if (n && n->kind == XP_NODE_SCALAR && xp_parse_bytes(n->text, out, &why) == 0 &&
-	    strpbrk(n->text, "BKMGTkmgt"))
-		return *out < hbm
-		           ? XP_OK
-		           : xp_reader_fail(rd, n, M "reserve",
-		                            "expected less than memory.hbm, got '%s'", n->text);
-	xp_status st = xp_reader_number(rd, M "reserve", 0, 0.99, 0, &share);
-	if (st)
+	*bytes = -1;
+	*share = RESERVE_SHARE;
+	if (n && n->kind == XP_NODE_SCALAR && xp_parse_bytes(n->text, bytes, &why) == 0 &&
+	    strpbrk(n->text, "BKMGTPkmgtp"))
+		return XP_OK;
+	*bytes = -1;
+	if (xp_reader_number(rd, M "reserve", 0, 0.99, 0, share))
 		return xp_reader_fail(rd, n, M "reserve",
 		                      "expected a size (4GiB) or a share of memory.hbm below 1 "
 		                      "(10%%), got '%s'",
 		                      n && n->kind == XP_NODE_SCALAR ? n->text
 		                                                     : "a list or mapping");
-	*out = (int64_t)nearbyint(share * (double)hbm);
+	return XP_OK;
+}
+
+static int parse_bytes_f64(const char *s, double *out, const char **why)
+{
+	int64_t v = 0;
+	int r = xp_parse_bytes(s, &v, why);
+	*out = (double)v;
+	return r;
+}
+
+/* The HBM of every datacenter: datacenters.hbm, else memory.hbm for all; 0 when neither. */
+static xp_status read_hbm(const xp_reader *rd, const xp_params *pr, double *hbm, int *given)
+{
+	int64_t one = 0;
+	xp_status st = xp_read_per_dc(rd, "datacenters.hbm", parse_bytes_f64, pr, hbm, given);
+	if (st || *given)
+		return st;
+	if ((st = xp_reader_i64(rd, M "hbm", xp_parse_bytes, 0, &one)))
+		return st;
+	if (!(*given = xp_reader_get(rd, M "hbm") != NULL))
+		return XP_OK;
+	if (one <= 0)
+		return xp_reader_fail(rd, xp_reader_get(rd, M "hbm"), M "hbm",
+		                      "expected a size > 0");
+	for (int dc = 0; dc < pr->datacenters; dc++)
+		hbm[dc] = (double)one;
 	return XP_OK;
 }
 
@@ -73,32 +97,50 @@ static int stage_entry(const xp_params *pr, int k, const state_bytes *b, int64_t
 	return 0;
 }
 
-xp_status xp_read_memory_model(const xp_reader *rd, xp_params *pr)
+static xp_status fill_entries(const xp_reader *rd, xp_params *pr, const double *hbm)
 {
-	int64_t hbm = 0, reserve = 0, zero = 1;
 	state_bytes b;
-	xp_status st = xp_reader_int(rd, M "zero", 0, 1, 0, &zero);
-	pr->zero = (int)zero;
-	if (st || (st = xp_reader_i64(rd, M "hbm", xp_parse_bytes, 0, &hbm)))
-		return st;
-	if (!xp_reader_get(rd, M "hbm"))
-		return XP_OK;
-	if (!pr->param_count)
-		return xp_reader_fail(rd, xp_reader_get(rd, M "hbm"), M "hbm",
-		                      "needs model.transformer (the parameter counts per stage)");
-	if (hbm <= 0)
-		return xp_reader_fail(rd, xp_reader_get(rd, M "hbm"), M "hbm",
-		                      "expected a size > 0");
-	if ((st = read_state_bytes(rd, &b)) || (st = read_reserve(rd, hbm, &reserve)))
+	int64_t fixed;
+	double share;
+	const char *key = xp_reader_get(rd, "datacenters.hbm") ? "datacenters.hbm" : M "hbm";
+	xp_status st;
+	if ((st = read_state_bytes(rd, &b)) || (st = read_reserve(rd, &fixed, &share)))
 		return st;
 	if (!(pr->stage_memory = calloc((size_t)pr->stages, sizeof *pr->stage_memory)))
 		return xp_fail(rd->err, XP_ENOMEM, "out of memory");
-	for (int k = 0; k < pr->stages; k++)
-		if (stage_entry(pr, k, &b, hbm, reserve, &pr->stage_memory[k]))
+	for (int k = 0; k < pr->stages; k++) {
+		int64_t h = (int64_t)hbm[pr->placement[k]];
+		int64_t reserve = fixed >= 0 ? fixed : (int64_t)nearbyint(share * (double)h);
+		if (reserve >= h)
+			return xp_reader_fail(rd, xp_reader_get(rd, M "reserve"), M "reserve",
+			                      "expected less than the HBM of stage %d", k);
+		if (stage_entry(pr, k, &b, h, reserve, &pr->stage_memory[k]))
 			return xp_reader_fail(
-			    rd, xp_reader_get(rd, M "hbm"), M "hbm",
+			    rd, xp_reader_get(rd, key), key,
 			    "the model's states on stage %d do not fit in 64 bits", k);
+	}
 	return XP_OK;
+}
+
+xp_status xp_read_memory_model(const xp_reader *rd, xp_params *pr)
+{
+	int64_t zero = 1;
+	int given = 0;
+	double *hbm = calloc((size_t)pr->datacenters, sizeof *hbm);
+	xp_status st = hbm ? xp_reader_int(rd, M "zero", 0, 1, 0, &zero)
+	                   : xp_fail(rd->err, XP_ENOMEM, "out of memory");
+	pr->zero = (int)zero;
+	if (!st)
+		st = read_hbm(rd, pr, hbm, &given);
+	if (!st && given && !pr->param_count) {
+		const char *key = xp_reader_get(rd, M "hbm") ? M "hbm" : "datacenters.hbm";
+		st = xp_reader_fail(rd, xp_reader_get(rd, key), key,
+		                    "needs model.transformer (the parameter counts per stage)");
+	}
+	if (!st && given)
+		st = fill_entries(rd, pr, hbm);
+	free(hbm);
+	return st;
 }
 
 int64_t xp_stage_memory_static(const xp_stage_memory *e)

@@ -55,14 +55,13 @@ static const char *const model_keys[] = {
 	"transformer",     NULL,
 };
 static const char *const transformer_keys[] = {
-	"layers",          "hidden", "ffn",       "heads",       "kv_heads", "seq",
-	"microbatch_size", "tp",     "gpu_flops", "utilisation", "vocab",    NULL,
+	"layers", "hidden",    "ffn",         "heads", "kv_heads", "seq", "microbatch_size",
+	"tp",     "gpu_flops", "utilisation", "vocab", "layout",   NULL,
 };
 static const char *const memory_keys[] = { "limit",       "hbm",        "reserve",         "zero",
 	                                   "param_bytes", "grad_bytes", "optimizer_bytes", NULL };
-static const char *const dc_keys[] = {
-	"count", "placement", "split", "gpus", "gpus_per_node", NULL
-};
+static const char *const dc_keys[] = { "count",         "placement", "split", "gpus",
+	                               "gpus_per_node", "gpu_flops", "hbm",   NULL };
 static const char *const network_keys[] = { "intra_dc",  "intra_node",     "inter_dc",
 	                                    "transport", "buffer",         "mtu",
 	                                    "queue",     "loss",           "connections",
@@ -350,8 +349,8 @@ static xp_status resolve(const xp_reader *rd, xp_params *pr)
 {
 	xp_status st;
 	if ((st = xp_reader_schema(rd, section_paths, section_keys)) ||
-	    (st = read_pipeline(rd, pr)) || (st = xp_read_model(rd, pr)) ||
-	    (st = read_memory(rd, pr)) || (st = read_datacenters(rd, pr)) ||
+	    (st = read_pipeline(rd, pr)) || (st = read_datacenters(rd, pr)) ||
+	    (st = xp_read_model(rd, pr)) || (st = read_memory(rd, pr)) ||
 	    (st = xp_read_cluster(rd, pr)) || (st = read_network(rd, pr)) ||
 	    (st = xp_read_packet_net(rd, &pr->packet)) || (st = read_adaptive(rd, pr)))
 		return st;

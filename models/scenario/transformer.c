@@ -14,7 +14,44 @@
 struct shape {
 	int64_t layers, d, f, heads, kv_heads, s, b, tp, vocab;
 	double gpu_flops, utilisation;
+	int64_t *split;   /* model.transformer.layout: layers per stage (NULL: even) */
+	double *dc_flops; /* datacenters.gpu_flops: peak per DC (NULL: gpu_flops everywhere) */
 };
+
+/* datacenters.gpu_flops: the GPU type of each DC; model.transformer.gpu_flops is then optional
+ * (and ignored). */
+static xp_status read_dc_flops(const xp_reader *rd, struct shape *t, const xp_params *pr)
+{
+	int given = 0;
+	if (!xp_reader_get(rd, "datacenters.gpu_flops"))
+		return xp_reader_f64(rd, T "gpu_flops", xp_parse_flops, 1, &t->gpu_flops);
+	if (!(t->dc_flops = calloc((size_t)pr->datacenters, sizeof *t->dc_flops)))
+		return xp_fail(rd->err, XP_ENOMEM, "out of memory");
+	return xp_read_per_dc(rd, "datacenters.gpu_flops", xp_parse_flops, pr, t->dc_flops, &given);
+}
+
+/* model.transformer.layout into t->split (layout.c), checked against the vocabulary. */
+static xp_status read_layout(const xp_reader *rd, struct shape *t, int p)
+{
+	const xp_node *n = xp_reader_get(rd, T "layout");
+	char why[160];
+	int ends = 0;
+	if (!n)
+		return XP_OK;
+	if (n->kind != XP_NODE_SCALAR)
+		return xp_reader_fail(rd, n, T "layout",
+		                      "expected a layout string such as Et*4|t*4L");
+	if (!(t->split = calloc((size_t)p, sizeof *t->split)))
+		return xp_fail(rd->err, XP_ENOMEM, "out of memory");
+	if (xp_layout_parse(n->text, p, t->layers, t->split, &ends, why, sizeof why) < 0)
+		return xp_reader_fail(rd, n, T "layout", "%s", why);
+	if (t->vocab && ends != 2)
+		return xp_reader_fail(
+		    rd, n, T "layout",
+		    "with model.transformer.vocab it needs E in the first stage and "
+		    "L in the last");
+	return XP_OK;
+}
 
 static xp_status read_ints(const xp_reader *rd, struct shape *t, int p)
 {
@@ -38,13 +75,14 @@ static xp_status read_ints(const xp_reader *rd, struct shape *t, int p)
 	return XP_OK;
 }
 
-static xp_status read_shape(const xp_reader *rd, struct shape *t, int p)
+static xp_status read_shape(const xp_reader *rd, struct shape *t, const xp_params *pr)
 {
 	xp_status st;
+	int p = pr->stages;
 	*t = (struct shape){ .b = 1, .tp = 1, .utilisation = 0.5 };
-	if ((st = read_ints(rd, t, p)) ||
-	    (st = xp_reader_f64(rd, T "gpu_flops", xp_parse_flops, 1, &t->gpu_flops)) ||
-	    (st = xp_reader_number(rd, T "utilisation", 0, 1, 0, &t->utilisation)))
+	if ((st = read_ints(rd, t, p)) || (st = read_dc_flops(rd, t, pr)) ||
+	    (st = xp_reader_number(rd, T "utilisation", 0, 1, 0, &t->utilisation)) ||
+	    (st = read_layout(rd, t, p)))
 		return st;
 	if (t->utilisation == 0)
 		return xp_reader_fail(rd, xp_reader_get(rd, T "utilisation"), T "utilisation",
@@ -108,20 +146,24 @@ static int round_i64(double v, int64_t *out)
 	return 0;
 }
 
-/* Stage k of p holds layers/p layers; the first layers % p stages hold one more. */
-static int stage_layers(const struct shape *t, int k, int p)
+/* Stage k of p holds what the layout says, else layers/p layers, the first layers % p stages
+ * one more. */
+static int64_t stage_layers(const struct shape *t, int k, int p)
 {
-	return (int)(t->layers / p + (k < t->layers % p));
+	if (t->split)
+		return t->split[k];
+	return t->layers / p + (k < t->layers % p);
 }
 
 /* Stage k's blocks and sizes: n layers, plus the output layer on the last stage. */
 static int fill_stage(const struct shape *t, const struct layer *l, const struct layer *out, int k,
                       xp_params *pr)
 {
-	double rate = t->gpu_flops * t->utilisation * (double)t->tp / 1e9; /* FLOP per ns */
+	double peak = t->dc_flops ? t->dc_flops[pr->placement[k]] : t->gpu_flops;
+	double rate = peak * t->utilisation * (double)t->tp / 1e9; /* FLOP per ns */
 	double d = (double)t->d, f = (double)t->f, vd = (double)t->vocab * d;
 	double g = (double)t->kv_heads / (double)t->heads;
-	double n = stage_layers(t, k, pr->stages), last = k == pr->stages - 1;
+	double n = (double)stage_layers(t, k, pr->stages), last = k == pr->stages - 1;
 	double params = n * (2 * d * d + 2 * g * d * d + 3 * d * f) + (k == 0) * vd + last * vd;
 	/* written so that without TP links and vocab the sums are the plain n·FLOPs / rate */
 	double re = pr->recompute ? l->f_flops : 0, re_tp = pr->recompute ? l->tp_ns : 0;
@@ -148,7 +190,10 @@ static xp_status fill_stages(const xp_reader *rd, const struct shape *t, const s
 			    rd, xp_reader_get(rd, "model.transformer"), "model.transformer",
 			    "expected a model whose times and sizes fit in 64 bits");
 	pr->tp = (int)t->tp;
-	pr->gpu_flops = t->gpu_flops;
+	pr->gpu_flops = 0; /* the mean peak of a GPU (every stage has as many) */
+	for (int k = 0; k < pr->stages; k++)
+		pr->gpu_flops +=
+		    (t->dc_flops ? t->dc_flops[pr->placement[k]] : t->gpu_flops) / pr->stages;
 	pr->model_flops = (double)t->layers * (l->f_flops + l->d_flops + l->w_flops) + out.f_flops +
 	                  out.d_flops + out.w_flops;
 	return XP_OK;
@@ -166,12 +211,10 @@ static xp_status read_intra_node(const xp_reader *rd, xp_params *pr)
 	                     &pr->intra_node.bandwidth_bps);
 }
 
-xp_status xp_read_transformer(const xp_reader *rd, xp_params *pr)
+static xp_status resolve_shape(const xp_reader *rd, const struct shape *tp, xp_params *pr)
 {
-	struct shape t;
-	xp_status st = read_shape(rd, &t, pr->stages);
-	if (st)
-		return st;
+	struct shape t = *tp;
+	xp_status st;
 	struct layer l = layer_cost(&t, pr->recompute);
 	if ((st = read_intra_node(rd, pr)))
 		return st;
@@ -185,4 +228,15 @@ xp_status xp_read_transformer(const xp_reader *rd, xp_params *pr)
 		                      "model.transformer",
 		                      "expected a model whose times and sizes fit in 64 bits");
 	return XP_OK;
+}
+
+xp_status xp_read_transformer(const xp_reader *rd, xp_params *pr)
+{
+	struct shape t;
+	xp_status st = read_shape(rd, &t, pr);
+	if (!st)
+		st = resolve_shape(rd, &t, pr);
+	free(t.split);
+	free(t.dc_flops);
+	return st;
 }
