@@ -32,7 +32,7 @@ LIB_SOURCES = [
     'models/scenario/scenario_read.c', 'models/scenario/scenario_yaml.c',
     'models/scenario/transformer.c',
     'models/plan/plan.c', 'models/plan/plan_bound.c', 'models/plan/plan_load.c',
-    'models/plan/plan_space.c',
+    'models/plan/plan_ref.c', 'models/plan/plan_space.c',
     'models/schedule/block_cost.c', 'models/schedule/schedule.c',
     'models/schedule/schedule_check.c', 'models/schedule/schedule_file.c',
     'models/schedule/schedule_torch.c', 'models/schedule/schedule_torch_read.c',

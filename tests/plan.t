@@ -4,7 +4,7 @@
 # run through `crosspipe run`; every bound is below its layout's time; pruned layouts are
 # refused by `run` for the reason the planner gives; the output is deterministic; usage errors.
 . "$(dirname "$0")/tap.sh"
-plan 23
+plan 26
 P=tests/data/plan_small.yaml
 
 # the --set list of a CSV row of `plan` (fields 2-8: tp, pp, dp, cross, b, m, recompute)
@@ -74,6 +74,14 @@ has "$out" '"classes": {"simulated": ' "the JSON counts every class"
 run plan "$P" -q --top 3 --explain 2
 has "$out" "explain #2 against #1" "--explain compares with the best"
 has "$out" "run it: crosspipe run $P --set pipeline.stages=" "the table says how to run a layout"
+# Any ranked layout as an ordinary scenario: PLAN.json#K, with the plan's own --set ones.
+run plan "$P" -q --set network.inter_dc.bandwidth=20Gbps --format json -o "$TMP/p.json"
+want=$(grep '"rank": 2,' "$TMP/p.json" | sed 's/.*"iteration_ns": \([0-9]*\).*/\1/')
+run run "$TMP/p.json#2" --format csv
+is "$(echo "$out" | awk -F, 'NR == 2 { print $4 }')" "$want" "run PLAN.json#2 times layout 2 as the plan did"
+run run "$TMP/p.json#999"
+is "$rc" 2 "run PLAN.json#999 (no such rank) exits 2"
+has "$err" "no simulated layout of rank 999" "... saying why"
 run plan --help
 case "$out" in *--engine* | *--schedule-file*) ok 1 "--help lists only plan's options" ;;
 *) has "$out" "--exhaustive" "--help lists only plan's options" ;; esac

@@ -137,6 +137,12 @@ static void write_json(FILE *f, const xp_plan *pl)
 	xp_json_str(&j, "plan", xp_plan_path(pl));
 	xp_json_int(&j, "gpus", xp_plan_gpus(pl));
 	xp_json_int(&j, "datacenters", xp_plan_datacenters(pl));
+	const char *const *sets;
+	int n = xp_plan_n_sets(pl, &sets);
+	xp_json_array(&j, "sets", 1);
+	for (int i = 0; i < n; i++)
+		xp_json_str(&j, NULL, sets[i]);
+	xp_json_end(&j);
 	xp_json_object(&j, "classes", 1);
 	for (int c = 0; c < XP_PLAN_CLASSES; c++)
 		xp_json_int(&j, xp_plan_class_name(c), xp_plan_class_count(pl, c));

@@ -91,6 +91,18 @@ int xp_plan_overrides(const xp_plan_layout *l, char over[8][64]);
 xp_status xp_plan_scenario(const xp_plan *pl, const xp_plan_layout *l, xp_scenario **out,
                            xp_error *err);
 
+/* A ranked layout of a plan's JSON output, "PLAN.json#K", as a scenario: the plan file's path,
+ * and the overrides (the plan's --set ones, the layout's, `schedules=` its fastest schedule). */
+typedef struct xp_plan_ref {
+	char *json, *plan;
+	char **over;
+	int n;
+} xp_plan_ref;
+/* 0 when ref is not of the form FILE.json#K (K >= 1; *r empty); 1 with *r filled; -1 with err
+ * (XP_EIO: the JSON cannot be read; XP_EINVAL: malformed, or no simulated layout of rank K). */
+int xp_plan_ref_read(const char *ref, xp_plan_ref *r, xp_error *err);
+void xp_plan_ref_free(xp_plan_ref *r); /* an empty one is a no-op */
+
 /* A lower bound on the iteration time of any schedule of pr (plan_bound.c): the busiest device's
  * compute after the pipeline's fill, the WAN serialisation of one message per microbatch on the
  * crossing link, and the final WAN all-reduce of datacenters.split: dp. */
