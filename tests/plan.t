@@ -4,7 +4,7 @@
 # run through `crosspipe run`; every bound is below its layout's time; pruned layouts are
 # refused by `run` for the reason the planner gives; the output is deterministic; usage errors.
 . "$(dirname "$0")/tap.sh"
-plan 26
+plan 29
 P=tests/data/plan_small.yaml
 
 # the --set list of a CSV row of `plan` (fields 2-8: tp, pp, dp, cross, b, m, recompute)
@@ -82,6 +82,13 @@ is "$(echo "$out" | awk -F, 'NR == 2 { print $4 }')" "$want" "run PLAN.json#2 ti
 run run "$TMP/p.json#999"
 is "$rc" 2 "run PLAN.json#999 (no such rank) exits 2"
 has "$err" "no simulated layout of rank 999" "... saying why"
+cp "$P" "$TMP/same.yaml"
+run plan "$TMP/same.yaml" -q -o "$TMP/same.yaml"
+is "$rc" 2 "-o naming the plan file is refused (exit 2)"
+cmp -s "$P" "$TMP/same.yaml"
+ok $? "... and the plan file is left as it was"
+run run "$TMP/p.json#1" -o "$TMP/p.json"
+is "$rc" 2 "run PLAN.json#K -o PLAN.json is refused"
 run plan --help
 case "$out" in *--engine* | *--schedule-file*) ok 1 "--help lists only plan's options" ;;
 *) has "$out" "--exhaustive" "--help lists only plan's options" ;; esac

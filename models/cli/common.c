@@ -102,7 +102,8 @@ int xp_cli_load(const xp_cli_opts *o, const char *prog, xp_scenario **sc)
 	else
 		default_scenario(prog, path, sizeof path);
 	int is_ref = xp_plan_ref_read(path, &ref, &err);
-	if (is_ref == 1 && outputs_distinct(o, ref.json, &err) == XP_OK)
+	if (is_ref == 1 && outputs_distinct(o, ref.json, &err) == XP_OK &&
+	    outputs_distinct(o, ref.plan, &err) == XP_OK)
 		load_plan_ref(o, &ref, sc, &err);
 	else if (is_ref == 0 && outputs_distinct(o, path, &err) == XP_OK)
 		xp_scenario_load(path, o->sets, o->n_sets, sc, &err);

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/io.h"
 #include "cli/cli.h"
 #include "cli/plan_cli.h"
 #include "plan/plan.h"
@@ -101,6 +102,10 @@ static int parse(int argc, char **argv, xp_plan_cli *o)
 		return XP_EXIT_USAGE;
 	}
 	o->file = argv[optind];
+	if (o->out && strcmp(o->out, "-") && xp_io_same_file(o->out, o->file)) {
+		fprintf(stderr, "crosspipe plan: -o %s: is the plan file (an input)\n", o->out);
+		return XP_EXIT_USAGE;
+	}
 	if (o->explain > o->top) {
 		fprintf(stderr, "crosspipe plan: --explain %d is beyond --top %d\n", o->explain,
 		        o->top);
