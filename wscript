@@ -27,11 +27,14 @@ LIB_SOURCES = [
     'models/output/common.c', 'models/output/csv.c', 'models/output/gantt.c',
     'models/output/json.c', 'models/output/result.c', 'models/output/table.c',
     'models/output/trace.c',
+    'models/scenario/cluster.c', 'models/scenario/layout.c', 'models/scenario/memory.c',
     'models/scenario/scenario.c', 'models/scenario/scenario_bound.c',
     'models/scenario/scenario_model.c', 'models/scenario/scenario_packet.c',
     'models/scenario/scenario_read.c', 'models/scenario/scenario_trace.c',
     'models/scenario/scenario_wan.c', 'models/scenario/scenario_yaml.c',
     'models/scenario/transformer.c',
+    'models/plan/plan.c', 'models/plan/plan_bound.c', 'models/plan/plan_load.c',
+    'models/plan/plan_ref.c', 'models/plan/plan_space.c',
     'models/schedule/block_cost.c', 'models/schedule/schedule.c',
     'models/schedule/schedule_check.c', 'models/schedule/schedule_file.c',
     'models/schedule/schedule_lex.c',
@@ -52,7 +55,7 @@ LIB_SOURCES = [
 ]
 CLI_SOURCES = [
     'models/cli/common.c', 'models/cli/list.c', 'models/cli/main.c', 'models/cli/options.c',
-    'models/cli/run.c', 'models/cli/slurm.c', 'models/cli/sweep.c', 'models/cli/validate.c',
+    'models/cli/plan.c', 'models/cli/plan_out.c', 'models/cli/run.c', 'models/cli/slurm.c', 'models/cli/sweep.c', 'models/cli/validate.c',
 ]
 # module name -> (sources, the libraries it links); each becomes plugin/crosspipe-<name>.so
 MODULES = {

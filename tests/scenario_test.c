@@ -384,8 +384,8 @@ static const struct bad bad[] = {
 	{ "a zero memory factor",
 	  BASE "memory: {limit: 0x}\n",
 	  { 0 },
-	  NAME ":9:17: memory.limit: expected a size (80GiB), a factor of the 1F1B budget (1.0x) "
-	       "or inf, got '0x'" },
+	  NAME ":9:17: memory.limit: expected a size (80GiB), a factor of the 1F1B budget (1.0x), "
+	       "hbm (what memory.hbm leaves) or inf, got '0x'" },
 	{ "a memory limit without unit",
 	  BASE "memory: {limit: lots}\n",
 	  { 0 },

@@ -22,6 +22,7 @@ int xp_cli_engines(int argc, char **argv);
 int xp_cli_validate(int argc, char **argv, const char *prog);  /* validate.c */
 int xp_cli_calibrate(int argc, char **argv, const char *prog); /* validate.c */
 int xp_cli_sweep(int argc, char **argv, const char *prog);
+int xp_cli_plan(int argc, char **argv, const char *prog); /* plan.c */
 
 /* Schedules whose estimated memory exceeds this (or --max-memory) are refused before they are
  * built; the estimate counts XP_CLI_BYTES_PER_OP per op. */

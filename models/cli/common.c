@@ -1,5 +1,6 @@
 /* common.c: what the crosspipe commands share: loading, building schedules, committing output. */
 #include "cli/cli.h"
+#include "plan/plan.h"
 
 #include "base/io.h"
 #include "engine/packet.h"
@@ -83,17 +84,42 @@ static xp_status outputs_distinct(const xp_cli_opts *o, const char *scenario, xp
 	return XP_OK;
 }
 
+/* A ranked layout of a plan, PLAN.json#K (docs/plan.md): the plan file with the layout's
+ * overrides, then the command's --set ones. */
+static void load_plan_ref(const xp_cli_opts *o, const xp_plan_ref *ref, xp_scenario **sc,
+                          xp_error *err)
+{
+	int n = ref->n + o->n_sets;
+	const char **all = calloc((size_t)n + 1, sizeof *all);
+	if (!all) {
+		xp_fail(err, XP_ENOMEM, "out of memory");
+		return;
+	}
+	for (int i = 0; i < ref->n; i++)
+		all[i] = ref->over[i];
+	for (int i = 0; i < o->n_sets; i++)
+		all[ref->n + i] = o->sets[i];
+	xp_scenario_load(ref->plan, all, n, sc, err);
+	free(all);
+}
+
 int xp_cli_load(const xp_cli_opts *o, const char *prog, xp_scenario **sc)
 {
 	char path[4200];
 	xp_error err;
+	xp_plan_ref ref;
 	xp_error_clear(&err);
 	if (o->scenario)
 		snprintf(path, sizeof path, "%s", o->scenario);
 	else
 		default_scenario(prog, path, sizeof path);
-	if (outputs_distinct(o, path, &err) == XP_OK)
+	int is_ref = xp_plan_ref_read(path, &ref, &err);
+	if (is_ref == 1 && outputs_distinct(o, ref.json, &err) == XP_OK &&
+	    outputs_distinct(o, ref.plan, &err) == XP_OK)
+		load_plan_ref(o, &ref, sc, &err);
+	else if (is_ref == 0 && outputs_distinct(o, path, &err) == XP_OK)
 		xp_scenario_load(path, o->sets, o->n_sets, sc, &err);
+	xp_plan_ref_free(&ref);
 	if (err.code == XP_EIO) /* a scenario that cannot be read is bad input too */
 		err.code = XP_EINVAL;
 	return xp_cli_fail(&err);

@@ -21,6 +21,7 @@ static const char usage_top[] =
     "  check SCENARIO        validate a scenario and build its schedules, run nothing\n"
     "  export [SCENARIO]     write one schedule in the schedule-file format\n"
     "  sweep SWEEP.yaml      run a parameter sweep (locally, or on Slurm)\n"
+    "  plan PLAN.yaml        search TP/PP/DP, microbatching, recomputation and schedule\n"
     "  validate [SCENARIO]   analytic against packet engine (ns-3), per schedule\n"
     "  calibrate [SCENARIO]  effective latency and bandwidth per link class from ns-3 probes\n"
     "  schedules             list schedule names, one per line\n"
@@ -72,6 +73,8 @@ static int dispatch(int argc, char **argv)
 		return xp_cli_export(argc - 1, argv + 1, argv[0]);
 	if (!strcmp(cmd, "sweep"))
 		return xp_cli_sweep(argc - 1, argv + 1, argv[0]);
+	if (!strcmp(cmd, "plan"))
+		return xp_cli_plan(argc - 1, argv + 1, argv[0]);
 	if (!strcmp(cmd, "validate"))
 		return xp_cli_validate(argc - 1, argv + 1, argv[0]);
 	if (!strcmp(cmd, "calibrate"))

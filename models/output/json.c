@@ -58,6 +58,25 @@ static void packet_net(xp_json *j, const xp_packet_net *n)
 	xp_json_end(j);
 }
 
+/* The memory model per stage (memory.hbm given): what one GPU holds besides activations. */
+static void stage_memory(xp_json *j, const xp_params *pr)
+{
+	xp_json_array(j, "stage_memory", 0);
+	for (int k = 0; k < pr->stages; k++) {
+		const xp_stage_memory *e = &pr->stage_memory[k];
+		xp_json_object(j, NULL, 1);
+		xp_json_int(j, "param_count", e->param_count);
+		xp_json_int(j, "params_bytes", e->params_bytes);
+		xp_json_int(j, "grads_bytes", e->grads_bytes);
+		xp_json_int(j, "optimizer_bytes", e->optimizer_bytes);
+		xp_json_int(j, "reserve_bytes", e->reserve_bytes);
+		xp_json_int(j, "hbm_bytes", e->hbm_bytes);
+		xp_json_int(j, "left_for_activations_bytes", xp_stage_memory_left(e));
+		xp_json_end(j);
+	}
+	xp_json_end(j);
+}
+
 static void scenario(xp_json *j, const xp_scenario *sc)
 {
 	const xp_params *pr = xp_scenario_params(sc);
@@ -73,6 +92,10 @@ static void scenario(xp_json *j, const xp_scenario *sc)
 		xp_json_num(j, "memory_factor", pr->memory_factor);
 	else
 		xp_json_null(j, "memory_factor");
+	if (pr->stage_memory) {
+		xp_json_int(j, "zero", pr->zero);
+		stage_memory(j, pr);
+	}
 	xp_json_int(j, "n_sub", pr->n_sub);
 	xp_json_int(j, "solver_time_limit_ns", pr->solver_time_limit_ns);
 	xp_json_num(j, "solver_gap", pr->solver_gap);

@@ -234,6 +234,30 @@ static void notes(FILE *f, const xp_result *r)
 	iteration_lines(f, r);
 }
 
+/* The memory model per stage, with the activation peak of result r (memory.hbm given). */
+static void memory_lines(FILE *f, const xp_params *pr, const xp_result *r)
+{
+	char c[7][CELL];
+	fprintf(f,
+	        "memory per GPU (%s): params + grads + optimizer + activations (peak) + reserve "
+	        "= total of HBM\n",
+	        r->schedule);
+	for (int k = 0; k < pr->stages; k++) {
+		const xp_stage_memory *e = &pr->stage_memory[k];
+		int64_t total =
+		    xp_stage_memory_static(e) + r->peak_memory_bytes[k] + e->reserve_bytes;
+		sig(c[0], CELL, (double)e->params_bytes, byte_units);
+		sig(c[1], CELL, (double)e->grads_bytes, byte_units);
+		sig(c[2], CELL, (double)e->optimizer_bytes, byte_units);
+		sig(c[3], CELL, (double)r->peak_memory_bytes[k], byte_units);
+		sig(c[4], CELL, (double)e->reserve_bytes, byte_units);
+		sig(c[5], CELL, (double)total, byte_units);
+		sig(c[6], CELL, (double)e->hbm_bytes, byte_units);
+		fprintf(f, "  stage %d: %s + %s + %s + %s + %s = %s of %s\n", k, c[0], c[1], c[2],
+		        c[3], c[4], c[5], c[6]);
+	}
+}
+
 static void footer(FILE *f, const xp_scenario *sc, xp_result *const *res, int n)
 {
 	const xp_params *pr = xp_scenario_params(sc);
@@ -259,6 +283,8 @@ static void footer(FILE *f, const xp_scenario *sc, xp_result *const *res, int n)
 	}
 	fprintf(f, "fastest that fits memory: %s (%s), %s\n", res[best]->schedule,
 	        res[best]->engine, sig_time(t, sizeof t, res[best]->makespan_ns));
+	if (pr->stage_memory)
+		memory_lines(f, pr, res[best]);
 }
 
 xp_status xp_write_table(FILE *f, const xp_scenario *sc, xp_result *const *res, int n)

@@ -31,6 +31,7 @@ static const char *const section_paths[] = {
 	"datacenters",
 	"network",
 	"network.intra_dc",
+	"network.intra_node",
 	"network.inter_dc",
 	"network.inter_dc.variation",
 	"network.inter_dc.degradation",
@@ -39,14 +40,16 @@ static const char *const section_paths[] = {
 	"solver",
 	"robustness",
 	"stragglers",
+	"plan",
 	NULL,
 };
 
 static const char *const top_keys[] = { "pipeline",  "model",    "memory",     "datacenters",
 	                                "network",   "schedule", "solver",     "robustness",
 	                                "schedules", "seed",     "stragglers", "iterations",
-	                                NULL };
-static const char *const pipeline_keys[] = { "stages", "microbatches", "chunks", "dp", NULL };
+	                                "plan",      NULL };
+static const char *const pipeline_keys[] = { "stages", "microbatches", "chunks",
+	                                     "dp",     "global_batch", NULL };
 static const char *const model_keys[] = {
 	"forward",         "backward_input",
 	"backward_weight", "activation",
@@ -56,15 +59,17 @@ static const char *const model_keys[] = {
 	"transformer",     NULL,
 };
 static const char *const transformer_keys[] = {
-	"layers",          "hidden", "ffn",       "heads",       "kv_heads", "seq",
-	"microbatch_size", "tp",     "gpu_flops", "utilisation", NULL,
+	"layers", "hidden",    "ffn",         "heads", "kv_heads", "seq", "microbatch_size",
+	"tp",     "gpu_flops", "utilisation", "vocab", "layout",   NULL,
 };
-static const char *const memory_keys[] = { "limit", NULL };
-static const char *const dc_keys[] = { "count", "placement", "split", NULL };
-static const char *const network_keys[] = { "intra_dc",       "inter_dc",    "transport",
-	                                    "buffer",         "mtu",         "queue",
-	                                    "loss",           "connections", "wan",
-	                                    "initial_window", "p2p",         NULL };
+static const char *const memory_keys[] = { "limit",       "hbm",        "reserve",         "zero",
+	                                   "param_bytes", "grad_bytes", "optimizer_bytes", NULL };
+static const char *const dc_keys[] = { "count",         "placement", "split", "gpus",
+	                               "gpus_per_node", "gpu_flops", "hbm",   NULL };
+static const char *const network_keys[] = {
+	"intra_dc", "intra_node",  "inter_dc", "transport",      "buffer", "mtu", "queue",
+	"loss",     "connections", "wan",      "initial_window", "p2p",    NULL
+};
 static const char *const queue_keys[] = { "discipline", "size", NULL };
 static const char *const intra_keys[] = { "latency", "bandwidth", NULL };
 static const char *const inter_keys[] = { "latency",         "bandwidth", "latency_ratio",
@@ -79,12 +84,15 @@ static const char *const straggler_keys[] = { "device", "datacenter", "factor", 
 static const char *const schedule_keys[] = { "n_sub", "replan", "switch_cost", NULL };
 static const char *const solver_keys[] = { "time_limit", "gap", "work_limit", NULL };
 static const char *const robustness_keys[] = { "jitter", "samples", NULL };
+static const char *const plan_keys[] = {
+	"tp", "pp", "microbatch_size", "recompute", "cross", NULL
+};
 
 static const char *const *const section_keys[] = {
-	top_keys,      pipeline_keys,  model_keys,       transformer_keys,
-	memory_keys,   dc_keys,        network_keys,     intra_keys,
-	inter_keys,    variation_keys, degradation_keys, queue_keys,
-	schedule_keys, solver_keys,    robustness_keys,  straggler_keys,
+	top_keys,        pipeline_keys,    model_keys, transformer_keys, memory_keys,
+	dc_keys,         network_keys,     intra_keys, intra_keys,       inter_keys,
+	variation_keys,  degradation_keys, queue_keys, schedule_keys,    solver_keys,
+	robustness_keys, straggler_keys,   plan_keys,
 };
 
 static const char *const default_schedules[] = { "gpipe", "1f1b", "interleaved",
@@ -110,15 +118,24 @@ static xp_status read_pipeline(const xp_reader *rd, xp_params *pr)
 {
 	int64_t p = 0, m = 0, v = 2, dp = 1;
 	xp_status st;
+	int by_batch = xp_reader_get(rd, "pipeline.global_batch") != NULL;
 	if ((st = xp_reader_int(rd, "pipeline.stages", 1, MAX_STAGES, 1, &p)) ||
-	    (st = xp_reader_int(rd, "pipeline.microbatches", 1, MAX_MICROBATCHES, 1, &m)) ||
-	    (st = xp_reader_int(rd, "pipeline.chunks", 1, MAX_CHUNKS, 0, &v)) ||
 	    (st = xp_reader_int(rd, "pipeline.dp", 1, MAX_DP, 0, &dp)))
 		return st;
+	pr->dp = (int)dp;
+	pr->tp = 1;
+	if ((st = xp_read_global_batch(rd, pr, &m)) ||
+	    (st = xp_reader_int(rd, "pipeline.microbatches", 1, MAX_MICROBATCHES, !by_batch, &m)) ||
+	    (st = xp_reader_int(rd, "pipeline.chunks", 1, MAX_CHUNKS, 0, &v)))
+		return st;
+	if (m > MAX_MICROBATCHES)
+		return xp_reader_fail(rd, xp_reader_get(rd, "pipeline.global_batch"),
+		                      "pipeline.global_batch",
+		                      "gives %lld microbatches per replica, more than %d",
+		                      (long long)m, MAX_MICROBATCHES);
 	pr->stages = (int)p;
 	pr->microbatches = (int)m;
 	pr->chunks = (int)v;
-	pr->dp = (int)dp;
 	return xp_params_alloc(pr, rd->err);
 }
 
@@ -141,12 +158,21 @@ static xp_status fits_one_microbatch(const xp_reader *rd, const xp_node *n, cons
 	return XP_OK;
 }
 
-/* memory.limit: "80GiB", "1.5x" (of the 1F1B budget p·M_F per stage) or "inf". */
+/* memory.limit: "80GiB", "1.5x" (of the 1F1B budget p·M_F per stage), "hbm" (what memory.hbm
+ * leaves, memory.c) or "inf". */
 static xp_status read_memory(const xp_reader *rd, xp_params *pr)
 {
-	static const char what[] = "a size (80GiB), a factor of the 1F1B budget (1.0x) or inf";
+	static const char what[] = "a size (80GiB), a factor of the 1F1B budget (1.0x), hbm (what "
+	                           "memory.hbm leaves) or inf";
 	const xp_node *n = xp_reader_get(rd, "memory.limit");
 	const char *text = n && n->kind == XP_NODE_SCALAR ? n->text : "1.0x";
+	xp_status st = xp_read_memory_model(rd, pr);
+	if (st)
+		return st;
+	if (!strcmp(text, "hbm") && n) {
+		st = xp_memory_limit_from_hbm(rd, n, pr);
+		return st ? st : fits_one_microbatch(rd, n, pr);
+	}
 	size_t len = strlen(text);
 	char num[64];
 	const char *why;
@@ -362,10 +388,11 @@ static xp_status resolve(const xp_reader *rd, xp_params *pr)
 {
 	xp_status st;
 	if ((st = xp_reader_schema(rd, section_paths, section_keys)) ||
-	    (st = read_pipeline(rd, pr)) || (st = xp_read_model(rd, pr)) ||
-	    (st = read_memory(rd, pr)) || (st = read_datacenters(rd, pr)) ||
-	    (st = read_network(rd, pr)) || (st = xp_read_packet_net(rd, &pr->packet)) ||
-	    (st = read_adaptive(rd, pr)) || (st = xp_read_wan(rd, pr)))
+	    (st = read_pipeline(rd, pr)) || (st = read_datacenters(rd, pr)) ||
+	    (st = xp_read_model(rd, pr)) || (st = read_memory(rd, pr)) ||
+	    (st = xp_read_cluster(rd, pr)) || (st = read_network(rd, pr)) ||
+	    (st = xp_read_packet_net(rd, &pr->packet)) || (st = read_adaptive(rd, pr)) ||
+	    (st = xp_read_wan(rd, pr)))
 		return st;
 	if ((st = read_run(rd, pr)))
 		return st;
@@ -465,6 +492,8 @@ void xp_params_free(xp_params *pr)
 	free(pr->params_bytes);
 	free(pr->memory_limit_bytes);
 	free(pr->placement);
+	free(pr->param_count);
+	free(pr->stage_memory);
 	for (int i = 0; pr->schedules && i < pr->n_schedules; i++)
 		free(pr->schedules[i]);
 	free(pr->schedules);

@@ -88,6 +88,16 @@ typedef struct xp_straggler {
 	int64_t *row_ns;
 	double *row_factor; /* >= 1e-6 */
 } xp_straggler;
+/* What one GPU of a stage holds besides activations (the memory model, docs/memory.md): present
+ * when memory.hbm is given. Sizes in bytes. */
+typedef struct xp_stage_memory {
+	int64_t param_count;     /* parameters on one GPU of the stage (its TP share) */
+	int64_t params_bytes;    /* param_count x memory.param_bytes */
+	int64_t grads_bytes;     /* param_count x memory.grad_bytes */
+	int64_t optimizer_bytes; /* param_count x memory.optimizer_bytes, / dp with ZeRO-1 */
+	int64_t reserve_bytes;   /* memory.reserve: workspace and fragmentation */
+	int64_t hbm_bytes;       /* memory.hbm */
+} xp_stage_memory;
 
 /* The resolved scenario: every value in internal units, every default applied, every ratio and
  * every transformer description turned into times and bytes. It is plain data owned by its
@@ -95,10 +105,11 @@ typedef struct xp_straggler {
  * stage have `stages` entries; stage k runs on pipeline device k. */
 typedef struct xp_params {
 	/* pipeline.* */
-	int stages;       /* p */
-	int microbatches; /* m, per DP replica and iteration */
-	int chunks;       /* v for `interleaved` (the V schedules always use 2); default 2 */
-	int dp;           /* data-parallel degree; default 1 */
+	int stages;           /* p */
+	int microbatches;     /* m, per DP replica and iteration */
+	int chunks;           /* v for `interleaved` (the V schedules always use 2); default 2 */
+	int dp;               /* data-parallel degree; default 1 */
+	int64_t global_batch; /* pipeline.global_batch in sequences (sets m), else 0 */
 
 	/* model.*: one microbatch on a whole device (all of its chunks together); a chunk of a
 	 * v-chunk schedule takes 1/v of the time and of the activation memory. */
@@ -111,19 +122,31 @@ typedef struct xp_params {
 	int64_t tokens_per_microbatch; /* for tokens/s; default 4096 */
 	double weight_release;         /* W releases this share of M_F, D the rest; default 0.5 */
 	int recompute;                 /* model.recompute: 0 = none, 1 = full */
+	int tp;                        /* model.transformer.tp; 1 with explicit times */
+	int64_t *param_count;          /* a transformer's parameters per stage and TP rank, else
+	                                * NULL */
+	double model_flops;            /* a transformer's F+D+W FLOPs of one microbatch on the
+	                                * whole model (no recomputation), else 0 */
+	double gpu_flops;              /* model.transformer.gpu_flops (peak), else 0 */
 
 	/* memory.* */
 	int64_t *memory_limit_bytes; /* per stage; INT64_MAX when unlimited */
 	double memory_factor; /* the factor of the 1F1B budget when given as "1.5x", else 0 */
+	xp_stage_memory *stage_memory; /* per stage with memory.hbm, else NULL */
+	int zero;                      /* memory.zero: 0 or 1 (default 1) */
+	int from_hbm;                  /* memory.limit: hbm (what HBM leaves for activations) */
 
 	/* datacenters.* */
 	int datacenters;
-	int *placement;   /* DC index per stage (all 0 with dp_across_dc) */
-	int dp_across_dc; /* datacenters.split: dp: every pipeline inside one DC, the replicas
-	                   * spread over the DCs, gradients all-reduced across them at the end */
+	int *placement;    /* DC index per stage (all 0 with dp_across_dc) */
+	int dp_across_dc;  /* datacenters.split: dp: every pipeline inside one DC, the replicas
+	                    * spread over the DCs, gradients all-reduced across them at the end */
+	int64_t dc_gpus;   /* datacenters.gpus: GPUs in each DC, else 0 (not checked) */
+	int gpus_per_node; /* datacenters.gpus_per_node, else 0 */
 
 	/* network.* */
 	xp_link_class intra_dc;
+	xp_link_class intra_node; /* network.intra_node: TP all-reduces (free when absent) */
 	xp_link_class inter_dc;
 	xp_link_variation inter_var; /* time variation of inter_dc; all zero when constant */
 	xp_straggler straggler;      /* stragglers.*; slow NULL when none */
@@ -180,6 +203,10 @@ const xp_link_class *xp_params_link(const xp_params *pr, int a, int b);
 /* 1 when something in pr changes over simulated time (a link trace, variation or degradation,
  * or a straggler trace): only the analytic engine models that. */
 int xp_params_time_varying(const xp_params *pr);
+/* A stage's parameters, gradients and optimizer states; what HBM leaves for activations after
+ * them and the reserve (may be <= 0). */
+int64_t xp_stage_memory_static(const xp_stage_memory *e);
+int64_t xp_stage_memory_left(const xp_stage_memory *e);
 
 /* Free the arrays pr owns (per-stage arrays, placement, schedule names), not pr itself: for
  * params built by hand, e.g. in tests. */

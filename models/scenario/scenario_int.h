@@ -122,6 +122,28 @@ void xp_params_free_wan(xp_params *pr);
  * and latency on the slower link class, and every DP collective, scaled for jitter. */
 xp_status xp_check_time_bound(const xp_reader *rd, const xp_params *pr);
 
+/* memory.c: memory.hbm, reserve, zero and the bytes per parameter into pr->stage_memory (after
+ * the model is read); memory.limit: hbm from them (XP_EINVAL at node n when nothing is left). */
+xp_status xp_read_memory_model(const xp_reader *rd, xp_params *pr);
+xp_status xp_memory_limit_from_hbm(const xp_reader *rd, const xp_node *n, xp_params *pr);
+
+/* cluster.c: pipeline.global_batch (*m set when given; before the model is read), and
+ * datacenters.gpus / gpus_per_node checked against the layout (after placement). */
+xp_status xp_read_global_batch(const xp_reader *rd, xp_params *pr, int64_t *m);
+xp_status xp_read_cluster(const xp_reader *rd, xp_params *pr);
+/* datacenters.<key> (gpu_flops, hbm): one value for all, or a list of one per datacenter, each
+ * > 0 (the same in all with split: dp); out has pr->datacenters entries, *given 0 when absent.
+ * Needs the datacenters read. */
+xp_status xp_read_per_dc(const xp_reader *rd, const char *key, xp_f64_parser parse,
+                         const xp_params *pr, double *out, int *given);
+
+/* layout.c: a model.transformer.layout string into the transformer layers of each of p stages
+ * (per_stage, p entries) and how many E and L it has (*ends); -1 with the reason in why when it
+ * is malformed, has another stage count, another layer total than `layers`, an E outside the
+ * first stage or an L outside the last. */
+int xp_layout_parse(const char *s, int p, int64_t layers, int64_t *per_stage, int *ends, char *why,
+                    size_t len);
+
 /* Allocate every per-stage array of pr (stages must be set). */
 xp_status xp_params_alloc(xp_params *pr, xp_error *err);
 

@@ -1,6 +1,9 @@
 /* transformer.c: per-stage times and sizes of a transformer (docs/model.md §2): its layers split
- * into contiguous groups over the stages, FLOPs per layer over the GPU's sustained rate. */
+ * into contiguous groups over the stages, FLOPs per layer over the GPU's sustained rate, the TP
+ * all-reduces over the intra-node link, and (model.transformer.vocab) the embedding on the first
+ * stage and the output layer on the last (docs/memory.md). */
 #include <math.h>
+#include <stdlib.h>
 
 #include "base/units.h"
 #include "scenario/scenario_int.h"
@@ -9,9 +12,46 @@
 #define MAX_DIM 1073741824 /* 2^30: far above any real model, far below overflow */
 
 struct shape {
-	int64_t layers, d, f, heads, kv_heads, s, b, tp;
+	int64_t layers, d, f, heads, kv_heads, s, b, tp, vocab;
 	double gpu_flops, utilisation;
+	int64_t *split;   /* model.transformer.layout: layers per stage (NULL: even) */
+	double *dc_flops; /* datacenters.gpu_flops: peak per DC (NULL: gpu_flops everywhere) */
 };
+
+/* datacenters.gpu_flops: the GPU type of each DC; model.transformer.gpu_flops is then optional
+ * (and ignored). */
+static xp_status read_dc_flops(const xp_reader *rd, struct shape *t, const xp_params *pr)
+{
+	int given = 0;
+	if (!xp_reader_get(rd, "datacenters.gpu_flops"))
+		return xp_reader_f64(rd, T "gpu_flops", xp_parse_flops, 1, &t->gpu_flops);
+	if (!(t->dc_flops = calloc((size_t)pr->datacenters, sizeof *t->dc_flops)))
+		return xp_fail(rd->err, XP_ENOMEM, "out of memory");
+	return xp_read_per_dc(rd, "datacenters.gpu_flops", xp_parse_flops, pr, t->dc_flops, &given);
+}
+
+/* model.transformer.layout into t->split (layout.c), checked against the vocabulary. */
+static xp_status read_layout(const xp_reader *rd, struct shape *t, int p)
+{
+	const xp_node *n = xp_reader_get(rd, T "layout");
+	char why[160];
+	int ends = 0;
+	if (!n)
+		return XP_OK;
+	if (n->kind != XP_NODE_SCALAR)
+		return xp_reader_fail(rd, n, T "layout",
+		                      "expected a layout string such as Et*4|t*4L");
+	if (!(t->split = calloc((size_t)p, sizeof *t->split)))
+		return xp_fail(rd->err, XP_ENOMEM, "out of memory");
+	if (xp_layout_parse(n->text, p, t->layers, t->split, &ends, why, sizeof why) < 0)
+		return xp_reader_fail(rd, n, T "layout", "%s", why);
+	if (t->vocab && ends != 2)
+		return xp_reader_fail(
+		    rd, n, T "layout",
+		    "with model.transformer.vocab it needs E in the first stage and "
+		    "L in the last");
+	return XP_OK;
+}
 
 static xp_status read_ints(const xp_reader *rd, struct shape *t, int p)
 {
@@ -22,7 +62,8 @@ static xp_status read_ints(const xp_reader *rd, struct shape *t, int p)
 	    (st = xp_reader_int(rd, T "heads", 1, MAX_DIM, 1, &t->heads)) ||
 	    (st = xp_reader_int(rd, T "seq", 1, MAX_DIM, 1, &t->s)) ||
 	    (st = xp_reader_int(rd, T "microbatch_size", 1, MAX_DIM, 0, &t->b)) ||
-	    (st = xp_reader_int(rd, T "tp", 1, MAX_DIM, 0, &t->tp)))
+	    (st = xp_reader_int(rd, T "tp", 1, MAX_DIM, 0, &t->tp)) ||
+	    (st = xp_reader_int(rd, T "vocab", 0, MAX_DIM, 0, &t->vocab)))
 		return st;
 	t->kv_heads = t->heads;
 	if ((st = xp_reader_int(rd, T "kv_heads", 1, t->heads, 0, &t->kv_heads)))
@@ -34,13 +75,14 @@ static xp_status read_ints(const xp_reader *rd, struct shape *t, int p)
 	return XP_OK;
 }
 
-static xp_status read_shape(const xp_reader *rd, struct shape *t, int p)
+static xp_status read_shape(const xp_reader *rd, struct shape *t, const xp_params *pr)
 {
 	xp_status st;
+	int p = pr->stages;
 	*t = (struct shape){ .b = 1, .tp = 1, .utilisation = 0.5 };
-	if ((st = read_ints(rd, t, p)) ||
-	    (st = xp_reader_f64(rd, T "gpu_flops", xp_parse_flops, 1, &t->gpu_flops)) ||
-	    (st = xp_reader_number(rd, T "utilisation", 0, 1, 0, &t->utilisation)))
+	if ((st = read_ints(rd, t, p)) || (st = read_dc_flops(rd, t, pr)) ||
+	    (st = xp_reader_number(rd, T "utilisation", 0, 1, 0, &t->utilisation)) ||
+	    (st = read_layout(rd, t, p)))
 		return st;
 	if (t->utilisation == 0)
 		return xp_reader_fail(rd, xp_reader_get(rd, T "utilisation"), T "utilisation",
@@ -48,10 +90,32 @@ static xp_status read_shape(const xp_reader *rd, struct shape *t, int p)
 	return XP_OK;
 }
 
-/* Per layer and microbatch: FLOPs of F, D and W and the bytes F keeps (per TP rank). */
+/* Per layer and microbatch: FLOPs of F, D and W and the bytes F keeps (per TP rank); the time
+ * of the TP all-reduces of F and of D (two each, Megatron-style). */
 struct layer {
-	double f_flops, d_flops, w_flops, act_bytes;
+	double f_flops, d_flops, w_flops, act_bytes, tp_ns;
 };
+
+/* The output layer of the last stage (model.transformer.vocab V): a d x V matmul in F, D and
+ * W each, and the fp32 logits the loss keeps (4 bytes per token and vocabulary entry). */
+static struct layer output_cost(const struct shape *t)
+{
+	double bsv = (double)t->b * (double)t->s * (double)t->vocab;
+	double mm = 2 * bsv * (double)t->d;
+	return (struct layer){ mm, mm, mm, 4 * bsv / (double)t->tp, 0 };
+}
+
+/* Two ring all-reduces of one activation (b·s·d bf16) over tp ranks on the intra-node link:
+ * each 2(t-1)/t of the bytes plus 2(t-1) latencies; 0 without TP or without the link. */
+static double tp_allreduces_ns(const struct shape *t, const xp_link_class *node)
+{
+	double n = (double)t->tp, bytes = (double)t->b * (double)t->s * (double)t->d * 2;
+	if (t->tp < 2 || isinf(node->bandwidth_bps))
+		return 0;
+	double one = 2 * (n - 1) / n * bytes * 8e9 / node->bandwidth_bps +
+	             2 * (n - 1) * (double)node->latency_ns;
+	return 2 * one;
+}
 
 static struct layer layer_cost(const struct shape *t, int recompute)
 {
@@ -68,6 +132,7 @@ static struct layer layer_cost(const struct shape *t, int recompute)
 	l.act_bytes =
 	    recompute ? b * s * d * 2 : 12 * b * s * d + 4 * g * b * s * d + 8 * b * s * f;
 	l.act_bytes /= (double)t->tp;
+	l.tp_ns = 0;
 	return l;
 }
 
@@ -81,41 +146,79 @@ static int round_i64(double v, int64_t *out)
 	return 0;
 }
 
-/* Stage k of p holds layers/p layers; the first layers % p stages hold one more. */
-static int stage_layers(const struct shape *t, int k, int p)
+/* Stage k of p holds what the layout says, else layers/p layers, the first layers % p stages
+ * one more. */
+static int64_t stage_layers(const struct shape *t, int k, int p)
 {
-	return (int)(t->layers / p + (k < t->layers % p));
+	if (t->split)
+		return t->split[k];
+	return t->layers / p + (k < t->layers % p);
+}
+
+/* Stage k's blocks and sizes: n layers, plus the output layer on the last stage. */
+static int fill_stage(const struct shape *t, const struct layer *l, const struct layer *out, int k,
+                      xp_params *pr)
+{
+	double peak = t->dc_flops ? t->dc_flops[pr->placement[k]] : t->gpu_flops;
+	double rate = peak * t->utilisation * (double)t->tp / 1e9; /* FLOP per ns */
+	double d = (double)t->d, f = (double)t->f, vd = (double)t->vocab * d;
+	double g = (double)t->kv_heads / (double)t->heads;
+	double n = (double)stage_layers(t, k, pr->stages), last = k == pr->stages - 1;
+	double params = n * (2 * d * d + 2 * g * d * d + 3 * d * f) + (k == 0) * vd + last * vd;
+	/* written so that without TP links and vocab the sums are the plain n·FLOPs / rate */
+	double re = pr->recompute ? l->f_flops : 0, re_tp = pr->recompute ? l->tp_ns : 0;
+	double fw = n * l->f_flops / rate + n * l->tp_ns + last * out->f_flops / rate;
+	double dw =
+	    n * (l->d_flops + re) / rate + n * (l->tp_ns + re_tp) + last * out->d_flops / rate;
+	double ww = n * l->w_flops / rate + last * out->w_flops / rate;
+	return round_i64(fw, &pr->forward_ns[k]) || round_i64(dw, &pr->backward_input_ns[k]) ||
+	       round_i64(ww, &pr->backward_weight_ns[k]) ||
+	       round_i64(n * l->act_bytes + last * out->act_bytes, &pr->activation_bytes[k]) ||
+	       round_i64(params * 2, &pr->params_bytes[k]) ||
+	       round_i64(params / (double)t->tp, &pr->param_count[k]);
 }
 
 static xp_status fill_stages(const xp_reader *rd, const struct shape *t, const struct layer *l,
                              xp_params *pr)
 {
-	double rate = t->gpu_flops * t->utilisation * (double)t->tp / 1e9; /* FLOP per ns */
-	double d = (double)t->d, f = (double)t->f;
-	double g = (double)t->kv_heads / (double)t->heads;
-	double layer_params = 2 * d * d + 2 * g * d * d + 3 * d * f;
-	for (int k = 0; k < pr->stages; k++) {
-		double n = stage_layers(t, k, pr->stages);
-		if (round_i64(n * l->f_flops / rate, &pr->forward_ns[k]) ||
-		    round_i64(n * (l->d_flops + (pr->recompute ? l->f_flops : 0)) / rate,
-		              &pr->backward_input_ns[k]) ||
-		    round_i64(n * l->w_flops / rate, &pr->backward_weight_ns[k]) ||
-		    round_i64(n * l->act_bytes, &pr->activation_bytes[k]) ||
-		    round_i64(n * layer_params * 2, &pr->params_bytes[k]))
+	struct layer out = output_cost(t);
+	if (!(pr->param_count = calloc((size_t)pr->stages, sizeof(int64_t))))
+		return xp_fail(rd->err, XP_ENOMEM, "out of memory");
+	for (int k = 0; k < pr->stages; k++)
+		if (fill_stage(t, l, &out, k, pr))
 			return xp_reader_fail(
 			    rd, xp_reader_get(rd, "model.transformer"), "model.transformer",
 			    "expected a model whose times and sizes fit in 64 bits");
-	}
+	pr->tp = (int)t->tp;
+	pr->gpu_flops = 0; /* the mean peak of a GPU (every stage has as many) */
+	for (int k = 0; k < pr->stages; k++)
+		pr->gpu_flops +=
+		    (t->dc_flops ? t->dc_flops[pr->placement[k]] : t->gpu_flops) / pr->stages;
+	pr->model_flops = (double)t->layers * (l->f_flops + l->d_flops + l->w_flops) + out.f_flops +
+	                  out.d_flops + out.w_flops;
 	return XP_OK;
 }
 
-xp_status xp_read_transformer(const xp_reader *rd, xp_params *pr)
+/* network.intra_node: the link TP ranks share inside a node (read here: stage times use it). */
+static xp_status read_intra_node(const xp_reader *rd, xp_params *pr)
 {
-	struct shape t;
-	xp_status st = read_shape(rd, &t, pr->stages);
-	if (st)
+	xp_status st;
+	pr->intra_node = (xp_link_class){ 0, INFINITY };
+	if ((st = xp_reader_i64(rd, "network.intra_node.latency", xp_parse_time_ns, 0,
+	                        &pr->intra_node.latency_ns)))
 		return st;
+	return xp_reader_f64(rd, "network.intra_node.bandwidth", xp_parse_bandwidth_bps, 0,
+	                     &pr->intra_node.bandwidth_bps);
+}
+
+static xp_status resolve_shape(const xp_reader *rd, const struct shape *tp, xp_params *pr)
+{
+	struct shape t = *tp;
+	xp_status st;
 	struct layer l = layer_cost(&t, pr->recompute);
+	if ((st = read_intra_node(rd, pr)))
+		return st;
+	l.tp_ns = tp_allreduces_ns(&t, &pr->intra_node);
 	if ((st = fill_stages(rd, &t, &l, pr)))
 		return st;
 	double bs = (double)t.b * (double)t.s;
@@ -125,4 +228,15 @@ xp_status xp_read_transformer(const xp_reader *rd, xp_params *pr)
 		                      "model.transformer",
 		                      "expected a model whose times and sizes fit in 64 bits");
 	return XP_OK;
+}
+
+xp_status xp_read_transformer(const xp_reader *rd, xp_params *pr)
+{
+	struct shape t;
+	xp_status st = read_shape(rd, &t, pr);
+	if (!st)
+		st = resolve_shape(rd, &t, pr);
+	free(t.split);
+	free(t.dc_flops);
+	return st;
 }

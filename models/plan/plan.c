@@ -1,0 +1,248 @@
+/* plan.c: the planner's search: every layout of the space classified (divisibility, memory,
+ * other scenario errors), the feasible ones simulated in increasing order of their lower bound
+ * until the bound passes the k-th best time, then ranked. Every layout is parsed as the scenario
+ * `crosspipe run FILE --set ...` would read, and timed by xp_engine_run. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/io.h"
+#include "base/progress.h"
+#include "engine/engine.h"
+#include "plan/plan_int.h"
+#include "schedules/schedules.h"
+
+static const char *const class_names[XP_PLAN_CLASSES] = {
+	"simulated", "divisibility", "memory-states", "memory-activations",
+	"invalid",   "bound",        "no-schedule",
+};
+
+const char *xp_plan_class_name(xp_plan_class c)
+{
+	return (unsigned)c < XP_PLAN_CLASSES ? class_names[c] : "?";
+}
+
+int xp_plan_overrides(const xp_plan_layout *l, char over[8][64])
+{
+	snprintf(over[0], 64, "pipeline.stages=%d", l->pp);
+	snprintf(over[1], 64, "pipeline.dp=%d", l->dp);
+	snprintf(over[2], 64, "model.transformer.tp=%d", l->tp);
+	snprintf(over[3], 64, "model.transformer.microbatch_size=%d", l->b);
+	snprintf(over[4], 64, "model.recompute=%s", l->recompute ? "full" : "none");
+	snprintf(over[5], 64, "datacenters.split=%s", l->cross_dp ? "dp" : "pp");
+	snprintf(over[6], 64, "memory.limit=hbm");
+	return 7;
+}
+
+/* Parse layout l: the plan's sets, l's overrides, then `extra` (NULL: none). */
+static xp_status parse_layout(const xp_plan *pl, const xp_plan_layout *l, const char *extra,
+                              xp_scenario **out, xp_error *err)
+{
+	char over[8][64];
+	const char *all[64 + 8];
+	int n = 0, k = xp_plan_overrides(l, over);
+	for (int i = 0; i < pl->n_sets && n < 64; i++)
+		all[n++] = pl->sets[i];
+	for (int i = 0; i < k; i++)
+		all[n++] = over[i];
+	if (extra)
+		all[n++] = extra;
+	return xp_scenario_parse(pl->text, pl->len, pl->path, all, n, out, err);
+}
+
+xp_status xp_plan_scenario(const xp_plan *pl, const xp_plan_layout *l, xp_scenario **out,
+                           xp_error *err)
+{
+	return parse_layout(pl, l, NULL, out, err);
+}
+
+/* Parse every layout that divides: its scenario into sc[i] and its bound, or its class. */
+static xp_status classify(xp_plan *pl, xp_scenario **sc)
+{
+	for (int i = 0; i < pl->n_lay; i++) {
+		xp_plan_layout *l = &pl->lay[i];
+		xp_error err, err2;
+		xp_scenario *loose = NULL;
+		if (l->cls != XP_PLAN_SIMULATED)
+			continue;
+		xp_error_clear(&err);
+		xp_status st = parse_layout(pl, l, NULL, &sc[i], &err);
+		if (st == XP_ENOMEM)
+			return st;
+		if (st == XP_OK) {
+			l->bound_ns = xp_plan_bound_ns(xp_scenario_params(sc[i]));
+			continue;
+		}
+		snprintf(l->why, sizeof l->why, "%.199s", err.msg);
+		xp_error_clear(&err2);
+		l->cls = XP_PLAN_INVALID;
+		if (parse_layout(pl, l, "memory.limit=inf", &loose, &err2) == XP_OK) {
+			const xp_params *pr = xp_scenario_params(loose);
+			l->cls = XP_PLAN_MEMORY_ACTIVATIONS;
+			for (int k = 0; pr->stage_memory && k < pr->stages; k++)
+				if (xp_stage_memory_left(&pr->stage_memory[k]) <= 0)
+					l->cls = XP_PLAN_MEMORY_STATES;
+		}
+		xp_scenario_free(loose);
+	}
+	return XP_OK;
+}
+
+/* The figures of the plan's row from the fastest fitting result r of layout l. */
+static void take(xp_plan_layout *l, const xp_params *pr, const xp_result *r, int64_t gpus)
+{
+	int64_t wan = 0, peak = 0, busy = 0;
+	double bubble = 0;
+	for (size_t i = 0; i < r->n_transfers; i++)
+		wan += r->transfers[i].crosses_dc ? r->transfers[i].bytes : 0;
+	for (size_t i = 0; i < r->n_collectives; i++)
+		wan +=
+		    r->collectives[i].kind == XP_COLL_WAN_ALLREDUCE ? r->collectives[i].bytes : 0;
+	for (int k = 0; k < pr->stages; k++) {
+		const xp_stage_memory *e = &pr->stage_memory[k];
+		int64_t total =
+		    xp_stage_memory_static(e) + r->peak_memory_bytes[k] + e->reserve_bytes;
+		peak = total > peak ? total : peak;
+		busy = r->busy_ns[k] > busy ? r->busy_ns[k] : busy;
+		bubble += r->bubble_ratio[k] / pr->stages;
+	}
+	snprintf(l->schedule, sizeof l->schedule, "%s", r->schedule);
+	l->makespan_ns = r->makespan_ns;
+	l->peak_bytes = peak;
+	l->hbm_bytes = pr->stage_memory[0].hbm_bytes;
+	l->wan_bytes = wan;
+	l->tokens_per_s = r->tokens_per_s;
+	l->mfu = pr->model_flops * pr->microbatches * pr->dp /
+	         ((double)gpus * pr->gpu_flops * (double)r->makespan_ns * 1e-9);
+	l->bubble = bubble;
+	l->busy_max_ns = busy;
+	l->wan_busy_ns = r->wan_busy_ns;
+}
+
+/* Time every schedule of the layout's list; keep the fastest that fits the memory left. */
+static xp_status simulate(xp_plan *pl, xp_plan_layout *l, const xp_params *pr)
+{
+	l->cls = XP_PLAN_NO_SCHEDULE;
+	snprintf(l->why, sizeof l->why, "no schedule fits the memory HBM leaves for activations");
+	for (int i = 0; i < pr->n_schedules; i++) {
+		const xp_schedule_kind *kind = xp_schedule_kind_find(pr->schedules[i]);
+		xp_schedule *s = NULL;
+		xp_result *r = NULL;
+		xp_error err;
+		xp_error_clear(&err);
+		if (!kind || kind->build(pr, &s, &err) != XP_OK) {
+			xp_schedule_free(s);
+			if (err.code == XP_ENOMEM)
+				return XP_ENOMEM;
+			continue;
+		}
+		xp_status st = xp_engine_run(xp_engine_default(), pr, s, &r, &err);
+		if (st == XP_OK && r->fits_memory &&
+		    (l->cls != XP_PLAN_SIMULATED || r->makespan_ns < l->makespan_ns)) {
+			l->cls = XP_PLAN_SIMULATED;
+			l->why[0] = '\0';
+			take(l, pr, r, pl->space.gpus);
+		}
+		xp_result_free(r);
+		xp_schedule_free(s);
+		if (st == XP_ENOMEM)
+			return st;
+	}
+	return XP_OK;
+}
+
+/* Layout indices in increasing order of bound (then enumeration). */
+static const xp_plan_layout *sort_base;
+static int by_bound(const void *a, const void *b)
+{
+	const xp_plan_layout *x = &sort_base[*(const int *)a], *y = &sort_base[*(const int *)b];
+	if (x->bound_ns != y->bound_ns)
+		return x->bound_ns < y->bound_ns ? -1 : 1;
+	return x->index - y->index;
+}
+
+/* The ranking: simulated by time, then enumeration order; the rest in enumeration order. */
+static int by_rank(const void *a, const void *b)
+{
+	const xp_plan_layout *x = a, *y = b;
+	int sx = x->cls == XP_PLAN_SIMULATED, sy = y->cls == XP_PLAN_SIMULATED;
+	if (sx != sy)
+		return sy - sx;
+	if (sx && x->makespan_ns != y->makespan_ns)
+		return x->makespan_ns < y->makespan_ns ? -1 : 1;
+	return x->index - y->index;
+}
+
+/* Insert t into the k smallest times so far (best[0..*n), ascending). */
+static void keep_best(int64_t *best, int *n, int k, int64_t t)
+{
+	int i;
+	if (*n == k) {
+		if (t >= best[k - 1])
+			return;
+		i = k - 1;
+	} else {
+		i = (*n)++;
+	}
+	while (i > 0 && best[i - 1] > t) {
+		best[i] = best[i - 1];
+		i--;
+	}
+	best[i] = t;
+}
+
+static xp_status run_in_bound_order(xp_plan *pl, xp_scenario **sc, int k, int exhaustive)
+{
+	int *order = malloc((size_t)(pl->n_lay ? pl->n_lay : 1) * sizeof *order);
+	int64_t *best = malloc((size_t)k * sizeof *best);
+	int n = 0, n_best = 0, done = 0, todo = 0;
+	xp_status st = order && best ? XP_OK : XP_ENOMEM;
+	for (int i = 0; !st && i < pl->n_lay; i++)
+		if (sc[i])
+			order[n++] = i;
+	todo = n;
+	sort_base = pl->lay;
+	if (!st)
+		qsort(order, (size_t)n, sizeof *order, by_bound);
+	for (int j = 0; !st && j < n; j++) {
+		xp_plan_layout *l = &pl->lay[order[j]];
+		if (!exhaustive && n_best == k && l->bound_ns > best[k - 1]) {
+			l->cls = XP_PLAN_BOUND;
+			snprintf(l->why, sizeof l->why, "bound %.6g s > the %d-th best %.6g s",
+			         (double)l->bound_ns * 1e-9, k, (double)best[k - 1] * 1e-9);
+			continue;
+		}
+		st = simulate(pl, l, xp_scenario_params(sc[order[j]]));
+		if (!st && l->cls == XP_PLAN_SIMULATED)
+			keep_best(best, &n_best, k, l->makespan_ns);
+		done++;
+		xp_progress("%d of %d feasible layouts simulated (%d pruned by bound so far)", done,
+		            todo, j + 1 - done);
+	}
+	free(order);
+	free(best);
+	return st;
+}
+
+xp_status xp_plan_search(xp_plan *pl, int k, int exhaustive, xp_error *err)
+{
+	if (k < 1)
+		return xp_fail(err, XP_EINVAL, "xp_plan_search: k must be >= 1");
+	xp_scenario **sc = calloc((size_t)(pl->n_lay ? pl->n_lay : 1), sizeof *sc);
+	if (!sc)
+		return xp_fail(err, XP_ENOMEM, "out of memory");
+	xp_progress_task(0, "plan %s (%d layouts)", pl->path, pl->n_lay);
+	xp_status st = classify(pl, sc);
+	if (!st)
+		st = run_in_bound_order(pl, sc, k, exhaustive);
+	for (int i = 0; i < pl->n_lay; i++)
+		xp_scenario_free(sc[i]);
+	free(sc);
+	if (st)
+		return xp_fail(err, st, "out of memory during the plan's search");
+	memset(pl->counts, 0, sizeof pl->counts);
+	for (int i = 0; i < pl->n_lay; i++)
+		pl->counts[pl->lay[i].cls]++;
+	qsort(pl->lay, (size_t)pl->n_lay, sizeof *pl->lay, by_rank);
+	return XP_OK;
+}

@@ -1,0 +1,114 @@
+/* plan.h: `crosspipe plan`: search the layouts of one model on one cluster (TP, PP, DP, which
+ * dimension crosses the datacenters, microbatch size and count, recomputation, schedule) for the
+ * shortest iteration (docs/plan.md).
+ *
+ * A plan file is a scenario without the layout: the planner adds, for every layout, the --set
+ * overrides that fix it (pipeline.stages, pipeline.dp, model.transformer.tp and microbatch_size,
+ * model.recompute, datacenters.split, memory.limit=hbm), so that every layout it reports is an
+ * ordinary scenario that `crosspipe run FILE --set ...` times the same way. Layouts that cannot
+ * run (divisibility, memory) are pruned before any simulation, with the reason counted; the rest
+ * are simulated in increasing order of a lower bound on their iteration time, and a layout whose
+ * bound exceeds the k-th best time found is not simulated. */
+#ifndef XP_PLAN_H
+#define XP_PLAN_H
+
+#include <stdint.h>
+
+#include "base/status.h"
+#include "scenario/scenario.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* What happened to a layout. */
+typedef enum {
+	XP_PLAN_SIMULATED = 0,
+	XP_PLAN_DIVISIBILITY,       /* TP, PP, DP, the batch or the DCs do not divide */
+	XP_PLAN_MEMORY_STATES,      /* parameters, gradients, optimizer states exceed the HBM */
+	XP_PLAN_MEMORY_ACTIVATIONS, /* one microbatch's activations do not fit what is left */
+	XP_PLAN_INVALID,            /* another scenario error (the message is kept) */
+	XP_PLAN_BOUND,              /* its lower bound exceeds the k-th best time */
+	XP_PLAN_NO_SCHEDULE,        /* simulated, but no schedule fits the memory left */
+	XP_PLAN_CLASSES
+} xp_plan_class;
+
+/* "simulated", "divisibility", "memory-states", "memory-activations", "invalid", "bound",
+ * "no-schedule". */
+const char *xp_plan_class_name(xp_plan_class c);
+
+typedef struct xp_plan_layout {
+	int index; /* enumeration order: the tie-break of the ranking */
+	int tp, pp, dp, b, m;
+	int cross_dp;  /* 1: DP crosses the DCs (datacenters.split: dp), 0: PP does */
+	int recompute; /* 0 none, 1 full */
+	xp_plan_class cls;
+	char why[200];    /* the reason a layout was pruned or failed */
+	int64_t bound_ns; /* lower bound on the iteration time (layouts that parse) */
+	/* XP_PLAN_SIMULATED: the fastest schedule that fits memory */
+	char schedule[48];
+	int64_t makespan_ns;
+	int64_t peak_bytes; /* largest (states + activation peak + reserve) over the stages */
+	int64_t hbm_bytes;
+	int64_t wan_bytes;   /* bytes over inter-DC links in one iteration */
+	double tokens_per_s; /* global batch tokens over the iteration time */
+	double mfu;          /* model FLOPs / (GPUs x peak FLOP/s x iteration time) */
+	double bubble;       /* mean idle share of the pipeline devices */
+	int64_t busy_max_ns; /* largest compute time of one device */
+	int64_t wan_busy_ns; /* time the WAN links carried messages (summed) */
+} xp_plan_layout;
+
+typedef struct xp_plan xp_plan;
+
+/* Read a plan file (path) with --set overrides that apply to every layout; the space comes from
+ * its plan.* keys and the cluster keys. XP_EINVAL naming file:line:column and key. */
+xp_status xp_plan_load(const char *path, const char *const *sets, int n_sets, xp_plan **out,
+                       xp_error *err);
+void xp_plan_free(xp_plan *pl); /* NULL is a no-op */
+
+/* Search: classify every layout, simulate the feasible ones in bound order, keep the top k
+ * (k >= 1) safe from bound pruning (exhaustive: simulate every feasible layout). Progress on
+ * the progress line (base/progress.h). XP_ENOMEM; a failing layout does not fail the search. */
+xp_status xp_plan_search(xp_plan *pl, int k, int exhaustive, xp_error *err);
+
+/* The layouts after the search, ranked: simulated ones by time (then enumeration order), then
+ * the rest in enumeration order. */
+int xp_plan_count(const xp_plan *pl);
+const xp_plan_layout *xp_plan_at(const xp_plan *pl, int rank);
+/* How many layouts fell in class c. */
+int xp_plan_class_count(const xp_plan *pl, xp_plan_class c);
+/* The plan file's path, its datacenter count and GPUs in all. */
+const char *xp_plan_path(const xp_plan *pl);
+int xp_plan_datacenters(const xp_plan *pl);
+int64_t xp_plan_gpus(const xp_plan *pl);
+int xp_plan_n_sets(const xp_plan *pl, const char *const **sets);
+
+/* The overrides that make layout l a scenario of the plan file (after the plan's own --set
+ * ones): n strings of at most 64 bytes into over[8]. */
+int xp_plan_overrides(const xp_plan_layout *l, char over[8][64]);
+
+/* Layout l as a scenario (the plan's sets, then l's overrides). */
+xp_status xp_plan_scenario(const xp_plan *pl, const xp_plan_layout *l, xp_scenario **out,
+                           xp_error *err);
+
+/* A ranked layout of a plan's JSON output, "PLAN.json#K", as a scenario: the plan file's path,
+ * and the overrides (the plan's --set ones, the layout's, `schedules=` its fastest schedule). */
+typedef struct xp_plan_ref {
+	char *json, *plan;
+	char **over;
+	int n;
+} xp_plan_ref;
+/* 0 when ref is not of the form FILE.json#K (K >= 1; *r empty); 1 with *r filled; -1 with err
+ * (XP_EIO: the JSON cannot be read; XP_EINVAL: malformed, or no simulated layout of rank K). */
+int xp_plan_ref_read(const char *ref, xp_plan_ref *r, xp_error *err);
+void xp_plan_ref_free(xp_plan_ref *r); /* an empty one is a no-op */
+
+/* A lower bound on the iteration time of any schedule of pr (plan_bound.c): the busiest device's
+ * compute after the pipeline's fill, the WAN serialisation of one message per microbatch on the
+ * crossing link, and the final WAN all-reduce of datacenters.split: dp. */
+int64_t xp_plan_bound_ns(const xp_params *pr);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
