@@ -60,7 +60,7 @@ static const char *const dc_keys[] = { "count", "placement", "split", NULL };
 static const char *const network_keys[] = { "intra_dc",       "inter_dc",    "transport",
 	                                    "buffer",         "mtu",         "queue",
 	                                    "loss",           "connections", "wan",
-	                                    "initial_window", NULL };
+	                                    "initial_window", "fast",        NULL };
 static const char *const queue_keys[] = { "discipline", "size", NULL };
 static const char *const intra_keys[] = { "latency", "bandwidth", NULL };
 static const char *const inter_keys[] = { "latency", "bandwidth", "latency_ratio",
