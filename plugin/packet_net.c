@@ -19,14 +19,36 @@ static double finite_bps(double bps)
 	return isfinite(bps) ? bps : XP_PACKET_FAST_BPS;
 }
 
-static int mtu_of(const xp_params *pr)
+#define JUMBO_MTU   64000 /* network.fast: jumbo, the packet size simulated */
+#define HEADER_SIZE 40    /* IP + TCP headers, timestamps off */
+
+/* The scenario's MTU, the one an exact run simulates. */
+static int scenario_mtu(const xp_params *pr)
 {
 	return pr->packet.mtu ? pr->packet.mtu : 9000;
 }
 
+/* The MTU simulated. */
+static int mtu_of(const xp_params *pr)
+{
+	return pr->packet.fast == XP_FAST_JUMBO ? JUMBO_MTU : scenario_mtu(pr);
+}
+
 static int64_t segment_of(const xp_params *pr)
 {
-	return mtu_of(pr) - 40; /* timestamps off */
+	return mtu_of(pr) - HEADER_SIZE;
+}
+
+/* A link's simulated rate. With jumbo packets it is lowered so that the payload rate (rate x
+ * segment / MTU) is the scenario MTU's: a bulk transfer then takes as long as in an exact run, and
+ * only the per-packet effects (store-and-forward, ACK clocking) change. */
+static double link_bps(const xp_params *pr, double bps)
+{
+	double f = finite_bps(bps);
+	if (pr->packet.fast != XP_FAST_JUMBO)
+		return f;
+	double exact = scenario_mtu(pr);
+	return f * (exact - HEADER_SIZE) / exact * JUMBO_MTU / (JUMBO_MTU - HEADER_SIZE);
 }
 
 /* Latency of one inter-DC link: what is left of the inter-DC latency after the two access hops. */
@@ -88,7 +110,7 @@ static xp_ns3_link_config intra_link(const xp_params *pr)
 {
 	xp_ns3_link_config lc = { 0 };
 	xp_ns3_conn_config cc;
-	lc.rate_bps = finite_bps(pr->intra_dc.bandwidth_bps);
+	lc.rate_bps = link_bps(pr, pr->intra_dc.bandwidth_bps);
 	lc.delay_ns = pr->intra_dc.latency_ns / 2;
 	lc.qdisc = XP_NS3_FIFO;
 	lc.acks_first = 1;
@@ -102,7 +124,7 @@ static xp_ns3_link_config wan_link(const xp_params *pr)
 {
 	const xp_packet_net *pn = &pr->packet;
 	xp_ns3_link_config lc = { 0 };
-	lc.rate_bps = finite_bps(pr->inter_dc.bandwidth_bps);
+	lc.rate_bps = link_bps(pr, pr->inter_dc.bandwidth_bps);
 	lc.delay_ns = wan_delay_ns(pr);
 	lc.qdisc = pn->qdisc;
 	lc.loss_rate = pn->loss;

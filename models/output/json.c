@@ -55,6 +55,8 @@ static void packet_net(xp_json *j, const xp_packet_net *n)
 	xp_json_str(j, "wan", n->wan == XP_WAN_CHAIN ? "chain" : "pairs");
 	xp_json_str(j, "initial_window",
 	            n->initial_window == XP_WINDOW_STANDARD ? "standard" : "open");
+	if (n->fast == XP_FAST_JUMBO) /* echoed only when on: the default output is unchanged */
+		xp_json_str(j, "fast", "jumbo");
 	xp_json_end(j);
 }
 

@@ -67,8 +67,8 @@ static const char *const memory_keys[] = { "limit",       "hbm",        "reserve
 static const char *const dc_keys[] = { "count",         "placement", "split", "gpus",
 	                               "gpus_per_node", "gpu_flops", "hbm",   NULL };
 static const char *const network_keys[] = {
-	"intra_dc", "intra_node",  "inter_dc", "transport",      "buffer", "mtu", "queue",
-	"loss",     "connections", "wan",      "initial_window", "p2p",    NULL
+	"intra_dc", "intra_node",  "inter_dc", "transport",      "buffer", "mtu",  "queue",
+	"loss",     "connections", "wan",      "initial_window", "p2p",    "fast", NULL
 };
 static const char *const queue_keys[] = { "discipline", "size", NULL };
 static const char *const intra_keys[] = { "latency", "bandwidth", NULL };

@@ -23,6 +23,9 @@ typedef enum { XP_TCP_NEWRENO = 0, XP_TCP_CUBIC, XP_TCP_BBR, XP_TCP_DCTCP } xp_t
 typedef enum { XP_QDISC_FIFO = 0, XP_QDISC_RED, XP_QDISC_CODEL, XP_QDISC_FQCODEL } xp_qdisc;
 typedef enum { XP_WAN_PAIRS = 0, XP_WAN_CHAIN } xp_wan;
 typedef enum { XP_WINDOW_OPEN = 0, XP_WINDOW_STANDARD } xp_initial_window;
+/* network.fast: how the packet engine trades accuracy for speed (docs/packet-engine.md, "Fast
+ * mode"). off simulates the scenario's MTU; jumbo simulates 64000-byte packets. */
+typedef enum { XP_FAST_OFF = 0, XP_FAST_JUMBO } xp_fast;
 
 /* network.p2p: when a point-to-point message may start, and what its sender waits for
  * (docs/model.md, "Communication semantics"; the rules are in engine/exec.h). */
@@ -50,6 +53,7 @@ typedef struct xp_packet_net {
 	int connections;       /* network.connections per stage pair (0: auto) */
 	int wan;               /* xp_wan; network.wan, default pairs */
 	int initial_window;    /* xp_initial_window; network.initial_window, default open */
+	int fast;              /* xp_fast; network.fast, default off */
 } xp_packet_net;
 
 /* How the inter-DC link class changes over simulated time (network.inter_dc.trace, .variation,

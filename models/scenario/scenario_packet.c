@@ -1,5 +1,6 @@
 /* scenario_packet.c: the network.* keys of the packet engine: transport, socket buffers, MTU,
- * queue discipline and size, random loss, connections per stage pair, WAN shape, initial window. */
+ * queue discipline and size, random loss, connections per stage pair, WAN shape, initial window,
+ * fast mode. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -115,6 +116,7 @@ xp_status xp_read_packet_net(const xp_reader *rd, xp_packet_net *net)
 	static const char *const qdiscs[] = { "fifo", "red", "codel", "fqcodel", "droptail", NULL };
 	static const char *const wans[] = { "pairs", "chain", NULL };
 	static const char *const windows[] = { "open", "standard", NULL };
+	static const char *const fasts[] = { "off", "jumbo", NULL };
 	xp_status st;
 	memset(net, 0, sizeof *net);
 	net->mtu = 9000;
@@ -127,7 +129,8 @@ xp_status xp_read_packet_net(const xp_reader *rd, xp_packet_net *net)
 	    (st = xp_reader_number(rd, "network.loss", 0, 0.5, 0, &net->loss)) ||
 	    (st = read_connections(rd, net)) ||
 	    (st = xp_reader_choice(rd, "network.wan", wans, &net->wan)) ||
-	    (st = xp_reader_choice(rd, "network.initial_window", windows, &net->initial_window)))
+	    (st = xp_reader_choice(rd, "network.initial_window", windows, &net->initial_window)) ||
+	    (st = xp_reader_choice(rd, "network.fast", fasts, &net->fast)))
 		return st;
 	if (net->qdisc == 4) /* droptail is another name for fifo */
 		net->qdisc = XP_QDISC_FIFO;
