@@ -3,6 +3,7 @@
  *   bench/solver grid [METHOD] [v] [SECONDS]   p=4, m=8, T_lat/T_F and T_bw/T_F in {0,0.5,1,2},
  *                                              memory 1x and 2x (gap 1%, default 60 s each)
  *   bench/solver big  [METHOD] [v] [SECONDS]   p=8, m=16, 1x, (2,2) (default 600 s)
+ *   bench/solver cell LAT BW MEM METHOD v|u SECONDS   one p=4, m=8 point of the grid
  * METHOD is z3 (default) or cbc; `v` selects the V placement. Equal 1 ms blocks, 2 DCs. */
 #include <math.h>
 #include <stdio.h>
