@@ -27,16 +27,17 @@ static void counts_line(FILE *f, const xp_plan *pl)
 
 static void table_row(FILE *f, int rank, const xp_plan_layout *l)
 {
-	char peak[32], hbm[32], wan[32];
+	char it[32], peak[32], hbm[32], wan[32];
+	xp_format_time(it, sizeof it, l->makespan_ns);
 	xp_format_bytes(peak, sizeof peak, l->peak_bytes);
 	xp_format_bytes(hbm, sizeof hbm, l->hbm_bytes);
 	xp_format_bytes(wan, sizeof wan, l->wan_bytes);
 	fprintf(f,
-	        "%4d %3d %4d %5d %5s %3d %5d %9s %-12s %10.4f %12.0f %5.1f%% %10s %10s %10s "
+	        "%4d %3d %4d %5d %5s %3d %5d %9s %-12s %10s %12.0f %5.1f%% %10s %10s %10s "
 	        "%6.1f%%\n",
 	        rank, l->tp, l->pp, l->dp, cross_name(l), l->b, l->m,
-	        l->recompute ? "full" : "none", l->schedule, (double)l->makespan_ns * 1e-9,
-	        l->tokens_per_s, 100 * l->mfu, peak, hbm, wan, 100 * l->bubble);
+	        l->recompute ? "full" : "none", l->schedule, it, l->tokens_per_s, 100 * l->mfu,
+	        peak, hbm, wan, 100 * l->bubble);
 }
 
 /* The --set line that makes layout l an ordinary scenario. */
