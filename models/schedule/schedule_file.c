@@ -99,8 +99,8 @@ static xp_status header_name(parser *ps)
 	for (size_t k = at; k < end; k++) { /* a name is printed in every output: text only */
 		unsigned char c = (unsigned char)ps->text[k];
 		if (c < ' ' || c == 0x7f)
-			return xp_lex_syntax(ps, k, "the name holds a control character (byte 0x%02x)",
-			                     c);
+			return xp_lex_syntax(ps, k,
+			                     "the name holds a control character (byte 0x%02x)", c);
 	}
 	memcpy(ps->sname, ps->text + at, end - at);
 	ps->sname[end - at] = '\0';
