@@ -27,20 +27,30 @@ static int parse_bdp(const char *s, double *out)
 	return 1;
 }
 
+/* The scalar at key into *n (NULL when the key is absent); an error naming what was expected when
+ * it is a list or mapping. */
+static xp_status scalar_at(const xp_reader *rd, const char *key, const char *what,
+                           const xp_node **n)
+{
+	*n = xp_reader_get(rd, key);
+	if (*n && (*n)->kind != XP_NODE_SCALAR)
+		return xp_reader_fail(rd, *n, key, "expected %s, got a list or mapping", what);
+	return XP_OK;
+}
+
 /* network.buffer: bytes per stage pair, or a multiple of the path's BDP. */
 static xp_status read_buffer(const xp_reader *rd, xp_packet_net *net)
 {
 	static const char key[] = "network.buffer";
 	static const char what[] = "a size per stage pair (64MiB) or a multiple of the path's "
 	                           "bandwidth-delay product (1.5bdp)";
-	const xp_node *n = xp_reader_get(rd, key);
+	const xp_node *n;
 	const char *why;
 	int64_t bytes = 0;
 	double bdp = 0;
-	if (!n)
-		return XP_OK;
-	if (n->kind != XP_NODE_SCALAR)
-		return xp_reader_fail(rd, n, key, "expected %s, got a list or mapping", what);
+	xp_status st = scalar_at(rd, key, what, &n);
+	if (st || !n)
+		return st;
 	int b = parse_bdp(n->text, &bdp);
 	if (b < 0 || (b == 0 && (xp_parse_bytes(n->text, &bytes, &why) < 0 || bytes < 1024 ||
 	                         bytes > ((int64_t)1 << 40))))
@@ -58,12 +68,11 @@ static xp_status read_queue_size(const xp_reader *rd, xp_packet_net *net)
 	static const char key[] = "network.queue.size";
 	static const char what[] = "a number of packets from 4 to 10000000 (1000 or 1000p) or a "
 	                           "multiple of the bandwidth-delay product (2bdp)";
-	const xp_node *n = xp_reader_get(rd, key);
+	const xp_node *n;
 	double bdp = 0;
-	if (!n)
-		return XP_OK;
-	if (n->kind != XP_NODE_SCALAR)
-		return xp_reader_fail(rd, n, key, "expected %s, got a list or mapping", what);
+	xp_status st = scalar_at(rd, key, what, &n);
+	if (st || !n)
+		return st;
 	int b = parse_bdp(n->text, &bdp);
 	if (b > 0) {
 		net->queue_bdp = bdp;
