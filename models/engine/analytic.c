@@ -31,6 +31,11 @@ typedef struct link {
 	size_t hint; /* its cursor in the time-varying inter-DC timeline */
 } link;
 
+typedef struct shard {
+	int64_t ready_ns; /* its reduce-scatter's end */
+	int at;           /* device * chunks + chunk */
+} shard;
+
 typedef struct event {
 	int64_t t;
 	int device;
@@ -54,8 +59,11 @@ struct xp_analytic {
 	int64_t *ag_done;  /* devices * v: all-gather end per chunk (0 without DP) */
 	int64_t *dp_free;  /* per device: DP channel free */
 	int *bw_left;      /* devices * v: B/W blocks still to end before the reduce-scatter */
-	int *fwd_link;     /* parts: link from part q to q+1, -1 when on one device */
-	int *bwd_link;     /* parts: link from part q+1 to q */
+	int64_t *rs_end;   /* devices * v: end of the chunk's reduce-scatter (hierarchical) */
+	struct shard
+	    *shards;   /* devices * v: the shard all-reduces in the order they reach the WAN */
+	int *fwd_link; /* parts: link from part q to q+1, -1 when on one device */
+	int *bwd_link; /* parts: link from part q+1 to q */
 	link *links;
 	int n_links;
 	event *heap;
@@ -141,6 +149,8 @@ static xp_status add_collective(sim *S, int d, int c, int kind, int64_t ready)
 	S->dp_free[d] = col.end_ns;
 	if (kind == XP_COLL_ALLGATHER)
 		S->ag_done[d * S->v + c] = col.end_ns;
+	else
+		S->rs_end[d * S->v + c] = col.end_ns;
 	return xp_result_add_collective(S->res, &col);
 }
 
@@ -181,6 +191,8 @@ static xp_status alloc_all(sim *S)
 	S->ag_done = malloc(dv * sizeof *S->ag_done);
 	S->dp_free = calloc((size_t)S->p, sizeof *S->dp_free);
 	S->bw_left = calloc(dv, sizeof *S->bw_left);
+	S->rs_end = malloc(dv * sizeof *S->rs_end);
+	S->shards = malloc(dv * sizeof *S->shards);
 	S->fwd_link = malloc((size_t)S->parts * sizeof *S->fwd_link);
 	S->bwd_link = malloc((size_t)S->parts * sizeof *S->bwd_link);
 	S->links = malloc(2 * (size_t)S->parts * sizeof *S->links);
@@ -196,7 +208,7 @@ static xp_status alloc_all(sim *S)
 	}
 	if (!S->slow_hint || !S->ready || !S->blockdur || !S->next || !S->free_ns || !S->waiting ||
 	    !S->ag_done || !S->dp_free || !S->bw_left || !S->fwd_link || !S->bwd_link ||
-	    !S->links || !S->heap || !S->order)
+	    !S->links || !S->heap || !S->order || !S->rs_end || !S->shards)
 		return XP_ENOMEM;
 	return XP_OK;
 }
@@ -213,6 +225,8 @@ void xp_analytic_free(xp_analytic *S)
 	free(S->ag_done);
 	free(S->dp_free);
 	free(S->bw_left);
+	free(S->rs_end);
+	free(S->shards);
 	free(S->fwd_link);
 	free(S->bwd_link);
 	free(S->links);
@@ -289,6 +303,8 @@ static xp_status reset(sim *S)
 		S->links[i].free_ns = S->links[i].hint = 0;
 	for (int d = 0; d < S->p; d++)
 		S->slow_hint[d] = 0;
+	for (int i = 0; i < S->p * S->v; i++)
+		S->rs_end[i] = -1;
 	S->failed = XP_OK;
 	S->heap_n = 0;
 	xp_exec_match_reset(&S->match, S->p);
@@ -417,39 +433,93 @@ static xp_status produce(sim *S, int d, xp_op op, int64_t t)
 	return XP_OK;
 }
 
+/* An all-reduce across the DCs of `bytes` that may start at `at` (this run's time): its
+ * serialisation and its latency, over the time-varying WAN when there is one (link_trace.h). */
+static xp_status dc_allreduce(sim *S, int64_t at, int64_t bytes, size_t *hint, int64_t *ser,
+                              int64_t *lat)
+{
+	const xp_params *pr = S->pr;
+	xp_exec_dc_allreduce_ns(pr, bytes, lat, ser);
+	if (S->wan) { /* the serialisation part over the time-varying link, from its start */
+		int64_t from = S->origin_ns + at, stop, one;
+		xp_status st = xp_timeline_finish(
+		    S->wan, from, 8.0 * (double)xp_exec_dc_allreduce_bytes(pr, bytes), &stop, &one,
+		    hint, S->err);
+		if (st != XP_OK)
+			return S->failed = st;
+		*ser = stop - from;
+		*lat = 2 * (pr->datacenters - 1) * one;
+	}
+	*ser = noisy(S, *ser);
+	return XP_OK;
+}
+
 /* datacenters.split: dp: once every device is done, the gradients are all-reduced across the
  * DCs in a ring, not overlapped with the pipeline (xp_exec_wan_allreduce_ns). */
 static xp_status wan_allreduce(sim *S)
 {
 	const xp_params *pr = S->pr;
-	int64_t lat, ser;
-	xp_exec_wan_allreduce_ns(pr, &lat, &ser);
-	if (!pr->dp_across_dc || pr->datacenters < 2 || S->ideal)
+	int64_t lat, ser, end = 0;
+	size_t hint = 0;
+	if (!pr->dp_across_dc || pr->dp_hierarchical || pr->datacenters < 2 || S->ideal)
 		return XP_OK;
-	int64_t end = 0;
 	for (int d = 0; d < S->p; d++) {
 		end = S->free_ns[d] > end ? S->free_ns[d] : end;
 		end = S->dp_free[d] > end ? S->dp_free[d] : end;
 	}
-	if (S->wan) { /* the serialisation part over the time-varying link, from its start */
-		int64_t at = S->origin_ns + end, stop, one;
-		size_t hint = 0;
-		xp_status st =
-		    xp_timeline_finish(S->wan, at, 8.0 * (double)xp_exec_wan_allreduce_bytes(pr),
-		                       &stop, &one, &hint, S->err);
-		if (st != XP_OK)
-			return S->failed = st;
-		ser = stop - at;
-		lat = 2 * (pr->datacenters - 1) * one;
-	}
-	int64_t dur = lat + noisy(S, ser);
+	if (dc_allreduce(S, end, xp_exec_model_param_bytes(pr), &hint, &ser, &lat))
+		return S->failed;
 	for (int d = 0; d < S->p; d++) {
 		xp_collective c = { .device = d,
 			            .chunk = 0,
 			            .kind = XP_COLL_WAN_ALLREDUCE,
 			            .bytes = pr->params_bytes[d],
 			            .start_ns = end,
-			            .end_ns = end + dur };
+			            .end_ns = end + lat + ser };
+		if (xp_result_add_collective(S->res, &c))
+			return XP_ENOMEM;
+	}
+	return XP_OK;
+}
+
+/* Reduce-scatters in order of their end (then device, chunk). */
+static int by_ready(const void *a, const void *b)
+{
+	const shard *x = a, *y = b;
+	if (x->ready_ns != y->ready_ns)
+		return x->ready_ns < y->ready_ns ? -1 : 1;
+	return x->at - y->at;
+}
+
+/* datacenters.split: hierarchical: when a chunk's reduce-scatter inside its DC has ended, its
+ * shards are all-reduced across the DCs. The shard rings of every chunk share the WAN: they
+ * take it in the order their reduce-scatters end, each occupying it for its serialisation, and
+ * each ends its ring's latency after that (as a link: latency alone delays nobody else).
+ * Nothing in the iteration waits for them, so they are served once the pipeline is done. */
+static xp_status shard_allreduces(sim *S)
+{
+	int n = 0;
+	int64_t free_ns = 0, lat, ser;
+	size_t hint = 0;
+	if (!xp_exec_hierarchical(S->pr) || S->ideal)
+		return XP_OK;
+	for (int i = 0; i < S->p * S->v; i++)
+		if (S->rs_end[i] >= 0)
+			S->shards[n++] = (shard){ S->rs_end[i], i };
+	qsort(S->shards, (size_t)n, sizeof *S->shards, by_ready);
+	for (int k = 0; k < n; k++) {
+		int i = S->shards[k].at, d = i / S->v;
+		int64_t bytes = xp_exec_chunk_param_bytes(S->pr, d, S->v);
+		int64_t start = S->shards[k].ready_ns > free_ns ? S->shards[k].ready_ns : free_ns;
+		if (dc_allreduce(S, start, bytes, &hint, &ser, &lat))
+			return S->failed;
+		free_ns = start + ser;
+		xp_collective c = { .device = d,
+			            .chunk = i % S->v,
+			            .kind = XP_COLL_WAN_ALLREDUCE,
+			            .bytes = bytes,
+			            .start_ns = start,
+			            .end_ns = free_ns + lat };
 		if (xp_result_add_collective(S->res, &c))
 			return XP_ENOMEM;
 	}
@@ -479,7 +549,7 @@ static xp_status simulate(sim *S, xp_error *err)
 	for (int d = 0; d < S->p; d++)
 		if (S->next[d] < xp_schedule_len(S->s, d))
 			return xp_exec_match_deadlock(&S->match, S->s, S->next, err);
-	if (wan_allreduce(S))
+	if (wan_allreduce(S) || shard_allreduces(S))
 		return S->failed ? S->failed : xp_fail(err, XP_ENOMEM, "out of memory");
 	return XP_OK;
 }

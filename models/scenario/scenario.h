@@ -142,11 +142,15 @@ typedef struct xp_params {
 
 	/* datacenters.* */
 	int datacenters;
-	int *placement;    /* DC index per stage (all 0 with dp_across_dc) */
-	int dp_across_dc;  /* datacenters.split: dp: every pipeline inside one DC, the replicas
-	                    * spread over the DCs, gradients all-reduced across them at the end */
-	int64_t dc_gpus;   /* datacenters.gpus: GPUs in each DC, else 0 (not checked) */
-	int gpus_per_node; /* datacenters.gpus_per_node, else 0 */
+	int *placement;      /* DC index per stage (all 0 with dp_across_dc) */
+	int dp_across_dc;    /* datacenters.split: dp or hierarchical: every pipeline inside one
+	                      * DC, the replicas spread over the DCs */
+	int dp_hierarchical; /* datacenters.split: hierarchical (dp_across_dc is 1 too): each
+	                      * chunk's gradients reduce-scattered inside every DC, the shards
+	                      * all-reduced across the DCs at once, all-gathered inside every DC;
+	                      * 0: dp's flat sync, one all-reduce across the DCs at the end */
+	int64_t dc_gpus;     /* datacenters.gpus: GPUs in each DC, else 0 (not checked) */
+	int gpus_per_node;   /* datacenters.gpus_per_node, else 0 */
 
 	/* network.* */
 	xp_link_class intra_dc;
@@ -203,6 +207,14 @@ int64_t xp_params_tf_ns(const xp_params *pr);
 
 /* The link from stage a's device to stage b's device: intra_dc or inter_dc by placement. */
 const xp_link_class *xp_params_link(const xp_params *pr, int a, int b);
+
+/* The DP replicas a stage's in-DC collectives run over (its ring all-gathers and
+ * reduce-scatters) and, with ZeRO-1, its optimizer states are sharded over: dp, or with
+ * datacenters.split: hierarchical the dp / datacenters replicas inside one DC. */
+int xp_params_dp_group(const xp_params *pr);
+
+/* The name of pr's datacenters.split: "pp", "dp" or "hierarchical". */
+const char *xp_params_split_name(const xp_params *pr);
 
 /* 1 when something in pr changes over simulated time (a link trace, variation or degradation,
  * or a straggler trace): only the analytic engine models that. */
