@@ -112,6 +112,7 @@ static void scenario(xp_json *j, const xp_scenario *sc)
 	if (pr->p2p != XP_P2P_DECOUPLED) /* absent: decoupled (docs/outputs.md) */
 		xp_json_str(j, "p2p", xp_p2p_name(pr->p2p));
 	packet_net(j, &pr->packet);
+	xp_out_json_scenario_extras(j, pr);
 	xp_json_array(j, "schedules", 1);
 	for (int i = 0; i < pr->n_schedules; i++)
 		xp_json_str(j, NULL, pr->schedules[i]);
