@@ -29,7 +29,7 @@ LIB_SOURCES = [
     'models/output/trace.c',
     'models/scenario/cluster.c', 'models/scenario/layout.c', 'models/scenario/memory.c',
     'models/scenario/scenario.c', 'models/scenario/scenario_bound.c',
-    'models/scenario/scenario_model.c', 'models/scenario/scenario_packet.c',
+    'models/scenario/scenario_model.c', 'models/scenario/scenario_packet.c', 'models/scenario/scenario_pairs.c',
     'models/scenario/scenario_read.c', 'models/scenario/scenario_trace.c',
     'models/scenario/scenario_wan.c', 'models/scenario/scenario_yaml.c',
     'models/scenario/transformer.c',

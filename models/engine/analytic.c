@@ -28,7 +28,8 @@ typedef struct link {
 	int64_t bytes, latency_ns;
 	double bps;
 	int64_t free_ns;
-	size_t hint; /* its cursor in the time-varying inter-DC timeline */
+	xp_timeline *tl; /* crossing DCs: its pair's or the class's timeline; NULL when constant */
+	size_t hint;     /* its cursor in tl */
 } link;
 
 typedef struct shard {
@@ -68,16 +69,17 @@ struct xp_analytic {
 	int n_links;
 	event *heap;
 	int heap_n;
-	int *order;          /* v: a device's chunks in the order of their all-gathers */
-	xp_timeline *wan;    /* the inter-DC class over time; NULL when constant */
-	xp_timeline *slow;   /* the straggler's speed over time; NULL without a trace */
-	size_t *slow_hint;   /* per device: its cursor in slow */
-	int64_t origin_ns;   /* absolute time of this run's 0 (later iterations start later) */
-	xp_error *err;       /* of the current run (a timeline can fail) */
-	xp_status failed;    /* the first failure inside a run */
-	xp_exec_match match; /* network.p2p: posted receives, waiting messages, held senders */
-	int64_t *pend_ns;    /* per slot: when its waiting message became ready */
-	xp_op *pend_op;      /* per slot: the block that produced it */
+	int *order;            /* v: a device's chunks in the order of their all-gathers */
+	xp_timeline *wan;      /* the inter-DC class over time; NULL when constant */
+	xp_timeline **pair_tl; /* network.inter_dc.pairs: D * D, [a * D + b] for a < b; or NULL */
+	xp_timeline *slow;     /* the straggler's speed over time; NULL without a trace */
+	size_t *slow_hint;     /* per device: its cursor in slow */
+	int64_t origin_ns;     /* absolute time of this run's 0 (later iterations start later) */
+	xp_error *err;         /* of the current run (a timeline can fail) */
+	xp_status failed;      /* the first failure inside a run */
+	xp_exec_match match;   /* network.p2p: posted receives, waiting messages, held senders */
+	int64_t *pend_ns;      /* per slot: when its waiting message became ready */
+	xp_op *pend_op;        /* per slot: the block that produced it */
 };
 typedef struct xp_analytic sim;
 
@@ -123,6 +125,16 @@ static event heap_pop(sim *S)
 	return top;
 }
 
+/* The timeline of the link between datacenters a != b: the pair's when the scenario gives that
+ * pair, else the class's; NULL when constant. */
+static xp_timeline *dc_timeline(const sim *S, int a, int b)
+{
+	int D = S->pr->datacenters, lo = a < b ? a : b, hi = a < b ? b : a;
+	if (S->ideal)
+		return NULL;
+	return xp_params_dc_pair(S->pr, a, b) ? S->pair_tl[lo * D + hi] : S->wan;
+}
+
 /* The link from device a to device b, created on first use. */
 static int link_id(sim *S, int a, int b)
 {
@@ -137,6 +149,7 @@ static int link_id(sim *S, int a, int b)
 	l->bytes = xp_exec_message_bytes(S->pr, a, b);
 	l->latency_ns = S->ideal ? 0 : lc->latency_ns;
 	l->bps = S->ideal ? INFINITY : lc->bandwidth_bps;
+	l->tl = l->crosses_dc ? dc_timeline(S, S->pr->placement[a], S->pr->placement[b]) : NULL;
 	return S->n_links++;
 }
 
@@ -234,11 +247,32 @@ void xp_analytic_free(xp_analytic *S)
 	free(S->order);
 	free(S->slow_hint);
 	xp_timeline_free(S->wan);
+	for (int i = 0; S->pair_tl && i < S->pr->datacenters * S->pr->datacenters; i++)
+		xp_timeline_free(S->pair_tl[i]);
+	free(S->pair_tl);
 	xp_timeline_free(S->slow);
 	free(S->pend_ns);
 	free(S->pend_op);
 	xp_exec_match_free(&S->match);
 	free(S);
+}
+
+/* The conditions over time: the inter-DC class's, every given pair's, the straggler's. */
+static xp_status timelines(sim *S, xp_error *err)
+{
+	const xp_params *pr = S->pr;
+	int D = pr->datacenters;
+	xp_status st = xp_timeline_link(pr, &S->wan, err);
+	if (st == XP_OK)
+		st = xp_timeline_straggler(pr, &S->slow, err);
+	if (st != XP_OK || !pr->dc_pairs)
+		return st;
+	if (!(S->pair_tl = calloc((size_t)D * D, sizeof *S->pair_tl)))
+		return xp_fail(err, XP_ENOMEM, "out of memory for the links between datacenters");
+	for (int a = 0; st == XP_OK && a < D; a++)
+		for (int b = a + 1; st == XP_OK && b < D; b++)
+			st = xp_timeline_pair(pr, a, b, &S->pair_tl[a * D + b], err);
+	return st;
 }
 
 xp_status xp_analytic_new(const xp_params *pr, const xp_schedule *shape, int ideal,
@@ -274,14 +308,12 @@ xp_status xp_analytic_new_as(const xp_params *pr, const xp_schedule *shape, int 
 			xp_op whole = { .kind = (uint8_t)k, .lo = 0, .hi = 1, .nsub = 1 };
 			S->blockdur[d * 4 + k] = xp_op_duration_ns(pr, shape, d, whole);
 		}
-	plan_links(S);
-	xp_status st = ideal ? XP_OK : xp_timeline_link(pr, &S->wan, err);
-	if (st == XP_OK && !ideal)
-		st = xp_timeline_straggler(pr, &S->slow, err);
+	xp_status st = ideal ? XP_OK : timelines(S, err);
 	if (st != XP_OK) {
 		xp_analytic_free(S);
 		return st;
 	}
+	plan_links(S);
 	*out = S;
 	return XP_OK;
 }
@@ -374,9 +406,9 @@ static xp_status send(sim *S, int l, xp_op op, int part, int64_t t, int64_t go, 
 	tr.ready_ns = t;
 	tr.start_ns = go > L->free_ns ? go : L->free_ns;
 	int64_t ser = xp_serialize_ns(tr.bytes, L->bps), lat = L->latency_ns;
-	if (S->wan && L->crosses_dc) {
+	if (L->tl) {
 		int64_t at = S->origin_ns + tr.start_ns, end;
-		xp_status st = xp_timeline_finish(S->wan, at, 8.0 * (double)tr.bytes, &end, &lat,
+		xp_status st = xp_timeline_finish(L->tl, at, 8.0 * (double)tr.bytes, &end, &lat,
 		                                  &L->hint, S->err);
 		if (st != XP_OK)
 			return S->failed = st;
@@ -434,21 +466,37 @@ static xp_status produce(sim *S, int d, xp_op op, int64_t t)
 }
 
 /* An all-reduce across the DCs of `bytes` that may start at `at` (this run's time): its
- * serialisation and its latency, over the time-varying WAN when there is one (link_trace.h). */
+ * serialisation and its latency. Over a WAN that varies in time (link_trace.h) each hop of the
+ * ring (DC i to i+1) serialises the ring's bytes on its own timeline and the ring, in lock-step,
+ * takes the slowest hop's time and latency, as xp_exec_dc_ring_link does for constant links. */
 static xp_status dc_allreduce(sim *S, int64_t at, int64_t bytes, size_t *hint, int64_t *ser,
                               int64_t *lat)
 {
 	const xp_params *pr = S->pr;
+	int D = pr->datacenters, varying = 0;
+	int64_t from = S->origin_ns + at, worst_ser = 0, worst_lat = 0;
 	xp_exec_dc_allreduce_ns(pr, bytes, lat, ser);
-	if (S->wan) { /* the serialisation part over the time-varying link, from its start */
-		int64_t from = S->origin_ns + at, stop, one;
-		xp_status st = xp_timeline_finish(
-		    S->wan, from, 8.0 * (double)xp_exec_dc_allreduce_bytes(pr, bytes), &stop, &one,
-		    hint, S->err);
-		if (st != XP_OK)
-			return S->failed = st;
-		*ser = stop - from;
-		*lat = 2 * (pr->datacenters - 1) * one;
+	for (int i = 0; D > 1 && i < D; i++)
+		varying |= dc_timeline(S, i, (i + 1) % D) != NULL;
+	for (int i = 0; varying && i < D; i++) {
+		xp_timeline *tl = dc_timeline(S, i, (i + 1) % D);
+		const xp_link_class *lc = xp_params_dc_link(pr, i, (i + 1) % D);
+		xp_link_class bw = { 0, lc->bandwidth_bps };
+		int64_t s = xp_exec_ring_cost_ns(D, 2, &bw, bytes), l = lc->latency_ns, stop;
+		if (tl) {
+			xp_status st = xp_timeline_finish(
+			    tl, from, 8.0 * (double)xp_exec_dc_allreduce_bytes(pr, bytes), &stop,
+			    &l, hint, S->err);
+			if (st != XP_OK)
+				return S->failed = st;
+			s = stop - from;
+		}
+		worst_ser = s > worst_ser ? s : worst_ser;
+		worst_lat = l > worst_lat ? l : worst_lat;
+	}
+	if (varying) {
+		*ser = worst_ser;
+		*lat = 2 * (D - 1) * worst_lat;
 	}
 	*ser = noisy(S, *ser);
 	return XP_OK;

@@ -118,11 +118,25 @@ int64_t xp_exec_dc_allreduce_bytes(const xp_params *pr, int64_t bytes)
 	return ring_bytes(pr->datacenters, 2, bytes);
 }
 
+xp_link_class xp_exec_dc_ring_link(const xp_params *pr)
+{
+	xp_link_class w = pr->inter_dc;
+	int D = pr->datacenters;
+	for (int i = 0; pr->dc_pairs && D > 1 && i < D; i++) {
+		const xp_link_class *l = xp_params_dc_link(pr, i, (i + 1) % D);
+		w.latency_ns =
+		    i == 0 || l->latency_ns > w.latency_ns ? l->latency_ns : w.latency_ns;
+		w.bandwidth_bps = i == 0 || l->bandwidth_bps < w.bandwidth_bps ? l->bandwidth_bps
+		                                                               : w.bandwidth_bps;
+	}
+	return w;
+}
+
 void xp_exec_dc_allreduce_ns(const xp_params *pr, int64_t bytes, int64_t *latency_ns,
                              int64_t *serialize_ns)
 {
-	xp_link_class lat = { pr->inter_dc.latency_ns, INFINITY },
-	              bw = { 0, pr->inter_dc.bandwidth_bps };
+	xp_link_class ring = xp_exec_dc_ring_link(pr);
+	xp_link_class lat = { ring.latency_ns, INFINITY }, bw = { 0, ring.bandwidth_bps };
 	*latency_ns = xp_exec_ring_cost_ns(pr->datacenters, 2, &lat, bytes);
 	*serialize_ns = xp_exec_ring_cost_ns(pr->datacenters, 2, &bw, bytes);
 }

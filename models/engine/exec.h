@@ -93,9 +93,14 @@ int64_t xp_exec_ring_cost_ns(int n, int phases, const xp_link_class *lc, int64_t
  * intra-DC link; 0 without DP. */
 int64_t xp_exec_ring_ns(const xp_params *pr, int64_t bytes);
 
+/* The ring across the datacenters, DC i to DC i+1 and D-1 to 0, moves in lock-step, so every
+ * step waits for its slowest hop: the largest latency and the smallest bandwidth of its hops
+ * (the inter-DC class, or the pairs of network.inter_dc.pairs). */
+xp_link_class xp_exec_dc_ring_link(const xp_params *pr);
+
 /* A ring all-reduce of `bytes` across the datacenters (with split: dp or hierarchical): its
- * latency part (2(D-1) inter-DC latencies) and its serialisation part (2(D-1)/D of the bytes,
- * xp_exec_dc_allreduce_bytes, at inter-DC bandwidth); 0 and 0 with fewer than 2 DCs. */
+ * latency part (2(D-1) latencies) and its serialisation part (2(D-1)/D of the bytes,
+ * xp_exec_dc_allreduce_bytes), on xp_exec_dc_ring_link; 0 and 0 with fewer than 2 DCs. */
 void xp_exec_dc_allreduce_ns(const xp_params *pr, int64_t bytes, int64_t *latency_ns,
                              int64_t *serialize_ns);
 /* The bytes each datacenter sends over the WAN in that all-reduce: 2(D-1)/D of `bytes`. */

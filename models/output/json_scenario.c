@@ -6,6 +6,15 @@
 
 #include "output/output_int.h"
 
+static void link_class(xp_json *j, const xp_link_class *l)
+{
+	xp_json_int(j, "latency_ns", l->latency_ns);
+	if (isinf(l->bandwidth_bps))
+		xp_json_null(j, "bandwidth_bps");
+	else
+		xp_json_num(j, "bandwidth_bps", l->bandwidth_bps);
+}
+
 /* A trace's rows as parallel arrays: times_ns[] and the values. */
 static void link_rows(xp_json *j, const xp_link_variation *v)
 {
@@ -48,6 +57,30 @@ static void link_variation(xp_json *j, const xp_link_variation *v)
 	xp_json_end(j);
 }
 
+/* network.inter_dc.pairs: every pair given, lower datacenter first, with its nominal link and
+ * its own trace. */
+static void dc_pairs(xp_json *j, const xp_params *pr)
+{
+	int D = pr->datacenters;
+	if (!pr->dc_pairs)
+		return;
+	xp_json_array(j, "dc_pairs", 0);
+	for (int a = 0; a < D; a++)
+		for (int b = a + 1; b < D; b++) {
+			const xp_dc_pair *e = xp_params_dc_pair(pr, a, b);
+			int between[2] = { a, b };
+			if (!e)
+				continue;
+			xp_json_object(j, NULL, 1);
+			xp_json_int32s(j, "between", between, 2);
+			link_class(j, &e->link);
+			if (e->var.n_rows > 0)
+				link_rows(j, &e->var);
+			xp_json_end(j);
+		}
+	xp_json_end(j);
+}
+
 /* stragglers.*: the slow devices, the factor (already folded into the block times above) and
  * the trace. */
 static void stragglers(xp_json *j, const xp_params *pr)
@@ -85,11 +118,7 @@ static void cluster(xp_json *j, const xp_params *pr)
 	const xp_link_class *tpl = &pr->intra_node; /* read with a transformer only: else {0, 0} */
 	if (tpl->bandwidth_bps > 0 && (tpl->latency_ns > 0 || !isinf(tpl->bandwidth_bps))) {
 		xp_json_object(j, "intra_node", 1);
-		xp_json_int(j, "latency_ns", pr->intra_node.latency_ns);
-		if (isinf(pr->intra_node.bandwidth_bps))
-			xp_json_null(j, "bandwidth_bps");
-		else
-			xp_json_num(j, "bandwidth_bps", pr->intra_node.bandwidth_bps);
+		link_class(j, tpl);
 		xp_json_end(j);
 	}
 }
@@ -98,6 +127,7 @@ void xp_out_json_scenario_extras(xp_json *j, const xp_params *pr)
 {
 	static const char *const replans[] = { "never", "every-iteration", "on-change" };
 	cluster(j, pr);
+	dc_pairs(j, pr);
 	link_variation(j, &pr->inter_var);
 	stragglers(j, pr);
 	if (pr->iterations > 1)

@@ -54,7 +54,7 @@ xp_status xp_out_links(const xp_result *r, xp_out_link **out, int *n);
 int xp_out_link_index(const xp_out_link *links, int n, int src, int dst);
 
 /* The keys of the JSON scenario echo written only when the scenario sets them (json_scenario.c):
- * global_batch, dc_gpus, gpus_per_node, intra_node, inter_dc_over_time, stragglers,
+ * global_batch, dc_gpus, gpus_per_node, intra_node, dc_pairs, inter_dc_over_time, stragglers,
  * iterations, replan, switch_cost_ns. */
 void xp_out_json_scenario_extras(xp_json *j, const xp_params *pr);
 

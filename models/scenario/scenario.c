@@ -34,7 +34,7 @@ static const char *const section_paths[] = {
 	"network.intra_node",
 	"network.inter_dc",
 	"network.inter_dc.variation",
-	"network.inter_dc.degradation",
+	"network.inter_dc.degradation", /* network.inter_dc.pairs: scenario_pairs.c */
 	"network.queue",
 	"schedule",
 	"solver",
@@ -74,7 +74,7 @@ static const char *const queue_keys[] = { "discipline", "size", NULL };
 static const char *const intra_keys[] = { "latency", "bandwidth", NULL };
 static const char *const inter_keys[] = { "latency",         "bandwidth", "latency_ratio",
 	                                  "bandwidth_ratio", "trace",     "variation",
-	                                  "degradation",     NULL };
+	                                  "degradation",     "pairs",     NULL };
 static const char *const variation_keys[] = { "model", "spread", "correlation_time",
 	                                      "step",  "low",    "low_share",
 	                                      NULL };
@@ -483,7 +483,22 @@ const char *xp_params_split_name(const xp_params *pr)
 
 const xp_link_class *xp_params_link(const xp_params *pr, int a, int b)
 {
-	return pr->placement[a] == pr->placement[b] ? &pr->intra_dc : &pr->inter_dc;
+	int da = pr->placement[a], db = pr->placement[b];
+	return da == db ? &pr->intra_dc : xp_params_dc_link(pr, da, db);
+}
+
+const xp_dc_pair *xp_params_dc_pair(const xp_params *pr, int dc_a, int dc_b)
+{
+	int lo = dc_a < dc_b ? dc_a : dc_b, hi = dc_a < dc_b ? dc_b : dc_a;
+	if (!pr->dc_pairs || lo == hi || !pr->dc_pairs[lo * pr->datacenters + hi].given)
+		return NULL;
+	return &pr->dc_pairs[lo * pr->datacenters + hi];
+}
+
+const xp_link_class *xp_params_dc_link(const xp_params *pr, int dc_a, int dc_b)
+{
+	const xp_dc_pair *e = xp_params_dc_pair(pr, dc_a, dc_b);
+	return e ? &e->link : &pr->inter_dc;
 }
 
 void xp_scenario_free(xp_scenario *sc)
