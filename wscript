@@ -21,7 +21,7 @@ LIBS = ['YAML', 'GSL', 'M']  # what libcrosspipe needs; Z3, CBC and ns-3 only in
 LIB_SOURCES = [
     'models/base/io.c', 'models/base/json.c', 'models/base/module.c', 'models/base/progress.c',
     'models/base/status.c', 'models/base/units.c', 'models/base/version.c',
-    'models/engine/analytic.c', 'models/engine/engine.c', 'models/engine/evaluator.c',
+    'models/engine/analytic.c', 'models/engine/analytic_dc.c', 'models/engine/engine.c', 'models/engine/evaluator.c',
     'models/engine/exec.c', 'models/engine/exec_p2p.c', 'models/engine/iterations.c',
     'models/engine/link_trace.c', 'models/engine/robust.c',
     'models/output/common.c', 'models/output/csv.c', 'models/output/gantt.c',

@@ -14,6 +14,7 @@
  * they may leave and max(match, link free) stays exact. */
 #include "base/units.h"
 #include "engine/analytic_int.h"
+#include "engine/analytic_sim.h"
 #include "engine/engine.h"
 #include "engine/exec.h"
 #include "engine/link_trace.h"
@@ -22,74 +23,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-
-typedef struct link {
-	int src, dst, crosses_dc;
-	int64_t bytes, latency_ns;
-	double bps;
-	int64_t free_ns;
-	xp_timeline *tl; /* crossing DCs: its pair's or the class's timeline; NULL when constant */
-	size_t hint;     /* its cursor in tl */
-} link;
-
-typedef struct shard {
-	int64_t ready_ns; /* its reduce-scatter's end */
-	int at;           /* device * chunks + chunk */
-} shard;
-
-typedef struct event {
-	int64_t t;
-	int device;
-} event;
-
-/* The workspace: sized for one (scenario, schedule shape) by xp_analytic_new, reset by every
- * run. */
-struct xp_analytic {
-	const xp_params *pr;
-	const xp_schedule *s; /* the schedule of the current run */
-	xp_result *res;
-	int ideal;
-	xp_noise_fn noise; /* robustness runs: a factor for every duration; NULL otherwise */
-	void *noise_ctx;
-	int p, v, m, parts;
-	int64_t *ready;    /* 3 * parts * m slot times; -1 = not yet known */
-	int64_t *blockdur; /* devices * 4: whole-block time per kind */
-	size_t *next;      /* per device: index of the op in flight or next to start */
-	int64_t *free_ns;  /* per device: end of its last op */
-	int64_t *waiting;  /* per device: slot it waits for, or -1 */
-	int64_t *ag_done;  /* devices * v: all-gather end per chunk (0 without DP) */
-	int64_t *dp_free;  /* per device: DP channel free */
-	int *bw_left;      /* devices * v: B/W blocks still to end before the reduce-scatter */
-	int64_t *rs_end;   /* devices * v: end of the chunk's reduce-scatter (hierarchical) */
-	struct shard
-	    *shards;   /* devices * v: the shard all-reduces in the order they reach the WAN */
-	int *fwd_link; /* parts: link from part q to q+1, -1 when on one device */
-	int *bwd_link; /* parts: link from part q+1 to q */
-	link *links;
-	int n_links;
-	event *heap;
-	int heap_n;
-	int *order;            /* v: a device's chunks in the order of their all-gathers */
-	xp_timeline *wan;      /* the inter-DC class over time; NULL when constant */
-	xp_timeline **pair_tl; /* network.inter_dc.pairs: D * D, [a * D + b] for a < b; or NULL */
-	xp_timeline *slow;     /* the straggler's speed over time; NULL without a trace */
-	size_t *slow_hint;     /* per device: its cursor in slow */
-	int64_t origin_ns;     /* absolute time of this run's 0 (later iterations start later) */
-	xp_error *err;         /* of the current run (a timeline can fail) */
-	xp_status failed;      /* the first failure inside a run */
-	xp_exec_match match;   /* network.p2p: posted receives, waiting messages, held senders */
-	int64_t *pend_ns;      /* per slot: when its waiting message became ready */
-	xp_op *pend_op;        /* per slot: the block that produced it */
-};
-typedef struct xp_analytic sim;
-
-/* A duration as this run sees it: perturbed in robustness runs. */
-static int64_t noisy(const sim *S, int64_t ns)
-{
-	if (!S->noise || ns == 0)
-		return ns;
-	return (int64_t)((double)ns * S->noise(S->noise_ctx) + 0.5);
-}
 
 static int before(event a, event b)
 {
@@ -125,16 +58,6 @@ static event heap_pop(sim *S)
 	return top;
 }
 
-/* The timeline of the link between datacenters a != b: the pair's when the scenario gives that
- * pair, else the class's; NULL when constant. */
-static xp_timeline *dc_timeline(const sim *S, int a, int b)
-{
-	int D = S->pr->datacenters, lo = a < b ? a : b, hi = a < b ? b : a;
-	if (S->ideal)
-		return NULL;
-	return xp_params_dc_pair(S->pr, a, b) ? S->pair_tl[lo * D + hi] : S->wan;
-}
-
 /* The link from device a to device b, created on first use. */
 static int link_id(sim *S, int a, int b)
 {
@@ -149,7 +72,8 @@ static int link_id(sim *S, int a, int b)
 	l->bytes = xp_exec_message_bytes(S->pr, a, b);
 	l->latency_ns = S->ideal ? 0 : lc->latency_ns;
 	l->bps = S->ideal ? INFINITY : lc->bandwidth_bps;
-	l->tl = l->crosses_dc ? dc_timeline(S, S->pr->placement[a], S->pr->placement[b]) : NULL;
+	l->tl = l->crosses_dc ? xp_analytic_dc_timeline(S, S->pr->placement[a], S->pr->placement[b])
+	                      : NULL;
 	return S->n_links++;
 }
 
@@ -257,24 +181,6 @@ void xp_analytic_free(xp_analytic *S)
 	free(S);
 }
 
-/* The conditions over time: the inter-DC class's, every given pair's, the straggler's. */
-static xp_status timelines(sim *S, xp_error *err)
-{
-	const xp_params *pr = S->pr;
-	int D = pr->datacenters;
-	xp_status st = xp_timeline_link(pr, &S->wan, err);
-	if (st == XP_OK)
-		st = xp_timeline_straggler(pr, &S->slow, err);
-	if (st != XP_OK || !pr->dc_pairs)
-		return st;
-	if (!(S->pair_tl = calloc((size_t)D * D, sizeof *S->pair_tl)))
-		return xp_fail(err, XP_ENOMEM, "out of memory for the links between datacenters");
-	for (int a = 0; st == XP_OK && a < D; a++)
-		for (int b = a + 1; st == XP_OK && b < D; b++)
-			st = xp_timeline_pair(pr, a, b, &S->pair_tl[a * D + b], err);
-	return st;
-}
-
 xp_status xp_analytic_new(const xp_params *pr, const xp_schedule *shape, int ideal,
                           xp_analytic **out, xp_error *err)
 {
@@ -308,7 +214,7 @@ xp_status xp_analytic_new_as(const xp_params *pr, const xp_schedule *shape, int 
 			xp_op whole = { .kind = (uint8_t)k, .lo = 0, .hi = 1, .nsub = 1 };
 			S->blockdur[d * 4 + k] = xp_op_duration_ns(pr, shape, d, whole);
 		}
-	xp_status st = ideal ? XP_OK : timelines(S, err);
+	xp_status st = ideal ? XP_OK : xp_analytic_timelines(S, err);
 	if (st != XP_OK) {
 		xp_analytic_free(S);
 		return st;
@@ -465,115 +371,6 @@ static xp_status produce(sim *S, int d, xp_op op, int64_t t)
 	return XP_OK;
 }
 
-/* An all-reduce across the DCs of `bytes` that may start at `at` (this run's time): its
- * serialisation and its latency. Over a WAN that varies in time (link_trace.h) each hop of the
- * ring (DC i to i+1) serialises the ring's bytes on its own timeline and the ring, in lock-step,
- * takes the slowest hop's time and latency, as xp_exec_dc_ring_link does for constant links. */
-static xp_status dc_allreduce(sim *S, int64_t at, int64_t bytes, size_t *hint, int64_t *ser,
-                              int64_t *lat)
-{
-	const xp_params *pr = S->pr;
-	int D = pr->datacenters, varying = 0;
-	int64_t from = S->origin_ns + at, worst_ser = 0, worst_lat = 0;
-	xp_exec_dc_allreduce_ns(pr, bytes, lat, ser);
-	for (int i = 0; D > 1 && i < D; i++)
-		varying |= dc_timeline(S, i, (i + 1) % D) != NULL;
-	for (int i = 0; varying && i < D; i++) {
-		xp_timeline *tl = dc_timeline(S, i, (i + 1) % D);
-		const xp_link_class *lc = xp_params_dc_link(pr, i, (i + 1) % D);
-		xp_link_class bw = { 0, lc->bandwidth_bps };
-		int64_t s = xp_exec_ring_cost_ns(D, 2, &bw, bytes), l = lc->latency_ns, stop;
-		if (tl) {
-			xp_status st = xp_timeline_finish(
-			    tl, from, 8.0 * (double)xp_exec_dc_allreduce_bytes(pr, bytes), &stop,
-			    &l, hint, S->err);
-			if (st != XP_OK)
-				return S->failed = st;
-			s = stop - from;
-		}
-		worst_ser = s > worst_ser ? s : worst_ser;
-		worst_lat = l > worst_lat ? l : worst_lat;
-	}
-	if (varying) {
-		*ser = worst_ser;
-		*lat = 2 * (D - 1) * worst_lat;
-	}
-	*ser = noisy(S, *ser);
-	return XP_OK;
-}
-
-/* datacenters.split: dp: once every device is done, the gradients are all-reduced across the
- * DCs in a ring, not overlapped with the pipeline (xp_exec_wan_allreduce_ns). */
-static xp_status wan_allreduce(sim *S)
-{
-	const xp_params *pr = S->pr;
-	int64_t lat, ser, end = 0;
-	size_t hint = 0;
-	if (!pr->dp_across_dc || pr->dp_hierarchical || pr->datacenters < 2 || S->ideal)
-		return XP_OK;
-	for (int d = 0; d < S->p; d++) {
-		end = S->free_ns[d] > end ? S->free_ns[d] : end;
-		end = S->dp_free[d] > end ? S->dp_free[d] : end;
-	}
-	if (dc_allreduce(S, end, xp_exec_model_param_bytes(pr), &hint, &ser, &lat))
-		return S->failed;
-	for (int d = 0; d < S->p; d++) {
-		xp_collective c = { .device = d,
-			            .chunk = 0,
-			            .kind = XP_COLL_WAN_ALLREDUCE,
-			            .bytes = pr->params_bytes[d],
-			            .start_ns = end,
-			            .end_ns = end + lat + ser };
-		if (xp_result_add_collective(S->res, &c))
-			return XP_ENOMEM;
-	}
-	return XP_OK;
-}
-
-/* Reduce-scatters in order of their end (then device, chunk). */
-static int by_ready(const void *a, const void *b)
-{
-	const shard *x = a, *y = b;
-	if (x->ready_ns != y->ready_ns)
-		return x->ready_ns < y->ready_ns ? -1 : 1;
-	return x->at - y->at;
-}
-
-/* datacenters.split: hierarchical: when a chunk's reduce-scatter inside its DC has ended, its
- * shards are all-reduced across the DCs. The shard rings of every chunk share the WAN: they
- * take it in the order their reduce-scatters end, each occupying it for its serialisation, and
- * each ends its ring's latency after that (as a link: latency alone delays nobody else).
- * Nothing in the iteration waits for them, so they are served once the pipeline is done. */
-static xp_status shard_allreduces(sim *S)
-{
-	int n = 0;
-	int64_t free_ns = 0, lat, ser;
-	size_t hint = 0;
-	if (!xp_exec_hierarchical(S->pr) || S->ideal)
-		return XP_OK;
-	for (int i = 0; i < S->p * S->v; i++)
-		if (S->rs_end[i] >= 0)
-			S->shards[n++] = (shard){ S->rs_end[i], i };
-	qsort(S->shards, (size_t)n, sizeof *S->shards, by_ready);
-	for (int k = 0; k < n; k++) {
-		int i = S->shards[k].at, d = i / S->v;
-		int64_t bytes = xp_exec_chunk_param_bytes(S->pr, d, S->v);
-		int64_t start = S->shards[k].ready_ns > free_ns ? S->shards[k].ready_ns : free_ns;
-		if (dc_allreduce(S, start, bytes, &hint, &ser, &lat))
-			return S->failed;
-		free_ns = start + ser;
-		xp_collective c = { .device = d,
-			            .chunk = i % S->v,
-			            .kind = XP_COLL_WAN_ALLREDUCE,
-			            .bytes = bytes,
-			            .start_ns = start,
-			            .end_ns = free_ns + lat };
-		if (xp_result_add_collective(S->res, &c))
-			return XP_ENOMEM;
-	}
-	return XP_OK;
-}
-
 static xp_status simulate(sim *S, xp_error *err)
 {
 	for (int d = 0; d < S->p; d++)
@@ -597,7 +394,7 @@ static xp_status simulate(sim *S, xp_error *err)
 	for (int d = 0; d < S->p; d++)
 		if (S->next[d] < xp_schedule_len(S->s, d))
 			return xp_exec_match_deadlock(&S->match, S->s, S->next, err);
-	if (wan_allreduce(S) || shard_allreduces(S))
+	if (xp_analytic_dc_collectives(S))
 		return S->failed ? S->failed : xp_fail(err, XP_ENOMEM, "out of memory");
 	return XP_OK;
 }
