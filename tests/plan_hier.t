@@ -5,7 +5,7 @@
 # WAN-bound model with long sequences (PP's activations cost more WAN time than the gradients)
 # and enough HBM, and not where its larger optimizer shards do not fit.
 . "$(dirname "$0")/tap.sh"
-plan 15
+plan 16
 P=tests/data/plan_small.yaml
 
 cat >"$TMP/h.yaml" <<'YAML'
@@ -64,6 +64,10 @@ ok $([ "$h" -lt "$d" ] && [ "$h" -lt "$p" ]; echo $?) "the best hierarchical ($h
 # shellcheck disable=SC2046,SC2086
 run run "$P" $long $(sed -n 2p "$TMP/long.csv" | awk -F, '{ printf "--set pipeline.stages=%s --set pipeline.dp=%s --set model.transformer.tp=%s --set model.transformer.microbatch_size=%s --set model.recompute=%s --set datacenters.split=%s --set memory.limit=hbm --schedule %s", $3, $4, $2, $6, $8, $5, $11 }') --format csv
 is "$(echo "$out" | awk -F, 'NR == 2 { print $4 }')" "$h" "crosspipe run of that layout gives the plan's time"
+# shellcheck disable=SC2086
+run plan "$P" -q --format json -o "$TMP/long.json" $long
+run run "$TMP/long.json#1" --format csv
+is "$(echo "$out" | awk -F, 'NR == 2 { print $4 }')" "$h" "run PLAN.json#1 reads the hierarchical crossing back"
 
 # Where HBM is short, hierarchical's larger optimizer shards leave too little for activations
 # while its flat twin fits.
