@@ -538,8 +538,10 @@ static xp_status run_stats(const xp_params *pr, const xp_schedule *s, xp_result 
 		    K.dp, K.p);
 	if (pr->dp_across_dc && pr->datacenters > 1)
 		return xp_fail(err, XP_EINVAL,
-		               "the packet engine does not simulate datacenters.split: dp (the "
-		               "gradient all-reduce over the WAN); use the analytic engine");
+		               "the packet engine does not simulate datacenters.split: %s (the "
+		               "gradient all-reduce%s over the WAN); use the analytic engine",
+		               xp_params_split_name(pr),
+		               pr->dp_hierarchical ? "s of every chunk's shards" : "");
 	double t0 = xp_now_s();
 	xp_status st = setup(&K);
 	if (!st)

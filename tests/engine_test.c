@@ -193,6 +193,55 @@ static void dp_across_datacenters(void)
 	fx_free(pr);
 }
 
+/* Flat against hierarchical DP across 2 DCs, by hand. p=2, m=1, 1f1b (F, B on each device),
+ * T_F = 3000, T_B = T_D + T_W = 3000 ns; dp = 4 replicas, 2 per DC; the intra-DC link is free
+ * of latency at 1 byte/ns (a 1000-byte message hops in 1000 ns), the WAN 50 us at 1 byte/ns;
+ * parameters 40000 bytes on stage 0, 20000 on stage 1.
+ * flat (split dp): the in-DC rings run over all 4 replicas: all-gathers 3/4 of the bytes
+ *   (30000 and 15000 ns); F0 on device 0 [30000, 33000], hop, F0 and B0 on device 1 [34000,
+ *   40000], its reduce-scatter [40000, 55000]; hop, B0 on device 0 [41000, 44000], its
+ *   reduce-scatter [44000, 74000]; then one all-reduce of the model's 60000 bytes across the
+ *   DCs: 2 latencies + 2(D-1)/D x 60000 bytes = 160000 ns: 234000 in all.
+ * hierarchical: the in-DC rings run over the 2 replicas of a DC: all-gathers 20000 and
+ *   10000 ns; F0 [20000, 23000], device 1 [24000, 30000], its reduce-scatter [30000, 40000];
+ *   B0 on device 0 [31000, 34000], its reduce-scatter [34000, 54000]. Device 1's shards take the
+ *   WAN at 40000 for 20000 bytes (2(D-1)/D x 20000) and end 2 latencies later, at 160000;
+ *   device 0's wait for the WAN until 60000, hold it for 40000 and end at 200000. */
+static void hierarchical_against_flat(void)
+{
+	int64_t want[2] = { 234000, 200000 }, ends[2] = { 160000, 200000 };
+	for (int hier = 0; hier < 2; hier++) {
+		xp_params *pr = fx_new(2, 1, 3000, 2000, 1000);
+		fx_datacenters(pr, 2, 50000, 8e9);
+		pr->placement[1] = 0;
+		pr->intra_dc.bandwidth_bps = 8e9;
+		pr->dp = 4;
+		pr->dp_across_dc = 1;
+		pr->dp_hierarchical = hier;
+		pr->params_bytes[0] = 40000;
+		pr->params_bytes[1] = 20000;
+		xp_schedule *s = fx_build("1f1b", pr);
+		xp_result *r = fx_run("analytic", pr, s);
+		is_int(r->makespan_ns, want[hier], "%s DP across 2 DCs: the iteration by hand",
+		       hier ? "hierarchical" : "flat");
+		int64_t end[2] = { -1, -1 };
+		for (size_t i = 0; i < r->n_collectives; i++)
+			if (r->collectives[i].kind == XP_COLL_WAN_ALLREDUCE)
+				end[r->collectives[i].device] = r->collectives[i].end_ns;
+		if (hier)
+			ok(end[1] == ends[0] && end[0] == ends[1],
+			   "hierarchical: device 1's shards end at 160000, device 0's at 200000 "
+			   "(got %lld, %lld)",
+			   (long long)end[1], (long long)end[0]);
+		else
+			ok(end[0] == want[0] && end[1] == want[0],
+			   "flat: one all-reduce on every device, ending with the iteration");
+		xp_result_free(r);
+		xp_schedule_free(s);
+		fx_free(pr);
+	}
+}
+
 /* model.weight_release 0.2: W releases 20% of M_F, D the rest. zbh2 at p=4, m=8: device k runs
  * 2(p-k)-1 warm-up forwards (all 8 at most), then D_j followed by the next F while any remain,
  * so until the last F starts only D's have released memory. Peaks in units of 100 bytes (M_F =
@@ -295,13 +344,14 @@ static void robustness_without_noise(void)
 
 int main(void)
 {
-	plan(9 + 3 + 2 + 4 + 3 + 4 + 1 + 4 + 3 + 1 + 4 + 6 + 1 + 2);
+	plan(9 + 3 + 2 + 4 + 3 + 4 + 1 + 4 + 3 + 1 + 4 + 6 + 1 + 2 + 4);
 	zbh1_against_1f1b();
 	weight_release_split();
 	allgather_per_chunk();
 	robustness_without_noise();
 	data_parallel();
 	dp_across_datacenters();
+	hierarchical_against_flat();
 	closed_forms();
 	memory_1f1b();
 	two_stage_hand_sum();

@@ -1,5 +1,5 @@
 #!/bin/sh
-# plan.t: `crosspipe plan` on a space of 240 layouts (tests/data/plan_small.yaml): the pruned
+# plan.t: `crosspipe plan` on a space of 360 layouts (tests/data/plan_small.yaml): the pruned
 # search returns exactly the best of an exhaustive evaluation in which every feasible layout is
 # run through `crosspipe run`; every bound is below its layout's time; pruned layouts are
 # refused by `run` for the reason the planner gives; the output is deterministic; usage errors.
@@ -19,7 +19,7 @@ ok $rc "plan runs (exit $rc: $err)"
 run plan "$P" --format csv -q --exhaustive -o "$TMP/all.csv"
 ok $rc "plan --exhaustive runs"
 n=$(tail -n +2 "$TMP/all.csv" | wc -l)
-is "$n" 240 "the space has 240 layouts, each with a row"
+is "$n" 360 "the space has 360 layouts (pp, dp, hierarchical), each with a row"
 bound=$(awk -F, '$9 == "bound"' "$TMP/pruned.csv" | wc -l)
 ok $([ "$bound" -gt 20 ]; echo $?) "the bound prunes layouts ($bound of them)"
 is "$(awk -F, '$9 == "bound"' "$TMP/all.csv" | wc -l)" 0 "--exhaustive prunes none by bound"

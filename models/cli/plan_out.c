@@ -13,7 +13,7 @@
 
 static const char *cross_name(const xp_plan_layout *l)
 {
-	return l->cross_dp ? "dp" : "pp";
+	return xp_plan_cross_name(l->cross);
 }
 
 static void counts_line(FILE *f, const xp_plan *pl)
@@ -33,7 +33,7 @@ static void table_row(FILE *f, int rank, const xp_plan_layout *l)
 	xp_format_bytes(hbm, sizeof hbm, l->hbm_bytes);
 	xp_format_bytes(wan, sizeof wan, l->wan_bytes);
 	fprintf(f,
-	        "%4d %3d %4d %5d %5s %3d %5d %9s %-12s %10s %12.0f %5.1f%% %10s %10s %10s "
+	        "%4d %3d %4d %5d %12s %3d %5d %9s %-12s %10s %12.0f %5.1f%% %10s %10s %10s "
 	        "%6.1f%%\n",
 	        rank, l->tp, l->pp, l->dp, cross_name(l), l->b, l->m,
 	        l->recompute ? "full" : "none", l->schedule, it, l->tokens_per_s, 100 * l->mfu,
@@ -82,8 +82,9 @@ static void explain(FILE *f, const xp_plan *pl, int k)
 static int write_table(FILE *f, const xp_plan *pl, const xp_plan_cli *o)
 {
 	int shown = 0;
-	fprintf(f, "rank  tp   pp    dp cross   b     m recompute schedule      iteration     "
-	           "tokens/s   MFU  peak mem        HBM  WAN bytes bubble\n");
+	fprintf(f,
+	        "rank  tp   pp    dp        cross   b     m recompute schedule      iteration     "
+	        "tokens/s   MFU  peak mem        HBM  WAN bytes bubble\n");
 	for (int i = 0; i < xp_plan_count(pl) && shown < o->top; i++) {
 		const xp_plan_layout *l = xp_plan_at(pl, i);
 		if (l->cls != XP_PLAN_SIMULATED)

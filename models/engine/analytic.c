@@ -14,6 +14,7 @@
  * they may leave and max(match, link free) stays exact. */
 #include "base/units.h"
 #include "engine/analytic_int.h"
+#include "engine/analytic_sim.h"
 #include "engine/engine.h"
 #include "engine/exec.h"
 #include "engine/link_trace.h"
@@ -23,74 +24,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define OP_KINDS 4 /* F, B, D, W: the xp_op_kind values */
-
-typedef struct link {
-	int src, dst, crosses_dc;
-	int64_t bytes, latency_ns;
-	double bps;
-	int64_t serialize_ns; /* of one message at bps (the time-varying WAN recomputes it) */
-	int64_t free_ns;
-	size_t hint; /* its cursor in the time-varying inter-DC timeline */
-} link;
-
-/* The workspace: sized for one (scenario, schedule shape) by xp_analytic_new, reset by every
- * run. */
-struct xp_analytic {
-	const xp_params *pr;
-	const xp_schedule *s; /* the schedule of the current run */
-	xp_result *res;
-	int ideal;
-	xp_noise_fn noise; /* robustness runs: a factor for every duration; NULL otherwise */
-	void *noise_ctx;
-	int p, v, m, parts;
-	int64_t *ready;    /* 3 * parts * m slot times; -1 = not yet known */
-	int64_t *blockdur; /* devices * 4: whole-block time per kind */
-	size_t *next;      /* per device: index of the op in flight or next to start */
-	int64_t *free_ns;  /* per device: end of its last op */
-	int64_t *waiting;  /* per device: slot it waits for, or -1 */
-	int64_t *ag_done;  /* devices * v: all-gather end per chunk (0 without DP) */
-	int64_t *dp_free;  /* per device: DP channel free */
-	int *bw_left;      /* devices * v: B/W blocks still to end before the reduce-scatter */
-	int *fwd_link;     /* parts: link from part q to q+1, -1 when on one device */
-	int *bwd_link;     /* parts: link from part q+1 to q */
-	link *links;
-	int n_links;
-	int leaves;          /* a power of two >= p: devices p.. are padding, never due */
-	int64_t *due;        /* leaves: end of each device's op in flight; INT64_MAX when none */
-	int *tree;           /* 2 * leaves: the winner tree over due (tree[1] is the earliest) */
-	int *order;          /* v: a device's chunks in the order of their all-gathers */
-	xp_timeline *wan;    /* the inter-DC class over time; NULL when constant */
-	xp_timeline *slow;   /* the straggler's speed over time; NULL without a trace */
-	size_t *slow_hint;   /* per device: its cursor in slow */
-	int64_t origin_ns;   /* absolute time of this run's 0 (later iterations start later) */
-	xp_error *err;       /* of the current run (a timeline can fail) */
-	xp_status failed;    /* the first failure inside a run */
-	xp_exec_match match; /* network.p2p: posted receives, waiting messages, held senders */
-	int64_t *pend_ns;    /* per slot: when its waiting message became ready */
-	xp_op *pend_op;      /* per slot: the block that produced it */
-	/* the current schedule's arrays, read once per run (the hot loop calls nothing to get them)
-	 */
-	const xp_op **ops;    /* per device: its order */
-	size_t *len;          /* per device: its length */
-	int *part_of;         /* devices * v: the part of (device, chunk) */
-	xp_exec_dep *deps;    /* parts * OP_KINDS * 2: xp_exec_consumers of (kind, part) */
-	unsigned char *ndeps; /* parts * OP_KINDS: how many */
-};
-typedef struct xp_analytic sim;
-
-/* A duration as this run sees it: perturbed in robustness runs. */
-static int64_t noisy(const sim *S, int64_t ns)
-{
-	if (!S->noise || ns == 0)
-		return ns;
-	return (int64_t)((double)ns * S->noise(S->noise_ctx) + 0.5);
-}
-
 /* The completion events: due[d] is the end of device d's op in flight (INT64_MAX when none), and
  * a winner tree over the devices keeps at its root the device whose op ends first (by time, then
  * device number): a new event costs one pass up its device's path. (Measured faster than a binary
- * heap of events, and than a branch-free tree of (time, device) pairs, in docs/benchmarks.md.) */
+ * heap of events, and than a branch-free tree of (time, device) pairs: docs/benchmarks.md.) */
 static int earlier(const sim *S, int a, int b)
 {
 	return S->due[a] < S->due[b] || (S->due[a] == S->due[b] && a < b);
@@ -130,6 +67,8 @@ static int link_id(sim *S, int a, int b)
 	l->latency_ns = S->ideal ? 0 : lc->latency_ns;
 	l->bps = S->ideal ? INFINITY : lc->bandwidth_bps;
 	l->serialize_ns = xp_serialize_ns(l->bytes, l->bps);
+	l->tl = l->crosses_dc ? xp_analytic_dc_timeline(S, S->pr->placement[a], S->pr->placement[b])
+	                      : NULL;
 	return S->n_links++;
 }
 
@@ -142,6 +81,8 @@ static xp_status add_collective(sim *S, int d, int c, int kind, int64_t ready)
 	S->dp_free[d] = col.end_ns;
 	if (kind == XP_COLL_ALLGATHER)
 		S->ag_done[d * S->v + c] = col.end_ns;
+	else
+		S->rs_end[d * S->v + c] = col.end_ns;
 	return xp_result_add_collective(S->res, &col);
 }
 
@@ -182,6 +123,8 @@ static xp_status alloc_all(sim *S)
 	S->ag_done = malloc(dv * sizeof *S->ag_done);
 	S->dp_free = calloc((size_t)S->p, sizeof *S->dp_free);
 	S->bw_left = calloc(dv, sizeof *S->bw_left);
+	S->rs_end = malloc(dv * sizeof *S->rs_end);
+	S->shards = malloc(dv * sizeof *S->shards);
 	S->fwd_link = malloc((size_t)S->parts * sizeof *S->fwd_link);
 	S->bwd_link = malloc((size_t)S->parts * sizeof *S->bwd_link);
 	S->links = malloc(2 * (size_t)S->parts * sizeof *S->links);
@@ -189,13 +132,13 @@ static xp_status alloc_all(sim *S)
 		S->leaves *= 2;
 	S->due = malloc((size_t)S->leaves * sizeof *S->due);
 	S->tree = malloc(2 * (size_t)S->leaves * sizeof *S->tree);
-	S->order = malloc((size_t)S->v * sizeof *S->order);
-	S->slow_hint = calloc((size_t)S->p, sizeof *S->slow_hint);
 	S->ops = malloc((size_t)S->p * sizeof *S->ops);
 	S->len = malloc((size_t)S->p * sizeof *S->len);
 	S->part_of = malloc(dv * sizeof *S->part_of);
-	S->deps = malloc((size_t)S->parts * OP_KINDS * 2 * sizeof *S->deps);
-	S->ndeps = malloc((size_t)S->parts * OP_KINDS);
+	S->deps = malloc((size_t)S->parts * XP_OP_KINDS * 2 * sizeof *S->deps);
+	S->ndeps = malloc((size_t)S->parts * XP_OP_KINDS);
+	S->order = malloc((size_t)S->v * sizeof *S->order);
+	S->slow_hint = calloc((size_t)S->p, sizeof *S->slow_hint);
 	if (xp_exec_p2p_matches(S->match.mode)) {
 		S->pend_ns = malloc(slots * sizeof *S->pend_ns);
 		S->pend_op = malloc(slots * sizeof *S->pend_op);
@@ -205,8 +148,8 @@ static xp_status alloc_all(sim *S)
 	}
 	if (!S->slow_hint || !S->ready || !S->blockdur || !S->next || !S->free_ns || !S->waiting ||
 	    !S->ag_done || !S->dp_free || !S->bw_left || !S->fwd_link || !S->bwd_link ||
-	    !S->links || !S->due || !S->tree || !S->order || !S->ops || !S->len || !S->part_of ||
-	    !S->deps || !S->ndeps)
+	    !S->links || !S->due || !S->tree || !S->ops || !S->len || !S->part_of || !S->deps ||
+	    !S->ndeps || !S->order || !S->rs_end || !S->shards)
 		return XP_ENOMEM;
 	return XP_OK;
 }
@@ -223,19 +166,24 @@ void xp_analytic_free(xp_analytic *S)
 	free(S->ag_done);
 	free(S->dp_free);
 	free(S->bw_left);
+	free(S->rs_end);
+	free(S->shards);
 	free(S->fwd_link);
 	free(S->bwd_link);
 	free(S->links);
 	free(S->due);
 	free(S->tree);
-	free(S->order);
-	free(S->slow_hint);
 	free(S->ops);
 	free(S->len);
 	free(S->part_of);
 	free(S->deps);
 	free(S->ndeps);
+	free(S->order);
+	free(S->slow_hint);
 	xp_timeline_free(S->wan);
+	for (int i = 0; S->pair_tl && i < S->pr->datacenters * S->pr->datacenters; i++)
+		xp_timeline_free(S->pair_tl[i]);
+	free(S->pair_tl);
 	xp_timeline_free(S->slow);
 	free(S->pend_ns);
 	free(S->pend_op);
@@ -276,14 +224,12 @@ xp_status xp_analytic_new_as(const xp_params *pr, const xp_schedule *shape, int 
 			xp_op whole = { .kind = (uint8_t)k, .lo = 0, .hi = 1, .nsub = 1 };
 			S->blockdur[d * 4 + k] = xp_op_duration_ns(pr, shape, d, whole);
 		}
-	plan_links(S);
-	xp_status st = ideal ? XP_OK : xp_timeline_link(pr, &S->wan, err);
-	if (st == XP_OK && !ideal)
-		st = xp_timeline_straggler(pr, &S->slow, err);
+	xp_status st = ideal ? XP_OK : xp_analytic_timelines(S, err);
 	if (st != XP_OK) {
 		xp_analytic_free(S);
 		return st;
 	}
+	plan_links(S);
 	*out = S;
 	return XP_OK;
 }
@@ -305,6 +251,8 @@ static xp_status reset(sim *S)
 		S->links[i].free_ns = S->links[i].hint = 0;
 	for (int d = 0; d < S->p; d++)
 		S->slow_hint[d] = 0;
+	for (int i = 0; i < S->p * S->v; i++)
+		S->rs_end[i] = -1;
 	for (int d = 0; d < S->p; d++) {
 		S->ops[d] = xp_schedule_ops(S->s, d);
 		S->len[d] = xp_schedule_len(S->s, d);
@@ -312,10 +260,10 @@ static xp_status reset(sim *S)
 			S->part_of[d * S->v + c] = xp_schedule_part(S->s, d, c);
 	}
 	for (int q = 0; q < S->parts; q++)
-		for (int k = 0; k < OP_KINDS; k++)
-			S->ndeps[q * OP_KINDS + k] = (unsigned char)xp_exec_consumers(
+		for (int k = 0; k < XP_OP_KINDS; k++)
+			S->ndeps[q * XP_OP_KINDS + k] = (unsigned char)xp_exec_consumers(
 			    S->s, k, q, xp_schedule_device_of(S->s, q),
-			    &S->deps[(q * OP_KINDS + k) * 2]);
+			    &S->deps[(q * XP_OP_KINDS + k) * 2]);
 	S->failed = XP_OK;
 	clear_events(S);
 	xp_exec_match_reset(&S->match, S->p);
@@ -387,9 +335,9 @@ static xp_status send(sim *S, int l, xp_op op, int part, int64_t t, int64_t go, 
 	tr.ready_ns = t;
 	tr.start_ns = go > L->free_ns ? go : L->free_ns;
 	int64_t ser = L->serialize_ns, lat = L->latency_ns;
-	if (S->wan && L->crosses_dc) {
+	if (L->tl) {
 		int64_t at = S->origin_ns + tr.start_ns, end;
-		xp_status st = xp_timeline_finish(S->wan, at, 8.0 * (double)tr.bytes, &end, &lat,
+		xp_status st = xp_timeline_finish(L->tl, at, 8.0 * (double)tr.bytes, &end, &lat,
 		                                  &L->hint, S->err);
 		if (st != XP_OK)
 			return S->failed = st;
@@ -425,8 +373,8 @@ static void launch(sim *S, int64_t slot, int64_t now)
 static xp_status produce(sim *S, int d, xp_op op, int64_t t)
 {
 	int part = S->part_of[d * S->v + op.chunk];
-	const xp_exec_dep *dep = &S->deps[(part * OP_KINDS + op.kind) * 2];
-	for (int k = 0, n = S->ndeps[part * OP_KINDS + op.kind]; k < n; k++) {
+	const xp_exec_dep *dep = &S->deps[(part * XP_OP_KINDS + op.kind) * 2];
+	for (int k = 0, n = S->ndeps[part * XP_OP_KINDS + op.kind]; k < n; k++) {
 		int64_t at = t;
 		int l = dep[k].part > part ? S->fwd_link[part] : S->bwd_link[dep[k].part];
 		int64_t slot = xp_exec_slot(S->parts, S->m, dep[k].cls, dep[k].part, op.mb);
@@ -444,45 +392,6 @@ static xp_status produce(sim *S, int d, xp_op op, int64_t t)
 	}
 	if (xp_exec_ends_gradient(op) && --S->bw_left[d * S->v + op.chunk] == 0 && S->pr->dp > 1)
 		return add_collective(S, d, op.chunk, XP_COLL_REDUCESCATTER, t);
-	return XP_OK;
-}
-
-/* datacenters.split: dp: once every device is done, the gradients are all-reduced across the
- * DCs in a ring, not overlapped with the pipeline (xp_exec_wan_allreduce_ns). */
-static xp_status wan_allreduce(sim *S)
-{
-	const xp_params *pr = S->pr;
-	int64_t lat, ser;
-	xp_exec_wan_allreduce_ns(pr, &lat, &ser);
-	if (!pr->dp_across_dc || pr->datacenters < 2 || S->ideal)
-		return XP_OK;
-	int64_t end = 0;
-	for (int d = 0; d < S->p; d++) {
-		end = S->free_ns[d] > end ? S->free_ns[d] : end;
-		end = S->dp_free[d] > end ? S->dp_free[d] : end;
-	}
-	if (S->wan) { /* the serialisation part over the time-varying link, from its start */
-		int64_t at = S->origin_ns + end, stop, one;
-		size_t hint = 0;
-		xp_status st =
-		    xp_timeline_finish(S->wan, at, 8.0 * (double)xp_exec_wan_allreduce_bytes(pr),
-		                       &stop, &one, &hint, S->err);
-		if (st != XP_OK)
-			return S->failed = st;
-		ser = stop - at;
-		lat = 2 * (pr->datacenters - 1) * one;
-	}
-	int64_t dur = lat + noisy(S, ser);
-	for (int d = 0; d < S->p; d++) {
-		xp_collective c = { .device = d,
-			            .chunk = 0,
-			            .kind = XP_COLL_WAN_ALLREDUCE,
-			            .bytes = pr->params_bytes[d],
-			            .start_ns = end,
-			            .end_ns = end + dur };
-		if (xp_result_add_collective(S->res, &c))
-			return XP_ENOMEM;
-	}
 	return XP_OK;
 }
 
@@ -514,7 +423,7 @@ static xp_status simulate(sim *S, xp_error *err)
 	for (int d = 0; d < S->p; d++)
 		if (S->next[d] < S->len[d])
 			return xp_exec_match_deadlock(&S->match, S->s, S->next, err);
-	if (wan_allreduce(S))
+	if (xp_analytic_dc_collectives(S))
 		return S->failed ? S->failed : xp_fail(err, XP_ENOMEM, "out of memory");
 	return XP_OK;
 }

@@ -118,6 +118,12 @@ static xp_status run_with(const xp_engine *e, const xp_params *pr, const xp_sche
 		    "(network.inter_dc.trace, .variation, .degradation, stragglers.trace): "
 		    "run this scenario on the analytic engine",
 		    e->name);
+	if (pr->dc_pairs && e != &xp_engine_analytic && e != &xp_engine_ideal)
+		return xp_fail(err, XP_EINVAL,
+		               "the %s engine does not build links per pair of datacenters "
+		               "(network.inter_dc.pairs) yet: run this scenario on the analytic "
+		               "engine, or describe the WAN by network.inter_dc alone",
+		               e->name);
 	xp_result *r = xp_result_new(sched, e->name);
 	if (!r)
 		return xp_fail(err, XP_ENOMEM, "out of memory creating a result");

@@ -1,6 +1,7 @@
 /* exec.c: the execution rules of a schedule (see exec.h). */
 #include "engine/exec.h"
 
+#include <math.h>
 #include <stdio.h>
 
 #include "base/units.h"
@@ -93,33 +94,67 @@ int64_t xp_exec_chunk_param_bytes(const xp_params *pr, int d, int chunks)
 	return pr->params_bytes[d] / chunks;
 }
 
-int64_t xp_exec_ring_ns(const xp_params *pr, int64_t bytes)
+/* What each rank sends in `phases` ring passes of `bytes` over n ranks: phases·(n-1)/n. */
+static int64_t ring_bytes(int n, int phases, int64_t bytes)
 {
-	int n = pr->dp;
+	return n <= 1 ? 0 : bytes * phases * (n - 1) / n;
+}
+
+int64_t xp_exec_ring_cost_ns(int n, int phases, const xp_link_class *lc, int64_t bytes)
+{
 	if (n <= 1)
 		return 0;
-	const xp_link_class *lc = &pr->intra_dc;
-	return (n - 1) * lc->latency_ns + xp_serialize_ns(bytes * (n - 1) / n, lc->bandwidth_bps);
+	return (int64_t)phases * (n - 1) * lc->latency_ns +
+	       xp_serialize_ns(ring_bytes(n, phases, bytes), lc->bandwidth_bps);
+}
+
+int64_t xp_exec_ring_ns(const xp_params *pr, int64_t bytes)
+{
+	return xp_exec_ring_cost_ns(xp_params_dp_group(pr), 1, &pr->intra_dc, bytes);
+}
+
+int64_t xp_exec_dc_allreduce_bytes(const xp_params *pr, int64_t bytes)
+{
+	return ring_bytes(pr->datacenters, 2, bytes);
+}
+
+xp_link_class xp_exec_dc_ring_link(const xp_params *pr)
+{
+	xp_link_class w = pr->inter_dc;
+	int D = pr->datacenters;
+	for (int i = 0; pr->dc_pairs && D > 1 && i < D; i++) {
+		const xp_link_class *l = xp_params_dc_link(pr, i, (i + 1) % D);
+		w.latency_ns =
+		    i == 0 || l->latency_ns > w.latency_ns ? l->latency_ns : w.latency_ns;
+		w.bandwidth_bps = i == 0 || l->bandwidth_bps < w.bandwidth_bps ? l->bandwidth_bps
+		                                                               : w.bandwidth_bps;
+	}
+	return w;
+}
+
+void xp_exec_dc_allreduce_ns(const xp_params *pr, int64_t bytes, int64_t *latency_ns,
+                             int64_t *serialize_ns)
+{
+	xp_link_class ring = xp_exec_dc_ring_link(pr);
+	xp_link_class lat = { ring.latency_ns, INFINITY }, bw = { 0, ring.bandwidth_bps };
+	*latency_ns = xp_exec_ring_cost_ns(pr->datacenters, 2, &lat, bytes);
+	*serialize_ns = xp_exec_ring_cost_ns(pr->datacenters, 2, &bw, bytes);
 }
 
 void xp_exec_wan_allreduce_ns(const xp_params *pr, int64_t *latency_ns, int64_t *serialize_ns)
 {
-	int D = pr->datacenters;
 	*latency_ns = *serialize_ns = 0;
-	if (!pr->dp_across_dc || D < 2)
-		return;
-	*latency_ns = 2 * (D - 1) * pr->inter_dc.latency_ns;
-	*serialize_ns =
-	    xp_serialize_ns(xp_exec_wan_allreduce_bytes(pr), pr->inter_dc.bandwidth_bps);
+	if (pr->dp_across_dc && !pr->dp_hierarchical)
+		xp_exec_dc_allreduce_ns(pr, xp_exec_model_param_bytes(pr), latency_ns,
+		                        serialize_ns);
 }
 
-int64_t xp_exec_wan_allreduce_bytes(const xp_params *pr)
+int64_t xp_exec_model_param_bytes(const xp_params *pr)
 {
 	int64_t bytes = 0;
-	int D = pr->datacenters;
 	for (int d = 0; d < pr->stages; d++)
 		bytes += pr->params_bytes[d];
-	return D < 2 ? 0 : bytes * 2 * (D - 1) / D;
+	return bytes;
 }
 
 /* What op of device d waits for, in words: "D3 of part 4 (device 1)". */

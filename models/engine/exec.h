@@ -13,7 +13,10 @@
  *     devices when they differ;
  *   - a message between two devices is message_bytes, times dp when it crosses datacenters
  *     (the dp pipelines' messages share the WAN link);
- *   - a DP collective is a ring over the dp replicas of a stage inside a datacenter. */
+ *   - a DP collective is a ring over the replicas of a stage inside a datacenter
+ *     (xp_exec_ring_cost_ns, the one ring cost); across datacenters, the same ring cost over
+ *     the datacenters on the inter-DC link, once at the end (split: dp) or per chunk after its
+ *     reduce-scatter (split: hierarchical). */
 #ifndef XP_EXEC_H
 #define XP_EXEC_H
 
@@ -80,17 +83,42 @@ int64_t xp_exec_message_ns(const xp_params *pr, int a, int b, int64_t *latency_n
 /* Bytes of one chunk's parameters on device d (what its all-gather or reduce-scatter moves). */
 int64_t xp_exec_chunk_param_bytes(const xp_params *pr, int d, int chunks);
 
-/* A ring all-gather or reduce-scatter of `bytes` over the dp replicas of a stage: (dp-1)
- * intra-DC latencies plus (dp-1)/dp of the bytes at intra-DC bandwidth; 0 without DP. */
+/* The ring cost, written once: `phases` passes (1: an all-gather or a reduce-scatter, 2: an
+ * all-reduce) of `bytes` around n ranks joined by links of class lc: phases·(n-1) latencies
+ * plus phases·(n-1)/n of the bytes at its bandwidth; 0 when n <= 1. */
+int64_t xp_exec_ring_cost_ns(int n, int phases, const xp_link_class *lc, int64_t bytes);
+
+/* A ring all-gather or reduce-scatter of `bytes` over the replicas of a stage inside a
+ * datacenter (xp_params_dp_group: dp, or dp / datacenters with split: hierarchical) on the
+ * intra-DC link; 0 without DP. */
 int64_t xp_exec_ring_ns(const xp_params *pr, int64_t bytes);
 
-/* datacenters.split: dp: the ring all-reduce of every stage's gradients across the datacenters
- * once the iteration is done: its latency part (2(D-1) inter-DC latencies) and its
- * serialisation part (2(D-1)/D of the model's parameter bytes at inter-DC bandwidth); 0 and 0
- * when it does not apply. */
+/* The ring across the datacenters, DC i to DC i+1 and D-1 to 0, moves in lock-step, so every
+ * step waits for its slowest hop: the largest latency and the smallest bandwidth of its hops
+ * (the inter-DC class, or the pairs of network.inter_dc.pairs). */
+xp_link_class xp_exec_dc_ring_link(const xp_params *pr);
+
+/* A ring all-reduce of `bytes` across the datacenters (with split: dp or hierarchical): its
+ * latency part (2(D-1) latencies) and its serialisation part (2(D-1)/D of the bytes,
+ * xp_exec_dc_allreduce_bytes), on xp_exec_dc_ring_link; 0 and 0 with fewer than 2 DCs. */
+void xp_exec_dc_allreduce_ns(const xp_params *pr, int64_t bytes, int64_t *latency_ns,
+                             int64_t *serialize_ns);
+/* The bytes each datacenter sends over the WAN in that all-reduce: 2(D-1)/D of `bytes`. */
+int64_t xp_exec_dc_allreduce_bytes(const xp_params *pr, int64_t bytes);
+
+/* datacenters.split: dp (flat): the all-reduce of every stage's gradients (the model's
+ * parameter bytes) across the datacenters once the iteration is done; 0 and 0 when it does not
+ * apply (split pp or hierarchical, fewer than 2 DCs). */
 void xp_exec_wan_allreduce_ns(const xp_params *pr, int64_t *latency_ns, int64_t *serialize_ns);
-/* The bytes each datacenter sends over the WAN in that all-reduce: 2(D-1)/D of the model's. */
-int64_t xp_exec_wan_allreduce_bytes(const xp_params *pr);
+/* The model's parameter bytes (every stage's; what that all-reduce reduces). */
+int64_t xp_exec_model_param_bytes(const xp_params *pr);
+
+/* 1 when the gradients of every chunk are all-reduced across the datacenters as soon as their
+ * in-DC reduce-scatter ends (datacenters.split: hierarchical, 2 or more DCs). */
+static inline int xp_exec_hierarchical(const xp_params *pr)
+{
+	return pr->dp_hierarchical && pr->datacenters > 1;
+}
 
 /* The deadlock report: every device whose next op (next[d] < its length) cannot start, with
  * what that op waits for. XP_EDEADLOCK with the message in err. */

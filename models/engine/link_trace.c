@@ -128,9 +128,10 @@ static int extend(xp_timeline *tl)
 	return link_segment(tl, next);
 }
 
-xp_status xp_timeline_link(const xp_params *pr, xp_timeline **out, xp_error *err)
+/* A link of nominal values lc whose conditions over time are v; NULL when constant. */
+static xp_status link_timeline(const xp_params *pr, const xp_link_class *lc,
+                               const xp_link_variation *v, xp_timeline **out, xp_error *err)
 {
-	const xp_link_variation *v = &pr->inter_var;
 	*out = NULL;
 	if (v->n_rows == 0 && v->model == XP_VARY_NONE && v->degrade_ns <= 0)
 		return XP_OK;
@@ -140,8 +141,8 @@ xp_status xp_timeline_link(const xp_params *pr, xp_timeline **out, xp_error *err
 		return xp_fail(err, XP_ENOMEM, "out of memory for a time-varying link");
 	}
 	*tl = (xp_timeline){ .scale = 1e9, .v = v, .rng = tl->rng, .vary = 1, .vary_next = NEVER };
-	tl->base_bps = tl->nominal_bps = pr->inter_dc.bandwidth_bps;
-	tl->base_lat = tl->nominal_lat = pr->inter_dc.latency_ns;
+	tl->base_bps = tl->nominal_bps = lc->bandwidth_bps;
+	tl->base_lat = tl->nominal_lat = lc->latency_ns;
 	if (tl->rng) {
 		/* a stream of its own, derived from the scenario's seed */
 		gsl_rng_set(tl->rng, (unsigned long)(pr->seed ^ 0x5eed11u));
@@ -157,6 +158,19 @@ xp_status xp_timeline_link(const xp_params *pr, xp_timeline **out, xp_error *err
 	}
 	*out = tl;
 	return XP_OK;
+}
+
+xp_status xp_timeline_link(const xp_params *pr, xp_timeline **out, xp_error *err)
+{
+	return link_timeline(pr, &pr->inter_dc, &pr->inter_var, out, err);
+}
+
+xp_status xp_timeline_pair(const xp_params *pr, int dc_a, int dc_b, xp_timeline **out,
+                           xp_error *err)
+{
+	const xp_dc_pair *e = xp_params_dc_pair(pr, dc_a, dc_b);
+	*out = NULL;
+	return e ? link_timeline(pr, &e->link, &e->var, out, err) : XP_OK;
 }
 
 xp_status xp_timeline_straggler(const xp_params *pr, xp_timeline **out, xp_error *err)

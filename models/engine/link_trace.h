@@ -1,5 +1,6 @@
 /* link_trace.h: conditions that change over simulated time, written once: the inter-DC link's
- * bandwidth and latency (a trace, a seeded stochastic factor, a scheduled degradation) and a
+ * bandwidth and latency (a trace, a seeded stochastic factor, a scheduled degradation), per
+ * pair of datacenters when the scenario gives pairs, and a
  * straggler's speed. The analytic engine asks it how long a transfer or a block takes; nothing
  * else computes a time-varying rate.
  *
@@ -24,6 +25,13 @@ typedef struct xp_timeline xp_timeline;
 /* The inter-DC link class of pr as it varies over time, or *out = NULL when it is constant
  * (xp_params_time_varying says nothing changes on the link). XP_ENOMEM. */
 xp_status xp_timeline_link(const xp_params *pr, xp_timeline **out, xp_error *err);
+
+/* The link between datacenters dc_a and dc_b as it varies over time when network.inter_dc.pairs
+ * gives that pair: its own trace and nominal values, with the class's variation (the same
+ * factor, from the same seed, as every inter-DC link) and degradation; *out = NULL when that
+ * pair is constant, or not given (it then follows xp_timeline_link). XP_ENOMEM. */
+xp_status xp_timeline_pair(const xp_params *pr, int dc_a, int dc_b, xp_timeline **out,
+                           xp_error *err);
 
 /* The straggler's speed over time (pr->straggler's rows), or *out = NULL without a trace. */
 xp_status xp_timeline_straggler(const xp_params *pr, xp_timeline **out, xp_error *err);

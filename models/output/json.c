@@ -105,13 +105,14 @@ static void scenario(xp_json *j, const xp_scenario *sc)
 	xp_json_num(j, "jitter", pr->jitter);
 	xp_json_int(j, "jitter_samples", pr->jitter_samples);
 	xp_json_int(j, "datacenters", pr->datacenters);
-	xp_json_str(j, "split", pr->dp_across_dc ? "dp" : "pp");
+	xp_json_str(j, "split", xp_params_split_name(pr));
 	xp_json_int32s(j, "placement", pr->placement, pr->placement ? pr->stages : 0);
 	link_class(j, "intra_dc", &pr->intra_dc);
 	link_class(j, "inter_dc", &pr->inter_dc);
 	if (pr->p2p != XP_P2P_DECOUPLED) /* absent: decoupled (docs/outputs.md) */
 		xp_json_str(j, "p2p", xp_p2p_name(pr->p2p));
 	packet_net(j, &pr->packet);
+	xp_out_json_scenario_extras(j, pr);
 	xp_json_array(j, "schedules", 1);
 	for (int i = 0; i < pr->n_schedules; i++)
 		xp_json_str(j, NULL, pr->schedules[i]);

@@ -53,6 +53,11 @@ xp_status xp_out_links(const xp_result *r, xp_out_link **out, int *n);
 /* Index of (src, dst) in links, or -1. */
 int xp_out_link_index(const xp_out_link *links, int n, int src, int dst);
 
+/* The keys of the JSON scenario echo written only when the scenario sets them (json_scenario.c):
+ * global_batch, dc_gpus, gpus_per_node, intra_node, dc_pairs, inter_dc_over_time, stragglers,
+ * iterations, replan, switch_cost_ns. */
+void xp_out_json_scenario_extras(xp_json *j, const xp_params *pr);
+
 /* Index of the result that is fastest among those that fit memory, or -1 when none fits. */
 int xp_out_fastest_fitting(xp_result *const *res, int n);
 

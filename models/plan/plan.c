@@ -22,6 +22,12 @@ const char *xp_plan_class_name(xp_plan_class c)
 	return (unsigned)c < XP_PLAN_CLASSES ? class_names[c] : "?";
 }
 
+const char *xp_plan_cross_name(int cross)
+{
+	static const char *const names[XP_PLAN_CROSSES] = { "pp", "dp", "hierarchical" };
+	return (unsigned)cross < XP_PLAN_CROSSES ? names[cross] : "?";
+}
+
 int xp_plan_overrides(const xp_plan_layout *l, char over[8][64])
 {
 	snprintf(over[0], 64, "pipeline.stages=%d", l->pp);
@@ -29,7 +35,7 @@ int xp_plan_overrides(const xp_plan_layout *l, char over[8][64])
 	snprintf(over[2], 64, "model.transformer.tp=%d", l->tp);
 	snprintf(over[3], 64, "model.transformer.microbatch_size=%d", l->b);
 	snprintf(over[4], 64, "model.recompute=%s", l->recompute ? "full" : "none");
-	snprintf(over[5], 64, "datacenters.split=%s", l->cross_dp ? "dp" : "pp");
+	snprintf(over[5], 64, "datacenters.split=%s", xp_plan_cross_name(l->cross));
 	snprintf(over[6], 64, "memory.limit=hbm");
 	return 7;
 }

@@ -37,10 +37,21 @@ typedef enum {
  * "no-schedule". */
 const char *xp_plan_class_name(xp_plan_class c);
 
+/* Which dimension crosses the datacenters: the values of datacenters.split. */
+typedef enum {
+	XP_PLAN_CROSS_PP = 0,
+	XP_PLAN_CROSS_DP,
+	XP_PLAN_CROSS_HIER,
+	XP_PLAN_CROSSES
+} xp_plan_cross;
+
+/* "pp", "dp", "hierarchical" (as datacenters.split spells them). */
+const char *xp_plan_cross_name(int cross);
+
 typedef struct xp_plan_layout {
 	int index; /* enumeration order: the tie-break of the ranking */
 	int tp, pp, dp, b, m;
-	int cross_dp;  /* 1: DP crosses the DCs (datacenters.split: dp), 0: PP does */
+	int cross;     /* xp_plan_cross: which dimension crosses the DCs (datacenters.split) */
 	int recompute; /* 0 none, 1 full */
 	xp_plan_class cls;
 	char why[200];    /* the reason a layout was pruned or failed */

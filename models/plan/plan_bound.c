@@ -9,8 +9,13 @@
  *   - with PP across the DCs every microbatch's activation crosses one directed inter-DC link at
  *     least once: m messages serialise one after another on it, and the last arrives a latency
  *     later;
- *   - with DP across the DCs the gradient all-reduce across them starts after everything else
- *     (xp_exec_wan_allreduce_ns), so it adds to the compute bound. */
+ *   - with DP across the DCs (flat) the gradient all-reduce across them starts after everything
+ *     else (xp_exec_wan_allreduce_ns), so it adds to the compute bound;
+ *   - hierarchical: every chunk's shard all-reduce holds the one WAN channel for its
+ *     serialisation, and none can start before some chunk's gradients are complete, which takes
+ *     at least m·(T_F + T_D + T_W) / v of its device's compute: the earliest such time, plus the
+ *     serialisations of every chunk of every stage (the fewest a schedule's chunk count, 1, 2 or
+ *     pipeline.chunks, gives), plus the last one's latency. */
 #include <math.h>
 
 #include "engine/exec.h"
@@ -49,11 +54,36 @@ static int64_t wan_bound(const xp_params *pr)
 	return 0;
 }
 
+/* datacenters.split: hierarchical: the shard all-reduces on the WAN (see above). */
+static int64_t shard_bound(const xp_params *pr)
+{
+	int v = pr->chunks > 2 ? pr->chunks : 2;
+	int64_t first = INT64_MAX, lat = 0, ser = 0, total = 0;
+	for (int k = 0; k < pr->stages; k++) {
+		int64_t work = (int64_t)pr->microbatches * (at_least(pr->forward_ns[k], v) +
+		                                            at_least(pr->backward_input_ns[k], v) +
+		                                            at_least(pr->backward_weight_ns[k], v));
+		first = work / v < first ? work / v : first;
+		int64_t fewest = INT64_MAX, chunks[3] = { 1, 2, pr->chunks };
+		for (int i = 0; i < 3; i++) {
+			int c = (int)chunks[i];
+			xp_exec_dc_allreduce_ns(pr, xp_exec_chunk_param_bytes(pr, k, c), &lat,
+			                        &ser);
+			fewest = c * ser < fewest ? c * ser : fewest;
+		}
+		total += fewest;
+	}
+	return first + total + lat;
+}
+
 int64_t xp_plan_bound_ns(const xp_params *pr)
 {
 	int64_t lat = 0, ser = 0, compute = compute_bound(pr), wan = wan_bound(pr);
 	xp_exec_wan_allreduce_ns(pr, &lat, &ser);
-	if (pr->dp_across_dc && pr->datacenters > 1)
-		compute += lat + ser;
+	compute += lat + ser; /* 0 unless split: dp */
+	if (xp_exec_hierarchical(pr)) {
+		int64_t shards = shard_bound(pr);
+		compute = shards > compute ? shards : compute;
+	}
 	return compute > wan ? compute : wan;
 }

@@ -13,7 +13,7 @@ typedef struct xp_plan_space {
 	int pp[XP_PLAN_AXIS], n_pp; /* n_pp 0: every pp that divides the GPUs */
 	int b[XP_PLAN_AXIS], n_b;
 	int recompute[2], n_recompute;
-	int cross[2], n_cross; /* 0 pp, 1 dp */
+	int cross[XP_PLAN_CROSSES], n_cross; /* xp_plan_cross */
 	int64_t layers, heads, global_batch, gpus_per_node;
 	int datacenters;
 	int64_t gpus; /* in all DCs */

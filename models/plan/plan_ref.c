@@ -56,7 +56,9 @@ static int find_layout(const xp_node *root, long k, xp_plan_layout *l)
 		*l = (xp_plan_layout){
 			.tp = atoi(f[0]), .pp = atoi(f[1]), .dp = atoi(f[2]), .b = atoi(f[3])
 		};
-		l->cross_dp = !strcmp(f[4], "dp");
+		for (int c = 0; c < XP_PLAN_CROSSES; c++)
+			if (!strcmp(f[4], xp_plan_cross_name(c)))
+				l->cross = c;
 		l->recompute = !strcmp(f[5], "full");
 		snprintf(l->schedule, sizeof l->schedule, "%s", sched ? sched : "");
 		return 0;

@@ -40,25 +40,45 @@ static xp_status int_axis(const xp_reader *rd, const char *path, int64_t lo, int
 	return XP_OK;
 }
 
-/* plan.<key>: one word or a list of words from choices (index into out). */
+/* "a or b", "a, b or c": the words of choices. */
+static const char *either(const char *const *choices, char *buf, size_t len)
+{
+	size_t used = 0;
+	buf[0] = '\0';
+	for (int k = 0; choices[k] && used < len; k++)
+		used += (size_t)snprintf(buf + used, len - used, "%s%s",
+		                         !k               ? ""
+		                         : choices[k + 1] ? ", "
+		                                          : " or ",
+		                         choices[k]);
+	return buf;
+}
+
+/* plan.<key>: one word or a list of distinct words from choices (index into out). */
 static xp_status word_axis(const xp_reader *rd, const char *path, const char *const *choices,
                            int *out, int *n)
 {
 	const xp_node *nd = xp_reader_get(rd, path);
+	char words[96];
+	int n_choices = 0, seen = 0;
+	while (choices[n_choices])
+		n_choices++;
 	if (!nd)
 		return XP_OK;
 	int count = nd->kind == XP_NODE_SEQ ? nd->n : 1;
-	if (nd->kind == XP_NODE_MAP || count < 1 || count > 2)
-		return xp_reader_fail(rd, nd, path, "expected %s, %s or a list of both", choices[0],
-		                      choices[1]);
+	if (nd->kind == XP_NODE_MAP || count < 1 || count > n_choices)
+		return xp_reader_fail(rd, nd, path, "expected %s, or a list of them",
+		                      either(choices, words, sizeof words));
 	for (int i = 0; i < count; i++) {
 		const xp_node *v = nd->kind == XP_NODE_SEQ ? nd->kids[i] : nd;
 		int k = 0;
 		while (choices[k] && !(v->kind == XP_NODE_SCALAR && !strcmp(v->text, choices[k])))
 			k++;
-		if (!choices[k])
-			return xp_reader_fail(rd, v, path, "expected %s or %s", choices[0],
-			                      choices[1]);
+		if (!choices[k] || (seen & 1 << k))
+			return xp_reader_fail(rd, v, path, "expected %s%s",
+			                      either(choices, words, sizeof words),
+			                      choices[k] ? ", each once" : "");
+		seen |= 1 << k;
 		out[i] = k;
 	}
 	*n = count;
@@ -86,7 +106,7 @@ static xp_status read_cluster(const xp_reader *rd, xp_plan_space *sp)
 xp_status xp_plan_read_space(const xp_reader *rd, xp_plan_space *sp)
 {
 	static const char *const recompute[] = { "none", "full", NULL };
-	static const char *const cross[] = { "pp", "dp", NULL };
+	static const char *const cross[] = { "pp", "dp", "hierarchical", NULL };
 	xp_status st;
 	memset(sp, 0, sizeof *sp);
 	if ((st = read_cluster(rd, sp)))
@@ -95,7 +115,9 @@ xp_status xp_plan_read_space(const xp_reader *rd, xp_plan_space *sp)
 		sp->tp[sp->n_tp++] = t;
 	sp->b[0] = 1, sp->b[1] = 2, sp->b[2] = 4, sp->n_b = 3;
 	sp->recompute[0] = 0, sp->recompute[1] = 1, sp->n_recompute = 2;
-	sp->cross[0] = 0, sp->cross[1] = 1, sp->n_cross = sp->datacenters > 1 ? 2 : 1;
+	for (int c = 0; c < XP_PLAN_CROSSES; c++)
+		sp->cross[c] = c;
+	sp->n_cross = sp->datacenters > 1 ? XP_PLAN_CROSSES : 1;
 	if ((st = int_axis(rd, "plan.tp", 1, 1024, sp->tp, &sp->n_tp)) ||
 	    (st = int_axis(rd, "plan.pp", 1, 4096, sp->pp, &sp->n_pp)) ||
 	    (st = int_axis(rd, "plan.microbatch_size", 1, 1 << 20, sp->b, &sp->n_b)) ||
@@ -118,10 +140,10 @@ static int indivisible(const xp_plan_space *sp, const xp_plan_layout *l, char *w
 		                "tp %d x pp %d must divide the GPUs (%lld), pp at most the "
 		                "layers (%lld)",
 		                l->tp, l->pp, (long long)g, (long long)sp->layers);
-	if (D > 1 && (l->cross_dp ? l->dp % D : l->pp % D))
+	int by_dp = l->cross != XP_PLAN_CROSS_PP;
+	if (D > 1 && (by_dp ? l->dp % D : l->pp % D))
 		return snprintf(why, len, "%s %d must be a multiple of the datacenters (%lld)",
-		                l->cross_dp ? "dp" : "pp", l->cross_dp ? l->dp : l->pp,
-		                (long long)D);
+		                by_dp ? "dp" : "pp", by_dp ? l->dp : l->pp, (long long)D);
 	if (sp->global_batch % ((int64_t)l->dp * l->b))
 		return snprintf(why, len,
 		                "dp %d x microbatch size %d must divide the global batch "
@@ -156,7 +178,7 @@ static xp_status add_split(xp_plan *pl, int tp, int pp, xp_error *err)
 			for (int r = 0; !st && r < sp->n_recompute; r++) {
 				xp_plan_layout l = { .tp = tp, .pp = pp, .b = sp->b[i] };
 				l.dp = (int)(sp->gpus / ((int64_t)tp * pp));
-				l.cross_dp = sp->cross[c];
+				l.cross = sp->cross[c];
 				l.recompute = sp->recompute[r];
 				if (indivisible(sp, &l, l.why, sizeof l.why))
 					l.cls = XP_PLAN_DIVISIBILITY;

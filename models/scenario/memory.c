@@ -84,7 +84,7 @@ static int stage_entry(const xp_params *pr, int k, const state_bytes *b, int64_t
                        int64_t reserve, xp_stage_memory *e)
 {
 	double n = (double)pr->param_count[k];
-	double shards = pr->zero ? pr->dp : 1;
+	double shards = pr->zero ? xp_params_dp_group(pr) : 1; /* hierarchical: one DC's */
 	double opt = n * (double)b->optimizer / shards;
 	if (n * (double)(b->param + b->grad) + opt >= 9e18)
 		return -1;

@@ -34,7 +34,7 @@ static const char *const section_paths[] = {
 	"network.intra_node",
 	"network.inter_dc",
 	"network.inter_dc.variation",
-	"network.inter_dc.degradation",
+	"network.inter_dc.degradation", /* network.inter_dc.pairs: scenario_pairs.c */
 	"network.queue",
 	"schedule",
 	"solver",
@@ -74,7 +74,7 @@ static const char *const queue_keys[] = { "discipline", "size", NULL };
 static const char *const intra_keys[] = { "latency", "bandwidth", NULL };
 static const char *const inter_keys[] = { "latency",         "bandwidth", "latency_ratio",
 	                                  "bandwidth_ratio", "trace",     "variation",
-	                                  "degradation",     NULL };
+	                                  "degradation",     "pairs",     NULL };
 static const char *const variation_keys[] = { "model", "spread", "correlation_time",
 	                                      "step",  "low",    "low_share",
 	                                      NULL };
@@ -214,8 +214,8 @@ static xp_status exclusive(const xp_reader *rd, const char *a, const char *b)
 	                      b);
 }
 
-/* datacenters.split: dp: every pipeline inside one DC (placement all 0), the DP replicas spread
- * over `count` DCs, so dp must be a multiple of count. */
+/* datacenters.split: dp or hierarchical: every pipeline inside one DC (placement all 0), the DP
+ * replicas spread over `count` DCs, so dp must be a multiple of count. */
 static xp_status read_dp_split(const xp_reader *rd, xp_params *pr)
 {
 	int64_t count = 1;
@@ -229,22 +229,24 @@ static xp_status read_dp_split(const xp_reader *rd, xp_params *pr)
 	if (count < 2 || pr->dp % count)
 		return xp_reader_fail(
 		    rd, xp_reader_get(rd, "datacenters.split"), "datacenters.split",
-		    "dp needs datacenters.count >= 2 dividing pipeline.dp (%d), got %lld", pr->dp,
-		    (long long)count);
+		    "%s needs datacenters.count >= 2 dividing pipeline.dp (%d), got %lld",
+		    xp_params_split_name(pr), pr->dp, (long long)count);
 	pr->datacenters = (int)count;
 	return XP_OK;
 }
 
 static xp_status read_datacenters(const xp_reader *rd, xp_params *pr)
 {
-	static const char *const splits[] = { "pp", "dp", NULL };
-	int p = pr->stages;
+	static const char *const splits[] = { "pp", "dp", "hierarchical", NULL };
+	int p = pr->stages, split = 0;
 	int64_t count = 1;
 	xp_status st = exclusive(rd, "datacenters.count", "datacenters.placement");
 	if (!st)
-		st = xp_reader_choice(rd, "datacenters.split", splits, &pr->dp_across_dc);
+		st = xp_reader_choice(rd, "datacenters.split", splits, &split);
 	if (st)
 		return st;
+	pr->dp_across_dc = split > 0;
+	pr->dp_hierarchical = split == 2;
 	if (pr->dp_across_dc)
 		return read_dp_split(rd, pr);
 	if (xp_reader_get(rd, "datacenters.placement")) {
@@ -469,9 +471,34 @@ int64_t xp_params_tf_ns(const xp_params *pr)
 	return tf;
 }
 
+int xp_params_dp_group(const xp_params *pr)
+{
+	return pr->dp_hierarchical && pr->datacenters > 0 ? pr->dp / pr->datacenters : pr->dp;
+}
+
+const char *xp_params_split_name(const xp_params *pr)
+{
+	return pr->dp_hierarchical ? "hierarchical" : pr->dp_across_dc ? "dp" : "pp";
+}
+
 const xp_link_class *xp_params_link(const xp_params *pr, int a, int b)
 {
-	return pr->placement[a] == pr->placement[b] ? &pr->intra_dc : &pr->inter_dc;
+	int da = pr->placement[a], db = pr->placement[b];
+	return da == db ? &pr->intra_dc : xp_params_dc_link(pr, da, db);
+}
+
+const xp_dc_pair *xp_params_dc_pair(const xp_params *pr, int dc_a, int dc_b)
+{
+	int lo = dc_a < dc_b ? dc_a : dc_b, hi = dc_a < dc_b ? dc_b : dc_a;
+	if (!pr->dc_pairs || lo == hi || !pr->dc_pairs[lo * pr->datacenters + hi].given)
+		return NULL;
+	return &pr->dc_pairs[lo * pr->datacenters + hi];
+}
+
+const xp_link_class *xp_params_dc_link(const xp_params *pr, int dc_a, int dc_b)
+{
+	const xp_dc_pair *e = xp_params_dc_pair(pr, dc_a, dc_b);
+	return e ? &e->link : &pr->inter_dc;
 }
 
 void xp_scenario_free(xp_scenario *sc)

@@ -78,6 +78,16 @@ typedef struct xp_link_variation {
 	double degrade_factor;    /* ... the bandwidth is multiplied by this (0..1) */
 } xp_link_variation;
 
+/* network.inter_dc.pairs: the link between one pair of datacenters, when the scenario gives it
+ * (docs/scenario.md "Links between pairs of datacenters"): its nominal latency and bandwidth
+ * (the inter-DC class's unless given) and its conditions over time: its own trace rows, and the
+ * class's variation and degradation (the same factor on every inter-DC link). */
+typedef struct xp_dc_pair {
+	int given;             /* 0: the pair uses the inter-DC class */
+	xp_link_class link;    /* both directions */
+	xp_link_variation var; /* rows: the pair's own trace; the rest: the class's */
+} xp_dc_pair;
+
 /* schedule.replan: when an adaptive schedule is rebuilt between iterations. */
 typedef enum { XP_REPLAN_NEVER = 0, XP_REPLAN_EVERY, XP_REPLAN_ON_CHANGE } xp_replan_mode;
 
@@ -142,19 +152,25 @@ typedef struct xp_params {
 
 	/* datacenters.* */
 	int datacenters;
-	int *placement;    /* DC index per stage (all 0 with dp_across_dc) */
-	int dp_across_dc;  /* datacenters.split: dp: every pipeline inside one DC, the replicas
-	                    * spread over the DCs, gradients all-reduced across them at the end */
-	int64_t dc_gpus;   /* datacenters.gpus: GPUs in each DC, else 0 (not checked) */
-	int gpus_per_node; /* datacenters.gpus_per_node, else 0 */
+	int *placement;      /* DC index per stage (all 0 with dp_across_dc) */
+	int dp_across_dc;    /* datacenters.split: dp or hierarchical: every pipeline inside one
+	                      * DC, the replicas spread over the DCs */
+	int dp_hierarchical; /* datacenters.split: hierarchical (dp_across_dc is 1 too): each
+	                      * chunk's gradients reduce-scattered inside every DC, the shards
+	                      * all-reduced across the DCs at once, all-gathered inside every DC;
+	                      * 0: dp's flat sync, one all-reduce across the DCs at the end */
+	int64_t dc_gpus;     /* datacenters.gpus: GPUs in each DC, else 0 (not checked) */
+	int gpus_per_node;   /* datacenters.gpus_per_node, else 0 */
 
 	/* network.* */
 	xp_link_class intra_dc;
 	xp_link_class intra_node; /* network.intra_node: TP all-reduces (free when absent) */
 	xp_link_class inter_dc;
 	xp_link_variation inter_var; /* time variation of inter_dc; all zero when constant */
-	xp_straggler straggler;      /* stragglers.*; slow NULL when none */
-	int p2p;                     /* xp_p2p; network.p2p, default decoupled */
+	xp_dc_pair *dc_pairs;   /* network.inter_dc.pairs: datacenters^2 entries, [a * D + b] for
+	                         * a < b; NULL when no pair is given */
+	xp_straggler straggler; /* stragglers.*; slow NULL when none */
+	int p2p;                /* xp_p2p; network.p2p, default decoupled */
 
 	/* schedule.*, solver.*, robustness.*: how adaptive schedules are built and re-timed */
 	int n_sub;                    /* schedule.n_sub: greedy sub-blocks per block; default 4 */
@@ -201,8 +217,23 @@ const char *xp_scenario_name(const xp_scenario *sc);
 /* Largest per-stage forward time: the T_F that the delay ratios refer to. */
 int64_t xp_params_tf_ns(const xp_params *pr);
 
-/* The link from stage a's device to stage b's device: intra_dc or inter_dc by placement. */
+/* The link from stage a's device to stage b's device: intra_dc, or between their datacenters
+ * (xp_params_dc_link) by placement. */
 const xp_link_class *xp_params_link(const xp_params *pr, int a, int b);
+
+/* The link between datacenters dc_a != dc_b: the pair's (network.inter_dc.pairs) or inter_dc. */
+const xp_link_class *xp_params_dc_link(const xp_params *pr, int dc_a, int dc_b);
+
+/* The pair entry of datacenters dc_a != dc_b when network.inter_dc.pairs gives it, else NULL. */
+const xp_dc_pair *xp_params_dc_pair(const xp_params *pr, int dc_a, int dc_b);
+
+/* The DP replicas a stage's in-DC collectives run over (its ring all-gathers and
+ * reduce-scatters) and, with ZeRO-1, its optimizer states are sharded over: dp, or with
+ * datacenters.split: hierarchical the dp / datacenters replicas inside one DC. */
+int xp_params_dp_group(const xp_params *pr);
+
+/* The name of pr's datacenters.split: "pp", "dp" or "hierarchical". */
+const char *xp_params_split_name(const xp_params *pr);
 
 /* 1 when something in pr changes over simulated time (a link trace, variation or degradation,
  * or a straggler trace): only the analytic engine models that. */

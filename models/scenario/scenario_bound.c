@@ -35,6 +35,22 @@ static void compute_terms(const xp_params *pr, term *t)
 	t[2] = (term){ "model.backward_weight", m * w };
 }
 
+/* The slowest inter-DC link: the class, or a pair of network.inter_dc.pairs. */
+static xp_link_class worst_wan(const xp_params *pr)
+{
+	xp_link_class w = pr->inter_dc;
+	for (int i = 0; pr->dc_pairs && i < pr->datacenters * pr->datacenters; i++) {
+		const xp_dc_pair *e = &pr->dc_pairs[i];
+		if (!e->given)
+			continue;
+		w.latency_ns =
+		    e->link.latency_ns > w.latency_ns ? e->link.latency_ns : w.latency_ns;
+		if (e->link.bandwidth_bps < w.bandwidth_bps)
+			w.bandwidth_bps = e->link.bandwidth_bps;
+	}
+	return w;
+}
+
 /* Transfers: two messages per microbatch and part boundary, each on the slower link class. */
 static void transfer_terms(const xp_reader *rd, const xp_params *pr, term *t)
 {
@@ -42,20 +58,22 @@ static void transfer_terms(const xp_reader *rd, const xp_params *pr, term *t)
 	long double n = 2.0L * pr->microbatches * ((long double)pr->stages * v - 1);
 	long double msg = pr->message_bytes, wan_msg = msg * pr->dp;
 	int wan = pr->datacenters > 1;
+	xp_link_class w = worst_wan(pr);
 	t[0] = (term){ "network.intra_dc.bandwidth", n * ser_ns(msg, pr->intra_dc.bandwidth_bps) };
 	t[1] = (term){ "network.intra_dc.latency", n * (long double)pr->intra_dc.latency_ns };
 	t[2] = (term){ xp_reader_get(rd, "network.inter_dc.bandwidth_ratio")
 		           ? "network.inter_dc.bandwidth_ratio"
 		           : "network.inter_dc.bandwidth",
-		       wan ? n * ser_ns(wan_msg, pr->inter_dc.bandwidth_bps) : 0 };
+		       wan ? n * ser_ns(wan_msg, w.bandwidth_bps) : 0 };
 	t[3] = (term){ xp_reader_get(rd, "network.inter_dc.latency_ratio")
 		           ? "network.inter_dc.latency_ratio"
 		           : "network.inter_dc.latency",
-		       wan ? n * (long double)pr->inter_dc.latency_ns : 0 };
+		       wan ? n * (long double)w.latency_ns : 0 };
 }
 
 /* DP collectives: an all-gather and a reduce-scatter of every chunk of every stage over the
- * intra-DC ring, and the final WAN all-reduce of datacenters.split: dp. */
+ * intra-DC ring, and the WAN all-reduce of datacenters.split: dp (hierarchical: one per chunk,
+ * each paying the ring's latencies), on the slowest inter-DC link. */
 static void collective_terms(const xp_params *pr, term *t)
 {
 	int v = pr->chunks > 2 ? pr->chunks : 2;
@@ -71,8 +89,10 @@ static void collective_terms(const xp_params *pr, term *t)
 	t[2] = (term){ "model.params", 0 };
 	if (pr->dp_across_dc && pr->datacenters > 1) {
 		long double D = pr->datacenters;
-		t[2].ns = ser_ns(params * 2 * (D - 1) / D, pr->inter_dc.bandwidth_bps) +
-		          2 * (D - 1) * (long double)pr->inter_dc.latency_ns;
+		xp_link_class w = worst_wan(pr);
+		t[2].ns = ser_ns(params * 2 * (D - 1) / D, w.bandwidth_bps) +
+		          2 * (D - 1) * (long double)w.latency_ns *
+		              (pr->dp_hierarchical ? pr->stages * v : 1);
 	}
 }
 

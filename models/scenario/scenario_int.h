@@ -117,6 +117,11 @@ xp_status xp_read_trace_file(const xp_reader *rd, const char *key, int link, voi
 xp_status xp_read_wan(const xp_reader *rd, xp_params *pr);
 void xp_params_free_wan(xp_params *pr);
 
+/* scenario_pairs.c: network.inter_dc.pairs into pr->dc_pairs (after the inter-DC class, its
+ * trace, variation and degradation are read); every name, key and value checked at its place. */
+xp_status xp_read_dc_pairs(const xp_reader *rd, xp_params *pr);
+void xp_params_free_pairs(xp_params *pr);
+
 /* scenario_bound.c: refuse (XP_EINVAL, at the key that dominates) a scenario whose executions
  * could have times beyond 2^62 ns: the bound adds every block, every transfer's serialisation
  * and latency on the slower link class, and every DP collective, scaled for jitter. */

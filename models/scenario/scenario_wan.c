@@ -159,7 +159,8 @@ xp_status xp_read_wan(const xp_reader *rd, xp_params *pr)
 	int64_t iterations = 1;
 	xp_status st;
 	if ((st = read_link_trace(rd, pr)) || (st = read_variation(rd, &pr->inter_var)) ||
-	    (st = read_degradation(rd, &pr->inter_var)) || (st = read_stragglers(rd, pr)) ||
+	    (st = read_degradation(rd, &pr->inter_var)) || (st = xp_read_dc_pairs(rd, pr)) ||
+	    (st = read_stragglers(rd, pr)) ||
 	    (st = xp_reader_int(rd, "iterations", 1, MAX_ITERATIONS, 0, &iterations)) ||
 	    (st = xp_reader_choice(rd, "schedule.replan", replans, &pr->replan)) ||
 	    (st = xp_reader_i64(rd, "schedule.switch_cost", xp_parse_time_ns, 0,
@@ -172,8 +173,11 @@ xp_status xp_read_wan(const xp_reader *rd, xp_params *pr)
 int xp_params_time_varying(const xp_params *pr)
 {
 	const xp_link_variation *v = &pr->inter_var;
+	int pair_rows = 0;
+	for (int i = 0; pr->dc_pairs && i < pr->datacenters * pr->datacenters; i++)
+		pair_rows |= pr->dc_pairs[i].var.n_rows > 0;
 	return v->n_rows > 0 || v->model != XP_VARY_NONE || v->degrade_ns > 0 ||
-	       pr->straggler.n_rows > 0;
+	       pr->straggler.n_rows > 0 || pair_rows;
 }
 
 void xp_params_free_wan(xp_params *pr)
@@ -184,4 +188,5 @@ void xp_params_free_wan(xp_params *pr)
 	free(pr->straggler.slow);
 	free(pr->straggler.row_ns);
 	free(pr->straggler.row_factor);
+	xp_params_free_pairs(pr);
 }

@@ -85,6 +85,7 @@ static xp_status rebuild(const xp_params *pr, const xp_schedule_kind *kind, xp_l
 	xp_params planned = *pr; /* shares pr's arrays; the WAN is the measured one, constant */
 	planned.inter_dc = met;
 	planned.inter_var = (xp_link_variation){ 0 };
+	planned.dc_pairs = NULL; /* every inter-DC link as measured: one figure for all of them */
 	planned.straggler.n_rows = 0; /* the constant factor is in the block times already */
 	xp_schedule *next = NULL;
 	xp_status st = kind->build(&planned, &next, err);
