@@ -109,6 +109,12 @@ int64_t xp_solver_incumbent(const xp_solver_instance *in, int *blk, char *from);
  * xp_now_s() = deadline with what they have (cuts: -1, skipped). */
 int64_t xp_solver_memory_bound(const xp_solver_instance *in, int64_t hi_ns, double deadline);
 
+/* A lower bound on every order's makespan from the links alone (link_bound.c): each directed link
+ * serialises the windows that cross it. head: earliest starts (n); after: for each block, time from
+ * its start to the end of the iteration, at least (n). 0 when no link has a serialisation time. */
+int64_t xp_solver_link_bound(const xp_solver_instance *in, const int64_t *head,
+                             const int64_t *after);
+
 /* Compute in->cuts for orders of makespan <= T: 1 done, 0 when no whole-block order reaches T
  * (a proof), -1 when skipped (too many states, out of memory). */
 int xp_solver_cuts_at(xp_solver_instance *in, int64_t T, double deadline);
