@@ -48,7 +48,7 @@ LIB_SOURCES = [
     'models/schedules/zbh1.c',
     'models/schedules/zbh2.c', 'models/schedules/zbv.c',
     'models/solver/instance.c', 'models/solver/link_bound.c', 'models/solver/memory_bound.c', 'models/solver/methods.c', 'models/solver/model.c',
-    'models/solver/optimal.c', 'models/solver/orders.c',
+    'models/solver/optimal.c', 'models/solver/polish.c', 'models/solver/orders.c',
     'models/sweep/sweep.c', 'models/sweep/sweep_axes.c', 'models/sweep/sweep_check.c',
     'models/sweep/sweep_collect.c', 'models/sweep/sweep_files.c', 'models/sweep/sweep_index.c',
     'models/sweep/sweep_manifest.c', 'models/sweep/sweep_row.c', 'models/sweep/sweep_run.c',

@@ -333,6 +333,34 @@ static void link_bound_below_brute(void)
 	   above, equal);
 }
 
+/* The local search on the incumbent, at p=4, m=8 V (2,2) 1x from the one-microbatch-at-a-time
+ * order: it gets faster, its answer is what the engine times for its orders (which therefore fit
+ * memory and keep every precedence), and it gives the same orders twice. */
+static void polish_case(void)
+{
+	xp_params *pr = grid(4, 8, 2, 2, 1);
+	xp_solver_instance *in = NULL;
+	xp_error err;
+	if (xp_solver_instance_new(pr, 1, &in, &err) != XP_OK)
+		bail("instance: %s", err.msg);
+	int *a = malloc((size_t)in->n * sizeof *a), *b = malloc((size_t)in->n * sizeof *b);
+	xp_solver_serial_order(in, a);
+	int64_t serial = xp_solver_evaluate(in, a);
+	memcpy(b, a, (size_t)in->n * sizeof *a);
+	int64_t na = xp_solver_polish(in, a, serial, 5000, 1e18),
+	        nb = xp_solver_polish(in, b, serial, 5000, 1e18);
+	ok(na >= in->lb_ns && na < serial && xp_solver_evaluate(in, a) == na,
+	   "polish p=4 m=8 V (2,2) 1x: from the serial order (%lld) to %lld, as the engine times "
+	   "it",
+	   (long long)serial, (long long)na);
+	ok(na == nb && !memcmp(a, b, (size_t)in->n * sizeof *a),
+	   "polish gives the same orders twice");
+	free(a);
+	free(b);
+	xp_solver_instance_free(in);
+	fx_free(pr);
+}
+
 /* Seeded cases: the bound is at most every generator's makespan of its placement, and the solver's
  * reported bound (after a work limit of 2,000 units a query, usually stopped unproven) lies
  * between it and the re-timed objective. */
@@ -506,7 +534,7 @@ static void determinism_and_methods(void)
 
 int main(void)
 {
-	plan(3 * 8 + 4 + 6 * 3 + 7 + 4 + 2 + 4 + 5 + 2 + 2);
+	plan(3 * 8 + 4 + 6 * 3 + 7 + 4 + 2 + 2 + 4 + 5 + 2 + 2);
 	brute_case(2, 2, 0, 2, 2, 1, 1, 0);
 	brute_case(2, 3, 0, 1, 1, 1, 1, 0);
 	brute_case(3, 2, 0, 2, 0.5, 1, 1, 0);
@@ -526,6 +554,7 @@ int main(void)
 	bound_by_hand();
 	bound_below_brute();
 	link_bound_below_brute();
+	polish_case();
 	bound_below_generators();
 	errors_and_limits();
 	determinism_and_methods();
