@@ -34,6 +34,17 @@ static int movable(const xp_solver_instance *in, const int *o, int i, int j)
 	return 1;
 }
 
+/* Move the block at position i of order c to position j. */
+static void move(int *c, int i, int j)
+{
+	int b = c[i];
+	if (i < j)
+		memmove(c + i, c + i + 1, (size_t)(j - i) * sizeof *c);
+	else
+		memmove(c + j + 1, c + j, (size_t)(i - j) * sizeof *c);
+	c[j] = b;
+}
+
 /* Time cand; keep it as cur when it is better. 1 when kept. */
 static int try_cand(polish *S)
 {
@@ -75,12 +86,7 @@ static int perturb(polish *S, unsigned *seed, int k)
 		int *c = S->cand + (size_t)d * in->per_dev;
 		if (j == i || j < 0 || j >= in->per_dev || !movable(in, c, i, j))
 			continue;
-		int b = c[i];
-		if (i < j)
-			memmove(c + i, c + i + 1, (size_t)(j - i) * sizeof *c);
-		else
-			memmove(c + j + 1, c + j, (size_t)(i - j) * sizeof *c);
-		c[j] = b;
+		move(c, i, j);
 		made++;
 	}
 	return made;
@@ -101,12 +107,7 @@ static int pass(polish *S)
 				if (S->left <= 0)
 					return 0;
 				memcpy(S->cand, S->cur, (size_t)in->n * sizeof *S->cand);
-				int b = c[i];
-				if (i < j)
-					memmove(c + i, c + i + 1, (size_t)(j - i) * sizeof *c);
-				else
-					memmove(c + j + 1, c + j, (size_t)(i - j) * sizeof *c);
-				c[j] = b;
+				move(c, i, j);
 				improved |= try_cand(S);
 			}
 	}
