@@ -245,7 +245,9 @@ static void spread(const xp_solver_instance *in, int64_t *h)
 int64_t xp_solver_memory_bound(const xp_solver_instance *in, int64_t hi_ns, double deadline)
 {
 	int k = 3 * in->v;
-	int64_t states = 1, best = in->lb_ns;
+	int64_t states = 1, best = xp_solver_link_bound(in, in->head_ns, in->tail_ns);
+	if (best < in->lb_ns)
+		best = in->lb_ns;
 	for (int s = 0; s < k && states <= MAX_STATES; s++)
 		states *= in->m + 1;
 	if (states > MAX_STATES || hi_ns <= in->lb_ns)
@@ -309,6 +311,19 @@ void xp_solver_cuts_free(xp_solver_cuts *c)
 	free_cuts(c);
 }
 
+/* Can the links meet T, given the cuts' earliest and latest starts? */
+static int links_meet(const xp_solver_instance *in, const xp_solver_cuts *c, int64_t T)
+{
+	int64_t *after = malloc((size_t)in->n * sizeof *after);
+	if (!after)
+		return 1; /* nothing proven */
+	for (int b = 0; b < in->n; b++)
+		after[b] = T - c->hi[b] > in->tail_ns[b] ? T - c->hi[b] : in->tail_ns[b];
+	int64_t lb = xp_solver_link_bound(in, c->lo, after);
+	free(after);
+	return lb <= T;
+}
+
 int xp_solver_cuts_at(xp_solver_instance *in, int64_t T, double deadline)
 {
 	int k = 3 * in->v, res = -1;
@@ -347,6 +362,8 @@ int xp_solver_cuts_at(xp_solver_instance *in, int64_t T, double deadline)
 	free(P.late);
 	free(P.first);
 	free(P.last);
+	if (res == 1 && !links_meet(in, c, T))
+		res = 0;
 	if (res == 1) {
 		free_cuts(in->cuts);
 		in->cuts = c;

@@ -104,10 +104,23 @@ int64_t xp_solver_timeline(const xp_solver_instance *in, const int *blk, int64_t
  * makespan and names it in `from` (32 bytes), or -1 when out of memory. */
 int64_t xp_solver_incumbent(const xp_solver_instance *in, int *blk, char *from);
 
+/* A local search from orders blk of makespan ns (polish.c): single-block moves within a device,
+ * kept when the makespan (or, at equal makespan, the sum of the starts) falls, restarted from a
+ * few seeded random moves; at most `budget` timings, and it stops at xp_now_s() = deadline.
+ * blk gets the best orders found; returns their makespan (at most ns). */
+int64_t xp_solver_polish(const xp_solver_instance *in, int *blk, int64_t ns, long budget,
+                         double deadline);
+
 /* A lower bound on every whole-block order's makespan, at least lb_ns, from each device alone
  * with its memory limit (memory_bound.c); hi_ns is a makespan some order reaches. Both stop at
  * xp_now_s() = deadline with what they have (cuts: -1, skipped). */
 int64_t xp_solver_memory_bound(const xp_solver_instance *in, int64_t hi_ns, double deadline);
+
+/* A lower bound on every order's makespan from the links alone (link_bound.c): each directed link
+ * serialises the windows that cross it. head: earliest starts (n); after: for each block, time from
+ * its start to the end of the iteration, at least (n). 0 when no link has a serialisation time. */
+int64_t xp_solver_link_bound(const xp_solver_instance *in, const int64_t *head,
+                             const int64_t *after);
 
 /* Compute in->cuts for orders of makespan <= T: 1 done, 0 when no whole-block order reaches T
  * (a proof), -1 when skipped (too many states, out of memory). */
