@@ -26,7 +26,7 @@ LIB_SOURCES = [
     'models/engine/link_trace.c', 'models/engine/robust.c',
     'models/output/common.c', 'models/output/csv.c', 'models/output/gantt.c',
     'models/output/json.c', 'models/output/result.c', 'models/output/table.c',
-    'models/output/trace.c',
+    'models/output/timeline.c', 'models/output/trace.c',
     'models/scenario/cluster.c', 'models/scenario/layout.c', 'models/scenario/memory.c',
     'models/scenario/scenario.c', 'models/scenario/scenario_bound.c',
     'models/scenario/scenario_model.c', 'models/scenario/scenario_packet.c',

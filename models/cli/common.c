@@ -62,8 +62,8 @@ static int is_stdout(const char *path)
 /* The outputs of o against its inputs and each other: one file named twice would lose one. */
 static xp_status outputs_distinct(const xp_cli_opts *o, const char *scenario, xp_error *err)
 {
-	const char *outs[] = { o->out, o->trace, o->gantt };
-	const char *names[] = { "-o", "--trace", "--gantt" };
+	const char *outs[] = { o->out, o->trace, o->gantt, o->timeline };
+	const char *names[] = { "-o", "--trace", "--gantt", "--timeline" };
 	int n = sizeof outs / sizeof outs[0];
 	for (int i = 0; i < n; i++) {
 		if (is_stdout(outs[i]))
