@@ -236,6 +236,11 @@ int xp_cli_check(int argc, char **argv, const char *prog)
 /* The schedule in the crosspipe schedule-file format, or as a torch CSV. */
 static xp_status render_export(const xp_cli_opts *o, xp_schedule *s, FILE *f, xp_error *err)
 {
+	if (xp_schedule_has_unshards(s))
+		fprintf(stderr,
+		        "crosspipe: note: %s: its UNSHARD/RESHARD positions are not written (the "
+		        "written schedule's all-gathers start at time 0)\n",
+		        xp_schedule_name(s));
 	if (!strcmp(o->format, "torch"))
 		return xp_torch_write(s,
 		                      o->torch_format && !strcmp(o->torch_format, "compute_comms")

@@ -54,6 +54,8 @@ struct xp_analytic {
 	int64_t *ag_done;  /* devices * v: all-gather end per chunk (0 without DP) */
 	int64_t *dp_free;  /* per device: DP channel free */
 	int *bw_left;      /* devices * v: B/W blocks still to end before the reduce-scatter */
+	size_t *ush_next;  /* per device: FSDP plan entries issued (xp_exec_fsdp) */
+	int fsdp;          /* xp_exec_fsdp of the current run */
 	int *fwd_link;     /* parts: link from part q to q+1, -1 when on one device */
 	int *bwd_link;     /* parts: link from part q+1 to q */
 	link *links;
@@ -150,7 +152,10 @@ static xp_status plan_allgathers(sim *S)
 {
 	for (int i = 0; i < S->p * S->v; i++)
 		S->ag_done[i] = 0;
-	if (S->pr->dp <= 1)
+	for (int d = 0; d < S->p; d++)
+		S->ush_next[d] = 0;
+	S->fsdp = xp_exec_fsdp(S->pr, S->s);
+	if (S->pr->dp <= 1 || S->fsdp) /* FSDP: issued as the devices reach them */
 		return XP_OK;
 	for (int d = 0; d < S->p; d++) {
 		int n = xp_exec_allgather_order(S->s, d, S->order);
@@ -181,6 +186,7 @@ static xp_status alloc_all(sim *S)
 	S->ag_done = malloc(dv * sizeof *S->ag_done);
 	S->dp_free = calloc((size_t)S->p, sizeof *S->dp_free);
 	S->bw_left = calloc(dv, sizeof *S->bw_left);
+	S->ush_next = calloc((size_t)S->p, sizeof *S->ush_next);
 	S->fwd_link = malloc((size_t)S->parts * sizeof *S->fwd_link);
 	S->bwd_link = malloc((size_t)S->parts * sizeof *S->bwd_link);
 	S->links = malloc(2 * (size_t)S->parts * sizeof *S->links);
@@ -196,7 +202,7 @@ static xp_status alloc_all(sim *S)
 	}
 	if (!S->slow_hint || !S->ready || !S->blockdur || !S->next || !S->free_ns || !S->waiting ||
 	    !S->ag_done || !S->dp_free || !S->bw_left || !S->fwd_link || !S->bwd_link ||
-	    !S->links || !S->heap || !S->order)
+	    !S->links || !S->heap || !S->order || !S->ush_next)
 		return XP_ENOMEM;
 	return XP_OK;
 }
@@ -213,6 +219,7 @@ void xp_analytic_free(xp_analytic *S)
 	free(S->ag_done);
 	free(S->dp_free);
 	free(S->bw_left);
+	free(S->ush_next);
 	free(S->fwd_link);
 	free(S->bwd_link);
 	free(S->links);
@@ -310,12 +317,26 @@ static int64_t straggle(sim *S, int d, int64_t start, int64_t dur)
 
 static void launch(sim *S, int64_t slot, int64_t now);
 
+/* FSDP: issue the all-gathers of device d's plan up to op i, the device having reached it. */
+static void issue_unshards(sim *S, int d, size_t i)
+{
+	size_t n;
+	const xp_unshard *u = xp_schedule_unshards(S->s, d, &n);
+	while (S->ush_next[d] < n && (size_t)u[S->ush_next[d]].pos <= i) {
+		int c = u[S->ush_next[d]++].chunk;
+		if (add_collective(S, d, c, XP_COLL_ALLGATHER, S->free_ns[d]) && !S->failed)
+			S->failed = XP_ENOMEM;
+	}
+}
+
 /* Start device d's next op if its input is known; otherwise remember what it waits for. */
 static void try_start(sim *S, int d)
 {
 	size_t i = S->next[d];
 	if (i >= xp_schedule_len(S->s, d) || xp_exec_match_holds(&S->match, d))
 		return;
+	if (S->fsdp)
+		issue_unshards(S, d, i);
 	xp_op op = xp_schedule_ops(S->s, d)[i];
 	int64_t matched = xp_exec_match_post(&S->match, S->s, d, op);
 	if (matched >= 0)
@@ -331,7 +352,7 @@ static void try_start(sim *S, int d)
 	S->waiting[d] = -1;
 	if (start < S->free_ns[d])
 		start = S->free_ns[d];
-	if (op.kind == XP_OP_F && start < S->ag_done[d * S->v + op.chunk])
+	if ((op.kind == XP_OP_F || S->fsdp) && start < S->ag_done[d * S->v + op.chunk])
 		start = S->ag_done[d * S->v + op.chunk];
 	int64_t dur = noisy(S, op.nsub == 1 ? S->blockdur[d * 4 + op.kind]
 	                                    : xp_op_duration_ns(S->pr, S->s, d, op));

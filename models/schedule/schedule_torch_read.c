@@ -47,12 +47,30 @@ static const char *cell_error(int r, const xp_torch_action *a)
 	return NULL;
 }
 
+/* An UNSHARD or RESHARD cell, kept apart for the FSDP plan (schedule_torch_fsdp.c). */
+static xp_status fsdp_push(grid *g, cell c)
+{
+	if (g->n_fsdp == g->cap_fsdp) {
+		size_t cap = g->cap_fsdp ? 2 * g->cap_fsdp : 64;
+		xp_torch_fsdp *p = realloc(g->fsdp, cap * sizeof *p);
+		if (!p)
+			return XP_ENOMEM;
+		g->fsdp = p, g->cap_fsdp = cap;
+	}
+	g->fsdp[g->n_fsdp++] = (xp_torch_fsdp){ c, g->row_ops };
+	return XP_OK;
+}
+
 static xp_status take_cell(grid *g, const xp_torch_action *a, int row, int col)
 {
-	if (is_fsdp(a->type)) { /* no time of their own: counted, not kept */
+	if (row != g->cur_row)
+		g->cur_row = row, g->row_ops = 0;
+	if (is_fsdp(a->type)) { /* REDUCE_GRAD: counted, not kept */
 		g->fsdp_cells++;
-		return XP_OK;
+		return a->type == XP_TORCH_REDUCE_GRAD ? XP_OK
+		                                       : fsdp_push(g, (cell){ *a, row, col });
 	}
+	g->row_ops += is_compute(a->type);
 	if (grid_push(g, (cell){ *a, row, col }))
 		return XP_ENOMEM;
 	g->comm_cells += !is_compute(a->type);
@@ -97,8 +115,9 @@ static xp_status read_cells(const char *t, size_t len, const char *name, xp_torc
 
 const char *xp_torch_cell_text(char *buf, size_t n, const xp_torch_cell *c, xp_torch_dialect d)
 {
-	snprintf(buf, n, "%d%s%d", c->a.stage, xp_torch_type_name((xp_torch_type)c->a.type, d),
-	         c->a.mb);
+	snprintf(buf, n, "%d%s", c->a.stage, xp_torch_type_name((xp_torch_type)c->a.type, d));
+	if (c->a.mb >= 0)
+		snprintf(buf + strlen(buf), n - strlen(buf), "%d", c->a.mb);
 	return buf;
 }
 
@@ -271,9 +290,14 @@ xp_status xp_torch_read_dialect(const char *text, size_t len, const char *name,
 		st = xp_torch_check_comms(&g, name, dialect, dev, err);
 	if (!st)
 		st = build(&g, name, dev, chunks, out, err);
+	if (!st && (st = xp_torch_fsdp_plan(&g, name, dialect, dev, *out, err)) != XP_OK) {
+		xp_schedule_free(*out);
+		*out = NULL;
+	}
 	if (!st && info)
-		*info = (xp_torch_info){ dialect, g.comm_cells, g.fsdp_cells };
+		*info = (xp_torch_info){ dialect, g.comm_cells, g.fsdp_cells, (int)g.n_fsdp };
 	free(g.c);
+	free(g.fsdp);
 	free(dev);
 	free(seen);
 	return st;
