@@ -113,3 +113,14 @@ int fx_v_letters(const xp_schedule *s, int d, char *out, size_t len)
 	out[n] = '\0';
 	return in_order;
 }
+
+FILE *fx_data(const char *name)
+{
+	const char *top = getenv("XP_TOP") ? getenv("XP_TOP") : ".";
+	char path[4096];
+	snprintf(path, sizeof path, "%s/tests/data/%s", top, name);
+	FILE *f = fopen(path, "r");
+	if (!f)
+		bail("cannot open %s (set XP_TOP to the source tree)", path);
+	return f;
+}

@@ -161,12 +161,7 @@ static void memory_and_bubble(const char *name, int den, int add)
 
 int main(void)
 {
-	const char *top = getenv("XP_TOP") ? getenv("XP_TOP") : ".";
-	char path[4096];
-	snprintf(path, sizeof path, "%s/tests/data/vmem_orders.txt", top);
-	FILE *f = fopen(path, "r");
-	if (!f)
-		bail("cannot open %s (set XP_TOP to the source tree)", path);
+	FILE *f = fx_data("vmem_orders.txt");
 	plan(4 * PMAX + 6);
 	orders(f, "v-half");
 	orders(f, "v-min");

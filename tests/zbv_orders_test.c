@@ -56,12 +56,7 @@ static int compare_p(FILE *f, int p, int *bad_m, int *max_m)
 
 int main(void)
 {
-	const char *top = getenv("XP_TOP") ? getenv("XP_TOP") : ".";
-	char path[4096];
-	snprintf(path, sizeof path, "%s/tests/data/zbv_orders.txt", top);
-	FILE *f = fopen(path, "r");
-	if (!f)
-		bail("cannot open %s (set XP_TOP to the source tree)", path);
+	FILE *f = fx_data("zbv_orders.txt");
 	plan(2 * (PMAX - 1));
 	for (int p = 2; p <= PMAX; p++) {
 		int bad_m, max_m, seen = compare_p(f, p, &bad_m, &max_m);

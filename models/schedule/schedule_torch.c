@@ -179,3 +179,14 @@ xp_status xp_torch_load_text(const char *text, size_t len, const char *path, int
 	xp_schedule_set_name(*out, name);
 	return XP_OK;
 }
+
+void *xp_torch_room(void *p, size_t *cap, size_t n, size_t size, size_t first)
+{
+	if (n < *cap)
+		return p;
+	size_t c = *cap ? 2 * *cap : first;
+	void *q = realloc(p, c * size);
+	if (q)
+		*cap = c;
+	return q;
+}

@@ -28,6 +28,11 @@ typedef struct xp_torch_grid {
 	int cur_row, row_ops; /* while reading: the row, and its compute cells so far */
 } xp_torch_grid;
 
+/* The growing array p (room for *cap elements of size bytes, n of them used) with room for one
+ * more: p itself, or p moved and doubled (`first` elements the first time); NULL when out of
+ * memory, p then still valid and *cap unchanged. */
+void *xp_torch_room(void *p, size_t *cap, size_t n, size_t size, size_t first);
+
 /* xp_torch_read in one dialect. */
 xp_status xp_torch_read_dialect(const char *text, size_t len, const char *name,
                                 xp_torch_dialect dialect, xp_schedule **out, xp_torch_info *info,

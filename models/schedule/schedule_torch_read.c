@@ -22,13 +22,10 @@ static int is_fsdp(int type)
 
 static xp_status grid_push(grid *g, cell c)
 {
-	if (g->n == g->cap) {
-		size_t cap = g->cap ? 2 * g->cap : 256;
-		cell *p = realloc(g->c, cap * sizeof *p);
-		if (!p)
-			return XP_ENOMEM;
-		g->c = p, g->cap = cap;
-	}
+	cell *p = xp_torch_room(g->c, &g->cap, g->n, sizeof *p, 256);
+	if (!p)
+		return XP_ENOMEM;
+	g->c = p;
 	g->c[g->n++] = c;
 	return XP_OK;
 }
@@ -50,13 +47,10 @@ static const char *cell_error(int r, const xp_torch_action *a)
 /* An UNSHARD or RESHARD cell, kept apart for the FSDP plan (schedule_torch_fsdp.c). */
 static xp_status fsdp_push(grid *g, cell c)
 {
-	if (g->n_fsdp == g->cap_fsdp) {
-		size_t cap = g->cap_fsdp ? 2 * g->cap_fsdp : 64;
-		xp_torch_fsdp *p = realloc(g->fsdp, cap * sizeof *p);
-		if (!p)
-			return XP_ENOMEM;
-		g->fsdp = p, g->cap_fsdp = cap;
-	}
+	xp_torch_fsdp *p = xp_torch_room(g->fsdp, &g->cap_fsdp, g->n_fsdp, sizeof *p, 64);
+	if (!p)
+		return XP_ENOMEM;
+	g->fsdp = p;
 	g->fsdp[g->n_fsdp++] = (xp_torch_fsdp){ c, g->row_ops };
 	return XP_OK;
 }
