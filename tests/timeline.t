@@ -34,9 +34,9 @@ ok "$(cmp -s "$TMP/t.csv" "$TMP/want"; echo $?)" "2-device 1F1B across two DCs: 
 [ -f "$TMP/want" ] && cmp -s "$TMP/t.csv" "$TMP/want" || diff "$TMP/want" "$TMP/t.csv" | sed 's/^/# /'
 
 # counts against the report, on a bigger case with pieces and DP collectives
-BIG="-s greedy,zbv,v-half --set pipeline.dp=2 --set model.params=1GiB"
+BIG="-s greedy,zbv,v-half,v-min --set pipeline.dp=2 --set model.params=1GiB"
 run run $P4 $BIG --timeline "$TMP/big.csv" --format json -o "$TMP/big.json"
-is "$rc" 0 "greedy, zbv and v-half with dp 2: runs"
+is "$rc" 0 "greedy, zbv, v-half and v-min with dp 2: run"
 count() { python3 -c "
 import csv, json, sys
 rows = list(csv.DictReader(open('$TMP/big.csv')))
