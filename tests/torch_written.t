@@ -4,7 +4,7 @@
 # blanks kept, rows of different lengths), in both dialects and both forms, imported and timed
 # by hand with free communication (engine ideal).
 . "$(dirname "$0")/tap.sh"
-plan 18
+plan 20
 
 D=tests/data/torch
 P4=scenarios/p4_ratios.yaml
@@ -56,3 +56,9 @@ is "$(orders $ONE -f $D/fb2_legacy.csv)" "$(orders $ONE -f $D/fb2.csv)" \
 ok "$(for f in zb_loop2 zb_loop2_legacy zb_loop2_comms fb2 fb2_legacy; do
 	[ "$(tr -cd '\r' <"$D/$f.csv" | wc -c)" = 2 ] && [ "$(tail -c 2 "$D/$f.csv" | od -An -c | tr -d ' ')" = '\r\n' ] || exit 1
 done; echo 0)" "every fixture has csv.writer's line ends: one CR LF per rank, the last one too"
+
+# the old batched cells (SEND_F_RECV_B) are not read: refused at their cell, in the first row too
+printf '0F0,0SEND_F0_1RECV_B0\r\n1F0\r\n' >"$TMP/batched.csv"
+run run $P4 $ONE --set pipeline.microbatches=1 -s '' -f "$TMP/batched.csv"
+is "$rc" 2 "a legacy batched cell in the first row: exit 2"
+has "$err" "batched.csv:1:5: cell '0SEND_F0_1RECV_B0': not an action" "the error names the cell"

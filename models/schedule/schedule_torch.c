@@ -127,8 +127,11 @@ int xp_torch_looks_like(const char *text, size_t len)
 		while (k < eol &&
 		       (text[k] == ' ' || text[k] == '\t' || text[k] == '\r' || text[k] == ','))
 			k++;
+		/* a crosspipe schedule file starts with a keyword or a comment, never with a digit
+		 * or '(': such a row is a torch row, and the torch reader names its bad cell */
 		if (k < eol)
-			return row_is_torch(text + i, eol - i, XP_TORCH_DIALECT_CURRENT) ||
+			return (text[k] >= '0' && text[k] <= '9') || text[k] == '(' ||
+			       row_is_torch(text + i, eol - i, XP_TORCH_DIALECT_CURRENT) ||
 			       row_is_torch(text + i, eol - i, XP_TORCH_DIALECT_LEGACY);
 		i = eol + 1;
 	}

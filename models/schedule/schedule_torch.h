@@ -79,7 +79,8 @@ xp_status xp_torch_read(const char *text, size_t len, const char *name, int dial
                         xp_schedule **out, xp_torch_info *info, xp_error *err);
 
 /* 1 when the first non-blank line of text is a row of torch action cells (blanks allowed, at
- * least one action) in either dialect: how a schedule file is recognised as a torch CSV. */
+ * least one action) in either dialect, or its first cell starts with a digit or '(' (which no
+ * crosspipe schedule file does): how a schedule file is recognised as a torch CSV. */
 int xp_torch_looks_like(const char *text, size_t len);
 
 /* xp_torch_read on a file's text; the schedule is named after the file (its base name without

@@ -94,9 +94,13 @@ static xp_status read_cells(const char *t, size_t len, const char *name, xp_torc
 			int r = xp_torch_parse_cell(t + s, e - s, d, &a);
 			int col = (int)(s - i) + 1;
 			const char *why = cell_error(r, &a);
+			size_t te = e; /* the cell as shown: without the CR of a CR LF row */
+			while (te > s &&
+			       (t[te - 1] == '\r' || t[te - 1] == ' ' || t[te - 1] == '\t'))
+				te--;
 			if (why)
 				return xp_fail(err, XP_EINVAL, "%s:%d:%d: cell '%.*s': %s", name,
-				               row, col, (int)(e - s), t + s, why);
+				               row, col, (int)(te - s), t + s, why);
 			if (r == 1 && take_cell(g, &a, row, col))
 				return xp_fail(err, XP_ENOMEM, "%s: out of memory", name);
 			s = e + 1;
