@@ -8,7 +8,8 @@ typedef struct plan {
 	xp_unshard *u;
 	size_t n;
 	unsigned char *has;   /* per stage: it has UNSHARD/RESHARD cells */
-	unsigned char *state; /* per chunk of the current device: unsharded */
+	unsigned char *state; /* per chunk of the current device: unsharded (or, in implicit(),
+	                         already placed) */
 } plan;
 
 /* "name:row:col: cell 'X': stage S <what>" */
@@ -23,14 +24,14 @@ static xp_status fail_cell(xp_error *err, const char *name, const xp_torch_cell 
 /* The chunks of device d without cells, at its start in the order of their first forward. */
 static void implicit(plan *P, const xp_schedule *s, int d)
 {
-	int chunks = xp_schedule_chunks(s);
-	unsigned char seen[256] = { 0 };
+	for (int c = 0; c < xp_schedule_chunks(s); c++)
+		P->state[c] = 0;
 	for (size_t i = 0, n = xp_schedule_len(s, d); i < n; i++) {
 		xp_op op = xp_schedule_ops(s, d)[i];
 		int part = xp_schedule_part(s, d, op.chunk);
-		if (op.kind != XP_OP_F || P->has[part] || op.chunk >= chunks || seen[op.chunk])
+		if (op.kind != XP_OP_F || P->has[part] || P->state[op.chunk])
 			continue;
-		seen[op.chunk] = 1;
+		P->state[op.chunk] = 1;
 		P->u[P->n++] = (xp_unshard){ d, 0, op.chunk };
 	}
 }
@@ -91,7 +92,7 @@ xp_status xp_torch_fsdp_plan(const xp_torch_grid *g, const char *name, xp_torch_
 	int p = xp_schedule_devices(s), v = xp_schedule_chunks(s);
 	plan P = { malloc((g->n_fsdp + (size_t)p * (size_t)v) * sizeof *P.u), 0,
 		   calloc((size_t)g->stages, 1), calloc((size_t)v, 1) };
-	xp_status st = P.u && P.has && P.state && v <= 256 ? XP_OK : XP_ENOMEM;
+	xp_status st = P.u && P.has && P.state ? XP_OK : XP_ENOMEM;
 	for (size_t k = 0; st == XP_OK && k < g->n_fsdp; k++) {
 		const xp_torch_cell *c = &g->fsdp[k].cell;
 		if (c->a.stage >= g->stages || dev[c->a.stage] != c->row - 1)
