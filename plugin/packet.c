@@ -542,6 +542,11 @@ static xp_status run_stats(const xp_params *pr, const xp_schedule *s, xp_result 
 		               "gradient all-reduce%s over the WAN); use the analytic engine",
 		               xp_params_split_name(pr),
 		               pr->dp_hierarchical ? "s of every chunk's shards" : "");
+	if (xp_exec_fsdp(pr, s))
+		return xp_fail(err, XP_EINVAL,
+		               "schedule %s: the packet engine does not simulate all-gathers at "
+		               "UNSHARD positions (FSDP, pipeline.dp %d); use the analytic engine",
+		               xp_schedule_name(s), pr->dp);
 	double t0 = xp_now_s();
 	xp_status st = setup(&K);
 	if (!st)

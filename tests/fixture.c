@@ -97,3 +97,30 @@ xp_result *fx_run(const char *engine, const xp_params *pr, const xp_schedule *sc
 		bail("%s on %s: %s", xp_schedule_name(sched), engine, err.msg);
 	return r;
 }
+
+int fx_v_letters(const xp_schedule *s, int d, char *out, size_t len)
+{
+	int next[3][2] = { { 0 } }, in_order = 1;
+	size_t n = 0;
+	for (size_t i = 0; i < xp_schedule_len(s, d) && n + 1 < len; i++) {
+		xp_op op = xp_schedule_ops(s, d)[i];
+		int type = op.kind == XP_OP_F ? 0 : op.kind == XP_OP_D ? 1 : 2;
+		int leg = type == 0 ? op.chunk : 1 - op.chunk;
+		in_order &= op.kind != XP_OP_B && op.lo == 0 && op.hi == op.nsub &&
+		            op.mb == next[type][leg]++;
+		out[n++] = "FfBbWw"[type * 2 + leg];
+	}
+	out[n] = '\0';
+	return in_order;
+}
+
+FILE *fx_data(const char *name)
+{
+	const char *top = getenv("XP_TOP") ? getenv("XP_TOP") : ".";
+	char path[4096];
+	snprintf(path, sizeof path, "%s/tests/data/%s", top, name);
+	FILE *f = fopen(path, "r");
+	if (!f)
+		bail("cannot open %s (set XP_TOP to the source tree)", path);
+	return f;
+}

@@ -2,6 +2,8 @@
 #ifndef XP_FIXTURE_H
 #define XP_FIXTURE_H
 
+#include <stdio.h>
+
 #include "crosspipe.h"
 
 /* A scenario of p stages and m microbatches with the same block times on every stage, M_F =
@@ -21,5 +23,15 @@ xp_schedule *fx_build(const char *name, const xp_params *pr);
 
 /* Run sched on the named engine; bails unless the run succeeds. */
 xp_result *fx_run(const char *engine, const xp_params *pr, const xp_schedule *sched);
+
+/* Device d's order of a two-chunk V schedule as letters, one per block: F/f a forward of chunk
+ * 0/1, B/b a D of chunk 1/0 (the first/second pass of the backward through the device), W/w the
+ * W of chunk 1/0. Returns 0 when a letter runs its microbatches out of order, or the schedule
+ * has a B or a piece. */
+int fx_v_letters(const xp_schedule *s, int d, char *out, size_t len);
+
+/* tests/data/NAME of the source tree ($XP_TOP, default "."), open for reading; bails when it
+ * cannot be opened. */
+FILE *fx_data(const char *name);
 
 #endif

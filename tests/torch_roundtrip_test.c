@@ -189,7 +189,7 @@ static void test_comms_and_fsdp_read(void)
 {
 	const char *t = "0UNSHARD,0F0,0SEND_F0,0RECV_B0,0B0,0RESHARD,0REDUCE_GRAD\n"
 	                "1RECV_F0,1F0,1B0,1SEND_B0\n";
-	xp_torch_info in = { -7, -7, -7 };
+	xp_torch_info in = { -7, -7, -7, -7 };
 	xp_error err;
 	xp_error_clear(&err);
 	xp_schedule *s = NULL;

@@ -19,23 +19,6 @@
  */
 enum { PMAX = 8, LINE = 8192 };
 
-/* device d's order as letters; 0 when a (type, chunk) runs its microbatches out of order */
-static int letters(const xp_schedule *s, int d, char *out, size_t len)
-{
-	int next[3][2] = { { 0 } }, in_order = 1;
-	size_t n = 0;
-	for (size_t i = 0; i < xp_schedule_len(s, d) && n + 1 < len; i++) {
-		xp_op op = xp_schedule_ops(s, d)[i];
-		int type = op.kind == XP_OP_F ? 0 : op.kind == XP_OP_D ? 1 : 2;
-		int leg = type == 0 ? op.chunk : 1 - op.chunk;
-		in_order &= op.kind != XP_OP_B && op.lo == 0 && op.hi == op.nsub &&
-		            op.mb == next[type][leg]++;
-		out[n++] = "FfBbWw"[type * 2 + leg];
-	}
-	out[n] = '\0';
-	return in_order;
-}
-
 /* Compare every line of the reference for one p; returns the number of (m, device) lines seen. */
 static int compare_p(FILE *f, int p, int *bad_m, int *max_m)
 {
@@ -57,7 +40,7 @@ static int compare_p(FILE *f, int p, int *bad_m, int *max_m)
 			s = fx_build("zbv", pr);
 			built_m = m;
 		}
-		int in_order = letters(s, d, ours, sizeof ours);
+		int in_order = fx_v_letters(s, d, ours, sizeof ours);
 		if ((!in_order || strcmp(ours, theirs)) && *bad_m < 0) {
 			diag("zbv p=%d m=%d device %d:\n#   ours   %s%s\n#   theirs %s", p, m, d,
 			     ours, in_order ? "" : " (microbatches out of order)", theirs);
@@ -73,12 +56,7 @@ static int compare_p(FILE *f, int p, int *bad_m, int *max_m)
 
 int main(void)
 {
-	const char *top = getenv("XP_TOP") ? getenv("XP_TOP") : ".";
-	char path[4096];
-	snprintf(path, sizeof path, "%s/tests/data/zbv_orders.txt", top);
-	FILE *f = fopen(path, "r");
-	if (!f)
-		bail("cannot open %s (set XP_TOP to the source tree)", path);
+	FILE *f = fx_data("zbv_orders.txt");
 	plan(2 * (PMAX - 1));
 	for (int p = 2; p <= PMAX; p++) {
 		int bad_m, max_m, seen = compare_p(f, p, &bad_m, &max_m);

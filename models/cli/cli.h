@@ -43,6 +43,7 @@ typedef struct xp_cli_opts {
 	char **owned; /* strings made for shorthand options (--n-sub N -> schedule.n_sub=N) */
 	int n_owned;
 	const char *trace, *gantt; /* --trace FILE, --gantt FILE */
+	const char *timeline;      /* --timeline FILE */
 	const char *max_memory;    /* --max-memory SIZE (NULL = XP_CLI_MAX_MEMORY) */
 	const char *torch_format;  /* export --torch-format compute_only|compute_comms (or NULL) */
 	const char *torch_dialect; /* --torch-dialect current|legacy (NULL: current, else legacy) */

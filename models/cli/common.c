@@ -62,8 +62,8 @@ static int is_stdout(const char *path)
 /* The outputs of o against its inputs and each other: one file named twice would lose one. */
 static xp_status outputs_distinct(const xp_cli_opts *o, const char *scenario, xp_error *err)
 {
-	const char *outs[] = { o->out, o->trace, o->gantt };
-	const char *names[] = { "-o", "--trace", "--gantt" };
+	const char *outs[] = { o->out, o->trace, o->gantt, o->timeline };
+	const char *names[] = { "-o", "--trace", "--gantt", "--timeline" };
 	int n = sizeof outs / sizeof outs[0];
 	for (int i = 0; i < n; i++) {
 		if (is_stdout(outs[i]))
@@ -153,8 +153,35 @@ static xp_status build_named(const char *name, const xp_params *pr, xp_cli_set *
 	return XP_OK;
 }
 
+/* The UNSHARD, RESHARD and REDUCE_GRAD cells: dropped with dp 1; with dp > 1 the UNSHARD and
+ * RESHARD cells place the all-gathers (engine/exec.h, xp_exec_fsdp). */
+static void fsdp_note(const char *path, const xp_torch_info *in, int dp)
+{
+	int reduce = in->fsdp_cells - in->unshard_cells;
+	if (dp <= 1 || !in->unshard_cells) {
+		if (in->fsdp_cells)
+			fprintf(
+			    stderr,
+			    "crosspipe: note: %s: %d UNSHARD/RESHARD/REDUCE_GRAD cells dropped: "
+			    "they take no time in this model (the DP gradient reduction is timed "
+			    "from pipeline.dp)\n",
+			    path, in->fsdp_cells);
+		return;
+	}
+	fprintf(stderr,
+	        "crosspipe: note: %s: %d UNSHARD/RESHARD cells: each UNSHARD starts its stage's "
+	        "parameter all-gather (pipeline.dp %d) where it stands in its row, and the "
+	        "stage's blocks wait for it; a RESHARD releases the stage\n",
+	        path, in->unshard_cells, dp);
+	if (reduce)
+		fprintf(stderr,
+		        "crosspipe: note: %s: %d REDUCE_GRAD cells dropped: a stage's gradient "
+		        "reduce-scatter starts when its last backward ends\n",
+		        path, reduce);
+}
+
 /* What a torch CSV held that the model gives no time of its own, said on stderr. */
-static void torch_note(const char *path, const xp_torch_info *in, int asked)
+static void torch_note(const char *path, const xp_torch_info *in, int asked, int dp)
 {
 	if (in->dialect < 0)
 		return;
@@ -169,12 +196,7 @@ static void torch_note(const char *path, const xp_torch_info *in, int asked)
 		    "crosspipe: note: %s: %d SEND/RECV cells checked and dropped: each transfer "
 		    "is timed from the data it carries, not from its cell\n",
 		    path, in->comm_cells);
-	if (in->fsdp_cells)
-		fprintf(stderr,
-		        "crosspipe: note: %s: %d UNSHARD/RESHARD/REDUCE_GRAD cells dropped: they "
-		        "take no time in this model (the DP gradient reduction is timed from "
-		        "pipeline.dp)\n",
-		        path, in->fsdp_cells);
+	fsdp_note(path, in, dp);
 }
 
 static xp_status build_file(const char *path, const xp_cli_opts *o, const xp_params *pr,
@@ -187,7 +209,7 @@ static xp_status build_file(const char *path, const xp_cli_opts *o, const xp_par
 	                                                    : XP_TORCH_DIALECT_CURRENT;
 	xp_status st = xp_schedule_load_as(path, dialect, &s, &info, err);
 	if (st == XP_OK)
-		torch_note(path, &info, o->torch_dialect != NULL);
+		torch_note(path, &info, o->torch_dialect != NULL, pr->dp);
 	if (st == XP_EIO) /* a schedule file that cannot be read is bad input */
 		err->code = st = XP_EINVAL;
 	if (st != XP_OK)

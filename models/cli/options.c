@@ -15,6 +15,7 @@ enum {
 	O_FORMAT,
 	O_TRACE,
 	O_GANTT,
+	O_TIMELINE,
 	O_KEY,
 	O_MAX_MEMORY,
 	O_PROGRESS,
@@ -61,6 +62,9 @@ static const option_spec specs[] = {
 	{ "trace", O_TRACE, C_RUN | C_VALIDATE,
 	  "    --trace FILE          write a Chrome trace-event JSON (opens in Perfetto)" },
 	{ "gantt", O_GANTT, C_RUN, "    --gantt FILE          write an SVG timeline" },
+	{ "timeline", O_TIMELINE, C_RUN,
+	  "    --timeline FILE       write every op, transfer and DP collective with its times\n"
+	  "                            as CSV (docs/outputs.md)" },
 	{ "n-sub", O_KEY, BUILDS,
 	  "    --n-sub N             greedy sub-blocks per block (= --set schedule.n_sub=N)" },
 	{ "solver-time", O_KEY, BUILDS,
@@ -195,6 +199,7 @@ static int take(xp_cli_opts *o, int c, const char *name)
 	case 'o': o->out = optarg; return 0;
 	case O_TRACE: o->trace = optarg; return 0;
 	case O_GANTT: o->gantt = optarg; return 0;
+	case O_TIMELINE: o->timeline = optarg; return 0;
 	case O_MAX_MEMORY: o->max_memory = optarg; return 0;
 	case O_TORCH_FORMAT: o->torch_format = optarg; return 0;
 	case O_TORCH_DIALECT: o->torch_dialect = optarg; return 0;

@@ -28,6 +28,19 @@ static void job_free(job *j)
 	xp_cli_opts_free(&j->o);
 }
 
+/* --timeline lists one iteration's ops: results of several iterations keep only the first's. */
+static int timeline_applies(const job *j)
+{
+	int n = xp_scenario_params(j->sc)->iterations;
+	if (!j->o.timeline || n <= 1)
+		return XP_EXIT_OK;
+	fprintf(stderr,
+	        "crosspipe: --timeline %s: cannot apply with iterations %d: the results keep only "
+	        "the first iteration's ops and transfers; run with --iterations 1\n",
+	        j->o.timeline, n);
+	return XP_EXIT_USAGE;
+}
+
 /* Parse options, load the scenario and build the schedules. -1 to go on, else an exit code. */
 static int job_prepare(job *j, int argc, char **argv, const char *prog)
 {
@@ -37,6 +50,8 @@ static int job_prepare(job *j, int argc, char **argv, const char *prog)
 		return rc;
 	xp_cli_progress_start(&j->o);
 	if ((rc = xp_cli_load(&j->o, prog, &j->sc)) != XP_EXIT_OK)
+		return rc;
+	if ((rc = timeline_applies(j)) != XP_EXIT_OK)
 		return rc;
 	if ((rc = xp_cli_build(&j->o, xp_scenario_params(j->sc), &j->set)) != XP_EXIT_OK)
 		return rc;
@@ -62,7 +77,7 @@ static void progress_task(const job *j, const xp_engine *e, int i)
  * them, so their runs keep no record per message. */
 static int outputs_need_transfers(const job *j)
 {
-	return j->o.trace || j->o.gantt ||
+	return j->o.trace || j->o.gantt || j->o.timeline ||
 	       (strcmp(j->o.format, "json") != 0 && strcmp(j->o.format, "csv") != 0);
 }
 
@@ -142,7 +157,8 @@ static int write_outputs(job *j)
 		size_t len;
 	} out[] = { { j->o.out, main_writer, 0, 0 },
 		    { j->o.trace, xp_write_trace, 0, 0 },
-		    { j->o.gantt, xp_write_gantt, 0, 0 } };
+		    { j->o.gantt, xp_write_gantt, 0, 0 },
+		    { j->o.timeline, xp_write_timeline, 0, 0 } };
 	int n = sizeof out / sizeof out[0], rc = XP_EXIT_OK, k = 0;
 	xp_cli_output done[sizeof out / sizeof out[0]];
 	for (int i = 0; i < n && rc == XP_EXIT_OK; i++) {
@@ -220,6 +236,11 @@ int xp_cli_check(int argc, char **argv, const char *prog)
 /* The schedule in the crosspipe schedule-file format, or as a torch CSV. */
 static xp_status render_export(const xp_cli_opts *o, xp_schedule *s, FILE *f, xp_error *err)
 {
+	if (xp_schedule_has_unshards(s))
+		fprintf(stderr,
+		        "crosspipe: note: %s: its UNSHARD/RESHARD positions are not written (the "
+		        "written schedule's all-gathers start at time 0)\n",
+		        xp_schedule_name(s));
 	if (!strcmp(o->format, "torch"))
 		return xp_torch_write(s,
 		                      o->torch_format && !strcmp(o->torch_format, "compute_comms")

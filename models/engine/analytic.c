@@ -92,7 +92,10 @@ static xp_status plan_allgathers(sim *S)
 {
 	for (int i = 0; i < S->p * S->v; i++)
 		S->ag_done[i] = 0;
-	if (S->pr->dp <= 1)
+	for (int d = 0; d < S->p; d++)
+		S->ush_next[d] = 0;
+	S->fsdp = xp_exec_fsdp(S->pr, S->s);
+	if (S->pr->dp <= 1 || S->fsdp) /* FSDP: issued as the devices reach them */
 		return XP_OK;
 	for (int d = 0; d < S->p; d++) {
 		int n = xp_exec_allgather_order(S->s, d, S->order);
@@ -123,6 +126,7 @@ static xp_status alloc_all(sim *S)
 	S->ag_done = malloc(dv * sizeof *S->ag_done);
 	S->dp_free = calloc((size_t)S->p, sizeof *S->dp_free);
 	S->bw_left = calloc(dv, sizeof *S->bw_left);
+	S->ush_next = calloc((size_t)S->p, sizeof *S->ush_next);
 	S->rs_end = malloc(dv * sizeof *S->rs_end);
 	S->shards = malloc(dv * sizeof *S->shards);
 	S->fwd_link = malloc((size_t)S->parts * sizeof *S->fwd_link);
@@ -148,8 +152,8 @@ static xp_status alloc_all(sim *S)
 	}
 	if (!S->slow_hint || !S->ready || !S->blockdur || !S->next || !S->free_ns || !S->waiting ||
 	    !S->ag_done || !S->dp_free || !S->bw_left || !S->fwd_link || !S->bwd_link ||
-	    !S->links || !S->due || !S->tree || !S->ops || !S->len || !S->part_of || !S->deps ||
-	    !S->ndeps || !S->order || !S->rs_end || !S->shards)
+	    !S->links || !S->ush_next || !S->due || !S->tree || !S->ops || !S->len || !S->part_of ||
+	    !S->deps || !S->ndeps || !S->order || !S->rs_end || !S->shards)
 		return XP_ENOMEM;
 	return XP_OK;
 }
@@ -166,6 +170,7 @@ void xp_analytic_free(xp_analytic *S)
 	free(S->ag_done);
 	free(S->dp_free);
 	free(S->bw_left);
+	free(S->ush_next);
 	free(S->rs_end);
 	free(S->shards);
 	free(S->fwd_link);
@@ -285,12 +290,26 @@ static int64_t straggle(sim *S, int d, int64_t start, int64_t dur)
 
 static void launch(sim *S, int64_t slot, int64_t now);
 
+/* FSDP: issue the all-gathers of device d's plan up to op i, the device having reached it. */
+static void issue_unshards(sim *S, int d, size_t i)
+{
+	size_t n;
+	const xp_unshard *u = xp_schedule_unshards(S->s, d, &n);
+	while (S->ush_next[d] < n && (size_t)u[S->ush_next[d]].pos <= i) {
+		int c = u[S->ush_next[d]++].chunk;
+		if (add_collective(S, d, c, XP_COLL_ALLGATHER, S->free_ns[d]) && !S->failed)
+			S->failed = XP_ENOMEM;
+	}
+}
+
 /* Start device d's next op if its input is known; otherwise remember what it waits for. */
 static void try_start(sim *S, int d)
 {
 	size_t i = S->next[d];
 	if (i >= S->len[d] || xp_exec_match_holds(&S->match, d))
 		return;
+	if (S->fsdp)
+		issue_unshards(S, d, i);
 	xp_op op = S->ops[d][i];
 	if (xp_exec_p2p_matches(S->match.mode)) {
 		int64_t matched = xp_exec_match_post(&S->match, S->s, d, op);
@@ -308,7 +327,7 @@ static void try_start(sim *S, int d)
 	S->waiting[d] = -1;
 	if (start < S->free_ns[d])
 		start = S->free_ns[d];
-	if (op.kind == XP_OP_F && start < S->ag_done[d * S->v + op.chunk])
+	if ((op.kind == XP_OP_F || S->fsdp) && start < S->ag_done[d * S->v + op.chunk])
 		start = S->ag_done[d * S->v + op.chunk];
 	int64_t dur = noisy(S, op.nsub == 1 ? S->blockdur[d * 4 + op.kind]
 	                                    : xp_op_duration_ns(S->pr, S->s, d, op));

@@ -43,6 +43,8 @@ struct xp_analytic {
 	int64_t *ag_done;  /* devices * v: all-gather end per chunk (0 without DP) */
 	int64_t *dp_free;  /* per device: DP channel free */
 	int *bw_left;      /* devices * v: B/W blocks still to end before the reduce-scatter */
+	size_t *ush_next;  /* per device: FSDP plan entries issued (xp_exec_fsdp) */
+	int fsdp;          /* xp_exec_fsdp of the current run */
 	int64_t *rs_end;   /* devices * v: end of the chunk's reduce-scatter (hierarchical) */
 	struct shard
 	    *shards;   /* devices * v: the shard all-reduces in the order they reach the WAN */

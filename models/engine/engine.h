@@ -19,7 +19,8 @@ extern "C" {
  *   W                      needs its own D;
  * a block's output leaves when its last piece ends; later pieces follow earlier ones on the
  * device. With dp > 1 the first F of a chunk also waits for that chunk's parameter all-gather,
- * and the chunk's gradient reduce-scatter starts when its last B/W ends.
+ * and the chunk's gradient reduce-scatter starts when its last B/W ends; a schedule with an
+ * FSDP plan (torch UNSHARD cells) issues its all-gathers where the plan says (exec.h).
  * An engine returns XP_EDEADLOCK, naming the blocked ops, when the order cannot finish. */
 typedef struct xp_engine {
 	const char *name;    /* "analytic" */

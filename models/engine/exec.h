@@ -70,6 +70,19 @@ static inline int xp_exec_ends_gradient(xp_op op)
  * reduce-scatter of the chunk starts when the count reaches 0). */
 void xp_exec_count_gradients(const xp_schedule *s, int *left);
 
+/* FSDP: 1 when the all-gathers of s follow its plan (xp_schedule_unshards: a torch CSV's
+ * UNSHARD cells) under pr: dp > 1 and s has one. Then device d issues the all-gather of chunk c
+ * at each entry (pos, c) of its plan, when its order reaches op pos (at the end of op pos-1,
+ * at 0 for pos 0; several in plan order), on the device's DP channel in issue order; every op
+ * of c (not only F) waits for the all-gather of the latest entry of c issued before it. A
+ * RESHARD issues nothing: it only makes the stage's next ops need a later UNSHARD, which the
+ * torch reader checks. Otherwise every chunk's all-gather runs from time 0 and F waits for it
+ * (xp_exec_allgather_order). */
+static inline int xp_exec_fsdp(const xp_params *pr, const xp_schedule *s)
+{
+	return pr->dp > 1 && xp_schedule_has_unshards(s);
+}
+
 /* The chunks of device d that have an F, in the order of their first F (the order the
  * all-gathers run in); returns how many are in chunk (at most chunks entries). */
 int xp_exec_allgather_order(const xp_schedule *s, int d, int *chunk);

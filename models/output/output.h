@@ -30,6 +30,11 @@ xp_status xp_write_csv(FILE *f, const xp_scenario *sc, xp_result *const *res, in
  * directed link (plus DP collectives per device). Opens in Perfetto and chrome://tracing. */
 xp_status xp_write_trace(FILE *f, const xp_scenario *sc, xp_result *const *res, int n);
 
+/* `run --timeline`: a header line, then per result (in run order) one row per op (device by
+ * device, each in its order), per transfer (by start, src, dst, part, mb) and per DP collective
+ * (by start, device, chunk) with their times in ns (docs/outputs.md). */
+xp_status xp_write_timeline(FILE *f, const xp_scenario *sc, xp_result *const *res, int n);
+
 /* SVG: per result one panel of device rows (F/B/D/W in distinct colours, microbatch numbers),
  * rows for DC-crossing links with their transfers, and the makespan marked. */
 xp_status xp_write_gantt(FILE *f, const xp_scenario *sc, xp_result *const *res, int n);

@@ -15,6 +15,8 @@ struct xp_schedule {
 	xp_solver_info solver;    /* status XP_SOLVER_NONE when not made by a solver */
 	xp_candidate *candidates; /* a selection's candidates, or NULL */
 	int n_candidates;
+	xp_unshard *unshards; /* the FSDP plan, grouped by device, or NULL */
+	size_t *ush_off;      /* devices + 1 offsets into unshards */
 };
 
 static int place(xp_schedule *s, const int *part_device)
@@ -91,6 +93,8 @@ void xp_schedule_free(xp_schedule *s)
 	free(s->part_chunk);
 	free(s->device_parts);
 	free(s->candidates);
+	free(s->unshards);
+	free(s->ush_off);
 	free(s);
 }
 
@@ -214,7 +218,9 @@ xp_schedule *xp_schedule_copy(const xp_schedule *s)
 		return NULL;
 	memcpy(c->name, s->name, sizeof c->name);
 	c->solver = s->solver;
-	if (xp_schedule_set_candidates(c, s->candidates, s->n_candidates) != XP_OK) {
+	if (xp_schedule_set_candidates(c, s->candidates, s->n_candidates) != XP_OK ||
+	    (s->ush_off &&
+	     xp_schedule_set_unshards(c, s->unshards, s->ush_off[s->devices]) != XP_OK)) {
 		xp_schedule_free(c);
 		return NULL;
 	}
@@ -272,4 +278,43 @@ const xp_candidate *xp_schedule_candidates(const xp_schedule *s, int *n)
 {
 	*n = s->n_candidates;
 	return s->candidates;
+}
+
+xp_status xp_schedule_set_unshards(xp_schedule *s, const xp_unshard *u, size_t n)
+{
+	for (size_t k = 0; k < n; k++)
+		if (u[k].device < 0 || u[k].device >= s->devices || u[k].chunk < 0 ||
+		    u[k].chunk >= s->chunks || u[k].pos < 0 ||
+		    (k > 0 && (u[k].device < u[k - 1].device ||
+		               (u[k].device == u[k - 1].device && u[k].pos < u[k - 1].pos))))
+			return XP_EINVAL;
+	xp_unshard *copy = malloc((n ? n : 1) * sizeof *copy);
+	size_t *off = calloc((size_t)s->devices + 1, sizeof *off);
+	if (!copy || !off) {
+		free(copy);
+		free(off);
+		return XP_ENOMEM;
+	}
+	if (n)
+		memcpy(copy, u, n * sizeof *copy);
+	for (size_t k = 0; k < n; k++)
+		off[u[k].device + 1]++;
+	for (int d = 0; d < s->devices; d++)
+		off[d + 1] += off[d];
+	free(s->unshards);
+	free(s->ush_off);
+	s->unshards = copy;
+	s->ush_off = off;
+	return XP_OK;
+}
+
+const xp_unshard *xp_schedule_unshards(const xp_schedule *s, int d, size_t *n)
+{
+	*n = s->ush_off ? s->ush_off[d + 1] - s->ush_off[d] : 0;
+	return s->ush_off ? s->unshards + s->ush_off[d] : NULL;
+}
+
+int xp_schedule_has_unshards(const xp_schedule *s)
+{
+	return s->ush_off != NULL;
 }

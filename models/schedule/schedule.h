@@ -122,7 +122,22 @@ typedef struct xp_candidate {
 xp_status xp_schedule_set_candidates(xp_schedule *s, const xp_candidate *c, int n);
 const xp_candidate *xp_schedule_candidates(const xp_schedule *s, int *n);
 
-/* Deep copy (with its solver info and candidates); NULL when out of memory. */
+/* FSDP: where each device issues the parameter all-gathers of its chunks (a torch CSV's UNSHARD
+ * cells, docs/torch.md): before op `pos` of `device`'s order, chunk `chunk`'s. Without a plan
+ * every chunk's all-gather starts at time 0 (engine.h); the rule with one is in
+ * engine/exec.h. */
+typedef struct xp_unshard {
+	int32_t device, pos, chunk;
+} xp_unshard;
+/* Attach a copy of the plan: n entries grouped by device in increasing order, pos
+ * nondecreasing within a device (XP_EINVAL otherwise, or XP_ENOMEM). n may be 0: a plan with
+ * no all-gather at all. */
+xp_status xp_schedule_set_unshards(xp_schedule *s, const xp_unshard *u, size_t n);
+/* Device d's entries in issue order (NULL, *n = 0 without a plan). */
+const xp_unshard *xp_schedule_unshards(const xp_schedule *s, int d, size_t *n);
+int xp_schedule_has_unshards(const xp_schedule *s);
+
+/* Deep copy (with its solver info, candidates and FSDP plan); NULL when out of memory. */
 xp_schedule *xp_schedule_copy(const xp_schedule *s);
 
 /* Text form of one op: F3, B0.c1, W2.c0[1:4/4]. The chunk suffix is printed when the schedule has

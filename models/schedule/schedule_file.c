@@ -534,7 +534,7 @@ xp_status xp_schedule_load_as(const char *path, int torch_dialect, xp_schedule *
 	size_t len = 0;
 	*out = NULL;
 	if (info)
-		*info = (xp_torch_info){ -1, 0, 0 };
+		*info = (xp_torch_info){ -1, 0, 0, 0 };
 	xp_status st = xp_io_read_file(path, &text, &len, err);
 	if (st)
 		return st;

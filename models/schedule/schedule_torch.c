@@ -127,8 +127,11 @@ int xp_torch_looks_like(const char *text, size_t len)
 		while (k < eol &&
 		       (text[k] == ' ' || text[k] == '\t' || text[k] == '\r' || text[k] == ','))
 			k++;
+		/* a crosspipe schedule file starts with a keyword or a comment, never with a digit
+		 * or '(': such a row is a torch row, and the torch reader names its bad cell */
 		if (k < eol)
-			return row_is_torch(text + i, eol - i, XP_TORCH_DIALECT_CURRENT) ||
+			return (text[k] >= '0' && text[k] <= '9') || text[k] == '(' ||
+			       row_is_torch(text + i, eol - i, XP_TORCH_DIALECT_CURRENT) ||
 			       row_is_torch(text + i, eol - i, XP_TORCH_DIALECT_LEGACY);
 		i = eol + 1;
 	}
@@ -178,4 +181,15 @@ xp_status xp_torch_load_text(const char *text, size_t len, const char *path, int
 		*dot = 0;
 	xp_schedule_set_name(*out, name);
 	return XP_OK;
+}
+
+void *xp_torch_room(void *p, size_t *cap, size_t n, size_t size, size_t first)
+{
+	if (n < *cap)
+		return p;
+	size_t c = *cap ? 2 * *cap : first;
+	void *q = realloc(p, c * size);
+	if (q)
+		*cap = c;
+	return q;
 }

@@ -52,12 +52,15 @@ int xp_torch_parse_cell(const char *cell, size_t len, xp_torch_dialect dialect,
 #include "schedule/schedule.h"
 
 /* What a read found besides the compute: the dialect it was read in, the SEND/RECV cells that
- * were checked and dropped (the engines time every transfer from the data it carries), and the
- * UNSHARD, RESHARD and REDUCE_GRAD cells dropped (no time of their own in the model). */
+ * were checked and dropped (the engines time every transfer from the data it carries), the
+ * UNSHARD, RESHARD and REDUCE_GRAD cells (fsdp_cells), of which unshard_cells UNSHARD and
+ * RESHARD cells became the schedule's FSDP plan (xp_schedule_unshards; it times the
+ * all-gathers only with dp > 1) and the REDUCE_GRAD ones were dropped. */
 typedef struct xp_torch_info {
 	int dialect; /* xp_torch_dialect */
 	int comm_cells;
 	int fsdp_cells;
+	int unshard_cells;
 } xp_torch_info;
 
 /* Read a compute_only torch CSV (one row per rank, one cell per time step, blank cells idle)
@@ -69,13 +72,15 @@ typedef struct xp_torch_info {
  * `name`. A compute_comms file (SEND_F/RECV_F/SEND_B/RECV_B cells) is read too: its sends and
  * receives must pair up, each on the rank of its stage, a send after the compute it sends and
  * a receive before the compute it feeds, one for every transfer between ranks; then they are
- * dropped. UNSHARD, RESHARD and REDUCE_GRAD are dropped. OVERLAP_F_B composites are refused.
+ * dropped. UNSHARD and RESHARD cells become the FSDP plan (xp_torch_fsdp_plan's checks, errors
+ * with name:row:col); REDUCE_GRAD is dropped. OVERLAP_F_B composites are refused.
  * dialect is an xp_torch_dialect or XP_TORCH_DIALECT_AUTO; info (may be NULL) is filled. */
 xp_status xp_torch_read(const char *text, size_t len, const char *name, int dialect,
                         xp_schedule **out, xp_torch_info *info, xp_error *err);
 
 /* 1 when the first non-blank line of text is a row of torch action cells (blanks allowed, at
- * least one action) in either dialect: how a schedule file is recognised as a torch CSV. */
+ * least one action) in either dialect, or its first cell starts with a digit or '(' (which no
+ * crosspipe schedule file does): how a schedule file is recognised as a torch CSV. */
 int xp_torch_looks_like(const char *text, size_t len);
 
 /* xp_torch_read on a file's text; the schedule is named after the file (its base name without

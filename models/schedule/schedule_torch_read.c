@@ -22,13 +22,10 @@ static int is_fsdp(int type)
 
 static xp_status grid_push(grid *g, cell c)
 {
-	if (g->n == g->cap) {
-		size_t cap = g->cap ? 2 * g->cap : 256;
-		cell *p = realloc(g->c, cap * sizeof *p);
-		if (!p)
-			return XP_ENOMEM;
-		g->c = p, g->cap = cap;
-	}
+	cell *p = xp_torch_room(g->c, &g->cap, g->n, sizeof *p, 256);
+	if (!p)
+		return XP_ENOMEM;
+	g->c = p;
 	g->c[g->n++] = c;
 	return XP_OK;
 }
@@ -47,12 +44,27 @@ static const char *cell_error(int r, const xp_torch_action *a)
 	return NULL;
 }
 
+/* An UNSHARD or RESHARD cell, kept apart for the FSDP plan (schedule_torch_fsdp.c). */
+static xp_status fsdp_push(grid *g, cell c)
+{
+	xp_torch_fsdp *p = xp_torch_room(g->fsdp, &g->cap_fsdp, g->n_fsdp, sizeof *p, 64);
+	if (!p)
+		return XP_ENOMEM;
+	g->fsdp = p;
+	g->fsdp[g->n_fsdp++] = (xp_torch_fsdp){ c, g->row_ops };
+	return XP_OK;
+}
+
 static xp_status take_cell(grid *g, const xp_torch_action *a, int row, int col)
 {
-	if (is_fsdp(a->type)) { /* no time of their own: counted, not kept */
+	if (row != g->cur_row)
+		g->cur_row = row, g->row_ops = 0;
+	if (is_fsdp(a->type)) { /* REDUCE_GRAD: counted, not kept */
 		g->fsdp_cells++;
-		return XP_OK;
+		return a->type == XP_TORCH_REDUCE_GRAD ? XP_OK
+		                                       : fsdp_push(g, (cell){ *a, row, col });
 	}
+	g->row_ops += is_compute(a->type);
 	if (grid_push(g, (cell){ *a, row, col }))
 		return XP_ENOMEM;
 	g->comm_cells += !is_compute(a->type);
@@ -82,9 +94,13 @@ static xp_status read_cells(const char *t, size_t len, const char *name, xp_torc
 			int r = xp_torch_parse_cell(t + s, e - s, d, &a);
 			int col = (int)(s - i) + 1;
 			const char *why = cell_error(r, &a);
+			size_t te = e; /* the cell as shown: without the CR of a CR LF row */
+			while (te > s &&
+			       (t[te - 1] == '\r' || t[te - 1] == ' ' || t[te - 1] == '\t'))
+				te--;
 			if (why)
 				return xp_fail(err, XP_EINVAL, "%s:%d:%d: cell '%.*s': %s", name,
-				               row, col, (int)(e - s), t + s, why);
+				               row, col, (int)(te - s), t + s, why);
 			if (r == 1 && take_cell(g, &a, row, col))
 				return xp_fail(err, XP_ENOMEM, "%s: out of memory", name);
 			s = e + 1;
@@ -97,8 +113,9 @@ static xp_status read_cells(const char *t, size_t len, const char *name, xp_torc
 
 const char *xp_torch_cell_text(char *buf, size_t n, const xp_torch_cell *c, xp_torch_dialect d)
 {
-	snprintf(buf, n, "%d%s%d", c->a.stage, xp_torch_type_name((xp_torch_type)c->a.type, d),
-	         c->a.mb);
+	snprintf(buf, n, "%d%s", c->a.stage, xp_torch_type_name((xp_torch_type)c->a.type, d));
+	if (c->a.mb >= 0)
+		snprintf(buf + strlen(buf), n - strlen(buf), "%d", c->a.mb);
 	return buf;
 }
 
@@ -271,9 +288,14 @@ xp_status xp_torch_read_dialect(const char *text, size_t len, const char *name,
 		st = xp_torch_check_comms(&g, name, dialect, dev, err);
 	if (!st)
 		st = build(&g, name, dev, chunks, out, err);
+	if (!st && (st = xp_torch_fsdp_plan(&g, name, dialect, dev, *out, err)) != XP_OK) {
+		xp_schedule_free(*out);
+		*out = NULL;
+	}
 	if (!st && info)
-		*info = (xp_torch_info){ dialect, g.comm_cells, g.fsdp_cells };
+		*info = (xp_torch_info){ dialect, g.comm_cells, g.fsdp_cells, (int)g.n_fsdp };
 	free(g.c);
+	free(g.fsdp);
 	free(dev);
 	free(seen);
 	return st;

@@ -18,13 +18,10 @@ typedef struct row {
 
 static xp_status row_push(row *r, xp_torch_action a)
 {
-	if (r->n == r->cap) {
-		size_t cap = r->cap ? 2 * r->cap : 64;
-		xp_torch_action *p = realloc(r->a, cap * sizeof *p);
-		if (!p)
-			return XP_ENOMEM;
-		r->a = p, r->cap = cap;
-	}
+	xp_torch_action *p = xp_torch_room(r->a, &r->cap, r->n, sizeof *p, 64);
+	if (!p)
+		return XP_ENOMEM;
+	r->a = p;
 	r->a[r->n++] = a;
 	return XP_OK;
 }

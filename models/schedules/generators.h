@@ -14,6 +14,10 @@ xp_status xp_schedule_build_interleaved(const xp_params *pr, xp_schedule **out, 
 xp_status xp_schedule_build_zbh1(const xp_params *pr, xp_schedule **out, xp_error *err);
 xp_status xp_schedule_build_zbh2(const xp_params *pr, xp_schedule **out, xp_error *err);
 xp_status xp_schedule_build_zbv(const xp_params *pr, xp_schedule **out, xp_error *err);
+/* The memory-controlled V schedules of Qi et al. (vmem.c): about 1/2 and 1/3 of 1F1B's
+ * activation memory. */
+xp_status xp_schedule_build_v_half(const xp_params *pr, xp_schedule **out, xp_error *err);
+xp_status xp_schedule_build_v_min(const xp_params *pr, xp_schedule **out, xp_error *err);
 /* The adaptive greedy schedules (greedy*.c): they read the whole scenario (times, links, memory
  * limit, dp, schedule.n_sub); XP_EMEMORY when the memory limit cannot hold one microbatch. */
 xp_status xp_schedule_build_crossudsub(const xp_params *pr, xp_schedule **out, xp_error *err);
