@@ -1,7 +1,7 @@
 #!/bin/sh
 # sweep.t: `crosspipe sweep`: expansion, rows, errors, resume after kill -9, the manifest.
 . "$(dirname "$0")/tap.sh"
-plan 25
+plan 27
 
 B=$XP_TOP/scenarios/p4_ratios.yaml
 cat >"$TMP/grid.yaml" <<EOT
@@ -21,6 +21,17 @@ is "$(echo "$out" | tail -1)" "12 points, 48 tasks" "product: 2 x 3 x 2 points, 
 has "$out" "1 network.inter_dc.latency_ratio=0 network.inter_dc.bandwidth_ratio=0.5 pipeline.microbatches=12 model.forward=2ms" \
 	"the last axis varies fastest; paired values move together"
 has "$out" "network.inter_dc.bandwidth_ratio=1 " "a log range from 0.5 to 2 in 3 steps passes 1"
+
+# Without a `schedules` list a sweep runs every schedule of the base scenario (p4_ratios lists
+# 1f1b, zbh1 and zbv): 12 points x 2 seeds x 3.
+grep -v '^schedules:' "$TMP/grid.yaml" >"$TMP/base_list.yaml"
+run sweep "$TMP/base_list.yaml" --list
+is "$(echo "$out" | tail -1)" "12 points, 72 tasks" \
+	"no schedules list: every schedule the base scenario lists (not only its first)"
+printf 'base: %s\nset: {network.inter_dc.variation: {model: markov, correlation_time: 1ms}}\nschedules: [zbh1]\nseeds: [1, 2]\n' "$B" >"$TMP/markov_seeds.yaml"
+run sweep "$TMP/markov_seeds.yaml" --list
+case "$err" in *warning*) ok 1 "a stochastic WAN uses the seed: no warning about seeds" ;;
+*) ok 0 "a stochastic WAN uses the seed: no warning about seeds" ;; esac
 
 sed 's/^axes:/mode: zip\naxes:/; s/steps: 3/steps: 2/' "$TMP/grid.yaml" >"$TMP/zip.yaml"
 run sweep "$TMP/zip.yaml" --list
