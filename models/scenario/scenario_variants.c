@@ -62,7 +62,7 @@ static const char *shape_change(const xp_params *a, const xp_params *b)
 static xp_status add(vset *vs, const xp_node *entry, const char *name, const xp_node *seed)
 {
 	const xp_node *set = entry ? xp_reader_get(&(xp_reader){ entry, NULL }, "set") : NULL;
-	xp_node *at = (xp_node *)(entry ? entry : vs->rd->root);
+	const xp_node *at = entry ? entry : vs->rd->root;
 	xp_error e;
 	xp_scenario *sc = NULL;
 	if (vs->n >= MAX_VARIANTS)
