@@ -763,4 +763,7 @@ def draw(name, results_csv, figdir, expdir):
         return pp_vs_dp_405b(rows, figdir)
     if name == "packet_error":
         return packet_error(rows, figdir)
+    if name in ("wan_diurnal", "wan_degraded", "wan_markov"):
+        import xpplot_wan
+        return xpplot_wan.wan_replan(rows, figdir, name)
     return generic(rows, figdir, name)

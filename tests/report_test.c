@@ -387,6 +387,9 @@ static const char *const documented[] = {
 	"results.candidates.schedule",
 	"results.candidates.makespan_ns",
 	"results.candidates.fits_memory",
+	"results.objective",
+	"results.objective_samples",
+	"results.candidates.score_ns",
 	"results.robustness",
 	"results.robustness.samples",
 	"results.robustness.jitter",
@@ -414,7 +417,8 @@ static void test_json_contract(const xp_scenario *sc, xp_result *const *res)
 {
 	xp_schedule *s = xp_schedule_copy(res[0]->sched);
 	xp_solver_info si = { XP_SOLVER_OPTIMAL, 94000, 90000, 0.04, 1.5, "cbc", "" };
-	xp_candidate c[2] = { { "zbh1", 94000, 1 }, { "1f1b", 99000, 0 } };
+	xp_candidate c[2] = { { "zbh1", 94000, 1, XP_OBJECTIVE_P95, 95000, 4 },
+		              { "1f1b", 99000, 0, XP_OBJECTIVE_P95, 99500, 4 } };
 	if (!s || xp_schedule_set_candidates(s, c, 2))
 		bail("out of memory");
 	xp_schedule_set_solver(s, &si);

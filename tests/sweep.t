@@ -1,7 +1,7 @@
 #!/bin/sh
 # sweep.t: `crosspipe sweep`: expansion, rows, errors, resume after kill -9, the manifest.
 . "$(dirname "$0")/tap.sh"
-plan 25
+plan 30
 
 B=$XP_TOP/scenarios/p4_ratios.yaml
 cat >"$TMP/grid.yaml" <<EOT
@@ -21,6 +21,17 @@ is "$(echo "$out" | tail -1)" "12 points, 48 tasks" "product: 2 x 3 x 2 points, 
 has "$out" "1 network.inter_dc.latency_ratio=0 network.inter_dc.bandwidth_ratio=0.5 pipeline.microbatches=12 model.forward=2ms" \
 	"the last axis varies fastest; paired values move together"
 has "$out" "network.inter_dc.bandwidth_ratio=1 " "a log range from 0.5 to 2 in 3 steps passes 1"
+
+# Without a `schedules` list a sweep runs every schedule of the base scenario (p4_ratios lists
+# 1f1b, zbh1 and zbv): 12 points x 2 seeds x 3.
+grep -v '^schedules:' "$TMP/grid.yaml" >"$TMP/base_list.yaml"
+run sweep "$TMP/base_list.yaml" --list
+is "$(echo "$out" | tail -1)" "12 points, 72 tasks" \
+	"no schedules list: every schedule the base scenario lists (not only its first)"
+printf 'base: %s\nset: {network.inter_dc.variation: {model: markov, correlation_time: 1ms}}\nschedules: [zbh1]\nseeds: [1, 2]\n' "$B" >"$TMP/markov_seeds.yaml"
+run sweep "$TMP/markov_seeds.yaml" --list
+case "$err" in *warning*) ok 1 "a stochastic WAN uses the seed: no warning about seeds" ;;
+*) ok 0 "a stochastic WAN uses the seed: no warning about seeds" ;; esac
 
 sed 's/^axes:/mode: zip\naxes:/; s/steps: 3/steps: 2/' "$TMP/grid.yaml" >"$TMP/zip.yaml"
 run sweep "$TMP/zip.yaml" --list
@@ -85,6 +96,24 @@ has "$(grep ',interleaved,' "$TMP/e/results.csv" | head -1)" "multiple" "an erro
 run sweep "$TMP/err.yaml" --out "$TMP/e" --resume
 is "$rc" "1" "a resume of that sweep exits 1 again"
 has "$err" "0 ok, 24 failed, 24 already done" "  it runs the 24 failed tasks again and keeps the 24 ok rows"
+
+# Several iterations on a WAN that steps down: the iteration columns, and a resume keeps them.
+printf '0s,inf,0s\n20ms,32Gbps,2ms\n' >"$TMP/step.csv"
+printf 'base: %s\nset: {iterations: 3, network.inter_dc.trace: %s}\naxes:\n  schedule.replan: [never, on-change]\nschedules: [greedy]\n' \
+	"$B" "$TMP/step.csv" >"$TMP/iters.yaml"
+run sweep "$TMP/iters.yaml" --out "$TMP/it"
+got=$(python3 -c '
+import csv, sys
+for r in csv.DictReader(open(sys.argv[1])):
+    ok = int(r["iter_max_ns"]) >= int(r["iter_p95_ns"]) >= int(r["makespan_ns"]) > 0 and \
+        int(r["iter_mean_ns"]) > 0
+    print(r["schedule.replan"], "ok" if ok else "bad")' "$TMP/it/results.csv" | sort | tr '\n' ' ')
+is "$got" "never ok on-change ok " "iteration rows: mean, p95 and max present and ordered"
+cp "$TMP/it/results.csv" "$TMP/it.csv"
+run sweep "$TMP/iters.yaml" --out "$TMP/it" --resume
+has "$err" "0 ok, 0 failed, 2 already done" "a resume reads the iteration columns back and keeps the rows"
+cmp -s "$TMP/it.csv" "$TMP/it/results.csv"
+ok $? "  and leaves results.csv as it was"
 
 printf 'base: %s\naxes:\n  pipeline.stages: [4, zero]\n' "$B" >"$TMP/badpoint.yaml"
 run sweep "$TMP/badpoint.yaml"

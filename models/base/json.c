@@ -119,7 +119,11 @@ void xp_json_int(xp_json *j, const char *key, int64_t v)
 void xp_json_num(xp_json *j, const char *key, double v)
 {
 	item(j, key);
-	xp_fixed_double(j->f, v);
+	if (isfinite(v))
+		xp_fixed_double(j->f, v);
+	else
+		fputs("null",
+		      j->f); /* JSON has no infinity (an infinite bandwidth, a trace's inf) */
 }
 
 void xp_json_str(xp_json *j, const char *key, const char *s)

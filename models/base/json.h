@@ -24,7 +24,7 @@ void xp_json_object(xp_json *j, const char *key, int oneline);
 void xp_json_array(xp_json *j, const char *key, int oneline);
 void xp_json_end(xp_json *j); /* closes the innermost container; a newline after the last one */
 void xp_json_int(xp_json *j, const char *key, int64_t v);
-void xp_json_num(xp_json *j, const char *key, double v);
+void xp_json_num(xp_json *j, const char *key, double v); /* null when not finite */
 void xp_json_str(xp_json *j, const char *key, const char *s);
 void xp_json_bool(xp_json *j, const char *key, int v);
 void xp_json_null(xp_json *j, const char *key);

@@ -84,6 +84,14 @@ static const option_spec specs[] = {
 	  "greedy\n"
 	  "                            schedules between iterations (= --set "
 	  "schedule.replan=WHEN)" },
+	{ "objective", O_KEY, C_RUN,
+	  "    --objective OBJ       what auto minimises: makespan (default), or the mean, p95\n"
+	  "                            or worst iteration time over the iterations and the\n"
+	  "                            --scenarios-from variants (= --set "
+	  "schedule.objective=OBJ)" },
+	{ "scenarios-from", O_KEY, C_RUN,
+	  "    --scenarios-from FILE auto chooses over the network variants of a YAML file\n"
+	  "                            (docs/scenario.md; = --set schedule.variants=FILE)" },
 	{ "max-memory", O_MAX_MEMORY, BUILDS,
 	  "    --max-memory SIZE     refuse schedules whose estimated memory is larger (default\n"
 	  "                            4GiB; the estimate is in the message)" },
@@ -130,10 +138,15 @@ static int push(const char ***arr, int *n, const char *v)
 
 /* The options that are shorthands for a scenario key, as --set KEY=VALUE. */
 static const char *const shorthand[][2] = {
-	{ "n-sub", "schedule.n_sub" },       { "solver-time", "solver.time_limit" },
-	{ "solver-gap", "solver.gap" },      { "jitter", "robustness.jitter" },
-	{ "samples", "robustness.samples" }, { "iterations", "iterations" },
+	{ "n-sub", "schedule.n_sub" },
+	{ "solver-time", "solver.time_limit" },
+	{ "solver-gap", "solver.gap" },
+	{ "jitter", "robustness.jitter" },
+	{ "samples", "robustness.samples" },
+	{ "iterations", "iterations" },
 	{ "replan", "schedule.replan" },
+	{ "objective", "schedule.objective" },
+	{ "scenarios-from", "schedule.variants" },
 };
 
 static int push_key(xp_cli_opts *o, const char *option, const char *value)

@@ -33,9 +33,4 @@ xp_status xp_analytic_time(xp_analytic *a, const xp_schedule *s, xp_result *res,
  * it ended; the result's own times still start at 0. */
 void xp_analytic_set_origin(xp_analytic *a, int64_t origin_ns);
 
-/* Sort ms (n >= 1 makespans) and give their mean, median, 95th percentile (GSL's quantiles),
- * min and max, rounded to ns: the statistics of robustness runs and of iterations. */
-void xp_engine_summarise(double *ms, int n, int64_t *mean, int64_t *p50, int64_t *p95, int64_t *min,
-                         int64_t *max);
-
 #endif

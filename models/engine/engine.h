@@ -39,6 +39,11 @@ const xp_engine *xp_engine_find(const char *name);
  * (models/engine/evaluator.h) use. */
 const xp_engine *xp_engine_default(void);
 
+/* Sort ms (n >= 1 makespans) and give their mean, median, 95th percentile (GSL's quantiles),
+ * min and max, rounded to ns: the statistics of robustness runs and of iterations. */
+void xp_engine_summarise(double *ms, int n, int64_t *mean, int64_t *p50, int64_t *p95, int64_t *min,
+                         int64_t *max);
+
 /* The one way to run a schedule (run, sweep and validate go through it): check sched, create
  * its result, run engine e, finish the result and, on the analytic engine with
  * robustness.samples > 0, add the robustness re-timing (xp_robustness_run). On failure *out is

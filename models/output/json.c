@@ -152,12 +152,19 @@ static void provenance(xp_json *j, const xp_result *r)
 		xp_json_end(j);
 	}
 	if (n > 0) {
+		int by = c[0].objective != XP_OBJECTIVE_MAKESPAN;
 		xp_json_str(j, "chosen", c[0].name);
+		if (by) {
+			xp_json_str(j, "objective", xp_objective_name(c[0].objective));
+			xp_json_int(j, "objective_samples", c[0].samples);
+		}
 		xp_json_array(j, "candidates", 0);
 		for (int i = 0; i < n; i++) {
 			xp_json_object(j, NULL, 1);
 			xp_json_str(j, "schedule", c[i].name);
 			xp_json_int(j, "makespan_ns", c[i].makespan_ns);
+			if (by)
+				xp_json_int(j, "score_ns", c[i].score_ns);
 			xp_json_bool(j, "fits_memory", c[i].fits_memory);
 			xp_json_end(j);
 		}

@@ -181,11 +181,20 @@ static void candidate_table(FILE *f, const char *who, const xp_candidate *cand, 
 	int w = (int)strlen("candidate");
 	for (int i = 0; i < n; i++)
 		w = (int)strlen(cand[i].name) > w ? (int)strlen(cand[i].name) : w;
-	fprintf(f, "%s: chose %s of %d candidates:\n", who, cand[0].name, n);
-	fprintf(f, "  %-*s  %9s  %s\n", w, "candidate", "makespan", "fits");
-	for (int i = 0; i < n; i++)
-		fprintf(f, "  %-*s  %9s  %s\n", w, cand[i].name,
-		        sig_time(t, CELL, cand[i].makespan_ns), cand[i].fits_memory ? "yes" : "no");
+	int by = cand[0].objective != XP_OBJECTIVE_MAKESPAN;
+	fprintf(f, "%s: chose %s of %d candidates", who, cand[0].name, n);
+	if (by)
+		fprintf(f, " by %s iteration time over %d sample%s",
+		        xp_objective_name(cand[0].objective), cand[0].samples,
+		        cand[0].samples == 1 ? "" : "s");
+	fprintf(f, ":\n  %-*s  %9s", w, "candidate", "makespan");
+	fprintf(f, by ? "  %9s  fits\n" : "  fits\n", xp_objective_name(cand[0].objective));
+	for (int i = 0; i < n; i++) {
+		fprintf(f, "  %-*s  %9s", w, cand[i].name, sig_time(t, CELL, cand[i].makespan_ns));
+		if (by)
+			fprintf(f, "  %9s", sig_time(t, CELL, cand[i].score_ns));
+		fprintf(f, "  %s\n", cand[i].fits_memory ? "yes" : "no");
+	}
 }
 
 /* Back-to-back iterations: their statistics, then every iteration's time. */

@@ -19,6 +19,9 @@
 struct xp_scenario {
 	char *name;
 	xp_params params;
+	xp_scenario **variants; /* schedule.variants, each resolved (scenario_variants.c) */
+	const xp_params **variant_params;
+	int n_variants;
 };
 
 /* Every mapping of the contract and its keys (parents first). */
@@ -81,7 +84,8 @@ static const char *const variation_keys[] = { "model", "spread", "correlation_ti
 static const char *const degradation_keys[] = { "start", "duration", "bandwidth", NULL };
 static const char *const straggler_keys[] = { "device", "datacenter", "factor", "trace", NULL };
 
-static const char *const schedule_keys[] = { "n_sub", "replan", "switch_cost", NULL };
+static const char *const schedule_keys[] = { "n_sub",     "replan",   "switch_cost",
+	                                     "objective", "variants", NULL };
 static const char *const solver_keys[] = { "time_limit", "gap", "work_limit", NULL };
 static const char *const robustness_keys[] = { "jitter", "samples", NULL };
 static const char *const plan_keys[] = {
@@ -401,38 +405,78 @@ static xp_status resolve(const xp_reader *rd, xp_params *pr)
 	return xp_check_time_bound(rd, pr);
 }
 
-xp_status xp_scenario_parse(const char *text, size_t len, const char *name,
-                            const char *const *overrides, int n_overrides, xp_scenario **out,
-                            xp_error *err)
+/* The text's tree with the overrides grafted on; srcs has n_overrides + 1 entries and must
+ * outlive the tree. */
+static xp_status load_tree(const xp_scenario_text *t, xp_src *srcs, xp_node **root, xp_error *err)
 {
-	if (!out || !text || n_overrides < 0 || (n_overrides > 0 && !overrides))
-		return xp_fail(err, XP_EINVAL, "xp_scenario_parse: invalid arguments");
-	*out = NULL;
-	name = name ? name : "<scenario>";
+	srcs[0] = (xp_src){ t->name, NULL };
+	xp_status st = xp_yaml_load(t->text, t->len, &srcs[0], root, err);
+	for (int i = 0; !st && i < t->n_overrides; i++) {
+		srcs[i + 1] = (xp_src){ t->name, t->overrides[i] ? t->overrides[i] : "" };
+		st = xp_yaml_override(*root, &srcs[i + 1], err);
+	}
+	return st;
+}
+
+/* Resolve the scenario t (with extra grafts, when set or seed is given) into a new xp_scenario.
+ * Its own schedule.variants are read only when `variants` (a variant has none). */
+static xp_status build(const xp_scenario_text *t, const xp_node *set, const xp_node *seed,
+                       int variants, xp_scenario **out, xp_error *err)
+{
 	xp_scenario *sc = calloc(1, sizeof *sc);
-	xp_src *srcs = calloc((size_t)n_overrides + 1, sizeof *srcs);
+	xp_src *srcs = calloc((size_t)t->n_overrides + 1, sizeof *srcs);
 	xp_node *root = NULL;
 	xp_status st = XP_OK;
-	if (!sc || !srcs || !(sc->name = strdup(name)))
+	*out = NULL;
+	if (!sc || !srcs || !(sc->name = strdup(t->name)))
 		st = xp_fail(err, XP_ENOMEM, "out of memory");
-	if (!st) {
-		srcs[0] = (xp_src){ name, NULL };
-		st = xp_yaml_load(text, len, &srcs[0], &root, err);
-	}
-	for (int i = 0; !st && i < n_overrides; i++) {
-		srcs[i + 1] = (xp_src){ name, overrides[i] ? overrides[i] : "" };
-		st = xp_yaml_override(root, &srcs[i + 1], err);
-	}
 	if (!st)
-		st = resolve(&(xp_reader){ root, err }, &sc->params);
+		st = load_tree(t, srcs, &root, err);
+	if (!st && set)
+		st = xp_yaml_graft_all(root, set, "", err);
+	xp_node *seed_copy = !st && seed ? xp_node_copy(seed) : NULL;
+	if (!st && seed)
+		st = seed_copy ? xp_yaml_graft(root, "seed", seed_copy, seed, err)
+		               : xp_fail(err, XP_ENOMEM, "out of memory");
+	if (!st && !variants)
+		xp_yaml_drop(root, "schedule", "variants");
+	xp_reader rd = { root, err };
+	if (!st)
+		st = resolve(&rd, &sc->params);
+	if (!st && variants)
+		st = xp_read_variants(&rd, t, &sc->params, &sc->variants, &sc->n_variants);
 	xp_node_free(root);
 	free(srcs);
+	if (!st && sc->n_variants > 0) {
+		if (!(sc->variant_params = calloc((size_t)sc->n_variants, sizeof(xp_params *))))
+			st = xp_fail(err, XP_ENOMEM, "out of memory");
+		for (int i = 0; !st && i < sc->n_variants; i++)
+			sc->variant_params[i] = &sc->variants[i]->params;
+		sc->params.variants = (const xp_params *const *)sc->variant_params;
+		sc->params.n_variants = sc->n_variants;
+	}
 	if (st) {
 		xp_scenario_free(sc);
 		return st;
 	}
 	*out = sc;
 	return XP_OK;
+}
+
+xp_status xp_scenario_variant(const xp_scenario_text *t, const xp_node *set, const xp_node *seed,
+                              xp_scenario **out, xp_error *err)
+{
+	return build(t, set, seed, 0, out, err);
+}
+
+xp_status xp_scenario_parse(const char *text, size_t len, const char *name,
+                            const char *const *overrides, int n_overrides, xp_scenario **out,
+                            xp_error *err)
+{
+	if (!out || !text || n_overrides < 0 || (n_overrides > 0 && !overrides))
+		return xp_fail(err, XP_EINVAL, "xp_scenario_parse: invalid arguments");
+	xp_scenario_text t = { text, len, name ? name : "<scenario>", overrides, n_overrides };
+	return build(&t, NULL, NULL, 1, out, err);
 }
 
 xp_status xp_scenario_load(const char *path, const char *const *overrides, int n_overrides,
@@ -505,6 +549,10 @@ void xp_scenario_free(xp_scenario *sc)
 {
 	if (!sc)
 		return;
+	for (int i = 0; i < sc->n_variants; i++)
+		xp_scenario_free(sc->variants[i]);
+	free(sc->variants);
+	free(sc->variant_params);
 	xp_params_free(&sc->params);
 	free(sc->name);
 	free(sc);

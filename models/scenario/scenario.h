@@ -91,6 +91,19 @@ typedef struct xp_dc_pair {
 /* schedule.replan: when an adaptive schedule is rebuilt between iterations. */
 typedef enum { XP_REPLAN_NEVER = 0, XP_REPLAN_EVERY, XP_REPLAN_ON_CHANGE } xp_replan_mode;
 
+/* schedule.objective: what `auto` minimises over its set of conditions (the scenario's own
+ * iterations, or every iteration of every schedule.variants entry). makespan: the first
+ * iteration's makespan on the scenario itself (the default). */
+typedef enum {
+	XP_OBJECTIVE_MAKESPAN = 0,
+	XP_OBJECTIVE_MEAN,
+	XP_OBJECTIVE_P95,
+	XP_OBJECTIVE_WORST
+} xp_objective;
+
+/* The scenario name of an xp_objective value ("makespan", "mean", "p95", "worst"). */
+const char *xp_objective_name(int objective);
+
 /* A straggler (stragglers.*): the devices flagged in `slow` (a device or a whole DC) run every
  * block `factor` times slower, folded into the block times of the scenario (every engine and
  * generator sees it); with a trace, the analytic engine also multiplies their speed over time
@@ -192,6 +205,11 @@ typedef struct xp_params {
 	int iterations;         /* iterations: training iterations run back to back; default 1 */
 	int replan;             /* xp_replan_mode: schedule.replan; default never */
 	int64_t switch_cost_ns; /* schedule.switch_cost: paid by an iteration that switches */
+	int objective;          /* xp_objective: schedule.objective; default makespan */
+	/* schedule.variants: the network variants `auto` weighs, each a whole resolved scenario
+	 * of the same shape (owned by the xp_scenario); NULL and 0 when none */
+	const struct xp_params *const *variants;
+	int n_variants;
 } xp_params;
 
 typedef struct xp_scenario xp_scenario;

@@ -51,6 +51,21 @@ xp_status xp_yaml_override(xp_node *root, const xp_src *src, xp_error *err);
 
 void xp_node_free(xp_node *n); /* NULL is a no-op */
 
+/* A deep copy of n (its src shared), or NULL when out of memory. */
+xp_node *xp_node_copy(const xp_node *n);
+
+/* Set the dotted key of root to value (taken; its src is kept), as an override does, the
+ * mappings made on the way placed at `at` (the key's node in its file, for messages). */
+xp_status xp_yaml_graft(xp_node *root, const char *key, xp_node *value, const xp_node *at,
+                        xp_error *err);
+
+/* Graft a copy of every leaf of map onto root under prefix ("" for the root): its keys may be
+ * dotted, and nested mappings merge into root's rather than replace them. */
+xp_status xp_yaml_graft_all(xp_node *root, const xp_node *map, const char *prefix, xp_error *err);
+
+/* Remove root[section][key] if present. */
+void xp_yaml_drop(xp_node *root, const char *section, const char *key);
+
 /* scenario_read.c: lookups by dotted path and typed readers. Every reader fails with XP_EINVAL
  * and "place: path: expected ..., got ..."; a reader of an absent key leaves *out (the default)
  * alone, unless `required`, when it fails with "missing, expected ...". */
@@ -106,6 +121,12 @@ xp_status xp_read_transformer(const xp_reader *rd, xp_params *pr);
 /* scenario_packet.c: the network.* keys of the packet engine (transport, buffers, queues...). */
 xp_status xp_read_packet_net(const xp_reader *rd, xp_packet_net *net);
 
+/* A file named by a scalar node n (at key, for messages) into out (XP_PATH_MAX bytes): a relative
+ * path in a file is relative to that file's folder; one given with --set is relative to the
+ * working directory. */
+#define XP_PATH_MAX 4096
+xp_status xp_reader_path(const xp_reader *rd, const xp_node *n, const char *key, char *out);
+
 /* scenario_trace.c: read the CSV trace file named by key (absent: nothing, *rows untouched)
  * into target: link != 0, an xp_link_variation's rows (time, bandwidth, latency); else an
  * xp_straggler's (time, factor). Errors name file:line and the column. */
@@ -121,6 +142,26 @@ void xp_params_free_wan(xp_params *pr);
  * trace, variation and degradation are read); every name, key and value checked at its place. */
 xp_status xp_read_dc_pairs(const xp_reader *rd, xp_params *pr);
 void xp_params_free_pairs(xp_params *pr);
+
+/* A scenario's text and overrides, kept to resolve its variants from. */
+typedef struct xp_scenario_text {
+	const char *text;
+	size_t len;
+	const char *name;
+	const char *const *overrides;
+	int n_overrides;
+} xp_scenario_text;
+
+/* scenario.c: t resolved with every leaf of `set` (a mapping, or NULL) grafted on, and `seed`
+ * (a scalar, or NULL) as its seed, without t's own schedule.variants. */
+xp_status xp_scenario_variant(const xp_scenario_text *t, const xp_node *set, const xp_node *seed,
+                              xp_scenario **out, xp_error *err);
+
+/* scenario_variants.c: schedule.objective (into pr), and the variants file named by
+ * schedule.variants (when given) resolved against t into *out (n of them). Each must keep pr's
+ * shape. */
+xp_status xp_read_variants(const xp_reader *rd, const xp_scenario_text *t, xp_params *pr,
+                           xp_scenario ***out, int *n);
 
 /* scenario_bound.c: refuse (XP_EINVAL, at the key that dominates) a scenario whose executions
  * could have times beyond 2^62 ns: the bound adds every block, every transfer's serialisation

@@ -14,7 +14,6 @@
 #include "scenario/scenario_int.h"
 
 #define MAX_ROWS  ((size_t)1 << 22)
-#define MAX_PATH  4096
 #define MAX_FIELD 3
 
 /* Where a trace's errors point, and the rows read so far. */
@@ -157,19 +156,17 @@ static xp_status parse_rows(trace_in *in, char *text, int link, void *target, si
 	return st;
 }
 
-/* The trace's path: a relative path in the scenario file is relative to that file's folder; one
- * given with --set is relative to the working directory. */
-static xp_status trace_path(const xp_reader *rd, const xp_node *n, const char *key, char *out)
+xp_status xp_reader_path(const xp_reader *rd, const xp_node *n, const char *key, char *out)
 {
 	const char *file = n->src->file, *slash = strrchr(file, '/');
 	int len;
 	if (n->src->override || n->text[0] == '/' || !slash)
-		len = snprintf(out, MAX_PATH, "%s", n->text);
+		len = snprintf(out, XP_PATH_MAX, "%s", n->text);
 	else
-		len = snprintf(out, MAX_PATH, "%.*s/%s", (int)(slash - file), file, n->text);
-	if (len < 0 || len >= MAX_PATH || !n->text[0])
+		len = snprintf(out, XP_PATH_MAX, "%.*s/%s", (int)(slash - file), file, n->text);
+	if (len < 0 || len >= XP_PATH_MAX || !n->text[0])
 		return xp_reader_fail(rd, n, key, "expected a file path (below %d characters)",
-		                      MAX_PATH);
+		                      XP_PATH_MAX);
 	return XP_OK;
 }
 
@@ -177,13 +174,13 @@ xp_status xp_read_trace_file(const xp_reader *rd, const char *key, int link, voi
                              size_t *rows)
 {
 	const xp_node *n = xp_reader_get(rd, key);
-	char path[MAX_PATH], *text = NULL;
+	char path[XP_PATH_MAX], *text = NULL;
 	size_t len;
 	if (!n)
 		return XP_OK;
 	if (n->kind != XP_NODE_SCALAR)
 		return xp_reader_fail(rd, n, key, "expected a file path, got a list or mapping");
-	xp_status st = trace_path(rd, n, key, path);
+	xp_status st = xp_reader_path(rd, n, key, path);
 	if (!st)
 		st = xp_io_read_file(path, &text, &len, rd->err);
 	if (!st && strlen(text) != len)

@@ -41,6 +41,17 @@ static xp_node *node_new(xp_node_kind kind, const yaml_mark_t *m, const xp_src *
 	return n;
 }
 
+/* A node made by an override or a graft, at the place of `at` (line 1, column 1 when NULL). */
+static xp_node *node_at(xp_node_kind kind, const xp_src *src, const xp_node *at)
+{
+	xp_node *n = node_new(kind, NULL, src);
+	if (n && at) {
+		n->line = at->line;
+		n->column = at->column;
+	}
+	return n;
+}
+
 static int node_push(xp_node *parent, xp_node *kid)
 {
 	if (parent->n == parent->cap) {
@@ -382,7 +393,7 @@ static int map_find(const xp_node *map, const char *key)
 
 /* Set map[key] = value (taking it), replacing an old value. */
 static xp_status map_set(xp_node *map, const char *key, xp_node *value, const xp_src *src,
-                         xp_error *err)
+                         const xp_node *at, xp_error *err)
 {
 	int i = map_find(map, key);
 	if (i >= 0) {
@@ -390,7 +401,7 @@ static xp_status map_set(xp_node *map, const char *key, xp_node *value, const xp
 		map->kids[i + 1] = value;
 		return XP_OK;
 	}
-	xp_node *k = node_new(XP_NODE_SCALAR, NULL, src);
+	xp_node *k = node_at(XP_NODE_SCALAR, src, at);
 	if (!k || !(k->text = strdup(key)) || node_push(map, k) < 0) {
 		xp_node_free(k);
 		xp_node_free(value);
@@ -440,9 +451,19 @@ static void drop_other_forms(xp_node *parent, const char *key)
 }
 
 /* Walk key's segments from root, making (or replacing non-mappings with) mappings on the way,
- * and set the last one to value (taken). */
+ * and set the last one to value (taken). The nodes made get src and the place of `at` (line 1,
+ * column 1 when NULL). */
+static xp_status graft_at(xp_node *root, const char *key, xp_node *value, const xp_src *src,
+                          const xp_node *at, xp_error *err);
+
 static xp_status graft(xp_node *root, const char *key, xp_node *value, const xp_src *src,
                        xp_error *err)
+{
+	return graft_at(root, key, value, src, NULL, err);
+}
+
+static xp_status graft_at(xp_node *root, const char *key, xp_node *value, const xp_src *src,
+                          const xp_node *at, xp_error *err)
 {
 	char *path = strdup(key);
 	xp_node *map = root;
@@ -456,8 +477,8 @@ static xp_status graft(xp_node *root, const char *key, xp_node *value, const xp_
 		*dot = '\0';
 		int i = map_find(map, seg);
 		if (i < 0 || map->kids[i + 1]->kind != XP_NODE_MAP) {
-			xp_node *sub = node_new(XP_NODE_MAP, NULL, src);
-			st = sub ? map_set(map, seg, sub, src, err)
+			xp_node *sub = node_at(XP_NODE_MAP, src, at);
+			st = sub ? map_set(map, seg, sub, src, at, err)
 			         : xp_fail(err, XP_ENOMEM, "out of memory");
 			i = map_find(map, seg);
 		}
@@ -469,7 +490,7 @@ static xp_status graft(xp_node *root, const char *key, xp_node *value, const xp_
 		xp_node_free(value);
 	} else {
 		int reset = value->kind == XP_NODE_SCALAR && value->is_null;
-		st = map_set(map, seg, value, src, err);
+		st = map_set(map, seg, value, src, at, err);
 		if (!st && !reset)
 			drop_other_forms(map, key);
 	}
@@ -498,4 +519,65 @@ xp_status xp_yaml_override(xp_node *root, const xp_src *src, xp_error *err)
 		st = graft(root, key, value, src, err);
 	free(key);
 	return st;
+}
+
+xp_status xp_yaml_graft(xp_node *root, const char *key, xp_node *value, const xp_node *at,
+                        xp_error *err)
+{
+	return graft_at(root, key, value, value->src, at, err);
+}
+
+xp_node *xp_node_copy(const xp_node *n)
+{
+	xp_node *c = calloc(1, sizeof *c);
+	if (!c)
+		return NULL;
+	*c = (xp_node){ .kind = n->kind,
+		        .line = n->line,
+		        .column = n->column,
+		        .src = n->src,
+		        .is_null = n->is_null };
+	if (n->text && !(c->text = strdup(n->text))) {
+		free(c);
+		return NULL;
+	}
+	for (int i = 0; i < n->n; i++) {
+		xp_node *k = xp_node_copy(n->kids[i]);
+		if (!k || node_push(c, k) < 0) {
+			xp_node_free(k);
+			xp_node_free(c);
+			return NULL;
+		}
+	}
+	return c;
+}
+
+xp_status xp_yaml_graft_all(xp_node *root, const xp_node *map, const char *prefix, xp_error *err)
+{
+	for (int i = 0; i + 1 < map->n; i += 2) {
+		const xp_node *k = map->kids[i], *v = map->kids[i + 1];
+		char path[512];
+		if (snprintf(path, sizeof path, "%s%s%s", prefix, *prefix ? "." : "", k->text) >=
+		    (int)sizeof path)
+			return xp_fail(err, XP_EINVAL, "%s:%d:%d: %s...: the key is too long",
+			               k->src->file, k->line, k->column, path);
+		xp_status st;
+		if (v->kind == XP_NODE_MAP && v->n > 0) {
+			st = xp_yaml_graft_all(root, v, path, err);
+		} else {
+			xp_node *c = xp_node_copy(v);
+			st = c ? xp_yaml_graft(root, path, c, k, err)
+			       : xp_fail(err, XP_ENOMEM, "out of memory");
+		}
+		if (st)
+			return st;
+	}
+	return XP_OK;
+}
+
+void xp_yaml_drop(xp_node *root, const char *section, const char *key)
+{
+	int i = map_find(root, section);
+	if (i >= 0 && root->kids[i + 1]->kind == XP_NODE_MAP)
+		map_remove(root->kids[i + 1], key);
 }

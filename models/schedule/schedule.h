@@ -115,6 +115,9 @@ typedef struct xp_candidate {
 	char name[48];
 	int64_t makespan_ns;
 	int fits_memory;
+	int objective;    /* xp_objective it was chosen by (0: makespan) */
+	int64_t score_ns; /* that objective over its samples (makespan: = makespan_ns) */
+	int samples;      /* iteration times the score is over (makespan: 1) */
 } xp_candidate;
 
 /* Attach a copy of the candidates (XP_ENOMEM), or read them back (NULL, *n = 0 when s was not

@@ -1,5 +1,7 @@
 /* select.c: `auto`: build every candidate schedule, time each on the analytic engine, keep the
- * fastest that fits memory. */
+ * best that fits memory: the fastest, or with schedule.objective the lowest mean, p95 or worst
+ * iteration time over a set of conditions (each candidate built once, for the scenario, and
+ * timed as a fixed schedule on every one). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,6 +25,54 @@ static xp_status timing(xp_evaluator **ev, const xp_params *pr, const xp_schedul
 	return st == XP_OK ? xp_evaluator_run(*ev, s, r, e) : st;
 }
 
+/* Append the iteration times of s under q (its own iterations; no noise, no re-planning, and
+ * decoupled messages, as every search loop plans) to ms. */
+static xp_status samples_of(const xp_params *q0, const xp_schedule *s, double **ms, int *n,
+                            xp_error *err)
+{
+	xp_params q = *q0;
+	q.replan = XP_REPLAN_NEVER;
+	q.jitter_samples = 0;
+	q.p2p = XP_P2P_DECOUPLED;
+	xp_result *r = NULL;
+	xp_status st = xp_engine_run_counted(xp_engine_default(), &q, s, &r, err);
+	int k = st == XP_OK && r->iters.n > 0 ? r->iters.n : 1;
+	double *grown = st == XP_OK ? realloc(*ms, ((size_t)*n + (size_t)k) * sizeof *grown) : NULL;
+	if (st == XP_OK && !grown)
+		st = xp_fail(err, XP_ENOMEM, "auto: out of memory");
+	for (int i = 0; grown && i < k; i++)
+		grown[(*n)++] = (double)(r->iters.n > 0 ? r->iters.times_ns[i] : r->makespan_ns);
+	if (grown)
+		*ms = grown;
+	xp_result_free(r);
+	return st;
+}
+
+/* c's score under pr->objective: over the iterations of every variant (or of pr itself). */
+static xp_status score(const xp_params *pr, const xp_schedule *s, xp_candidate *c, xp_error *err)
+{
+	c->objective = pr->objective;
+	c->score_ns = c->makespan_ns;
+	c->samples = 1;
+	if (pr->objective == XP_OBJECTIVE_MAKESPAN)
+		return XP_OK;
+	double *ms = NULL;
+	int n = 0, nv = pr->n_variants > 0 ? pr->n_variants : 1;
+	xp_status st = XP_OK;
+	for (int v = 0; v < nv && st == XP_OK; v++)
+		st = samples_of(pr->n_variants > 0 ? pr->variants[v] : pr, s, &ms, &n, err);
+	if (st == XP_OK) {
+		int64_t mean, p50, p95, min, max;
+		xp_engine_summarise(ms, n, &mean, &p50, &p95, &min, &max);
+		c->score_ns = pr->objective == XP_OBJECTIVE_MEAN  ? mean
+		              : pr->objective == XP_OBJECTIVE_P95 ? p95
+		                                                  : max;
+		c->samples = n;
+	}
+	free(ms);
+	return st;
+}
+
 static int time_candidate(const xp_schedule_kind *k, const xp_params *pr, xp_evaluator **ev,
                           xp_schedule **s, xp_candidate *c, xp_status *fatal, xp_error *err)
 {
@@ -43,15 +93,22 @@ static int time_candidate(const xp_schedule_kind *k, const xp_params *pr, xp_eva
 	snprintf(c->name, sizeof c->name, "%s", k->name);
 	c->makespan_ns = r->makespan_ns;
 	c->fits_memory = r->fits_memory;
+	if ((st = score(pr, *s, c, &e)) != XP_OK) {
+		*fatal = xp_fail(err, st, "auto: %s: %s", k->name, e.msg);
+		xp_schedule_free(*s);
+		*s = NULL;
+		return -1;
+	}
 	return 0;
 }
 
-/* Fitting ones first, each group by makespan; ties keep the table's order (stable). */
+/* Fitting ones first, each group by score (the makespan by default); ties keep the table's
+ * order (stable). */
 static int better(const xp_candidate *a, const xp_candidate *b)
 {
 	if (a->fits_memory != b->fits_memory)
 		return a->fits_memory > b->fits_memory;
-	return a->makespan_ns < b->makespan_ns;
+	return a->score_ns < b->score_ns;
 }
 
 static void sort_candidates(xp_candidate *c, xp_schedule **s, int n)

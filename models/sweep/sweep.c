@@ -322,7 +322,8 @@ static xp_status resolve(xp_sweep *s, xp_error *err)
 	if (st)
 		return st;
 	const xp_params *pr = xp_scenario_params(sc);
-	for (int i = 0; !s->schedules && i < pr->n_schedules && st == XP_OK; i++) {
+	int from_base = !s->schedules; /* the sweep names none: the base scenario's list */
+	for (int i = 0; from_base && i < pr->n_schedules && st == XP_OK; i++) {
 		char *t = strdup(pr->schedules[i]);
 		if (!t || xp_sweep_push((void **)&s->schedules, &s->n_schedules, sizeof t, &t)) {
 			free(t);
@@ -362,7 +363,8 @@ static xp_status check_names(const xp_sweep *s, int *seeded, xp_error *err)
 		xp_scenario *sc = NULL;
 		xp_status st = xp_sweep_scenario(s, p, s->seeds[0], &sc, err);
 		const xp_params *pr = sc ? xp_scenario_params(sc) : NULL;
-		if (pr && pr->jitter_samples > 0 && pr->jitter > 0)
+		if (pr && ((pr->jitter_samples > 0 && pr->jitter > 0) ||
+		           pr->inter_var.model != XP_VARY_NONE))
 			*seeded = 1;
 		xp_scenario_free(sc);
 		if (st)
@@ -382,7 +384,8 @@ static xp_status warn_seeds(xp_sweep *s, const xp_node *root, int seeded)
 		return XP_OK;
 	if (asprintf(&s->warning,
 	             "%s:%d:%d: seeds: warning: nothing in this sweep depends on the seed (no "
-	             "robustness.samples with robustness.jitter, no packet engine), so each of the "
+	             "robustness.samples with robustness.jitter, no network.inter_dc.variation, "
+	             "no packet engine), so each of the "
 	             "%d seeds repeats the same rows; drop `seeds` or add robustness",
 	             s->path, n->line, n->column, s->n_seeds) < 0) {
 		s->warning = NULL;

@@ -92,10 +92,11 @@ static int is_key(const char *k)
 static int row_from(char **f, xp_sweep_row *w)
 {
 	int64_t fits = 0;
-	*w = (xp_sweep_row){ .status = f[1], .solver_status = f[9], .message = f[14] };
+	*w = (xp_sweep_row){ .status = f[1], .solver_status = f[9], .message = f[17] };
 	w->metrics = !strcmp(f[1], "ok");
 	w->robust = *f[11] != '\0';
-	if (parse_num(f[13], &w->wall_s))
+	w->iters = *f[13] != '\0';
+	if (parse_num(f[16], &w->wall_s))
 		return -1;
 	if (!w->metrics)
 		return 0;
@@ -106,6 +107,9 @@ static int row_from(char **f, xp_sweep_row *w)
 	if (w->robust)
 		bad = bad || parse_i64(f[11], &w->robust_mean_ns) ||
 		      parse_i64(f[12], &w->robust_p95_ns);
+	if (w->iters)
+		bad = bad || parse_i64(f[13], &w->iter_mean_ns) ||
+		      parse_i64(f[14], &w->iter_p95_ns) || parse_i64(f[15], &w->iter_max_ns);
 	w->fits_memory = (int)fits;
 	return bad ? -1 : 0;
 }
@@ -231,7 +235,7 @@ xp_status xp_rix_add(xp_row_index *ix, const xp_sweep *s, const char *csv, size_
                      const char *json, size_t lj)
 {
 	const char *p = memchr(csv, '\n', lc), *end = csv + lc, *line, *nl;
-	int cols = s->n_keys + 20;
+	int cols = s->n_keys + 23;
 	char **f = malloc(((size_t)cols + 2) * sizeof *f), *buf = malloc(lc + (size_t)cols + 2);
 	xp_status st = f && buf ? XP_OK : XP_ENOMEM;
 	for (p = p ? p + 1 : end; st == XP_OK && (nl = next_line(&p, end, &line));)

@@ -39,6 +39,8 @@ typedef struct xp_sweep_row {
 	const char *solver_status; /* "" when no solver made the schedule */
 	int robust;                /* robustness was run: the two robust_* are present */
 	int64_t robust_mean_ns, robust_p95_ns;
+	int iters; /* several iterations were run: the three iter_* are present */
+	int64_t iter_mean_ns, iter_p95_ns, iter_max_ns;
 	const char *message;
 } xp_sweep_row;
 

@@ -14,7 +14,7 @@
 static const char *const metric_cols =
     "key,status,makespan_ns,time_per_microbatch_ns,tokens_per_s,bubble_mean,bubble_max,"
     "peak_memory_max_bytes,fits_memory,solver_status,solver_gap,robust_mean_ns,robust_p95_ns,"
-    "wall_s,message\n";
+    "iter_mean_ns,iter_p95_ns,iter_max_ns,wall_s,message\n";
 
 char *xp_sweep_csv_header(const xp_sweep *s)
 {
@@ -75,6 +75,10 @@ static xp_sweep_row row_of(const xp_result *r, double wall)
 		.robust = r->robust.samples > 0,
 		.robust_mean_ns = r->robust.mean_ns,
 		.robust_p95_ns = r->robust.p95_ns,
+		.iters = r->iters.n > 1,
+		.iter_mean_ns = r->iters.mean_ns,
+		.iter_p95_ns = r->iters.p95_ns,
+		.iter_max_ns = r->iters.max_ns,
 		.wall_s = wall,
 		.message = "",
 	};
@@ -122,6 +126,9 @@ static void csv_row(FILE *f, const xp_sweep *s, xp_task k, const xp_sweep_row *w
 	csv_num(f, w->solver_gap, m && *w->solver_status);
 	csv_i64(f, w->robust_mean_ns, m && w->robust);
 	csv_i64(f, w->robust_p95_ns, m && w->robust);
+	csv_i64(f, w->iter_mean_ns, m && w->iters);
+	csv_i64(f, w->iter_p95_ns, m && w->iters);
+	csv_i64(f, w->iter_max_ns, m && w->iters);
 	csv_num(f, w->wall_s, 1);
 	xp_out_csv_field(f, w->message);
 	fputc('\n', f);
@@ -169,6 +176,11 @@ static void json_row(FILE *f, const xp_sweep *s, xp_task k, const xp_sweep_row *
 		if (w->robust) {
 			xp_json_int(&j, "robust_mean_ns", w->robust_mean_ns);
 			xp_json_int(&j, "robust_p95_ns", w->robust_p95_ns);
+		}
+		if (w->iters) {
+			xp_json_int(&j, "iter_mean_ns", w->iter_mean_ns);
+			xp_json_int(&j, "iter_p95_ns", w->iter_p95_ns);
+			xp_json_int(&j, "iter_max_ns", w->iter_max_ns);
 		}
 	}
 	json_num(&j, "wall_s", w->wall_s);
