@@ -182,7 +182,12 @@ static void test_comms_errors(void)
 	fails("0RECV_F0,0F0,0B0\n", "c.csv:1:1: cell '0RECV_F0': a receive with no sender");
 	fails("0F0,0SEND_F,0B0\n",
 	      "c.csv:1:5: cell '0SEND_F': a send or receive needs a microbatch");
-	fails("(0F0;1B0)OVERLAP_F_B\n", "c.csv:1:1: cell '(0F0;1B0)OVERLAP_F_B': OVERLAP_F_B");
+	fails("(0F0;1I0)OVERLAP_F_B\n",
+	      "c.csv:1:1: cell '(0F0;1I0)OVERLAP_F_B': an OVERLAP_F_B is a forward and a whole "
+	      "backward");
+	fails("0F1,(0F0;0B1)OVERLAP_F_B\n",
+	      "c.csv:1:5: cell '(0F0;0B1)OVERLAP_F_B': an OVERLAP_F_B joins two different "
+	      "stages");
 }
 
 static void test_comms_and_fsdp_read(void)
@@ -215,7 +220,7 @@ static void test_comms_and_fsdp_read(void)
 
 int main(void)
 {
-	plan(2 * N_GRID * count_generators() + 2 + 1 + 10 + 4);
+	plan(2 * N_GRID * count_generators() + 2 + 1 + 11 + 4);
 	test_round_trips();
 	test_send_recv_placement();
 	test_refuses_pieces();

@@ -47,7 +47,7 @@ struct xp_analytic {
 	void *noise_ctx;
 	int p, v, m, parts;
 	int64_t *ready;    /* 3 * parts * m slot times; -1 = not yet known */
-	int64_t *blockdur; /* devices * 4: whole-block time per kind */
+	int64_t *blockdur; /* devices * XP_OP_KINDS: whole-block (or overlapped op) time per kind */
 	size_t *next;      /* per device: index of the op in flight or next to start */
 	int64_t *free_ns;  /* per device: end of its last op */
 	int64_t *waiting;  /* per device: slot it waits for, or -1 */
@@ -174,7 +174,7 @@ static xp_status alloc_all(sim *S)
 {
 	size_t slots = XP_SLOTS * (size_t)S->parts * (size_t)S->m, dv = (size_t)S->p * S->v;
 	S->ready = malloc(slots * sizeof *S->ready);
-	S->blockdur = malloc((size_t)S->p * 4 * sizeof *S->blockdur);
+	S->blockdur = malloc((size_t)S->p * XP_OP_KINDS * sizeof *S->blockdur);
 	S->next = calloc((size_t)S->p, sizeof *S->next);
 	S->free_ns = calloc((size_t)S->p, sizeof *S->free_ns);
 	S->waiting = malloc((size_t)S->p * sizeof *S->waiting);
@@ -256,9 +256,9 @@ xp_status xp_analytic_new_as(const xp_params *pr, const xp_schedule *shape, int 
 		               ideal ? "ideal" : "analytic");
 	}
 	for (int d = 0; d < S->p; d++)
-		for (int k = 0; k < 4; k++) {
+		for (int k = 0; k < XP_OP_KINDS; k++) {
 			xp_op whole = { .kind = (uint8_t)k, .lo = 0, .hi = 1, .nsub = 1 };
-			S->blockdur[d * 4 + k] = xp_op_duration_ns(pr, shape, d, whole);
+			S->blockdur[d * XP_OP_KINDS + k] = xp_op_duration_ns(pr, shape, d, whole);
 		}
 	plan_links(S);
 	xp_status st = ideal ? XP_OK : xp_timeline_link(pr, &S->wan, err);
@@ -310,6 +310,36 @@ static int64_t straggle(sim *S, int d, int64_t start, int64_t dur)
 
 static void launch(sim *S, int64_t slot, int64_t now);
 
+/* The earliest start of op of device d by its inputs (both blocks' for an overlapped op) and
+ * its F's all-gather, or -1 with S->waiting[d] set to a slot not yet known. Posts the receives
+ * of its inputs first (network.p2p). */
+static int64_t inputs_ready(sim *S, int d, xp_op op)
+{
+	xp_op half[2];
+	int n = xp_op_halves(op, half);
+	int64_t start = S->free_ns[d];
+	for (int k = 0; k < n; k++) {
+		int64_t matched = xp_exec_match_post(&S->match, S->s, d, half[k]);
+		if (matched >= 0)
+			launch(S, matched, S->free_ns[d]); /* the post is now: d's op just ended */
+	}
+	for (int k = 0; k < n; k++) {
+		int part = xp_schedule_part(S->s, d, half[k].chunk); /* xp_exec_op_slot */
+		int64_t slot = xp_exec_slot(S->parts, S->m, xp_exec_slot_class(half[k].kind), part,
+		                            half[k].mb);
+		if (S->ready[slot] < 0) {
+			S->waiting[d] = slot;
+			return -1;
+		}
+		if (start < S->ready[slot])
+			start = S->ready[slot];
+		if (half[k].kind == XP_OP_F && start < S->ag_done[d * S->v + half[k].chunk])
+			start = S->ag_done[d * S->v + half[k].chunk];
+	}
+	S->waiting[d] = -1;
+	return start;
+}
+
 /* Start device d's next op if its input is known; otherwise remember what it waits for. */
 static void try_start(sim *S, int d)
 {
@@ -317,23 +347,10 @@ static void try_start(sim *S, int d)
 	if (i >= xp_schedule_len(S->s, d) || xp_exec_match_holds(&S->match, d))
 		return;
 	xp_op op = xp_schedule_ops(S->s, d)[i];
-	int64_t matched = xp_exec_match_post(&S->match, S->s, d, op);
-	if (matched >= 0)
-		launch(S, matched, S->free_ns[d]); /* the post is now: d's previous op just ended */
-	int part =
-	    xp_schedule_part(S->s, d, op.chunk); /* xp_exec_op_slot, with parts and m known */
-	int64_t slot = xp_exec_slot(S->parts, S->m, xp_exec_slot_class(op.kind), part, op.mb);
-	int64_t start = S->ready[slot];
-	if (start < 0) {
-		S->waiting[d] = slot;
+	int64_t start = inputs_ready(S, d, op);
+	if (start < 0)
 		return;
-	}
-	S->waiting[d] = -1;
-	if (start < S->free_ns[d])
-		start = S->free_ns[d];
-	if (op.kind == XP_OP_F && start < S->ag_done[d * S->v + op.chunk])
-		start = S->ag_done[d * S->v + op.chunk];
-	int64_t dur = noisy(S, op.nsub == 1 ? S->blockdur[d * 4 + op.kind]
+	int64_t dur = noisy(S, op.nsub == 1 ? S->blockdur[d * XP_OP_KINDS + op.kind]
 	                                    : xp_op_duration_ns(S->pr, S->s, d, op));
 	if (S->slow && S->pr->straggler.slow[d])
 		dur = straggle(S, d, start, dur);
@@ -463,12 +480,13 @@ static xp_status simulate(sim *S, xp_error *err)
 	while (S->heap_n > 0) {
 		event e = heap_pop(S);
 		int d = e.device;
-		xp_op op = xp_schedule_ops(S->s, d)[S->next[d]];
+		xp_op op = xp_schedule_ops(S->s, d)[S->next[d]], half[2];
 		S->free_ns[d] = e.t;
-		if (op.hi == op.nsub && produce(S, d, op, e.t))
-			return S->failed
-			           ? S->failed
-			           : xp_fail(err, XP_ENOMEM, "out of memory recording transfers");
+		for (int k = 0, n = op.hi == op.nsub ? xp_op_halves(op, half) : 0; k < n; k++)
+			if (produce(S, d, half[k], e.t))
+				return S->failed ? S->failed
+				                 : xp_fail(err, XP_ENOMEM,
+				                           "out of memory recording transfers");
 		S->next[d]++;
 		try_start(S, d);
 		if (S->failed == XP_ENOMEM)

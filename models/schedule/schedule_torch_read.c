@@ -33,27 +33,31 @@ static xp_status grid_push(grid *g, cell c)
 	return XP_OK;
 }
 
-/* Why a cell cannot be read (r from xp_torch_parse_cell), or NULL. */
+/* Why a cell cannot be read (r from xp_torch_parse_cell, a its actions), or NULL. */
 static const char *cell_error(int r, const xp_torch_action *a)
 {
 	if (r < 0)
 		return "not an action [stage][type][microbatch]";
-	if (r == 2)
-		return "OVERLAP_F_B (a forward and a backward overlapped in one block, as "
-		       "DualPipeV writes) is not modelled yet (docs/torch.md)";
-	if (r == 1 && a->mb < 0 && !is_fsdp(a->type))
-		return is_compute(a->type) ? "a compute action needs a microbatch"
-		                           : "a send or receive needs a microbatch";
+	if (r == 2 && (a[0].type != XP_TORCH_F || a[1].type != XP_TORCH_B))
+		return "an OVERLAP_F_B is a forward and a whole backward, (F;B)OVERLAP_F_B, as "
+		       "DualPipeV writes it";
+	if (r == 2 && a[0].stage == a[1].stage)
+		return "an OVERLAP_F_B joins two different stages (torch runs the F and B of one "
+		       "stage in turn)";
+	for (int k = 0; k < r; k++)
+		if (a[k].mb < 0 && !is_fsdp(a[k].type))
+			return is_compute(a[k].type) ? "a compute action needs a microbatch"
+			                             : "a send or receive needs a microbatch";
 	return NULL;
 }
 
-static xp_status take_cell(grid *g, const xp_torch_action *a, int row, int col)
+static xp_status take_cell(grid *g, const xp_torch_action *a, int row, int col, int joined)
 {
 	if (is_fsdp(a->type)) { /* no time of their own: counted, not kept */
 		g->fsdp_cells++;
 		return XP_OK;
 	}
-	if (grid_push(g, (cell){ *a, row, col }))
+	if (grid_push(g, (cell){ *a, row, col, joined }))
 		return XP_ENOMEM;
 	g->comm_cells += !is_compute(a->type);
 	if (a->stage >= g->stages)
@@ -78,15 +82,16 @@ static xp_status read_cells(const char *t, size_t len, const char *name, xp_torc
 			size_t e = s;
 			while (e < eol && t[e] != ',')
 				e++;
-			xp_torch_action a;
-			int r = xp_torch_parse_cell(t + s, e - s, d, &a);
+			xp_torch_action a[2];
+			int r = xp_torch_parse_cell(t + s, e - s, d, a);
 			int col = (int)(s - i) + 1;
-			const char *why = cell_error(r, &a);
+			const char *why = cell_error(r, a);
 			if (why)
 				return xp_fail(err, XP_EINVAL, "%s:%d:%d: cell '%.*s': %s", name,
 				               row, col, (int)(e - s), t + s, why);
-			if (r == 1 && take_cell(g, &a, row, col))
-				return xp_fail(err, XP_ENOMEM, "%s: out of memory", name);
+			for (int k = 0; k < r; k++) /* a composite: its F, joined to its B */
+				if (take_cell(g, &a[k], row, col, r == 2 && k == 0))
+					return xp_fail(err, XP_ENOMEM, "%s: out of memory", name);
 			s = e + 1;
 		}
 		i = eol + 1;
@@ -165,7 +170,6 @@ static xp_status check_order(const grid *g, const char *name, xp_torch_dialect d
                              unsigned char *seen, xp_error *err)
 {
 	static const unsigned char bit[] = { HAS_F, HAS_I, HAS_W, HAS_B };
-	const cell *first_b = NULL, *first_iw = NULL;
 	char b[64];
 	for (size_t k = 0; k < g->n; k++) {
 		const cell *c = &g->c[k];
@@ -177,19 +181,6 @@ static xp_status check_order(const grid *g, const char *name, xp_torch_dialect d
 			return xp_fail(err, XP_EINVAL, "%s:%d:%d: cell '%s': %s", name, c->row,
 			               c->col, xp_torch_cell_text(b, sizeof b, c, d), why);
 		*had |= bit[c->a.type];
-		if (c->a.type == XP_TORCH_B && !first_b)
-			first_b = c;
-		if ((c->a.type == XP_TORCH_I || c->a.type == XP_TORCH_W) && !first_iw)
-			first_iw = c;
-		if (first_b && first_iw) {
-			return xp_fail(
-			    err, XP_EINVAL,
-			    "%s:%d:%d: cell '%s': the file mixes whole backwards (B) with split "
-			    "ones (I, W); a schedule uses one kind",
-			    name, c->row, c->col,
-			    xp_torch_cell_text(b, sizeof b, c,
-			                       d)); /* c is the first of the second kind */
-		}
 	}
 	return XP_OK;
 }
@@ -228,8 +219,16 @@ static xp_status build(const grid *g, const char *name, const int *dev, int chun
 		const cell *c = &g->c[k];
 		if (!is_compute(c->a.type))
 			continue;
-		xp_status st = xp_schedule_add_block(s, c->row - 1, kind[c->a.type], c->a.mb,
-		                                     xp_schedule_chunk_of(s, c->a.stage));
+		xp_status st;
+		if (c->joined) { /* a composite's F and B (the next cell): one overlapped op */
+			const cell *b = &g->c[++k];
+			st = xp_schedule_add_overlap(s, c->row - 1, c->a.mb,
+			                             xp_schedule_chunk_of(s, c->a.stage), b->a.mb,
+			                             xp_schedule_chunk_of(s, b->a.stage));
+		} else {
+			st = xp_schedule_add_block(s, c->row - 1, kind[c->a.type], c->a.mb,
+			                           xp_schedule_chunk_of(s, c->a.stage));
+		}
 		if (st) {
 			xp_schedule_free(s);
 			return xp_fail(err, st, "%s: out of memory", name);
