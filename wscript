@@ -47,6 +47,7 @@ LIB_SOURCES = [
     'models/schedules/registry.c', 'models/schedules/replan.c', 'models/schedules/select.c',
     'models/schedules/zbh1.c',
     'models/schedules/zbh2.c', 'models/schedules/zbv.c',
+    'models/schedules/dualpipev.c',
     'models/solver/instance.c', 'models/solver/memory_bound.c', 'models/solver/methods.c', 'models/solver/model.c',
     'models/solver/optimal.c', 'models/solver/orders.c',
     'models/sweep/sweep.c', 'models/sweep/sweep_axes.c', 'models/sweep/sweep_check.c',

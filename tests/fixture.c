@@ -38,6 +38,7 @@ xp_params *fx_new(int p, int m, int64_t tf_ns, int64_t td_ns, int64_t tw_ns)
 	pr->message_bytes = 1000;
 	pr->tokens_per_microbatch = 4096;
 	pr->weight_release = 0.5;
+	pr->overlap_f_b = 1;
 	pr->datacenters = 1;
 	pr->placement = must(calloc((size_t)p, sizeof *pr->placement));
 	pr->intra_dc.bandwidth_bps = INFINITY;

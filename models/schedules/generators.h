@@ -14,6 +14,8 @@ xp_status xp_schedule_build_interleaved(const xp_params *pr, xp_schedule **out, 
 xp_status xp_schedule_build_zbh1(const xp_params *pr, xp_schedule **out, xp_error *err);
 xp_status xp_schedule_build_zbh2(const xp_params *pr, xp_schedule **out, xp_error *err);
 xp_status xp_schedule_build_zbv(const xp_params *pr, xp_schedule **out, xp_error *err);
+/* DualPipeV (V placement, m >= 2p; overlapped F+B ops): torch's ScheduleDualPipeV order. */
+xp_status xp_schedule_build_dualpipev(const xp_params *pr, xp_schedule **out, xp_error *err);
 /* The adaptive greedy schedules (greedy*.c): they read the whole scenario (times, links, memory
  * limit, dp, schedule.n_sub); XP_EMEMORY when the memory limit cannot hold one microbatch. */
 xp_status xp_schedule_build_crossudsub(const xp_params *pr, xp_schedule **out, xp_error *err);

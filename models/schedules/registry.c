@@ -28,6 +28,11 @@ static const xp_schedule_kind kinds[] = {
 	  "by "
 	  "the zero-bubble authors' greedy rule at 1F1B's memory.",
 	  xp_schedule_build_zbv },
+	{ "dualpipev",
+	  "DualPipeV (DeepSeek-V3's DualPipe in a V, as torch's ScheduleDualPipeV orders it): "
+	  "two chunks per device, a forward of one chunk overlapped with the backward of the "
+	  "other in one op (model.overlap_f_b); needs microbatches >= 2 x stages.",
+	  xp_schedule_build_dualpipev },
 	{ "crossudsub",
 	  "The CrossPipe authors' greedy (CrossUDSub): sub-blocks placed on the device that can "
 	  "start earliest by their priority rules, within the memory limit (schedule.n_sub).",

@@ -86,6 +86,14 @@ static xp_status choose(xp_candidate *c, xp_schedule **s, int n, xp_schedule **o
 	return XP_OK;
 }
 
+/* Every registered schedule but auto itself and dualpipev: dualpipev's overlapped ops are timed
+ * by model.overlap_f_b, a factor the user states rather than one the selection should pick
+ * for them (docs/model.md, section 8). */
+static int is_candidate(const char *name)
+{
+	return strcmp(name, "auto") != 0 && strcmp(name, "dualpipev") != 0;
+}
+
 xp_status xp_select_auto(const xp_params *pr, xp_schedule **out, xp_error *err)
 {
 	size_t nk;
@@ -97,7 +105,7 @@ xp_status xp_select_auto(const xp_params *pr, xp_schedule **out, xp_error *err)
 	xp_evaluator *ev = NULL;
 	*out = NULL;
 	for (size_t i = 0; i < nk && st == XP_OK; i++)
-		if (strcmp(k[i].name, "auto") != 0 &&
+		if (is_candidate(k[i].name) &&
 		    time_candidate(&k[i], pr, &ev, &s[n], &c[n], &st, err) == 0)
 			n++;
 	xp_evaluator_free(ev);
