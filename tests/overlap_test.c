@@ -62,10 +62,11 @@ static xp_params *two_device_params(void)
  * [2,3], F0 of part 2 [3,4], F1 of part 1 [4,5], F1 of part 2 [5,6]. Device 0: F0 of part 3
  * (arrives 5) [5,6], its B0 [6,8] (gradient at device 1 at 9). The overlapped op needs F1 of
  * part 2 (arrives 7) and B0 of part 1: device 1 runs B0 of part 2 [9,11] and of part 1 [11,13],
- * whose gradient arrives at 14. So the op runs [14,17] with factor 1 (F + B = 3), [14,15.5]
- * with 0.5; its F's output (part 3 is the last part) feeds B1 of part 3 on device 0 at its end:
- * factor 1: B1 of part 3 [17,19], device 1 B1 of parts 2, 1 [20,22], [22,24], device 0 B1 of
- * part 0 [25,27] -> 27. Factor 0.5: [15.5,17.5], [18.5,20.5], [20.5,22.5], [23.5,25.5] -> 25.5.
+ * whose gradient arrives at 14. So the op runs [14,17] with factor 1 (F + B = 3), [14,16.25]
+ * with 0.75, and [14,16] with 0.5 (1.5 is below B's 2: the longer block bounds it); its F's
+ * output (part 3 is the last part) feeds B1 of part 3 on device 0 at its end: factor 1: B1 of
+ * part 3 [17,19], device 1 B1 of parts 2, 1 [20,22], [22,24], device 0 B1 of part 0 [25,27] ->
+ * 27. Factor 0.75: everything 0.75 T earlier -> 26.25; factor 0.5: 1 T earlier -> 26.
  * Run as two ops (F1 of part 3, then B0 of part 0) the F would not wait for the B's input:
  * F [8,9], B [14,16], B1 of part 3 [16,18], device 1 [19,21], [21,23], device 0 [24,26] -> 26. */
 static void test_timing(void)
@@ -82,10 +83,16 @@ static void test_timing(void)
 	is_int(r->op_end_ns[o], 17 * T, "it takes T_F + T_B at model.overlap_f_b 1");
 	is_int(r->makespan_ns, 27 * T, "makespan 27 T by hand (factor 1)");
 	xp_result_free(r);
+	pr->overlap_f_b = 0.75;
+	r = fx_run("analytic", pr, s);
+	is_int(r->op_end_ns[o] - r->op_start_ns[o], 9 * T / 4, "0.75 x (T_F + T_B) at factor 0.75");
+	is_int(r->makespan_ns, 105 * T / 4, "makespan 26.25 T by hand (factor 0.75)");
+	xp_result_free(r);
 	pr->overlap_f_b = 0.5;
 	r = fx_run("analytic", pr, s);
-	is_int(r->op_end_ns[o] - r->op_start_ns[o], 3 * T / 2, "0.5 x (T_F + T_B) at factor 0.5");
-	is_int(r->makespan_ns, 51 * T / 2, "makespan 25.5 T by hand (factor 0.5)");
+	is_int(r->op_end_ns[o] - r->op_start_ns[o], 2 * T,
+	       "factor 0.5: 1.5 T is below T_B, so the op takes T_B = 2 T");
+	is_int(r->makespan_ns, 26 * T, "makespan 26 T by hand (factor 0.5)");
 	xp_result_free(r);
 	pr->overlap_f_b = 1;
 	xp_schedule *seq = xp_schedule_new_v(2, 2);
@@ -344,7 +351,7 @@ static void test_orders(void)
 
 int main(void)
 {
-	plan(8 + 3 + 7 + 1 + 18 + 4);
+	plan(10 + 3 + 7 + 1 + 18 + 4);
 	test_timing();
 	test_memory();
 	test_checker();

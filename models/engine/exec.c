@@ -142,11 +142,13 @@ static void describe_wait(const xp_schedule *s, int d, xp_op op, char *buf, size
 	xp_op half[2];
 	size_t used = 0;
 	for (int k = 0, n = xp_op_halves(op, half); k < n && used < len; k++) {
-		xp_exec_producer(parts, xp_exec_slot_class(half[k].kind),
-		                 xp_schedule_part(s, d, half[k].chunk), &cls, &from);
+		if (!xp_exec_producer(parts, xp_exec_slot_class(half[k].kind),
+		                      xp_schedule_part(s, d, half[k].chunk), &cls, &from) &&
+		    n == 2)
+			continue; /* the F of part 0 waits for nothing */
 		char kind = cls == XP_SLOT_F ? 'F' : xp_schedule_split_backward(s) ? 'D' : 'B';
 		used += (size_t)snprintf(buf + used, len - used, "%s%c%d of part %d (device %d)",
-		                         k ? " and " : "", kind, half[k].mb, from,
+		                         used ? " and " : "", kind, half[k].mb, from,
 		                         xp_schedule_device_of(s, from < 0 ? 0 : from));
 	}
 }

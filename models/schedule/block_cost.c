@@ -34,11 +34,15 @@ int64_t xp_op_duration_ns(const xp_params *pr, const xp_schedule *s, int device,
 	int64_t t;
 	xp_op half[2];
 	switch (op.kind) {
-	case XP_OP_O: /* model.overlap_f_b x (T_F + T_B) of the two whole blocks */
+	case XP_OP_O: { /* model.overlap_f_b x (T_F + T_B), never below the longer block */
 		xp_op_halves(op, half);
-		t = xp_op_duration_ns(pr, s, device, half[0]) +
-		    xp_op_duration_ns(pr, s, device, half[1]);
-		return pr->overlap_f_b == 1 ? t : (int64_t)llround(pr->overlap_f_b * (double)t);
+		int64_t tf = xp_op_duration_ns(pr, s, device, half[0]);
+		int64_t tb = xp_op_duration_ns(pr, s, device, half[1]);
+		if (pr->overlap_f_b == 1)
+			return tf + tb;
+		t = (int64_t)llround(pr->overlap_f_b * (double)(tf + tb));
+		return t > tf && t > tb ? t : tf > tb ? tf : tb;
+	}
 	case XP_OP_F: t = pr->forward_ns[device]; break;
 	case XP_OP_B: /* as D then W, so that B and D+W round alike */
 		t = pr->backward_input_ns[device] / xp_schedule_chunks(s) +

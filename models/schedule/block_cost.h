@@ -21,7 +21,8 @@ void xp_op_memory(const xp_params *pr, const xp_schedule *s, int device, xp_op o
 
 /* Compute time of op on its device: the stage's block time / chunks, times the piece share; for
  * an overlapped op model.overlap_f_b x (T_F + T_B) of its two whole blocks, rounded to the
- * nearest ns. */
+ * nearest ns, and never less than the longer of the two (one device cannot finish both before
+ * either alone). */
 int64_t xp_op_duration_ns(const xp_params *pr, const xp_schedule *s, int device, xp_op op);
 
 /* Peak activation memory of each device when its order runs (memory rises at an F's start and
