@@ -3,6 +3,7 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "schedules/schedules.h"
 #include "tap.h"
@@ -97,4 +98,17 @@ xp_result *fx_run(const char *engine, const xp_params *pr, const xp_schedule *sc
 	if (xp_engine_run(e, pr, sched, &r, &err) != XP_OK)
 		bail("%s on %s: %s", xp_schedule_name(sched), engine, err.msg);
 	return r;
+}
+
+int fx_same_orders(const xp_schedule *a, const xp_schedule *b)
+{
+	if (!a || !b || !xp_schedule_same_shape(a, b))
+		return 0;
+	for (int d = 0; d < xp_schedule_devices(a); d++) {
+		size_t n = xp_schedule_len(a, d);
+		if (n != xp_schedule_len(b, d) ||
+		    memcmp(xp_schedule_ops(a, d), xp_schedule_ops(b, d), n * sizeof(xp_op)))
+			return 0;
+	}
+	return 1;
 }

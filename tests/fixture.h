@@ -22,4 +22,7 @@ xp_schedule *fx_build(const char *name, const xp_params *pr);
 /* Run sched on the named engine; bails unless the run succeeds. */
 xp_result *fx_run(const char *engine, const xp_params *pr, const xp_schedule *sched);
 
+/* 1 when a and b (neither NULL) have the same shape and the same ops on every device. */
+int fx_same_orders(const xp_schedule *a, const xp_schedule *b);
+
 #endif

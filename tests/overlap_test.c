@@ -221,19 +221,6 @@ static char *torch_text(const xp_schedule *s, xp_torch_form form)
 	return buf;
 }
 
-static int same_orders(const xp_schedule *a, const xp_schedule *b)
-{
-	if (!a || !b || !xp_schedule_same_shape(a, b))
-		return 0;
-	for (int d = 0; d < xp_schedule_devices(a); d++) {
-		size_t n = xp_schedule_len(a, d);
-		if (n != xp_schedule_len(b, d) ||
-		    memcmp(xp_schedule_ops(a, d), xp_schedule_ops(b, d), n * sizeof(xp_op)))
-			return 0;
-	}
-	return 1;
-}
-
 static int64_t makespan(const xp_params *pr, const xp_schedule *s)
 {
 	xp_result *r = fx_run("analytic", pr, s);
@@ -261,7 +248,7 @@ static void test_round_trips(void)
 			xp_error_clear(&err);
 			xp_torch_read(csv, strlen(csv), "rt.csv", XP_TORCH_DIALECT_CURRENT, &back,
 			              NULL, &err);
-			ok(same_orders(s, back) && makespan(pr, back) == want,
+			ok(fx_same_orders(s, back) && makespan(pr, back) == want,
 			   "dualpipev p=%d m=%d %s: torch export and import give the same orders "
 			   "and "
 			   "makespan %s",
@@ -280,7 +267,7 @@ static void test_round_trips(void)
 		xp_error err;
 		xp_error_clear(&err);
 		xp_schedule_read(text, len, "rt", &back, &err);
-		ok(same_orders(s, back),
+		ok(fx_same_orders(s, back),
 		   "dualpipev p=%d m=%d: the crosspipe schedule file reads back "
 		   "the same orders %s",
 		   grid[g][0], grid[g][1], err.msg);

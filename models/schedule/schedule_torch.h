@@ -70,9 +70,10 @@ typedef struct xp_torch_info {
  * (SEND_F/RECV_F/SEND_B/RECV_B cells) is read too: its sends and receives must pair up, each on the
  * rank of its stage, a send after the compute it sends and a receive before the compute it feeds,
  * one for every transfer between ranks; then they are dropped. UNSHARD, RESHARD and REDUCE_GRAD are
- * dropped. A composite `(F;B)OVERLAP_F_B` (a forward and a whole backward of two stages of its
- * rank) becomes one overlapped op. dialect is an xp_torch_dialect or XP_TORCH_DIALECT_AUTO; info
- * (may be NULL) is filled. */
+ * dropped; a REDUCE_GRAD must come once per stage, right after the compute that ends its
+ * stage's last B or W (where the engines start the reduce-scatter). A composite `(F;B)OVERLAP_F_B`
+ * (a forward and a whole backward of two stages of its rank) becomes one overlapped op. dialect is
+ * an xp_torch_dialect or XP_TORCH_DIALECT_AUTO; info (may be NULL) is filled. */
 xp_status xp_torch_read(const char *text, size_t len, const char *name, int dialect,
                         xp_schedule **out, xp_torch_info *info, xp_error *err);
 

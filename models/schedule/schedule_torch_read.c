@@ -53,13 +53,13 @@ static const char *cell_error(int r, const xp_torch_action *a)
 
 static xp_status take_cell(grid *g, const xp_torch_action *a, int row, int col, int joined)
 {
-	if (is_fsdp(a->type)) { /* no time of their own: counted, not kept */
+	if (is_fsdp(a->type)) /* no time of their own: counted */
 		g->fsdp_cells++;
+	if (is_fsdp(a->type) && a->type != XP_TORCH_REDUCE_GRAD) /* and not kept */
 		return XP_OK;
-	}
-	if (grid_push(g, (cell){ *a, row, col, joined }))
+	if (grid_push(g, (cell){ *a, row, col, joined })) /* REDUCE_GRAD: kept to check its place */
 		return XP_ENOMEM;
-	g->comm_cells += !is_compute(a->type);
+	g->comm_cells += !is_compute(a->type) && a->type != XP_TORCH_REDUCE_GRAD;
 	if (a->stage >= g->stages)
 		g->stages = a->stage + 1;
 	if (a->mb >= g->mbs)
@@ -102,8 +102,12 @@ static xp_status read_cells(const char *t, size_t len, const char *name, xp_torc
 
 const char *xp_torch_cell_text(char *buf, size_t n, const xp_torch_cell *c, xp_torch_dialect d)
 {
-	snprintf(buf, n, "%d%s%d", c->a.stage, xp_torch_type_name((xp_torch_type)c->a.type, d),
-	         c->a.mb);
+	if (c->a.mb < 0)
+		snprintf(buf, n, "%d%s", c->a.stage,
+		         xp_torch_type_name((xp_torch_type)c->a.type, d));
+	else
+		snprintf(buf, n, "%d%s%d", c->a.stage,
+		         xp_torch_type_name((xp_torch_type)c->a.type, d), c->a.mb);
 	return buf;
 }
 
@@ -183,6 +187,53 @@ static xp_status check_order(const grid *g, const char *name, xp_torch_dialect d
 		*had |= bit[c->a.type];
 	}
 	return XP_OK;
+}
+
+/* Why REDUCE_GRAD cell c cannot be where it is, or NULL: it must come once per stage, right
+ * after (other non-compute cells aside) the compute cell that brings its stage's B and W to m,
+ * which is where torch's _add_reduce_grad puts it and where the engines start the stage's
+ * gradient reduce-scatter (pipeline.dp > 1). done: B and W seen per stage; last: the stage whose
+ * count the row's latest compute cell completed, or -1. */
+static const char *reduce_grad_error(const grid *g, const cell *c, const int *done, int last,
+                                     unsigned char *reduced)
+{
+	int s = c->a.stage;
+	if (reduced[s]++)
+		return "a stage's REDUCE_GRAD appears twice";
+	if (done[s] < g->mbs)
+		return "REDUCE_GRAD before its stage's last backward (B or W)";
+	if (last != s)
+		return "REDUCE_GRAD later than right after its stage's last backward: the engines "
+		       "start the gradient reduction when that backward ends (where torch's "
+		       "_add_reduce_grad puts it) and cannot start it later";
+	return NULL;
+}
+
+static xp_status check_reduce_grad(const grid *g, const char *name, xp_torch_dialect d,
+                                   xp_error *err)
+{
+	int *done = calloc((size_t)g->stages, sizeof *done), last = -1, row = 0;
+	unsigned char *reduced = calloc((size_t)g->stages, 1);
+	xp_status st = done && reduced ? XP_OK : xp_fail(err, XP_ENOMEM, "%s: out of memory", name);
+	for (size_t k = 0; k < g->n && !st; k++) {
+		const cell *c = &g->c[k];
+		last = c->row == row ? last : -1;
+		row = c->row;
+		if (is_compute(c->a.type)) {
+			int bw = c->a.type == XP_TORCH_B || c->a.type == XP_TORCH_W;
+			last = bw && ++done[c->a.stage] == g->mbs ? c->a.stage : -1;
+		}
+		const char *why = c->a.type == XP_TORCH_REDUCE_GRAD
+		                      ? reduce_grad_error(g, c, done, last, reduced)
+		                      : NULL;
+		char b[64];
+		if (why)
+			st = xp_fail(err, XP_EINVAL, "%s:%d:%d: cell '%s': %s", name, c->row,
+			             c->col, xp_torch_cell_text(b, sizeof b, c, d), why);
+	}
+	free(done);
+	free(reduced);
+	return st;
 }
 
 /* Every stage has every microbatch's forward and its backward (B, or I and W). */
@@ -266,6 +317,8 @@ xp_status xp_torch_read_dialect(const char *text, size_t len, const char *name,
 		st = check_order(&g, name, dialect, seen, err);
 	if (!st)
 		st = check_counts(&g, name, seen, err);
+	if (!st && g.fsdp_cells)
+		st = check_reduce_grad(&g, name, dialect, err);
 	if (!st && g.comm_cells)
 		st = xp_torch_check_comms(&g, name, dialect, dev, err);
 	if (!st)
