@@ -310,32 +310,44 @@ static int64_t straggle(sim *S, int d, int64_t start, int64_t dur)
 
 static void launch(sim *S, int64_t slot, int64_t now);
 
-/* The earliest start of op of device d by its inputs (both blocks' for an overlapped op) and
- * its F's all-gather, or -1 with S->waiting[d] set to a slot not yet known. Posts the receives
- * of its inputs first (network.p2p). */
-static int64_t inputs_ready(sim *S, int d, xp_op op)
+/* Block b of device d: 0 with S->waiting[d] set when its input is not yet known, else 1 with
+ * *start raised to its input's arrival and (an F) its chunk's all-gather end. */
+static int block_ready(sim *S, int d, const xp_op *b, int64_t *start)
+{
+	int part =
+	    xp_schedule_part(S->s, d, b->chunk); /* xp_exec_op_slot, with parts and m known */
+	int64_t slot = xp_exec_slot(S->parts, S->m, xp_exec_slot_class(b->kind), part, b->mb);
+	int64_t at = S->ready[slot];
+	if (at < 0) {
+		S->waiting[d] = slot;
+		return 0;
+	}
+	if (*start < at)
+		*start = at;
+	if (b->kind == XP_OP_F && *start < S->ag_done[d * S->v + b->chunk])
+		*start = S->ag_done[d * S->v + b->chunk];
+	return 1;
+}
+
+/* The earliest start of op of device d by its inputs (both blocks' for an overlapped op), or -1
+ * with S->waiting[d] set to a slot not yet known. Posts the receives of its inputs first
+ * (network.p2p). */
+static int64_t inputs_ready(sim *S, int d, const xp_op *op)
 {
 	xp_op half[2];
-	int n = xp_op_halves(op, half);
+	const xp_op *b = op;
+	int n = 1;
+	if (op->kind == XP_OP_O)
+		n = xp_op_halves(*op, half), b = half;
 	int64_t start = S->free_ns[d];
 	for (int k = 0; k < n; k++) {
-		int64_t matched = xp_exec_match_post(&S->match, S->s, d, half[k]);
+		int64_t matched = xp_exec_match_post(&S->match, S->s, d, b[k]);
 		if (matched >= 0)
 			launch(S, matched, S->free_ns[d]); /* the post is now: d's op just ended */
 	}
-	for (int k = 0; k < n; k++) {
-		int part = xp_schedule_part(S->s, d, half[k].chunk); /* xp_exec_op_slot */
-		int64_t slot = xp_exec_slot(S->parts, S->m, xp_exec_slot_class(half[k].kind), part,
-		                            half[k].mb);
-		if (S->ready[slot] < 0) {
-			S->waiting[d] = slot;
+	for (int k = 0; k < n; k++)
+		if (!block_ready(S, d, &b[k], &start))
 			return -1;
-		}
-		if (start < S->ready[slot])
-			start = S->ready[slot];
-		if (half[k].kind == XP_OP_F && start < S->ag_done[d * S->v + half[k].chunk])
-			start = S->ag_done[d * S->v + half[k].chunk];
-	}
 	S->waiting[d] = -1;
 	return start;
 }
@@ -346,12 +358,12 @@ static void try_start(sim *S, int d)
 	size_t i = S->next[d];
 	if (i >= xp_schedule_len(S->s, d) || xp_exec_match_holds(&S->match, d))
 		return;
-	xp_op op = xp_schedule_ops(S->s, d)[i];
+	const xp_op *op = &xp_schedule_ops(S->s, d)[i];
 	int64_t start = inputs_ready(S, d, op);
 	if (start < 0)
 		return;
-	int64_t dur = noisy(S, op.nsub == 1 ? S->blockdur[d * XP_OP_KINDS + op.kind]
-	                                    : xp_op_duration_ns(S->pr, S->s, d, op));
+	int64_t dur = noisy(S, op->nsub == 1 ? S->blockdur[d * XP_OP_KINDS + op->kind]
+	                                     : xp_op_duration_ns(S->pr, S->s, d, *op));
 	if (S->slow && S->pr->straggler.slow[d])
 		dur = straggle(S, d, start, dur);
 	size_t k = S->res->op_offset[d] + i;
@@ -362,14 +374,15 @@ static void try_start(sim *S, int d)
 
 /* Put the output of block op of `part`, ready at t and free to leave at go >= t, on link l;
  * return its arrival. */
-static xp_status send(sim *S, int l, xp_op op, int part, int64_t t, int64_t go, int64_t *arrive)
+static xp_status send(sim *S, int l, const xp_op *op, int part, int64_t t, int64_t go,
+                      int64_t *arrive)
 {
 	link *L = &S->links[l];
 	xp_transfer tr = { .src = L->src,
 		           .dst = L->dst,
 		           .part = part,
-		           .mb = op.mb,
-		           .kind = op.kind,
+		           .mb = op->mb,
+		           .kind = op->kind,
 		           .crosses_dc = (uint8_t)L->crosses_dc,
 		           .bytes = L->bytes };
 	tr.ready_ns = t;
@@ -398,7 +411,7 @@ static void launch(sim *S, int64_t slot, int64_t now)
 	int from = cls == XP_SLOT_F ? to - 1 : to + 1; /* a message: never the last part's own F */
 	int l = cls == XP_SLOT_F ? S->fwd_link[from] : S->bwd_link[to];
 	int64_t at;
-	xp_status st = send(S, l, S->pend_op[slot], from, S->pend_ns[slot], now, &at);
+	xp_status st = send(S, l, &S->pend_op[slot], from, S->pend_ns[slot], now, &at);
 	if (st != XP_OK && !S->failed)
 		S->failed = st;
 	S->ready[slot] = at;
@@ -410,17 +423,17 @@ static void launch(sim *S, int64_t slot, int64_t now)
 }
 
 /* Block (the last piece op) of device d ended at t: release what depends on it. */
-static xp_status produce(sim *S, int d, xp_op op, int64_t t)
+static xp_status produce(sim *S, int d, const xp_op *op, int64_t t)
 {
-	int part = xp_schedule_part(S->s, d, op.chunk);
+	int part = xp_schedule_part(S->s, d, op->chunk);
 	xp_exec_dep dep[2];
-	for (int k = 0, n = xp_exec_consumers(S->s, op.kind, part, d, dep); k < n; k++) {
+	for (int k = 0, n = xp_exec_consumers(S->s, op->kind, part, d, dep); k < n; k++) {
 		int64_t at = t;
 		int l = dep[k].part > part ? S->fwd_link[part] : S->bwd_link[dep[k].part];
-		int64_t slot = xp_exec_slot(S->parts, S->m, dep[k].cls, dep[k].part, op.mb);
+		int64_t slot = xp_exec_slot(S->parts, S->m, dep[k].cls, dep[k].part, op->mb);
 		if (dep[k].remote && !xp_exec_match_send(&S->match, slot, d)) {
 			S->pend_ns[slot] = t; /* waits for its receive: launch() */
-			S->pend_op[slot] = op;
+			S->pend_op[slot] = *op;
 			continue;
 		}
 		if (dep[k].remote && send(S, l, op, part, t, t, &at))
@@ -429,8 +442,8 @@ static xp_status produce(sim *S, int d, xp_op op, int64_t t)
 		if (S->waiting[dep[k].device] == slot)
 			try_start(S, dep[k].device);
 	}
-	if (xp_exec_ends_gradient(op) && --S->bw_left[d * S->v + op.chunk] == 0 && S->pr->dp > 1)
-		return add_collective(S, d, op.chunk, XP_COLL_REDUCESCATTER, t);
+	if (xp_exec_ends_gradient(*op) && --S->bw_left[d * S->v + op->chunk] == 0 && S->pr->dp > 1)
+		return add_collective(S, d, op->chunk, XP_COLL_REDUCESCATTER, t);
 	return XP_OK;
 }
 
@@ -481,9 +494,13 @@ static xp_status simulate(sim *S, xp_error *err)
 		event e = heap_pop(S);
 		int d = e.device;
 		xp_op op = xp_schedule_ops(S->s, d)[S->next[d]], half[2];
+		const xp_op *b = &op;
+		int n = op.hi == op.nsub; /* the block's last piece: its output leaves */
+		if (op.kind == XP_OP_O)
+			n = xp_op_halves(op, half), b = half;
 		S->free_ns[d] = e.t;
-		for (int k = 0, n = op.hi == op.nsub ? xp_op_halves(op, half) : 0; k < n; k++)
-			if (produce(S, d, half[k], e.t))
+		for (int k = 0; k < n; k++)
+			if (produce(S, d, &b[k], e.t))
 				return S->failed ? S->failed
 				                 : xp_fail(err, XP_ENOMEM,
 				                           "out of memory recording transfers");

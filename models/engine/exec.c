@@ -63,12 +63,11 @@ void xp_exec_count_gradients(const xp_schedule *s, int *left)
 		const xp_op *ops = xp_schedule_ops(s, d);
 		for (int c = 0; c < v; c++)
 			left[d * v + c] = 0;
-		for (size_t i = 0; i < xp_schedule_len(s, d); i++) {
-			xp_op half[2];
-			for (int k = 0, n = xp_op_halves(ops[i], half); k < n; k++)
-				if (xp_exec_ends_gradient(half[k]))
-					left[d * v + half[k].chunk]++;
-		}
+		for (size_t i = 0; i < xp_schedule_len(s, d); i++)
+			if (ops[i].kind == XP_OP_O) /* its B ends a gradient */
+				left[d * v + ops[i].chunk2]++;
+			else if (xp_exec_ends_gradient(ops[i]))
+				left[d * v + ops[i].chunk]++;
 	}
 }
 

@@ -79,9 +79,11 @@ static xp_status check_overlap(checker *c, int d, xp_op op)
 static xp_status check_w(checker *c, int d, xp_op op)
 {
 	char t[64];
+	if (op.kind != XP_OP_W)
+		return XP_OK;
 	int part = xp_schedule_part(c->s, d, op.chunk);
 	const cover *bd = &c->cov[block(c, part, op.mb, XP_OP_D)];
-	if (op.kind != XP_OP_W || !bd->nsub || bd->kind == XP_OP_D)
+	if (!bd->nsub || bd->kind == XP_OP_D)
 		return XP_OK;
 	return xp_fail(c->err, XP_EINVAL,
 	               "device %d: %s: the backward of its block is a whole B, which holds its W "
@@ -126,17 +128,22 @@ static xp_status check_piece(checker *c, int d, xp_op op)
 	return XP_OK;
 }
 
-static xp_status check_op(checker *c, int d, size_t i, xp_op op)
+static xp_status check_op(checker *c, int d, size_t i, const xp_op *op)
 {
 	xp_op half[2];
-	int n = xp_op_halves(op, half);
-	xp_status st = n == 2 ? check_overlap(c, d, op) : XP_OK;
+	const xp_op *b = op;
+	int n = 1;
+	xp_status st = XP_OK;
+	if (op->kind == XP_OP_O) {
+		n = xp_op_halves(*op, half), b = half;
+		st = check_overlap(c, d, *op);
+	}
 	for (int k = 0; k < n && !st; k++) {
-		st = check_range(c, d, i, half[k]);
+		st = check_range(c, d, i, b[k]);
 		if (!st)
-			st = check_w(c, d, half[k]);
+			st = check_w(c, d, b[k]);
 		if (!st)
-			st = check_piece(c, d, half[k]);
+			st = check_piece(c, d, b[k]);
 	}
 	return st;
 }
@@ -147,7 +154,7 @@ static xp_status scan_ops(checker *c)
 		const xp_op *ops = xp_schedule_ops(c->s, d);
 		size_t n = xp_schedule_len(c->s, d);
 		for (size_t i = 0; i < n; i++) {
-			xp_status st = check_op(c, d, i, ops[i]);
+			xp_status st = check_op(c, d, i, &ops[i]);
 			if (st)
 				return st;
 		}
