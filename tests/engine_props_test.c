@@ -108,17 +108,6 @@ static int64_t input_time(const xp_schedule *s, const xp_result *r, const int64_
 	           : r->transfers[t].arrive_ns;
 }
 
-/* The blocks of op: itself, or an overlapped op's F and B. */
-static int halves(xp_op op, xp_op b[2])
-{
-	b[0] = op;
-	if (op.kind != XP_OP_O)
-		return 1;
-	b[0] = (xp_op){ .kind = XP_OP_F, .chunk = op.chunk, .hi = 1, .nsub = 1, .mb = op.mb };
-	b[1] = (xp_op){ .kind = XP_OP_B, .chunk = op.chunk2, .hi = 1, .nsub = 1, .mb = op.mb2 };
-	return 2;
-}
-
 /* When op may start by its inputs (both blocks' for an overlapped op) and, for an F, its
  * chunk's all-gather; -1 when the records are inconsistent. */
 static int64_t inputs_time(const xp_schedule *s, const xp_result *r, const int64_t *end,
@@ -126,7 +115,7 @@ static int64_t inputs_time(const xp_schedule *s, const xp_result *r, const int64
 {
 	xp_op b[2];
 	int64_t want = 0;
-	for (int h = 0, n = halves(op, b); h < n; h++) {
+	for (int h = 0, n = xo_blocks_of(op, b); h < n; h++) {
 		int64_t t = input_time(s, r, end, tr, d, b[h]);
 		if (t < 0)
 			return -1;
@@ -150,7 +139,7 @@ static int64_t *block_ends(const xp_schedule *s, const xp_result *r)
 		const xp_op *ops = xp_schedule_ops(s, d);
 		for (size_t i = 0; i < xp_schedule_len(s, d); i++) {
 			xp_op b[2];
-			for (int h = 0, n = halves(ops[i], b); h < n; h++) {
+			for (int h = 0, n = xo_blocks_of(ops[i], b); h < n; h++) {
 				int q = xp_schedule_part(s, d, b[h].chunk);
 				end[((size_t)b[h].kind * parts + q) * m + b[h].mb] =
 				    r->op_end_ns[r->op_offset[d] + i];

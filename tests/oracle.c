@@ -97,9 +97,7 @@ static int64_t share(int64_t total, xp_op op)
 	return total * op.hi / op.nsub - total * op.lo / op.nsub;
 }
 
-/* The blocks of op: itself, or an overlapped op's whole F (chunk, mb) and whole B (chunk2,
- * mb2). */
-static int blocks_of(xp_op op, xp_op b[2])
+int xo_blocks_of(xp_op op, xp_op b[2])
 {
 	b[0] = op;
 	if (op.kind != XP_OP_O)
@@ -115,7 +113,7 @@ static int64_t op_time(const ctx *C, int d, xp_op op);
 static int64_t overlap_time(const ctx *C, int d, xp_op op)
 {
 	xp_op b[2];
-	blocks_of(op, b);
+	xo_blocks_of(op, b);
 	int64_t f = op_time(C, d, b[0]), g = op_time(C, d, b[1]);
 	if (C->pr->overlap_f_b == 1)
 		return f + g;
@@ -193,7 +191,7 @@ static void plan_messages(ctx *C)
 			last[b] = -1;
 		const xp_op *ops = xp_schedule_ops(C->s, a);
 		for (size_t i = 0, h = 0; i < xp_schedule_len(C->s, a); h = 0, i++)
-			for (xp_op blk[2]; h < (size_t)blocks_of(ops[i], blk); h++) {
+			for (xp_op blk[2]; h < (size_t)xo_blocks_of(ops[i], blk); h++) {
 				xp_op op = blk[h];
 				int q = xp_schedule_part(C->s, a, op.chunk), to, out;
 				if (op.hi != op.nsub)
@@ -280,7 +278,7 @@ static int relax_device(ctx *C, int d)
 	while (C->next[d] < n) {
 		size_t i = C->next[d];
 		xp_op op = ops[i], blk[2];
-		int n_blk = blocks_of(op, blk);
+		int n_blk = xo_blocks_of(op, blk);
 		int64_t at = 0, start = i ? C->o->end[base + i - 1] : 0;
 		for (int h = 0; h < n_blk && at >= 0; h++) {
 			int64_t in = input_at(C, d, blk[h]);
@@ -327,7 +325,7 @@ static void reduce_scatters(ctx *C)
 		int64_t *trigger = must(calloc((size_t)C->v, sizeof *trigger));
 		for (size_t i = 0; i < xp_schedule_len(C->s, d); i++) {
 			xp_op blk[2];
-			for (int h = 0, n = blocks_of(ops[i], blk); h < n; h++)
+			for (int h = 0, n = xo_blocks_of(ops[i], blk); h < n; h++)
 				if (blk[h].kind == XP_OP_B || blk[h].kind == XP_OP_W)
 					trigger[blk[h].chunk] = max64(
 					    trigger[blk[h].chunk], C->o->end[C->o->offset[d] + i]);
