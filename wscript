@@ -48,7 +48,7 @@ LIB_SOURCES = [
     'models/schedules/greedy_search.c', 'models/schedules/interleaved.c',
     'models/schedules/registry.c', 'models/schedules/replan.c', 'models/schedules/select.c',
     'models/schedules/zbh1.c',
-    'models/schedules/vmem.c', 'models/schedules/zbh2.c', 'models/schedules/zbv.c',
+    'models/schedules/dualpipev.c', 'models/schedules/vmem.c', 'models/schedules/zbh2.c', 'models/schedules/zbv.c',
     'models/solver/instance.c', 'models/solver/link_bound.c', 'models/solver/memory_bound.c', 'models/solver/methods.c', 'models/solver/model.c',
     'models/solver/optimal.c', 'models/solver/polish.c', 'models/solver/orders.c',
     'models/sweep/sweep.c', 'models/sweep/sweep_axes.c', 'models/sweep/sweep_check.c',

@@ -153,14 +153,19 @@ static void try_start(pk *K, int d, int64_t now)
 	if (K->busy[d] || i >= xp_schedule_len(K->s, d) || K->st ||
 	    xp_exec_match_holds(&K->match, d))
 		return;
-	xp_op op = xp_schedule_ops(K->s, d)[i];
-	int64_t matched = xp_exec_match_post(&K->match, K->s, d, op);
-	if (matched >= 0)
-		launch(K, matched, now);
-	if (K->ready[xp_exec_op_slot(K->s, d, op)] < 0)
-		return;
-	if (op.kind == XP_OP_F && K->ag_done[d * K->v + op.chunk] < 0)
-		return;
+	xp_op op = xp_schedule_ops(K->s, d)[i], half[2];
+	int n = xp_op_halves(op, half); /* an overlapped op waits for both of its blocks */
+	for (int k = 0; k < n; k++) {
+		int64_t matched = xp_exec_match_post(&K->match, K->s, d, half[k]);
+		if (matched >= 0)
+			launch(K, matched, now);
+	}
+	for (int k = 0; k < n; k++) {
+		if (K->ready[xp_exec_op_slot(K->s, d, half[k])] < 0)
+			return;
+		if (half[k].kind == XP_OP_F && K->ag_done[d * K->v + half[k].chunk] < 0)
+			return;
+	}
 	int64_t dur = xp_op_duration_ns(K->pr, K->s, d, op);
 	size_t k = K->res->op_offset[d] + i;
 	K->res->op_start_ns[k] = now_rel(K, now);
@@ -273,8 +278,9 @@ static void op_ended(pk *K, int d, int64_t now)
 	K->inflight--;
 	K->ops_left--;
 	K->next[d]++;
-	if (op.hi == op.nsub)
-		produce(K, d, op, now); /* the device stays busy: this may start others only */
+	xp_op half[2];
+	for (int k = 0, n = op.hi == op.nsub ? xp_op_halves(op, half) : 0; k < n; k++)
+		produce(K, d, half[k], now); /* the device stays busy: this may start others only */
 	K->busy[d] = 0;
 	try_start(K, d, now);
 }

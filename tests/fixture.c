@@ -3,6 +3,7 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "schedules/schedules.h"
 #include "tap.h"
@@ -38,6 +39,7 @@ xp_params *fx_new(int p, int m, int64_t tf_ns, int64_t td_ns, int64_t tw_ns)
 	pr->message_bytes = 1000;
 	pr->tokens_per_microbatch = 4096;
 	pr->weight_release = 0.5;
+	pr->overlap_f_b = 1;
 	pr->datacenters = 1;
 	pr->placement = must(calloc((size_t)p, sizeof *pr->placement));
 	pr->intra_dc.bandwidth_bps = INFINITY;
@@ -123,4 +125,17 @@ FILE *fx_data(const char *name)
 	if (!f)
 		bail("cannot open %s (set XP_TOP to the source tree)", path);
 	return f;
+}
+
+int fx_same_orders(const xp_schedule *a, const xp_schedule *b)
+{
+	if (!a || !b || !xp_schedule_same_shape(a, b))
+		return 0;
+	for (int d = 0; d < xp_schedule_devices(a); d++) {
+		size_t n = xp_schedule_len(a, d);
+		if (n != xp_schedule_len(b, d) ||
+		    memcmp(xp_schedule_ops(a, d), xp_schedule_ops(b, d), n * sizeof(xp_op)))
+			return 0;
+	}
+	return 1;
 }

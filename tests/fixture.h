@@ -34,4 +34,7 @@ int fx_v_letters(const xp_schedule *s, int d, char *out, size_t len);
  * cannot be opened. */
 FILE *fx_data(const char *name);
 
+/* 1 when a and b (neither NULL) have the same shape and the same ops on every device. */
+int fx_same_orders(const xp_schedule *a, const xp_schedule *b);
+
 #endif

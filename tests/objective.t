@@ -74,7 +74,7 @@ print(*[r["makespan_ns"] for r in json.load(sys.stdin)["results"]])')
 is "$far" "6100000 5800000" "run alone at L = 0.4 ms, zbv and zbh1 take the hand times"
 
 run run "$TMP/two.yaml" --objective worst --scenarios-from "$TMP/lat.yaml"
-has "$out" "auto: chose zbh1 of 10 candidates by worst iteration time over 3 samples:" \
+has "$out" "auto: chose zbh1 of 12 candidates by worst iteration time over 3 samples:" \
 	"the table names the objective and the sample count"
 has "$out" "  zbh1          5.000ms    5.800ms  yes" "and gives each candidate's score"
 

@@ -49,7 +49,7 @@ enum { OUT_F = 0, OUT_BACK = 1 }; /* a part's two outputs: activation, gradient 
 typedef struct ctx {
 	const xp_params *pr;
 	const xp_schedule *s;
-	int ideal, p, v, m, parts, split;
+	int ideal, p, v, m, parts;
 	xo_result *o;
 	int64_t *done; /* (kind * parts + part) * m + mb: end of the block's last piece, or -1 */
 	int *tr_of;    /* (out * parts + part) * m + mb: index of its message, or -1 */
@@ -97,10 +97,34 @@ static int64_t share(int64_t total, xp_op op)
 	return total * op.hi / op.nsub - total * op.lo / op.nsub;
 }
 
+int xo_blocks_of(xp_op op, xp_op b[2])
+{
+	b[0] = op;
+	if (op.kind != XP_OP_O)
+		return 1;
+	b[0] = (xp_op){ .kind = XP_OP_F, .chunk = op.chunk, .hi = 1, .nsub = 1, .mb = op.mb };
+	b[1] = (xp_op){ .kind = XP_OP_B, .chunk = op.chunk2, .hi = 1, .nsub = 1, .mb = op.mb2 };
+	return 2;
+}
+
+static int64_t op_time(const ctx *C, int d, xp_op op);
+
+/* An overlapped op: overlap_f_b x (F + B), rounded, at least the longer of the two. */
+static int64_t overlap_time(const ctx *C, int d, xp_op op)
+{
+	xp_op b[2];
+	xo_blocks_of(op, b);
+	int64_t f = op_time(C, d, b[0]), g = op_time(C, d, b[1]);
+	if (C->pr->overlap_f_b == 1)
+		return f + g;
+	return max64(llround(C->pr->overlap_f_b * (double)(f + g)), max64(f, g));
+}
+
 static int64_t op_time(const ctx *C, int d, xp_op op)
 {
 	const xp_params *pr = C->pr;
 	switch (op.kind) {
+	case XP_OP_O: return overlap_time(C, d, op);
 	case XP_OP_F: return share(pr->forward_ns[d] / C->v, op);
 	case XP_OP_D: return share(pr->backward_input_ns[d] / C->v, op);
 	case XP_OP_W: return share(pr->backward_weight_ns[d] / C->v, op);
@@ -114,8 +138,9 @@ static void op_bytes(const ctx *C, int d, xp_op op, int64_t *rise, int64_t *fall
 {
 	int64_t mf = C->pr->activation_bytes[d] / C->v;
 	int64_t mw = (int64_t)llround(C->pr->weight_release * (double)mf);
-	*rise = op.kind == XP_OP_F ? share(mf, op) : 0;
-	*fall = op.kind == XP_OP_B   ? share(mf, op)
+	*rise = op.kind == XP_OP_F ? share(mf, op) : op.kind == XP_OP_O ? mf : 0;
+	*fall = op.kind == XP_OP_O   ? mf
+	        : op.kind == XP_OP_B ? share(mf, op)
 	        : op.kind == XP_OP_D ? share(mf - mw, op)
 	        : op.kind == XP_OP_W ? share(mw, op)
 	                             : 0;
@@ -165,30 +190,34 @@ static void plan_messages(ctx *C)
 		for (int b = 0; b < C->p; b++)
 			last[b] = -1;
 		const xp_op *ops = xp_schedule_ops(C->s, a);
-		for (size_t i = 0; i < xp_schedule_len(C->s, a); i++) {
-			xp_op op = ops[i];
-			int q = xp_schedule_part(C->s, a, op.chunk), to, out;
-			if (op.hi != op.nsub)
-				continue;
-			if (op.kind == XP_OP_F && q + 1 < C->parts)
-				to = q + 1, out = OUT_F;
-			else if ((op.kind == XP_OP_D || op.kind == XP_OP_B) && q > 0)
-				to = q - 1, out = OUT_BACK;
-			else
-				continue;
-			int b = xp_schedule_device_of(C->s, to);
-			if (b == a)
-				continue;
-			size_t t = o->n_tr++;
-			o->tr = must(realloc(o->tr, o->n_tr * sizeof *o->tr));
-			C->prev_on_link = must(realloc(C->prev_on_link, o->n_tr * sizeof(int)));
-			int64_t bytes = C->pr->message_bytes * (crosses(C, a, b) ? C->pr->dp : 1);
-			o->tr[t] = (xo_transfer){ a,     b,  q,  op.mb, op.kind, crosses(C, a, b),
-				                  bytes, -1, -1, -1,    -1 };
-			C->prev_on_link[t] = last[b];
-			last[b] = (int)t;
-			C->tr_of[((size_t)out * C->parts + q) * C->m + op.mb] = (int)t;
-		}
+		for (size_t i = 0, h = 0; i < xp_schedule_len(C->s, a); h = 0, i++)
+			for (xp_op blk[2]; h < (size_t)xo_blocks_of(ops[i], blk); h++) {
+				xp_op op = blk[h];
+				int q = xp_schedule_part(C->s, a, op.chunk), to, out;
+				if (op.hi != op.nsub)
+					continue;
+				if (op.kind == XP_OP_F && q + 1 < C->parts)
+					to = q + 1, out = OUT_F;
+				else if ((op.kind == XP_OP_D || op.kind == XP_OP_B) && q > 0)
+					to = q - 1, out = OUT_BACK;
+				else
+					continue;
+				int b = xp_schedule_device_of(C->s, to);
+				if (b == a)
+					continue;
+				size_t t = o->n_tr++;
+				o->tr = must(realloc(o->tr, o->n_tr * sizeof *o->tr));
+				C->prev_on_link =
+				    must(realloc(C->prev_on_link, o->n_tr * sizeof(int)));
+				int64_t bytes =
+				    C->pr->message_bytes * (crosses(C, a, b) ? C->pr->dp : 1);
+				o->tr[t] =
+				    (xo_transfer){ a,     b,  q,  op.mb, op.kind, crosses(C, a, b),
+					           bytes, -1, -1, -1,    -1 };
+				C->prev_on_link[t] = last[b];
+				last[b] = (int)t;
+				C->tr_of[((size_t)out * C->parts + q) * C->m + op.mb] = (int)t;
+			}
 	}
 	free(last);
 }
@@ -200,8 +229,9 @@ static void plan_allgathers(ctx *C)
 		const xp_op *ops = xp_schedule_ops(C->s, d);
 		int64_t t = 0;
 		for (size_t i = 0; i < xp_schedule_len(C->s, d) && C->pr->dp > 1; i++) {
-			int c = ops[i].chunk;
-			if (ops[i].kind != XP_OP_F || C->ag_end[d * C->v + c] >= 0)
+			int c = ops[i].chunk; /* an overlapped op's F is its chunk */
+			if ((ops[i].kind != XP_OP_F && ops[i].kind != XP_OP_O) ||
+			    C->ag_end[d * C->v + c] >= 0)
 				continue;
 			int64_t e = t + collective_ns(C, d);
 			add_collective(C, d, c, XP_COLL_ALLGATHER, C->pr->params_bytes[d] / C->v, t,
@@ -229,10 +259,14 @@ static int64_t input_at(const ctx *C, int d, xp_op op)
 	} else {
 		from = q + 1;
 		out = OUT_BACK;
-		kind = C->split ? XP_OP_D : XP_OP_B;
+		kind = XP_OP_B;
 	}
 	int t = C->tr_of[((size_t)out * C->parts + from) * C->m + op.mb];
-	return t < 0 ? C->done[slot(C, kind, from, op.mb)] : C->o->tr[t].arrive_ns;
+	if (t >= 0)
+		return C->o->tr[t].arrive_ns;
+	int64_t at = C->done[slot(C, kind, from, op.mb)];
+	/* a backward's producer is the B or the D of the next part, whichever it has */
+	return kind == XP_OP_B ? max64(at, C->done[slot(C, XP_OP_D, from, op.mb)]) : at;
 }
 
 /* Time as many of device d's next ops as their inputs allow; 1 if any. */
@@ -243,18 +277,23 @@ static int relax_device(ctx *C, int d)
 	int moved = 0;
 	while (C->next[d] < n) {
 		size_t i = C->next[d];
-		xp_op op = ops[i];
-		int64_t at = input_at(C, d, op);
+		xp_op op = ops[i], blk[2];
+		int n_blk = xo_blocks_of(op, blk);
+		int64_t at = 0, start = i ? C->o->end[base + i - 1] : 0;
+		for (int h = 0; h < n_blk && at >= 0; h++) {
+			int64_t in = input_at(C, d, blk[h]);
+			at = in < 0 ? -1 : max64(at, in);
+			if (blk[h].kind == XP_OP_F)
+				start = max64(start, C->ag_end[d * C->v + blk[h].chunk]);
+		}
 		if (at < 0)
 			break;
-		int64_t start = max64(at, i ? C->o->end[base + i - 1] : 0);
-		if (op.kind == XP_OP_F)
-			start = max64(start, C->ag_end[d * C->v + op.chunk]);
+		start = max64(at, start);
 		C->o->start[base + i] = start;
 		C->o->end[base + i] = start + op_time(C, d, op);
-		if (op.hi == op.nsub)
-			C->done[slot(C, op.kind, xp_schedule_part(C->s, d, op.chunk), op.mb)] =
-			    C->o->end[base + i];
+		for (int h = 0; h < n_blk && op.hi == op.nsub; h++)
+			C->done[slot(C, blk[h].kind, xp_schedule_part(C->s, d, blk[h].chunk),
+			             blk[h].mb)] = C->o->end[base + i];
 		C->next[d]++;
 		moved = 1;
 	}
@@ -284,10 +323,13 @@ static void reduce_scatters(ctx *C)
 	for (int d = 0; d < C->p && C->pr->dp > 1; d++) {
 		const xp_op *ops = xp_schedule_ops(C->s, d);
 		int64_t *trigger = must(calloc((size_t)C->v, sizeof *trigger));
-		for (size_t i = 0; i < xp_schedule_len(C->s, d); i++)
-			if (ops[i].kind == XP_OP_B || ops[i].kind == XP_OP_W)
-				trigger[ops[i].chunk] =
-				    max64(trigger[ops[i].chunk], C->o->end[C->o->offset[d] + i]);
+		for (size_t i = 0; i < xp_schedule_len(C->s, d); i++) {
+			xp_op blk[2];
+			for (int h = 0, n = xo_blocks_of(ops[i], blk); h < n; h++)
+				if (blk[h].kind == XP_OP_B || blk[h].kind == XP_OP_W)
+					trigger[blk[h].chunk] = max64(
+					    trigger[blk[h].chunk], C->o->end[C->o->offset[d] + i]);
+		}
 		for (int k = 0; k < C->v; k++) {
 			int c =
 			    0; /* the k-th chunk to finish: the smallest trigger not yet taken */
@@ -388,7 +430,6 @@ static void setup(ctx *C, const xp_params *pr, const xp_schedule *s, int ideal, 
 	C->v = xp_schedule_chunks(s);
 	C->m = xp_schedule_microbatches(s);
 	C->parts = C->p * C->v;
-	C->split = xp_schedule_split_backward(s);
 	memset(o, 0, sizeof *o);
 	o->devices = C->p;
 	o->parts = C->parts;

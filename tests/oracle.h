@@ -43,6 +43,10 @@ typedef struct xo_result {
 int xo_run(const xp_params *pr, const xp_schedule *sched, int ideal, xo_result *out);
 void xo_free(xo_result *o);
 
+/* The blocks of op, written independently of the engine's xp_op_halves: op itself (1), or an
+ * overlapped op's whole F (chunk, mb) and whole B (chunk2, mb2) (2). */
+int xo_blocks_of(xp_op op, xp_op b[2]);
+
 /* 1 when r (an engine's result for the same schedule) has exactly the oracle's op times,
  * transfers, collectives, makespan, peaks, fits_memory, WAN sums and tokens_per_s; otherwise 0 and
  * the first difference in why. */

@@ -113,9 +113,12 @@ static xp_schedule *random_order(const xp_params *pr)
 		size_t b = (size_t)cand[rnd(0, nc - 1)];
 		int q = (int)(b / kinds / m), j = (int)(b / kinds % m), t = (int)(b % kinds);
 		int kind = t == 0 ? XP_OP_F : t == 2 ? XP_OP_W : split ? XP_OP_D : XP_OP_B;
-		xp_op op = { (uint8_t)kind,       (uint8_t)xp_schedule_chunk_of(s, q),
-			     (uint16_t)placed[b], (uint16_t)(placed[b] + 1),
-			     (uint16_t)nsub[b],   j };
+		xp_op op = { .kind = (uint8_t)kind,
+			     .chunk = (uint8_t)xp_schedule_chunk_of(s, q),
+			     .lo = (uint16_t)placed[b],
+			     .hi = (uint16_t)(placed[b] + 1),
+			     .nsub = (uint16_t)nsub[b],
+			     .mb = j };
 		if (xp_schedule_add(s, dev[q], op) != XP_OK)
 			bail("xp_schedule_add failed");
 		placed[b]++;

@@ -151,6 +151,8 @@ static int inversions(const xp_result *a, const xp_result *p, int64_t tie)
 static void same_order(const char *name)
 {
 	xp_params *pr = small();
+	if (!strcmp(name, "dualpipev")) /* needs m >= 2p; its overlapped ops in the packet engine */
+		pr->microbatches = 8;
 	xp_schedule *s = fx_build(name, pr);
 	xp_result *a = fx_run("analytic", pr, s);
 	xp_packet_stats st;
@@ -355,13 +357,14 @@ static void variants(void)
 
 int main(void)
 {
-	plan(2 + 4 + 2 * 9 + 3 + 4 + 6 + 4 * 3 + 1);
+	plan(2 + 4 + 3 * 9 + 3 + 4 + 6 + 4 * 3 + 1);
 	if (!xp_packet())
 		bail("the packet engine is not linked into this test");
 	one_message();
 	link_latencies();
 	same_order("1f1b");
 	same_order("zbh1");
+	same_order("dualpipev");
 	deadlock();
 	determinism();
 	data_parallel();

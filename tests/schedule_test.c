@@ -212,9 +212,13 @@ static void test_rejects_blocks(void)
 	rejects(
 	    edited(v, 2, find_op(v, 2, XP_OP_D, 3, 1), INSERT_AFTER, mk(XP_OP_D, 3, 1, 0, 1, 1)),
 	    "device 2: D3.c1 appears twice", "a duplicate block");
+	/* B and D/W may mix across blocks (DualPipeV does), but a block's W goes with its D */
 	rejects(edited(h1, 1, find_op(h1, 1, XP_OP_D, 2, 0), REPLACE, mk(XP_OP_B, 2, 0, 0, 1, 1)),
-	        "device 1: B2 mixes combined (B) and split (D, W) backward blocks",
-	        "a B among D and W");
+	        "device 1: W2: the backward of its block is a whole B, which holds its W already",
+	        "a W after its block's whole B");
+	rejects(
+	    edited(h1, 1, find_op(h1, 1, XP_OP_D, 2, 0), INSERT_AFTER, mk(XP_OP_B, 2, 0, 0, 1, 1)),
+	    "device 1: B2: its block's backward is already a D", "a B after its block's D");
 	rejects(edited(b, 1, find_op(b, 1, XP_OP_F, 0, 0), DROP, mk(0, 0, 0, 0, 1, 1)),
 	        "device 1: block F0 of part 1 is missing", "a dropped forward");
 	/* a forward moved to the wrong device lands on that device's own part: counted twice */
@@ -393,8 +397,8 @@ static const struct {
 	{ HEAD "name\n", "t:4:5: expected a name" },
 	/* check errors, at the op (by hand: "device 1: " is 10 columns, ops 3 apart) */
 	{ HEAD "device 0: F0 B0 F1 B1\n", "t:5:1: device 1: block F0 of part 1 is missing" },
-	{ HEAD "device 0: F0 B0 F1 B1\ndevice 1: F0 B0 F1 D1 W1\n",
-	  "t:5:20: device 1: D1 mixes combined (B) and split (D, W) backward blocks" },
+	{ HEAD "device 0: F0 B0 F1 B1\ndevice 1: F0 B0 F1 D1 B1\n",
+	  "t:5:23: device 1: B1: its block's backward is already a D" },
 	{ HEAD "device 0: F0 B0 F1 B1 F1\ndevice 1: F0 B0 F1 B1\n",
 	  "t:4:23: device 0: F1 appears twice" },
 	{ HEAD "device 0: F0 B0 F1\ndevice 1: F0 B0 F1 B1\n",
@@ -489,7 +493,7 @@ static void test_peaks(void)
 
 int main(void)
 {
-	plan(9 + 7 + 6 + 3 + 14 + 11 + 14 + 3 + 54 + 5 + 7);
+	plan(9 + 7 + 6 + 3 + 14 + 11 + 16 + 3 + 54 + 5 + 7);
 	test_registry();
 	test_grid();
 	test_generator_errors();

@@ -505,23 +505,12 @@ static void whole_block_note(void)
 	fx_free(pr);
 }
 
-static int same_schedule(const xp_schedule *a, const xp_schedule *b)
-{
-	for (int d = 0; d < xp_schedule_devices(a); d++) {
-		size_t n = xp_schedule_len(a, d);
-		if (n != xp_schedule_len(b, d) ||
-		    memcmp(xp_schedule_ops(a, d), xp_schedule_ops(b, d), n * sizeof(xp_op)))
-			return 0;
-	}
-	return 1;
-}
-
 static void determinism_and_methods(void)
 {
 	xp_params *pr = grid(4, 6, 1, 1, 1);
 	pr->solver_gap = 0;
 	xp_schedule *a = fx_build("optimal", pr), *b = fx_build("optimal", pr);
-	ok(same_schedule(a, b), "optimal gives the same schedule twice");
+	ok(fx_same_orders(a, b), "optimal gives the same schedule twice");
 	is_str(xp_schedule_solver(a)->method, "z3", "optimal uses the z3 method");
 	xp_schedule *c = solve(pr, 0, "cbc");
 	is_int(makespan(pr, c), makespan(pr, a), "CBC proves the same optimum as Z3");

@@ -11,8 +11,10 @@
 
 static int parse(const char *cell, xp_torch_dialect d, xp_torch_action *a)
 {
-	*a = (xp_torch_action){ -7, -7, -7 };
-	return xp_torch_parse_cell(cell, strlen(cell), d, a);
+	xp_torch_action two[2] = { { -7, -7, -7 }, { -7, -7, -7 } };
+	int r = xp_torch_parse_cell(cell, strlen(cell), d, two);
+	*a = two[0];
+	return r;
 }
 
 /* cell reads as (stage, type, mb) */
@@ -125,7 +127,9 @@ static void test_errors(void)
 	fails("0F0,0W0,0I0\n", "t.csv:1:5: cell '0W0': W before its I");
 	fails("0F0,0F0,0B0\n", "t.csv:1:5: cell '0F0': the same action appears twice");
 	fails("0F0,0F1,0B0\n", "t.csv: stage 0 has no backward of microbatch 1");
-	fails("0F0,0F1,0I0,0B1\n", "t.csv:1:13: cell '0B1': the file mixes");
+	/* B and I/W mix across microbatches (DualPipeV does), but each needs its whole backward */
+	fails("0F0,0F1,0I0,0B1\n", "t.csv: stage 0 has no W of microbatch 0");
+	fails("0F0,0F1,0I0,0B1,0W0,0I1\n", "t.csv:1:21: cell '0I1': both B and I/W");
 	fails("0F0,0I0\n", "t.csv: stage 0 has no W of microbatch 0");
 	fails("0F0,2F0,2B0,0B0\n1F0,1B0\n", "t.csv:2: row 2 holds 1 stages but row 1 holds 2");
 	fails("0F0,0SEND_F0,0B0\n", "t.csv:1:5: cell '0SEND_F0': a send with no receiver");
@@ -136,7 +140,7 @@ static void test_errors(void)
 
 int main(void)
 {
-	plan(38 + 8 + 3 + 3 + 13);
+	plan(38 + 8 + 3 + 3 + 14);
 	test_loop_fixture();
 	test_v_fixture();
 	test_legacy_dialect();

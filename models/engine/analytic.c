@@ -119,7 +119,7 @@ static xp_status alloc_all(sim *S)
 {
 	size_t slots = XP_SLOTS * (size_t)S->parts * (size_t)S->m, dv = (size_t)S->p * S->v;
 	S->ready = malloc(slots * sizeof *S->ready);
-	S->blockdur = malloc((size_t)S->p * 4 * sizeof *S->blockdur);
+	S->blockdur = malloc((size_t)S->p * XP_OP_KINDS * sizeof *S->blockdur);
 	S->next = calloc((size_t)S->p, sizeof *S->next);
 	S->free_ns = calloc((size_t)S->p, sizeof *S->free_ns);
 	S->waiting = malloc((size_t)S->p * sizeof *S->waiting);
@@ -225,9 +225,9 @@ xp_status xp_analytic_new_as(const xp_params *pr, const xp_schedule *shape, int 
 		               ideal ? "ideal" : "analytic");
 	}
 	for (int d = 0; d < S->p; d++)
-		for (int k = 0; k < 4; k++) {
+		for (int k = 0; k < XP_OP_KINDS; k++) {
 			xp_op whole = { .kind = (uint8_t)k, .lo = 0, .hi = 1, .nsub = 1 };
-			S->blockdur[d * 4 + k] = xp_op_duration_ns(pr, shape, d, whole);
+			S->blockdur[d * XP_OP_KINDS + k] = xp_op_duration_ns(pr, shape, d, whole);
 		}
 	xp_status st = ideal ? XP_OK : xp_analytic_timelines(S, err);
 	if (st != XP_OK) {
@@ -302,6 +302,48 @@ static void issue_unshards(sim *S, int d, size_t i)
 	}
 }
 
+/* Block b of device d: 0 with S->waiting[d] set when its input is not yet known, else 1 with
+ * *start raised to its input's arrival and (an F, or any block under FSDP) its chunk's
+ * all-gather end. */
+static int block_ready(sim *S, int d, const xp_op *b, int64_t *start)
+{
+	int part = S->part_of[d * S->v + b->chunk]; /* xp_exec_op_slot, with parts and m known */
+	int64_t slot = xp_exec_slot(S->parts, S->m, xp_exec_slot_class(b->kind), part, b->mb);
+	int64_t at = S->ready[slot];
+	if (at < 0) {
+		S->waiting[d] = slot;
+		return 0;
+	}
+	if (*start < at)
+		*start = at;
+	if ((b->kind == XP_OP_F || S->fsdp) && *start < S->ag_done[d * S->v + b->chunk])
+		*start = S->ag_done[d * S->v + b->chunk];
+	return 1;
+}
+
+/* The earliest start of op of device d by its inputs (both blocks' for an overlapped op), or -1
+ * with S->waiting[d] set to a slot not yet known. Posts the receives of its inputs first
+ * (network.p2p). */
+static int64_t inputs_ready(sim *S, int d, const xp_op *op)
+{
+	xp_op half[2];
+	const xp_op *b = op;
+	int n = 1;
+	if (op->kind == XP_OP_O)
+		n = xp_op_halves(*op, half), b = half;
+	int64_t start = S->free_ns[d];
+	for (int k = 0; k < n && xp_exec_p2p_matches(S->match.mode); k++) {
+		int64_t matched = xp_exec_match_post(&S->match, S->s, d, b[k]);
+		if (matched >= 0)
+			launch(S, matched, S->free_ns[d]); /* the post is now: d's op just ended */
+	}
+	for (int k = 0; k < n; k++)
+		if (!block_ready(S, d, &b[k], &start))
+			return -1;
+	S->waiting[d] = -1;
+	return start;
+}
+
 /* Start device d's next op if its input is known; otherwise remember what it waits for. */
 static void try_start(sim *S, int d)
 {
@@ -310,27 +352,12 @@ static void try_start(sim *S, int d)
 		return;
 	if (S->fsdp)
 		issue_unshards(S, d, i);
-	xp_op op = S->ops[d][i];
-	if (xp_exec_p2p_matches(S->match.mode)) {
-		int64_t matched = xp_exec_match_post(&S->match, S->s, d, op);
-		if (matched >= 0)
-			launch(S, matched,
-			       S->free_ns[d]); /* the post is now: d's previous op ended */
-	}
-	int part = S->part_of[d * S->v + op.chunk]; /* xp_exec_op_slot, with parts and m known */
-	int64_t slot = xp_exec_slot(S->parts, S->m, xp_exec_slot_class(op.kind), part, op.mb);
-	int64_t start = S->ready[slot];
-	if (start < 0) {
-		S->waiting[d] = slot;
+	const xp_op *op = &S->ops[d][i];
+	int64_t start = inputs_ready(S, d, op);
+	if (start < 0)
 		return;
-	}
-	S->waiting[d] = -1;
-	if (start < S->free_ns[d])
-		start = S->free_ns[d];
-	if ((op.kind == XP_OP_F || S->fsdp) && start < S->ag_done[d * S->v + op.chunk])
-		start = S->ag_done[d * S->v + op.chunk];
-	int64_t dur = noisy(S, op.nsub == 1 ? S->blockdur[d * 4 + op.kind]
-	                                    : xp_op_duration_ns(S->pr, S->s, d, op));
+	int64_t dur = noisy(S, op->nsub == 1 ? S->blockdur[d * XP_OP_KINDS + op->kind]
+	                                     : xp_op_duration_ns(S->pr, S->s, d, *op));
 	if (S->slow && S->pr->straggler.slow[d])
 		dur = straggle(S, d, start, dur);
 	size_t k = S->res->op_offset[d] + i;
@@ -341,14 +368,15 @@ static void try_start(sim *S, int d)
 
 /* Put the output of block op of `part`, ready at t and free to leave at go >= t, on link l;
  * return its arrival. */
-static xp_status send(sim *S, int l, xp_op op, int part, int64_t t, int64_t go, int64_t *arrive)
+static xp_status send(sim *S, int l, const xp_op *op, int part, int64_t t, int64_t go,
+                      int64_t *arrive)
 {
 	link *L = &S->links[l];
 	xp_transfer tr = { .src = L->src,
 		           .dst = L->dst,
 		           .part = part,
-		           .mb = op.mb,
-		           .kind = op.kind,
+		           .mb = op->mb,
+		           .kind = op->kind,
 		           .crosses_dc = (uint8_t)L->crosses_dc,
 		           .bytes = L->bytes };
 	tr.ready_ns = t;
@@ -377,7 +405,7 @@ static void launch(sim *S, int64_t slot, int64_t now)
 	int from = cls == XP_SLOT_F ? to - 1 : to + 1; /* a message: never the last part's own F */
 	int l = cls == XP_SLOT_F ? S->fwd_link[from] : S->bwd_link[to];
 	int64_t at;
-	xp_status st = send(S, l, S->pend_op[slot], from, S->pend_ns[slot], now, &at);
+	xp_status st = send(S, l, &S->pend_op[slot], from, S->pend_ns[slot], now, &at);
 	if (st != XP_OK && !S->failed)
 		S->failed = st;
 	S->ready[slot] = at;
@@ -389,18 +417,18 @@ static void launch(sim *S, int64_t slot, int64_t now)
 }
 
 /* Block (the last piece op) of device d ended at t: release what depends on it. */
-static xp_status produce(sim *S, int d, xp_op op, int64_t t)
+static xp_status produce(sim *S, int d, const xp_op *op, int64_t t)
 {
-	int part = S->part_of[d * S->v + op.chunk];
-	const xp_exec_dep *dep = &S->deps[(part * XP_OP_KINDS + op.kind) * 2];
-	for (int k = 0, n = S->ndeps[part * XP_OP_KINDS + op.kind]; k < n; k++) {
+	int part = S->part_of[d * S->v + op->chunk];
+	const xp_exec_dep *dep = &S->deps[(part * XP_OP_KINDS + op->kind) * 2];
+	for (int k = 0, n = S->ndeps[part * XP_OP_KINDS + op->kind]; k < n; k++) {
 		int64_t at = t;
 		int l = dep[k].part > part ? S->fwd_link[part] : S->bwd_link[dep[k].part];
-		int64_t slot = xp_exec_slot(S->parts, S->m, dep[k].cls, dep[k].part, op.mb);
+		int64_t slot = xp_exec_slot(S->parts, S->m, dep[k].cls, dep[k].part, op->mb);
 		if (dep[k].remote && xp_exec_p2p_matches(S->match.mode) &&
 		    !xp_exec_match_send(&S->match, slot, d)) {
 			S->pend_ns[slot] = t; /* waits for its receive: launch() */
-			S->pend_op[slot] = op;
+			S->pend_op[slot] = *op;
 			continue;
 		}
 		if (dep[k].remote && send(S, l, op, part, t, t, &at))
@@ -409,8 +437,8 @@ static xp_status produce(sim *S, int d, xp_op op, int64_t t)
 		if (S->waiting[dep[k].device] == slot)
 			try_start(S, dep[k].device);
 	}
-	if (xp_exec_ends_gradient(op) && --S->bw_left[d * S->v + op.chunk] == 0 && S->pr->dp > 1)
-		return add_collective(S, d, op.chunk, XP_COLL_REDUCESCATTER, t);
+	if (xp_exec_ends_gradient(*op) && --S->bw_left[d * S->v + op->chunk] == 0 && S->pr->dp > 1)
+		return add_collective(S, d, op->chunk, XP_COLL_REDUCESCATTER, t);
 	return XP_OK;
 }
 
@@ -423,13 +451,18 @@ static xp_status simulate(sim *S, xp_error *err)
 		int64_t t = S->due[d];
 		if (t == INT64_MAX)
 			break;
-		xp_op op = S->ops[d][S->next[d]];
+		xp_op op = S->ops[d][S->next[d]], half[2];
+		const xp_op *b = &op;
+		int n = op.hi == op.nsub; /* the block's last piece: its output leaves */
+		if (op.kind == XP_OP_O)
+			n = xp_op_halves(op, half), b = half;
 		S->due[d] = INT64_MAX; /* its path is redone below, or by its next start */
 		S->free_ns[d] = t;
-		if (op.hi == op.nsub && produce(S, d, op, t))
-			return S->failed
-			           ? S->failed
-			           : xp_fail(err, XP_ENOMEM, "out of memory recording transfers");
+		for (int k = 0; k < n; k++)
+			if (produce(S, d, &b[k], t))
+				return S->failed ? S->failed
+				                 : xp_fail(err, XP_ENOMEM,
+				                           "out of memory recording transfers");
 		S->next[d]++;
 		try_start(S, d);
 		if (S->due[d] == INT64_MAX)

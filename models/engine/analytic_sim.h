@@ -8,8 +8,6 @@
 #include "engine/exec.h"
 #include "engine/link_trace.h"
 
-#define XP_OP_KINDS 4 /* F, B, D, W: the xp_op_kind values */
-
 typedef struct link {
 	int src, dst, crosses_dc;
 	int64_t bytes, latency_ns;
@@ -36,7 +34,7 @@ struct xp_analytic {
 	void *noise_ctx;
 	int p, v, m, parts;
 	int64_t *ready;    /* 3 * parts * m slot times; -1 = not yet known */
-	int64_t *blockdur; /* devices * 4: whole-block time per kind */
+	int64_t *blockdur; /* devices * XP_OP_KINDS: whole-block (or overlapped op) time per kind */
 	size_t *next;      /* per device: index of the op in flight or next to start */
 	int64_t *free_ns;  /* per device: end of its last op */
 	int64_t *waiting;  /* per device: slot it waits for, or -1 */

@@ -12,6 +12,15 @@ int64_t xp_exec_op_slot(const xp_schedule *s, int d, xp_op op)
 	                    xp_exec_slot_class(op.kind), xp_schedule_part(s, d, op.chunk), op.mb);
 }
 
+int xp_exec_op_slots(const xp_schedule *s, int d, xp_op op, int64_t slot[2])
+{
+	xp_op half[2];
+	int n = xp_op_halves(op, half);
+	for (int k = 0; k < n; k++)
+		slot[k] = xp_exec_op_slot(s, d, half[k]);
+	return n;
+}
+
 int xp_exec_producer(int parts, int cls, int part, int *from_cls, int *from_part)
 {
 	*from_cls = cls;
@@ -56,7 +65,9 @@ void xp_exec_count_gradients(const xp_schedule *s, int *left)
 		for (int c = 0; c < v; c++)
 			left[d * v + c] = 0;
 		for (size_t i = 0; i < xp_schedule_len(s, d); i++)
-			if (xp_exec_ends_gradient(ops[i]))
+			if (ops[i].kind == XP_OP_O) /* its B ends a gradient */
+				left[d * v + ops[i].chunk2]++;
+			else if (xp_exec_ends_gradient(ops[i]))
 				left[d * v + ops[i].chunk]++;
 	}
 }
@@ -66,7 +77,7 @@ int xp_exec_allgather_order(const xp_schedule *s, int d, int *chunk)
 	int v = xp_schedule_chunks(s), n = 0;
 	const xp_op *ops = xp_schedule_ops(s, d);
 	for (size_t i = 0, len = xp_schedule_len(s, d); i < len && n < v; i++) {
-		if (ops[i].kind != XP_OP_F)
+		if (ops[i].kind != XP_OP_F && ops[i].kind != XP_OP_O) /* an overlapped op's F */
 			continue;
 		int seen = 0;
 		for (int k = 0; k < n && !seen; k++)
@@ -157,22 +168,30 @@ int64_t xp_exec_model_param_bytes(const xp_params *pr)
 	return bytes;
 }
 
-/* What op of device d waits for, in words: "D3 of part 4 (device 1)". */
+/* What op of device d waits for, in words: "D3 of part 4 (device 1)"; for an overlapped op both
+ * inputs, joined by "and". */
 static void describe_wait(const xp_schedule *s, int d, xp_op op, char *buf, size_t len)
 {
 	int parts = xp_schedule_parts(s), cls, from;
-	xp_exec_producer(parts, xp_exec_slot_class(op.kind), xp_schedule_part(s, d, op.chunk), &cls,
-	                 &from);
-	char kind = cls == XP_SLOT_F ? 'F' : xp_schedule_split_backward(s) ? 'D' : 'B';
-	snprintf(buf, len, "%c%d of part %d (device %d)", kind, op.mb, from,
-	         xp_schedule_device_of(s, from < 0 ? 0 : from));
+	xp_op half[2];
+	size_t used = 0;
+	for (int k = 0, n = xp_op_halves(op, half); k < n && used < len; k++) {
+		if (!xp_exec_producer(parts, xp_exec_slot_class(half[k].kind),
+		                      xp_schedule_part(s, d, half[k].chunk), &cls, &from) &&
+		    n == 2)
+			continue; /* the F of part 0 waits for nothing */
+		char kind = cls == XP_SLOT_F ? 'F' : xp_schedule_split_backward(s) ? 'D' : 'B';
+		used += (size_t)snprintf(buf + used, len - used, "%s%c%d of part %d (device %d)",
+		                         used ? " and " : "", kind, half[k].mb, from,
+		                         xp_schedule_device_of(s, from < 0 ? 0 : from));
+	}
 }
 
 xp_status xp_exec_deadlock(const xp_schedule *s, const size_t *next, xp_error *err)
 {
 	if (!err) /* a search loop that only needs the status */
 		return XP_EDEADLOCK;
-	char msg[sizeof err->msg] = "", need[64], name[32];
+	char msg[sizeof err->msg] = "", need[128], name[64];
 	size_t used = 0;
 	int blocked = 0;
 	for (int d = 0; d < xp_schedule_devices(s); d++) {

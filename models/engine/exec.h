@@ -16,7 +16,12 @@
  *   - a DP collective is a ring over the replicas of a stage inside a datacenter
  *     (xp_exec_ring_cost_ns, the one ring cost); across datacenters, the same ring cost over
  *     the datacenters on the inter-DC link, once at the end (split: dp) or per chunk after its
- *     reduce-scatter (split: hierarchical). */
+ *     reduce-scatter (split: hierarchical);
+ *   - an overlapped op (XP_OP_O: a whole F and a whole B of one device run as one op, torch's
+ *     OVERLAP_F_B) waits for the slots of both its blocks (and its F's all-gather), holds its
+ *     device for model.overlap_f_b x (T_F + T_B), and when it ends fills the consumers of its F
+ *     and then of its B (xp_op_halves gives the two blocks; engines treat each as a block that
+ *     ends with the op). */
 #ifndef XP_EXEC_H
 #define XP_EXEC_H
 
@@ -42,8 +47,11 @@ static inline int64_t xp_exec_slot(int parts, int m, int cls, int part, int mb)
 	return ((int64_t)cls * parts + part) * m + mb;
 }
 
-/* The slot that op of device d waits for. */
+/* The slot that op of device d waits for (of its F, for an overlapped op). */
 int64_t xp_exec_op_slot(const xp_schedule *s, int d, xp_op op);
+
+/* Every slot that op of device d waits for: 1, or 2 for an overlapped op (its F's, its B's). */
+int xp_exec_op_slots(const xp_schedule *s, int d, xp_op op, int64_t slot[2]);
 
 /* Who fills slot (cls, part): the class and part of the producing block (its kind is that
  * class's: F, D/B, or F for the last part's BD). Returns 0 when nothing does (F of part 0). */

@@ -28,14 +28,22 @@ enum {
 typedef struct colour {
 	const char *fill, *text, *stroke;
 } colour;
-static const colour dark[4] = { { "#4e79a7", "#ffffff", "#ffffff" },
-	                        { "#b07aa1", "#ffffff", "#ffffff" },
-	                        { "#f28e2b", "#1b1b1b", "#ffffff" },
-	                        { "#59a14f", "#ffffff", "#ffffff" } };
-static const colour light[4] = { { "#a0cbe8", "#1b1b1b", "#ffffff" },
-	                         { "#d4a6c8", "#1b1b1b", "#ffffff" },
-	                         { "#ffbe7d", "#1b1b1b", "#ffffff" },
-	                         { "#8cd17d", "#1b1b1b", "#ffffff" } };
+static const colour dark[XP_OP_KINDS] = { { "#4e79a7", "#ffffff", "#ffffff" },
+	                                  { "#b07aa1", "#ffffff", "#ffffff" },
+	                                  { "#f28e2b", "#1b1b1b", "#ffffff" },
+	                                  { "#59a14f", "#ffffff", "#ffffff" },
+	                                  { "#e15759", "#ffffff", "#ffffff" } };
+static const colour light[XP_OP_KINDS] = { { "#a0cbe8", "#1b1b1b", "#ffffff" },
+	                                   { "#d4a6c8", "#1b1b1b", "#ffffff" },
+	                                   { "#ffbe7d", "#1b1b1b", "#ffffff" },
+	                                   { "#8cd17d", "#1b1b1b", "#ffffff" },
+	                                   { "#ff9d9a", "#1b1b1b", "#ffffff" } };
+
+/* The colour index of op's kind (an overlapped op has its own). */
+static int kind_of(xp_op op)
+{
+	return op.kind < XP_OP_KINDS ? op.kind : 0;
+}
 static const colour carried[4] = { { "#a0cbe8", "#1b1b1b", "#4e79a7" },
 	                           { "#d4a6c8", "#1b1b1b", "#b07aa1" },
 	                           { "#ffbe7d", "#1b1b1b", "#f28e2b" },
@@ -112,10 +120,13 @@ static double device_row(const gantt *g, const xp_result *r, int d, double y)
 	for (size_t k = 0, n = xp_schedule_len(r->sched, d); k < n; k++) {
 		xp_op op = xp_out_op(r, d, k);
 		size_t i = r->op_offset[d] + k;
-		const colour *c = op.chunk % 2 ? &light[op.kind & 3] : &dark[op.kind & 3];
-		char cls[8], mb[16];
-		snprintf(cls, sizeof cls, "op %c", "FBDW"[op.kind & 3]);
-		snprintf(mb, sizeof mb, "%d", op.mb);
+		const colour *c = op.chunk % 2 ? &light[kind_of(op)] : &dark[kind_of(op)];
+		char cls[8], mb[32];
+		snprintf(cls, sizeof cls, "op %c", "FBDWO"[kind_of(op)]);
+		if (op.kind == XP_OP_O)
+			snprintf(mb, sizeof mb, "%d+%d", op.mb, op.mb2);
+		else
+			snprintf(mb, sizeof mb, "%d", op.mb);
 		xp_op_format(name, sizeof name, r->sched, op);
 		tooltip(tip, sizeof tip, name, where, r->op_start_ns[i], r->op_end_ns[i]);
 		block(g, cls, r->op_start_ns[i], r->op_end_ns[i], y, ROW, c, mb, tip);
@@ -294,7 +305,8 @@ static double panel(gantt *g, const xp_result *r, double y, const xp_out_link *l
 
 /* ---- the whole picture ---- */
 
-/* Bits 0-3: op kinds; 4-7: kinds of transfers; 8-9 and 11: collective kinds; 10: a chunk > 0. */
+/* Bits 0-3: op kinds; 4-7: kinds of transfers; 8-9 and 11: collective kinds; 10: a chunk > 0;
+ * 12: an overlapped op. */
 static unsigned kinds_present(xp_result *const *res, int n)
 {
 	unsigned m = 0;
@@ -303,7 +315,8 @@ static unsigned kinds_present(xp_result *const *res, int n)
 		for (int d = 0; d < r->devices; d++)
 			for (size_t k = 0; k < xp_schedule_len(r->sched, d); k++) {
 				xp_op op = xp_out_op(r, d, k);
-				m |= 1u << (op.kind & 3) | (op.chunk % 2 ? 1u << 10 : 0);
+				m |= (op.kind == XP_OP_O ? 1u << 12 : 1u << (op.kind & 3)) |
+				     (op.chunk % 2 ? 1u << 10 : 0);
 			}
 		for (size_t k = 0; k < r->n_transfers; k++)
 			if (r->transfers[k].crosses_dc)
@@ -322,7 +335,7 @@ typedef struct legend_item {
 	const char *label;
 } legend_item;
 
-enum { LEGEND_Y = 74, LEGEND_LINE = 18, LEGEND_MAX = 14 };
+enum { LEGEND_Y = 74, LEGEND_LINE = 18, LEGEND_MAX = 15 };
 
 static int legend_items(unsigned m, legend_item *it)
 {
@@ -334,6 +347,8 @@ static int legend_items(unsigned m, legend_item *it)
 	for (int k = 0; k < 4; k++)
 		if (m & 1u << k)
 			it[n++] = (legend_item){ &dark[k], op_name[k] };
+	if (m & 1u << 12)
+		it[n++] = (legend_item){ &dark[XP_OP_O], "F+B overlapped" };
 	if (m & 1u << 10)
 		it[n++] = (legend_item){ &light[0], "odd chunks lighter" };
 	for (int k = 0; k < 4; k++)

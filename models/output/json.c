@@ -27,6 +27,8 @@ static void scenario_model(xp_json *j, const xp_params *pr)
 	xp_json_int(j, "message_bytes", pr->message_bytes);
 	xp_json_int(j, "tokens_per_microbatch", pr->tokens_per_microbatch);
 	xp_json_num(j, "weight_release", pr->weight_release);
+	if (pr->overlap_f_b != 1) /* absent: 1 (docs/outputs.md) */
+		xp_json_num(j, "overlap_f_b", pr->overlap_f_b);
 	xp_json_str(j, "recompute", pr->recompute ? "full" : "none");
 }
 

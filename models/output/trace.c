@@ -64,17 +64,23 @@ static void span(xp_json *j, const char *name, const char *cat, int pid, int tid
 
 static void device_ops(xp_json *j, const layout *L, const xp_result *r, int d)
 {
-	static const char *const cats[] = { "F", "B", "D", "W" };
+	static const char *const cats[XP_OP_KINDS] = { "F", "B", "D", "W", "F+B" };
 	char name[64], piece[32];
 	for (size_t k = 0, n = xp_schedule_len(r->sched, d); k < n; k++) {
 		xp_op op = xp_out_op(r, d, k);
 		size_t i = r->op_offset[d] + k;
 		xp_op_format(name, sizeof name, r->sched, op);
-		span(j, name, cats[op.kind & 3], L->pid, d, r->op_start_ns[i], r->op_end_ns[i]);
+		span(j, name, cats[op.kind < XP_OP_KINDS ? op.kind : 0], L->pid, d,
+		     r->op_start_ns[i], r->op_end_ns[i]);
 		xp_json_object(j, "args", 1);
 		xp_json_int(j, "mb", op.mb);
 		xp_json_int(j, "chunk", op.chunk);
 		xp_json_int(j, "part", xp_schedule_part(r->sched, d, op.chunk));
+		if (op.kind == XP_OP_O) { /* the overlapped B */
+			xp_json_int(j, "b_mb", op.mb2);
+			xp_json_int(j, "b_chunk", op.chunk2);
+			xp_json_int(j, "b_part", xp_schedule_part(r->sched, d, op.chunk2));
+		}
 		if (op.nsub > 1) {
 			snprintf(piece, sizeof piece, "%u:%u/%u", op.lo, op.hi, op.nsub);
 			xp_json_str(j, "piece", piece);

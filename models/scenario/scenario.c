@@ -54,12 +54,19 @@ static const char *const top_keys[] = { "pipeline",  "model",    "memory",     "
 static const char *const pipeline_keys[] = { "stages", "microbatches", "chunks",
 	                                     "dp",     "global_batch", NULL };
 static const char *const model_keys[] = {
-	"forward",         "backward_input",
-	"backward_weight", "activation",
-	"message",         "params",
-	"tokens",          "weight_release",
-	"recompute",       "recompute_activation",
-	"transformer",     NULL,
+	"forward",
+	"backward_input",
+	"backward_weight",
+	"activation",
+	"message",
+	"params",
+	"tokens",
+	"weight_release",
+	"recompute",
+	"recompute_activation",
+	"transformer",
+	"overlap_f_b",
+	NULL,
 };
 static const char *const transformer_keys[] = {
 	"layers", "hidden",    "ffn",         "heads", "kv_heads", "seq", "microbatch_size",

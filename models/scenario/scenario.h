@@ -148,6 +148,8 @@ typedef struct xp_params {
 	int64_t message_bytes;       /* activation or gradient message between neighbouring parts */
 	int64_t tokens_per_microbatch; /* for tokens/s; default 4096 */
 	double weight_release;         /* W releases this share of M_F, D the rest; default 0.5 */
+	double overlap_f_b;            /* an overlapped F+B op takes this factor of T_F + T_B;
+	                                * 0.5 .. 1, default 1 (torch runs the two in turn) */
 	int recompute;                 /* model.recompute: 0 = none, 1 = full */
 	int tp;                        /* model.transformer.tp; 1 with explicit times */
 	int64_t *param_count;          /* a transformer's parameters per stage and TP rank, else

@@ -74,6 +74,7 @@ xp_status xp_read_model(const xp_reader *rd, xp_params *pr)
 	xp_status st;
 	pr->recompute = 0;
 	pr->weight_release = 0.5;
+	pr->overlap_f_b = 1;
 	if ((st = xp_reader_choice(rd, "model.recompute", recompute, &pr->recompute)) ||
 	    (st = not_both(rd)) ||
 	    (st = tf ? xp_read_transformer(rd, pr) : read_explicit(rd, pr)) ||
@@ -83,5 +84,7 @@ xp_status xp_read_model(const xp_reader *rd, xp_params *pr)
 	                           pr->params_bytes)) ||
 	    (st = xp_reader_int(rd, "model.tokens", 1, INT64_MAX, 0, &pr->tokens_per_microbatch)))
 		return st;
-	return xp_reader_number(rd, "model.weight_release", 0, 1, 0, &pr->weight_release);
+	if ((st = xp_reader_number(rd, "model.weight_release", 0, 1, 0, &pr->weight_release)))
+		return st;
+	return xp_reader_number(rd, "model.overlap_f_b", 0.5, 1, 0, &pr->overlap_f_b);
 }

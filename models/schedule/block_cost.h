@@ -14,11 +14,15 @@ extern "C" {
 /* Memory effect of op on its device, in bytes: `rise` when it starts (F), `fall` (>= 0, released)
  * when it ends (B, D, W). M_F of a chunk is activation_bytes[stage]/chunks; W releases
  * weight_release of it and D the rest; B releases all of it. Pieces take their share, rounded so
- * that the pieces of a block add up to the block exactly. */
+ * that the pieces of a block add up to the block exactly. An overlapped op (XP_OP_O) rises by
+ * its F's M_F at its start and falls by its B's M_F at its end. */
 void xp_op_memory(const xp_params *pr, const xp_schedule *s, int device, xp_op op, int64_t *rise,
                   int64_t *fall);
 
-/* Compute time of op on its device: the stage's block time / chunks, times the piece share. */
+/* Compute time of op on its device: the stage's block time / chunks, times the piece share; for
+ * an overlapped op model.overlap_f_b x (T_F + T_B) of its two whole blocks, rounded to the
+ * nearest ns, and never less than the longer of the two (one device cannot finish both before
+ * either alone). */
 int64_t xp_op_duration_ns(const xp_params *pr, const xp_schedule *s, int device, xp_op op);
 
 /* Peak activation memory of each device when its order runs (memory rises at an F's start and

@@ -100,7 +100,8 @@ void xp_schedule_free(xp_schedule *s)
 
 xp_status xp_schedule_add(xp_schedule *s, int device, xp_op op)
 {
-	if (device < 0 || device >= s->devices || op.chunk >= s->chunks || op.kind > XP_OP_W)
+	if (device < 0 || device >= s->devices || op.chunk >= s->chunks || op.kind > XP_OP_O ||
+	    (op.kind == XP_OP_O && op.chunk2 >= s->chunks))
 		return XP_EINVAL;
 	if (s->len[device] == s->cap[device]) {
 		size_t cap = s->cap[device] ? 2 * s->cap[device] : 16;
@@ -145,6 +146,33 @@ xp_status xp_schedule_add_block(xp_schedule *s, int device, xp_op_kind kind, int
 		     .nsub = 1,
 		     .mb = mb };
 	return xp_schedule_add(s, device, op);
+}
+
+xp_op xp_op_overlap(int f_mb, int f_chunk, int b_mb, int b_chunk)
+{
+	return (xp_op){ .kind = XP_OP_O,
+		        .chunk = (uint8_t)f_chunk,
+		        .lo = 0,
+		        .hi = 1,
+		        .nsub = 1,
+		        .mb = f_mb,
+		        .mb2 = b_mb,
+		        .chunk2 = (uint8_t)b_chunk };
+}
+
+xp_status xp_schedule_add_overlap(xp_schedule *s, int device, int f_mb, int f_chunk, int b_mb,
+                                  int b_chunk)
+{
+	return xp_schedule_add(s, device, xp_op_overlap(f_mb, f_chunk, b_mb, b_chunk));
+}
+
+int xp_schedule_has_overlap(const xp_schedule *s)
+{
+	for (int d = 0; d < s->devices; d++)
+		for (size_t i = 0; i < s->len[d]; i++)
+			if (s->ops[d][i].kind == XP_OP_O)
+				return 1;
+	return 0;
 }
 
 int xp_schedule_devices(const xp_schedule *s)
@@ -237,6 +265,13 @@ int xp_op_format(char *buf, size_t len, const xp_schedule *s, xp_op op)
 {
 	static const char kinds[] = "FBDW";
 	char chunk[16] = "", piece[32] = "";
+	xp_op half[2];
+	if (xp_op_halves(op, half) == 2) {
+		char f[48], b[48];
+		xp_op_format(f, sizeof f, s, half[0]);
+		xp_op_format(b, sizeof b, s, half[1]);
+		return snprintf(buf, len, "%s+%s", f, b);
+	}
 	if (s->chunks > 1)
 		snprintf(chunk, sizeof chunk, ".c%u", op.chunk);
 	if (op.nsub > 1)

@@ -16,8 +16,12 @@ extern "C" {
 #endif
 
 /* Block kinds: forward, combined backward (D+W), backward for the input, backward for the
- * weights. A schedule uses either B, or D and W, for all its blocks. */
-typedef enum { XP_OP_F = 0, XP_OP_B = 1, XP_OP_D = 2, XP_OP_W = 3 } xp_op_kind;
+ * weights. Each (part, microbatch) has its backward as one B, or as a D and a W; a schedule may
+ * mix the two forms across blocks (DualPipeV does). XP_OP_O is not a block but an *overlapped
+ * op*: a whole F (chunk, mb) and a whole B (chunk2, mb2) of the same device run as one op, as
+ * torch's OVERLAP_F_B writes it (docs/model.md, "Overlapped F and B"). */
+typedef enum { XP_OP_F = 0, XP_OP_B = 1, XP_OP_D = 2, XP_OP_W = 3, XP_OP_O = 4 } xp_op_kind;
+enum { XP_OP_KINDS = 5 };
 
 /* One entry of a device's order: a block, or a piece of one. The model is cut into
  * parts = devices * chunks parts in data-flow order; `chunk` is the local index of the part on
@@ -27,9 +31,13 @@ typedef enum { XP_OP_F = 0, XP_OP_B = 1, XP_OP_D = 2, XP_OP_W = 3 } xp_op_kind;
  * [0, nsub) exactly once. */
 typedef struct xp_op {
 	uint8_t kind;  /* xp_op_kind */
-	uint8_t chunk; /* local chunk index, < chunks */
+	uint8_t chunk; /* local chunk index, < chunks (of the F, for XP_OP_O) */
 	uint16_t lo, hi, nsub;
-	int32_t mb; /* microbatch, 0 .. microbatches-1 */
+	int32_t mb;     /* microbatch, 0 .. microbatches-1 (of the F, for XP_OP_O) */
+	int32_t mb2;    /* XP_OP_O: the B's microbatch; 0 otherwise */
+	uint8_t chunk2; /* XP_OP_O: the B's local chunk; 0 otherwise */
+	uint8_t
+	    spare[3]; /* zero: keeps the struct free of padding (orders are compared bytewise) */
 } xp_op;
 
 typedef struct xp_schedule xp_schedule;
@@ -62,6 +70,31 @@ int xp_schedule_same_shape(const xp_schedule *a, const xp_schedule *b);
 
 /* Convenience: append the whole block (kind, mb, chunk). */
 xp_status xp_schedule_add_block(xp_schedule *s, int device, xp_op_kind kind, int mb, int chunk);
+
+/* The overlapped op of a whole F (f_mb, f_chunk) and a whole B (b_mb, b_chunk). */
+xp_op xp_op_overlap(int f_mb, int f_chunk, int b_mb, int b_chunk);
+
+/* Convenience: append that overlapped op. */
+xp_status xp_schedule_add_overlap(xp_schedule *s, int device, int f_mb, int f_chunk, int b_mb,
+                                  int b_chunk);
+
+/* The blocks op stands for, in the order they run: op itself (1), or for XP_OP_O its F then its
+ * B (2). */
+static inline int xp_op_halves(xp_op op, xp_op half[2])
+{
+	half[0] = op;
+	if (op.kind != XP_OP_O)
+		return 1;
+	half[0] =
+	    (xp_op){ .kind = XP_OP_F, .chunk = op.chunk, .lo = 0, .hi = 1, .nsub = 1, .mb = op.mb };
+	half[1] = (xp_op){
+		.kind = XP_OP_B, .chunk = op.chunk2, .lo = 0, .hi = 1, .nsub = 1, .mb = op.mb2
+	};
+	return 2;
+}
+
+/* 1 when the schedule has an overlapped op. */
+int xp_schedule_has_overlap(const xp_schedule *s);
 
 int xp_schedule_devices(const xp_schedule *s);
 int xp_schedule_chunks(const xp_schedule *s);
@@ -143,8 +176,9 @@ int xp_schedule_has_unshards(const xp_schedule *s);
 /* Deep copy (with its solver info, candidates and FSDP plan); NULL when out of memory. */
 xp_schedule *xp_schedule_copy(const xp_schedule *s);
 
-/* Text form of one op: F3, B0.c1, W2.c0[1:4/4]. The chunk suffix is printed when the schedule has
- * more than one chunk, the piece suffix when nsub > 1. Returns the length, as snprintf. */
+/* Text form of one op: F3, B0.c1, W2.c0[1:4/4], F5.c0+B2.c1 (an overlapped op: its F, '+', its
+ * B). The chunk suffix is printed when the schedule has more than one chunk, the piece suffix
+ * when nsub > 1. Returns the length, as snprintf. */
 int xp_op_format(char *buf, size_t len, const xp_schedule *s, xp_op op);
 
 #ifdef __cplusplus

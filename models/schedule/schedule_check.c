@@ -1,4 +1,5 @@
-/* schedule_check.c: xp_schedule_check: every block exactly once, its pieces in order, in range. */
+/* schedule_check.c: xp_schedule_check: every block exactly once, its pieces in order, in range;
+ * each backward either one B or a D and a W; an overlapped op a whole F and a whole B. */
 #include "schedule/schedule.h"
 
 #include <stdlib.h>
@@ -8,15 +9,14 @@
 /* How far the pieces seen so far cover one block, and the nsub they use (0: none seen yet). */
 typedef struct cover {
 	uint16_t done, nsub;
+	uint8_t kind; /* the kind that covers it (B or D share the backward slot) */
 } cover;
 
 typedef struct checker {
 	const xp_schedule *s;
 	int m;
-	cover *cov;    /* one per slot (exec.h: F, then B or D, then W), indexed by block() */
-	int split;     /* -1 no backward seen yet, 0 combined B, 1 split D/W */
-	int split_dev; /* where the first backward op was */
-	xp_op split_op;
+	cover *cov; /* one per slot (exec.h: F, then B or D, then W), indexed by block() */
+	int split;  /* the schedule has a D or W: a missing backward is named D, else B */
 	xp_error *err;
 } checker;
 
@@ -26,14 +26,15 @@ static const char *op_text(const checker *c, xp_op op, char *buf, size_t len)
 	return buf;
 }
 
-/* A block is known by the slot it waits for: a schedule never has both B and D. */
+/* A block is known by the slot it waits for: B and D of one (part, mb) share theirs, so having
+ * both is reported as the block twice. */
 static size_t block(const checker *c, int part, int mb, int kind)
 {
 	return (size_t)xp_exec_slot(xp_schedule_parts(c->s), c->m, xp_exec_slot_class(kind), part,
 	                            mb);
 }
 
-/* microbatch, chunk and piece bounds of one op */
+/* microbatch, chunk and piece bounds of one op (of one half of an overlapped op) */
 static xp_status check_range(checker *c, int d, size_t i, xp_op op)
 {
 	char t[64];
@@ -53,26 +54,41 @@ static xp_status check_range(checker *c, int d, size_t i, xp_op op)
 	return XP_OK;
 }
 
-/* B and D/W must not both occur: the first backward op decides which the schedule uses */
-static xp_status check_split(checker *c, int d, xp_op op)
+/* An overlapped op: two whole blocks, F then B, of two different parts (torch's runtime runs
+ * the two of one stage in turn; they are not one op). */
+static xp_status check_overlap(checker *c, int d, xp_op op)
 {
-	char t[64], u[64];
-	if (op.kind == XP_OP_F)
+	char t[64];
+	if (op.nsub != 1 || op.lo != 0 || op.hi != 1)
+		return xp_fail(c->err, XP_EINVAL,
+		               "device %d: %s: an overlapped op is two whole blocks, not a piece",
+		               d, op_text(c, op, t, sizeof t));
+	if (op.chunk2 >= xp_schedule_chunks(c->s))
+		return xp_fail(c->err, XP_EINVAL, "device %d: %s: chunk %u is outside 0..%d", d,
+		               op_text(c, op, t, sizeof t), op.chunk2,
+		               xp_schedule_chunks(c->s) - 1);
+	if (op.chunk == op.chunk2)
+		return xp_fail(c->err, XP_EINVAL,
+		               "device %d: %s overlaps two blocks of one part (an overlapped op "
+		               "joins an F and a B of different parts of its device)",
+		               d, op_text(c, op, t, sizeof t));
+	return XP_OK;
+}
+
+/* A W needs its block's backward to be a D (a B already holds the W). */
+static xp_status check_w(checker *c, int d, xp_op op)
+{
+	char t[64];
+	if (op.kind != XP_OP_W)
 		return XP_OK;
-	int split = op.kind != XP_OP_B;
-	if (c->split < 0) {
-		c->split = split;
-		c->split_dev = d;
-		c->split_op = op;
+	int part = xp_schedule_part(c->s, d, op.chunk);
+	const cover *bd = &c->cov[block(c, part, op.mb, XP_OP_D)];
+	if (!bd->nsub || bd->kind == XP_OP_D)
 		return XP_OK;
-	}
-	if (split == c->split)
-		return XP_OK;
-	return xp_fail(
-	    c->err, XP_EINVAL,
-	    "device %d: %s mixes combined (B) and split (D, W) backward blocks; device %d "
-	    "has %s",
-	    d, op_text(c, op, t, sizeof t), c->split_dev, op_text(c, c->split_op, u, sizeof u));
+	return xp_fail(c->err, XP_EINVAL,
+	               "device %d: %s: the backward of its block is a whole B, which holds its W "
+	               "already (a W goes with a D)",
+	               d, op_text(c, op, t, sizeof t));
 }
 
 /* the piece must continue its block exactly where the earlier pieces stopped */
@@ -81,6 +97,11 @@ static xp_status check_piece(checker *c, int d, xp_op op)
 	char t[64];
 	int part = xp_schedule_part(c->s, d, op.chunk);
 	cover *b = &c->cov[block(c, part, op.mb, op.kind)];
+	if (b->nsub && b->kind != op.kind)
+		return xp_fail(c->err, XP_EINVAL,
+		               "device %d: %s: its block's backward is already a %s (a backward is "
+		               "one B, or a D and a W)",
+		               d, op_text(c, op, t, sizeof t), b->kind == XP_OP_B ? "B" : "D");
 	if (b->nsub && b->nsub != op.nsub)
 		return xp_fail(c->err, XP_EINVAL,
 		               "device %d: %s: the pieces of one block must share nsub (an earlier "
@@ -103,7 +124,28 @@ static xp_status check_piece(checker *c, int d, xp_op op)
 		    d, op_text(c, op, t, sizeof t), b->done, op.lo);
 	b->nsub = op.nsub;
 	b->done = op.hi;
+	b->kind = op.kind;
 	return XP_OK;
+}
+
+static xp_status check_op(checker *c, int d, size_t i, const xp_op *op)
+{
+	xp_op half[2];
+	const xp_op *b = op;
+	int n = 1;
+	xp_status st = XP_OK;
+	if (op->kind == XP_OP_O) {
+		n = xp_op_halves(*op, half), b = half;
+		st = check_overlap(c, d, *op);
+	}
+	for (int k = 0; k < n && !st; k++) {
+		st = check_range(c, d, i, b[k]);
+		if (!st)
+			st = check_w(c, d, b[k]);
+		if (!st)
+			st = check_piece(c, d, b[k]);
+	}
+	return st;
 }
 
 static xp_status scan_ops(checker *c)
@@ -112,11 +154,7 @@ static xp_status scan_ops(checker *c)
 		const xp_op *ops = xp_schedule_ops(c->s, d);
 		size_t n = xp_schedule_len(c->s, d);
 		for (size_t i = 0; i < n; i++) {
-			xp_status st = check_range(c, d, i, ops[i]);
-			if (!st)
-				st = check_split(c, d, ops[i]);
-			if (!st)
-				st = check_piece(c, d, ops[i]);
+			xp_status st = check_op(c, d, i, &ops[i]);
 			if (st)
 				return st;
 		}
@@ -144,19 +182,22 @@ static xp_status report_gap(checker *c, int part, int mb, int kind, const cover 
 	               d, t, part, b->done, b->nsub, b->nsub);
 }
 
-/* every block of the schedule's kinds (F+B, or F+D+W) must be fully covered */
+/* every block must be fully covered: F, and B or D; W when the backward is a D */
 static xp_status scan_blocks(checker *c)
 {
-	static const int combined[] = { XP_OP_F, XP_OP_B }, split[] = { XP_OP_F, XP_OP_D, XP_OP_W };
-	const int *kinds = c->split == 1 ? split : combined;
-	int nk = c->split == 1 ? 3 : 2;
 	for (int q = 0; q < xp_schedule_parts(c->s); q++)
-		for (int mb = 0; mb < c->m; mb++)
-			for (int k = 0; k < nk; k++) {
-				const cover *b = &c->cov[block(c, q, mb, kinds[k])];
-				if (!b->nsub || b->done != b->nsub)
-					return report_gap(c, q, mb, kinds[k], b);
-			}
+		for (int mb = 0; mb < c->m; mb++) {
+			const cover *f = &c->cov[block(c, q, mb, XP_OP_F)];
+			const cover *bd = &c->cov[block(c, q, mb, XP_OP_D)];
+			const cover *w = &c->cov[block(c, q, mb, XP_OP_W)];
+			int back = bd->nsub ? bd->kind : w->nsub || c->split ? XP_OP_D : XP_OP_B;
+			if (!f->nsub || f->done != f->nsub)
+				return report_gap(c, q, mb, XP_OP_F, f);
+			if (!bd->nsub || bd->done != bd->nsub)
+				return report_gap(c, q, mb, back, bd);
+			if (back == XP_OP_D && (!w->nsub || w->done != w->nsub))
+				return report_gap(c, q, mb, XP_OP_W, w);
+		}
 	return XP_OK;
 }
 
@@ -179,8 +220,8 @@ static xp_status report_too_few(checker *c, int *every_f)
 	for (int d = 0; d < xp_schedule_devices(c->s); d++) {
 		const xp_op *ops = xp_schedule_ops(c->s, d);
 		for (size_t i = 0; i < xp_schedule_len(c->s, d); i++)
-			if (ops[i].kind == XP_OP_F && ops[i].mb >= 0 && ops[i].mb < c->m &&
-			    ops[i].chunk < xp_schedule_chunks(c->s))
+			if ((ops[i].kind == XP_OP_F || ops[i].kind == XP_OP_O) && ops[i].mb >= 0 &&
+			    ops[i].mb < c->m && ops[i].chunk < xp_schedule_chunks(c->s))
 				have[n++] =
 				    (size_t)xp_schedule_part(c->s, d, ops[i].chunk) * (size_t)c->m +
 				    (size_t)ops[i].mb;
@@ -194,14 +235,17 @@ static xp_status report_too_few(checker *c, int *every_f)
 	*every_f = want == (size_t)xp_schedule_parts(c->s) * (size_t)c->m;
 	if (*every_f)
 		return XP_OK;
-	cover none = { 0, 0 };
+	cover none = { 0, 0, 0 };
 	return report_gap(c, (int)(want / (size_t)c->m), (int)(want % (size_t)c->m), XP_OP_F,
 	                  &none);
 }
 
 xp_status xp_schedule_check(const xp_schedule *s, xp_error *err)
 {
-	checker c = { .s = s, .m = xp_schedule_microbatches(s), .split = -1, .err = err };
+	checker c = { .s = s,
+		      .m = xp_schedule_microbatches(s),
+		      .split = xp_schedule_split_backward(s),
+		      .err = err };
 	size_t n = (size_t)xp_schedule_parts(s) * (size_t)c.m * XP_SLOTS;
 	int every_f = 1;
 	if (xp_schedule_total_ops(s) < n / XP_SLOTS * 2) {

@@ -36,11 +36,13 @@
  *   .c<chunk>  the device's local chunk, 0 .. chunks-1; required when chunks > 1, else optional
  *   [lo:hi/n]  a piece: sub-blocks lo .. hi-1 of the block cut into n equal sub-blocks
  *              (0 <= lo < hi <= n <= 65535); without it the op is the whole block
- * Examples: F3, B0.c1, W2.c0[1:4/4].
+ * An overlapped op (torch's OVERLAP_F_B: a whole F and a whole B of two parts of the device run
+ * as one op, docs/model.md) is <F block>+<B block>, e.g. F5.c0+B2.c1.
+ * Examples: F3, B0.c1, W2.c0[1:4/4], F5.c0+B2.c1.
  *
  * Columns count bytes from 1 (a tab is one column). After the syntax, the reader runs
- * xp_schedule_check: every block once, all F+B or all F+D+W; its errors are placed at the op
- * they are about (a missing block at the device's last op). The writer prints the placement
+ * xp_schedule_check: every block once, each backward a B or a D and a W; its errors are placed at
+ * the op they are about (a missing block at the device's last op). The writer prints the placement
  * always, a name line when the name is not empty (control characters and '#' become '_'), and
  * one line per device, so that writing and reading back gives the same schedule.
  */
@@ -283,7 +285,8 @@ static xp_status read_chunk(parser *ps, xp_op *op)
 	return XP_OK;
 }
 
-static xp_status read_op(parser *ps, xp_op *op)
+/* One block or piece: <kind><microbatch>[.c<chunk>][[<lo>:<hi>/<nsub>]]. */
+static xp_status read_block(parser *ps, xp_op *op)
 {
 	static const char kinds[] = "FBDW";
 	char b[32];
@@ -307,6 +310,27 @@ static xp_status read_op(parser *ps, xp_op *op)
 	st = read_chunk(ps, op);
 	if (!st && xp_lex_peek(ps) == '[')
 		st = read_piece(ps, op);
+	return st;
+}
+
+/* An op: a block or piece, or an overlapped op <F block>+<B block> (two whole blocks). */
+static xp_status read_op(parser *ps, xp_op *op)
+{
+	char b[32];
+	size_t at = ps->pos;
+	xp_status st = read_block(ps, op);
+	if (!st && xp_lex_peek(ps) == '+') {
+		xp_op back;
+		ps->pos++;
+		size_t at2 = ps->pos;
+		st = read_block(ps, &back);
+		if (!st && (op->kind != XP_OP_F || op->nsub != 1))
+			st = xp_lex_syntax(ps, at, "an overlapped op starts with a whole F");
+		if (!st && (back.kind != XP_OP_B || back.nsub != 1))
+			st = xp_lex_syntax(ps, at2, "an overlapped op ends with a whole B");
+		if (!st)
+			*op = xp_op_overlap(op->mb, op->chunk, back.mb, back.chunk);
+	}
 	if (!st && !xp_lex_at_field_end(ps))
 		st = xp_lex_syntax(ps, ps->pos, "unexpected %s in an op",
 		                   xp_lex_shown(ps, b, sizeof b));

@@ -45,9 +45,10 @@ static int read_number(const char *s, size_t *i, size_t end)
 	return *i > start ? (int)v : -1;
 }
 
-/* `(a;b)OVERLAP_F_B` in s[lo..hi): 2 with a in *out when a and b are actions, else -1. */
+/* `(a;b)OVERLAP_F_B` in s[lo..hi): 2 with a and b in out[0], out[1] when both are actions,
+ * else -1. */
 static int parse_composite(const char *s, size_t lo, size_t hi, xp_torch_dialect dialect,
-                           xp_torch_action *out)
+                           xp_torch_action out[2])
 {
 	static const char tail[] = ")OVERLAP_F_B";
 	size_t n = sizeof tail - 1, semi = lo;
@@ -55,15 +56,16 @@ static int parse_composite(const char *s, size_t lo, size_t hi, xp_torch_dialect
 		return -1;
 	while (semi < hi - n && s[semi] != ';')
 		semi++;
-	xp_torch_action b;
+	xp_torch_action b[2];
 	if (semi == hi - n || xp_torch_parse_cell(s + lo + 1, semi - lo - 1, dialect, out) != 1 ||
-	    xp_torch_parse_cell(s + semi + 1, hi - n - semi - 1, dialect, &b) != 1)
+	    xp_torch_parse_cell(s + semi + 1, hi - n - semi - 1, dialect, b) != 1)
 		return -1;
+	out[1] = b[0];
 	return 2;
 }
 
 int xp_torch_parse_cell(const char *cell, size_t len, xp_torch_dialect dialect,
-                        xp_torch_action *out)
+                        xp_torch_action out[2])
 {
 	size_t lo = 0, hi = len;
 	while (lo < hi && is_space(cell[lo]))
@@ -106,8 +108,8 @@ static int row_is_torch(const char *t, size_t n, xp_torch_dialect d)
 		size_t e = s;
 		while (e < n && t[e] != ',')
 			e++;
-		xp_torch_action a;
-		int r = xp_torch_parse_cell(t + s, e - s, d, &a);
+		xp_torch_action a[2];
+		int r = xp_torch_parse_cell(t + s, e - s, d, a);
 		if (r < 0)
 			return 0;
 		actions += r;

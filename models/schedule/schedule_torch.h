@@ -42,11 +42,12 @@ typedef struct xp_torch_action {
 } xp_torch_action;
 
 /* Read one cell of len bytes. Surrounding spaces and tabs are ignored. Returns 1 for an action
- * (filled into *out), 0 for a blank cell (an idle slot), 2 for a composite `(a;b)OVERLAP_F_B`
- * of two actions (the first filled into *out), -1 when the whole cell is not one action of the
- * dialect (no prefix matches: `2BW0` is not a current-dialect action). */
+ * (filled into out[0]), 0 for a blank cell (an idle slot), 2 for a composite `(a;b)OVERLAP_F_B`
+ * of two actions (filled into out[0] and out[1]: out has room for two), -1 when the whole cell
+ * is not one action of the dialect (no prefix matches: `2BW0` is not a current-dialect
+ * action). */
 int xp_torch_parse_cell(const char *cell, size_t len, xp_torch_dialect dialect,
-                        xp_torch_action *out);
+                        xp_torch_action out[2]);
 
 #include "base/status.h"
 #include "schedule/schedule.h"
@@ -67,14 +68,16 @@ typedef struct xp_torch_info {
  * into a schedule: the stage number is the model part, the row the device; the placement comes
  * from the rows (each stage on one rank, the same number of stages on every rank). Checks as
  * torch's _validate_schedule does, strictly: every stage has exactly m forwards and one
- * backward per microbatch (B, or I and W) after its forward, W after I, and one backward kind
- * throughout. Errors (XP_EINVAL) name name:row:column and the cell. The schedule is named
- * `name`. A compute_comms file (SEND_F/RECV_F/SEND_B/RECV_B cells) is read too: its sends and
- * receives must pair up, each on the rank of its stage, a send after the compute it sends and
- * a receive before the compute it feeds, one for every transfer between ranks; then they are
- * dropped. UNSHARD and RESHARD cells become the FSDP plan (xp_torch_fsdp_plan's checks, errors
- * with name:row:col); REDUCE_GRAD is dropped. OVERLAP_F_B composites are refused.
- * dialect is an xp_torch_dialect or XP_TORCH_DIALECT_AUTO; info (may be NULL) is filled. */
+ * backward per microbatch (B, or I and W) after its forward, W after I. Errors (XP_EINVAL) name
+ * name:row:column and the cell. The schedule is named `name`. A compute_comms file
+ * (SEND_F/RECV_F/SEND_B/RECV_B cells) is read too: its sends and receives must pair up, each on the
+ * rank of its stage, a send after the compute it sends and a receive before the compute it feeds,
+ * one for every transfer between ranks; then they are dropped. UNSHARD and RESHARD cells become
+ * the FSDP plan (xp_torch_fsdp_plan's checks, errors with name:row:col); a REDUCE_GRAD must come
+ * once per stage, right after the compute that ends its stage's last B or W (where the engines
+ * start the reduce-scatter), and is then dropped. A composite `(F;B)OVERLAP_F_B` (a forward and a
+ * whole backward of two stages of its rank) becomes one overlapped op. dialect is an
+ * xp_torch_dialect or XP_TORCH_DIALECT_AUTO; info (may be NULL) is filled. */
 xp_status xp_torch_read(const char *text, size_t len, const char *name, int dialect,
                         xp_schedule **out, xp_torch_info *info, xp_error *err);
 
@@ -91,8 +94,9 @@ xp_status xp_torch_load_text(const char *text, size_t len, const char *path, int
 /* The two forms of a torch CSV: compute actions only, or with the sends and receives. */
 typedef enum { XP_TORCH_COMPUTE_ONLY = 0, XP_TORCH_COMPUTE_COMMS = 1 } xp_torch_form;
 
-/* Write s as a torch CSV that torch's _load_csv reads: one row per device, one cell per op,
- * no blank cells, `\r\n` line ends as Python's csv.writer writes them. Stage = model part.
+/* Write s as a torch CSV that torch's _load_csv reads: one row per device, one cell per op (an
+ * overlapped op as `(F;B)OVERLAP_F_B`), no blank cells, `\r\n` line ends as Python's csv.writer
+ * writes them. Stage = model part.
  * compute_comms adds SEND/RECV cells where torch's _add_send_recv puts them (docs/torch.md).
  * XP_EINVAL (err names the blocks) when s has split pieces: torch has no sub-blocks. */
 xp_status xp_torch_write(const xp_schedule *s, xp_torch_form form, FILE *f, xp_error *err);

@@ -8,6 +8,7 @@
 typedef struct xp_torch_cell {
 	xp_torch_action a;
 	int row, col; /* 1-based line and byte column of the cell */
+	int joined;   /* 1: the F of a composite (F;B)OVERLAP_F_B whose B is the next cell */
 } xp_torch_cell;
 
 /* An UNSHARD or RESHARD cell, before the row's op `pos` (its compute cells to its left). */

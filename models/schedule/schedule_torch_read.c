@@ -30,17 +30,21 @@ static xp_status grid_push(grid *g, cell c)
 	return XP_OK;
 }
 
-/* Why a cell cannot be read (r from xp_torch_parse_cell), or NULL. */
+/* Why a cell cannot be read (r from xp_torch_parse_cell, a its actions), or NULL. */
 static const char *cell_error(int r, const xp_torch_action *a)
 {
 	if (r < 0)
 		return "not an action [stage][type][microbatch]";
-	if (r == 2)
-		return "OVERLAP_F_B (a forward and a backward overlapped in one block, as "
-		       "DualPipeV writes) is not modelled yet (docs/torch.md)";
-	if (r == 1 && a->mb < 0 && !is_fsdp(a->type))
-		return is_compute(a->type) ? "a compute action needs a microbatch"
-		                           : "a send or receive needs a microbatch";
+	if (r == 2 && (a[0].type != XP_TORCH_F || a[1].type != XP_TORCH_B))
+		return "an OVERLAP_F_B is a forward and a whole backward, (F;B)OVERLAP_F_B, as "
+		       "DualPipeV writes it";
+	if (r == 2 && a[0].stage == a[1].stage)
+		return "an OVERLAP_F_B joins two different stages (torch runs the F and B of one "
+		       "stage in turn)";
+	for (int k = 0; k < r; k++)
+		if (a[k].mb < 0 && !is_fsdp(a[k].type))
+			return is_compute(a[k].type) ? "a compute action needs a microbatch"
+			                             : "a send or receive needs a microbatch";
 	return NULL;
 }
 
@@ -55,19 +59,19 @@ static xp_status fsdp_push(grid *g, cell c)
 	return XP_OK;
 }
 
-static xp_status take_cell(grid *g, const xp_torch_action *a, int row, int col)
+static xp_status take_cell(grid *g, const xp_torch_action *a, int row, int col, int joined)
 {
 	if (row != g->cur_row)
 		g->cur_row = row, g->row_ops = 0;
-	if (is_fsdp(a->type)) { /* REDUCE_GRAD: counted, not kept */
+	if (is_fsdp(a->type)) {
 		g->fsdp_cells++;
-		return a->type == XP_TORCH_REDUCE_GRAD ? XP_OK
-		                                       : fsdp_push(g, (cell){ *a, row, col });
+		if (a->type != XP_TORCH_REDUCE_GRAD) /* UNSHARD, RESHARD: the FSDP plan */
+			return fsdp_push(g, (cell){ *a, row, col, 0 });
 	}
-	g->row_ops += is_compute(a->type);
-	if (grid_push(g, (cell){ *a, row, col }))
+	g->row_ops += is_compute(a->type) && !joined;     /* a composite is one op */
+	if (grid_push(g, (cell){ *a, row, col, joined })) /* REDUCE_GRAD: kept to check its place */
 		return XP_ENOMEM;
-	g->comm_cells += !is_compute(a->type);
+	g->comm_cells += !is_compute(a->type) && a->type != XP_TORCH_REDUCE_GRAD;
 	if (a->stage >= g->stages)
 		g->stages = a->stage + 1;
 	if (a->mb >= g->mbs)
@@ -90,10 +94,10 @@ static xp_status read_cells(const char *t, size_t len, const char *name, xp_torc
 			size_t e = s;
 			while (e < eol && t[e] != ',')
 				e++;
-			xp_torch_action a;
-			int r = xp_torch_parse_cell(t + s, e - s, d, &a);
+			xp_torch_action a[2];
+			int r = xp_torch_parse_cell(t + s, e - s, d, a);
 			int col = (int)(s - i) + 1;
-			const char *why = cell_error(r, &a);
+			const char *why = cell_error(r, a);
 			size_t te = e; /* the cell as shown: without the CR of a CR LF row */
 			while (te > s &&
 			       (t[te - 1] == '\r' || t[te - 1] == ' ' || t[te - 1] == '\t'))
@@ -101,8 +105,9 @@ static xp_status read_cells(const char *t, size_t len, const char *name, xp_torc
 			if (why)
 				return xp_fail(err, XP_EINVAL, "%s:%d:%d: cell '%.*s': %s", name,
 				               row, col, (int)(te - s), t + s, why);
-			if (r == 1 && take_cell(g, &a, row, col))
-				return xp_fail(err, XP_ENOMEM, "%s: out of memory", name);
+			for (int k = 0; k < r; k++) /* a composite: its F, joined to its B */
+				if (take_cell(g, &a[k], row, col, r == 2 && k == 0))
+					return xp_fail(err, XP_ENOMEM, "%s: out of memory", name);
 			s = e + 1;
 		}
 		i = eol + 1;
@@ -182,7 +187,6 @@ static xp_status check_order(const grid *g, const char *name, xp_torch_dialect d
                              unsigned char *seen, xp_error *err)
 {
 	static const unsigned char bit[] = { HAS_F, HAS_I, HAS_W, HAS_B };
-	const cell *first_b = NULL, *first_iw = NULL;
 	char b[64];
 	for (size_t k = 0; k < g->n; k++) {
 		const cell *c = &g->c[k];
@@ -194,21 +198,55 @@ static xp_status check_order(const grid *g, const char *name, xp_torch_dialect d
 			return xp_fail(err, XP_EINVAL, "%s:%d:%d: cell '%s': %s", name, c->row,
 			               c->col, xp_torch_cell_text(b, sizeof b, c, d), why);
 		*had |= bit[c->a.type];
-		if (c->a.type == XP_TORCH_B && !first_b)
-			first_b = c;
-		if ((c->a.type == XP_TORCH_I || c->a.type == XP_TORCH_W) && !first_iw)
-			first_iw = c;
-		if (first_b && first_iw) {
-			return xp_fail(
-			    err, XP_EINVAL,
-			    "%s:%d:%d: cell '%s': the file mixes whole backwards (B) with split "
-			    "ones (I, W); a schedule uses one kind",
-			    name, c->row, c->col,
-			    xp_torch_cell_text(b, sizeof b, c,
-			                       d)); /* c is the first of the second kind */
-		}
 	}
 	return XP_OK;
+}
+
+/* Why REDUCE_GRAD cell c cannot be where it is, or NULL: it must come once per stage, right
+ * after (other non-compute cells aside) the compute cell that brings its stage's B and W to m,
+ * which is where torch's _add_reduce_grad puts it and where the engines start the stage's
+ * gradient reduce-scatter (pipeline.dp > 1). done: B and W seen per stage; last: the stage whose
+ * count the row's latest compute cell completed, or -1. */
+static const char *reduce_grad_error(const grid *g, const cell *c, const int *done, int last,
+                                     unsigned char *reduced)
+{
+	int s = c->a.stage;
+	if (reduced[s]++)
+		return "a stage's REDUCE_GRAD appears twice";
+	if (done[s] < g->mbs)
+		return "REDUCE_GRAD before its stage's last backward (B or W)";
+	if (last != s)
+		return "REDUCE_GRAD later than right after its stage's last backward: the engines "
+		       "start the gradient reduction when that backward ends (where torch's "
+		       "_add_reduce_grad puts it) and cannot start it later";
+	return NULL;
+}
+
+static xp_status check_reduce_grad(const grid *g, const char *name, xp_torch_dialect d,
+                                   xp_error *err)
+{
+	int *done = calloc((size_t)g->stages, sizeof *done), last = -1, row = 0;
+	unsigned char *reduced = calloc((size_t)g->stages, 1);
+	xp_status st = done && reduced ? XP_OK : xp_fail(err, XP_ENOMEM, "%s: out of memory", name);
+	for (size_t k = 0; k < g->n && !st; k++) {
+		const cell *c = &g->c[k];
+		last = c->row == row ? last : -1;
+		row = c->row;
+		if (is_compute(c->a.type)) {
+			int bw = c->a.type == XP_TORCH_B || c->a.type == XP_TORCH_W;
+			last = bw && ++done[c->a.stage] == g->mbs ? c->a.stage : -1;
+		}
+		const char *why = c->a.type == XP_TORCH_REDUCE_GRAD
+		                      ? reduce_grad_error(g, c, done, last, reduced)
+		                      : NULL;
+		char b[64];
+		if (why)
+			st = xp_fail(err, XP_EINVAL, "%s:%d:%d: cell '%s': %s", name, c->row,
+			             c->col, xp_torch_cell_text(b, sizeof b, c, d), why);
+	}
+	free(done);
+	free(reduced);
+	return st;
 }
 
 /* Every stage has every microbatch's forward and its backward (B, or I and W). */
@@ -245,8 +283,16 @@ static xp_status build(const grid *g, const char *name, const int *dev, int chun
 		const cell *c = &g->c[k];
 		if (!is_compute(c->a.type))
 			continue;
-		xp_status st = xp_schedule_add_block(s, c->row - 1, kind[c->a.type], c->a.mb,
-		                                     xp_schedule_chunk_of(s, c->a.stage));
+		xp_status st;
+		if (c->joined) { /* a composite's F and B (the next cell): one overlapped op */
+			const cell *b = &g->c[++k];
+			st = xp_schedule_add_overlap(s, c->row - 1, c->a.mb,
+			                             xp_schedule_chunk_of(s, c->a.stage), b->a.mb,
+			                             xp_schedule_chunk_of(s, b->a.stage));
+		} else {
+			st = xp_schedule_add_block(s, c->row - 1, kind[c->a.type], c->a.mb,
+			                           xp_schedule_chunk_of(s, c->a.stage));
+		}
 		if (st) {
 			xp_schedule_free(s);
 			return xp_fail(err, st, "%s: out of memory", name);
@@ -284,6 +330,8 @@ xp_status xp_torch_read_dialect(const char *text, size_t len, const char *name,
 		st = check_order(&g, name, dialect, seen, err);
 	if (!st)
 		st = check_counts(&g, name, seen, err);
+	if (!st && g.fsdp_cells)
+		st = check_reduce_grad(&g, name, dialect, err);
 	if (!st && g.comm_cells)
 		st = xp_torch_check_comms(&g, name, dialect, dev, err);
 	if (!st)

@@ -18,6 +18,8 @@ xp_status xp_schedule_build_zbv(const xp_params *pr, xp_schedule **out, xp_error
  * activation memory. */
 xp_status xp_schedule_build_v_half(const xp_params *pr, xp_schedule **out, xp_error *err);
 xp_status xp_schedule_build_v_min(const xp_params *pr, xp_schedule **out, xp_error *err);
+/* DualPipeV (V placement, m >= 2p; overlapped F+B ops): torch's ScheduleDualPipeV order. */
+xp_status xp_schedule_build_dualpipev(const xp_params *pr, xp_schedule **out, xp_error *err);
 /* The adaptive greedy schedules (greedy*.c): they read the whole scenario (times, links, memory
  * limit, dp, schedule.n_sub); XP_EMEMORY when the memory limit cannot hold one microbatch. */
 xp_status xp_schedule_build_crossudsub(const xp_params *pr, xp_schedule **out, xp_error *err);

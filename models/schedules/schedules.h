@@ -19,11 +19,9 @@ typedef struct xp_schedule_kind {
 	const char *name;    /* "1f1b" */
 	const char *summary; /* one sentence for `crosspipe schedules` and the README */
 	xp_schedule_build_fn build;
-	int not_in_auto; /* 1: `auto` does not try it (added after auto's candidate set was fixed)
-	                  */
 } xp_schedule_kind;
 
-/* `auto`: build every other generator's schedule for pr (but those marked not_in_auto), time each
+/* `auto`: build every other generator's schedule for pr, time each
  * on the analytic engine, and return (a copy of) the fastest that fits memory, named "auto", with
  * every candidate attached (xp_schedule_candidates). XP_EMEMORY when none fits. */
 xp_status xp_select_auto(const xp_params *pr, xp_schedule **out, xp_error *err);

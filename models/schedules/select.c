@@ -154,7 +154,7 @@ xp_status xp_select_auto(const xp_params *pr, xp_schedule **out, xp_error *err)
 	xp_evaluator *ev = NULL;
 	*out = NULL;
 	for (size_t i = 0; i < nk && st == XP_OK; i++)
-		if (strcmp(k[i].name, "auto") != 0 && !k[i].not_in_auto &&
+		if (strcmp(k[i].name, "auto") != 0 &&
 		    time_candidate(&k[i], pr, &ev, &s[n], &c[n], &st, err) == 0)
 			n++;
 	xp_evaluator_free(ev);
