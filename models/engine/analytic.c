@@ -326,12 +326,18 @@ static int block_ready(sim *S, int d, const xp_op *b, int64_t *start)
  * (network.p2p). */
 static int64_t inputs_ready(sim *S, int d, const xp_op *op)
 {
+	int64_t start = S->free_ns[d];
+	if (op->kind != XP_OP_O && !xp_exec_p2p_matches(S->match.mode)) { /* the common case */
+		if (!block_ready(S, d, op, &start))
+			return -1;
+		S->waiting[d] = -1;
+		return start;
+	}
 	xp_op half[2];
 	const xp_op *b = op;
 	int n = 1;
 	if (op->kind == XP_OP_O)
 		n = xp_op_halves(*op, half), b = half;
-	int64_t start = S->free_ns[d];
 	for (int k = 0; k < n && xp_exec_p2p_matches(S->match.mode); k++) {
 		int64_t matched = xp_exec_match_post(&S->match, S->s, d, b[k]);
 		if (matched >= 0)
@@ -451,11 +457,11 @@ static xp_status simulate(sim *S, xp_error *err)
 		int64_t t = S->due[d];
 		if (t == INT64_MAX)
 			break;
-		xp_op op = S->ops[d][S->next[d]], half[2];
-		const xp_op *b = &op;
-		int n = op.hi == op.nsub; /* the block's last piece: its output leaves */
-		if (op.kind == XP_OP_O)
-			n = xp_op_halves(op, half), b = half;
+		const xp_op *b = &S->ops[d][S->next[d]];
+		xp_op half[2];
+		int n = b->hi == b->nsub; /* the block's last piece: its output leaves */
+		if (b->kind == XP_OP_O)
+			n = xp_op_halves(*b, half), b = half;
 		S->due[d] = INT64_MAX; /* its path is redone below, or by its next start */
 		S->free_ns[d] = t;
 		for (int k = 0; k < n; k++)
