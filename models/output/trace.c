@@ -137,11 +137,12 @@ static int64_t *waiters(const xp_result *r)
 		return NULL;
 	for (size_t i = 0; i < slots; i++)
 		w[i] = -1;
-	for (int d = 0; d < r->devices; d++)
-		for (size_t k = xp_schedule_len(s, d);
-		     k-- > 0;) /* backwards: the first one stays */
-			w[xp_exec_op_slot(s, d, xp_out_op(r, d, k))] =
-			    (int64_t)(r->op_offset[d] + k);
+	for (int d = 0; d < r->devices; d++) { /* backwards, so that the first waiter stays */
+		for (size_t k = xp_schedule_len(s, d); k-- > 0;) {
+			int64_t slot = xp_exec_op_slot(s, d, xp_out_op(r, d, k));
+			w[slot] = (int64_t)(r->op_offset[d] + k);
+		}
+	}
 	return w;
 }
 
