@@ -534,6 +534,43 @@ static void test_trace(const xp_scenario *sc, xp_result *const *res)
 	    "trace: an op event in microseconds");
 	has_str(t, "\"ts\": 21.000, \"dur\": 2.000", "trace: the queued transfer's window");
 	is_int(count(t, "\"ph\": \"i\""), 8, "trace: an arrival per transfer");
+	/* flows: F1 0->1 holds the link 21-23us (thread 2, the first link), so its flow starts at
+	 * 22 and ends at device 1's F1 (47); D0 1->0 ends at device 0's D0 (44); the second
+	 * result's ids go on from 4 (its F0: window 5-6us, F0 of device 1 at 8.5) */
+	is_int(count(t, "\"ph\": \"s\""), 8, "trace: a flow start per transfer");
+	is_int(count(t, "\"ph\": \"f\""), 8, "trace: a flow end per transfer");
+	has_str(t,
+	        "{\"name\": \"F1\", \"ph\": \"s\", \"pid\": 1, \"tid\": 2, \"cat\": \"message\", "
+	        "\"id\": 1, \"ts\": 22.000}",
+	        "trace: a flow starts in the middle of its message's window");
+	has_str(t,
+	        "{\"name\": \"F1\", \"ph\": \"f\", \"pid\": 1, \"tid\": 1, \"cat\": \"message\", "
+	        "\"id\": 1, \"ts\": 47.000}",
+	        "trace: the flow ends at its consumer's start");
+	has_str(t,
+	        "{\"name\": \"D0\", \"ph\": \"f\", \"pid\": 1, \"tid\": 0, \"cat\": \"message\", "
+	        "\"id\": 2, \"ts\": 44.000}",
+	        "trace: a gradient's flow ends at the D that waits for it");
+	has_str(t,
+	        "{\"name\": \"F0\", \"ph\": \"f\", \"pid\": 2, \"tid\": 1, \"cat\": \"message\", "
+	        "\"id\": 4, \"ts\": 8.500}",
+	        "trace: flow ids go on over the results");
+	/* memory, M_F 1 MiB, W releases half: device 0 (FFDWDW) 0 at 0, 1 MiB and 2 MiB at its Fs'
+	 * starts (0, 10), then 1.5, 1, 0.5, 0 MiB at the ends of D0 (54), W0, D1, W1; device 1
+	 * (FDWFDW) 0, 1, 0.5, 0 (W0's end, 47), 1 MiB (F1's start, 47), 0.5, 0: 7 samples each */
+	is_int(count(t, "\"ph\": \"C\""), 2 * 2 * 7, "trace: the memory samples");
+	has_str(t,
+	        "{\"name\": \"memory device 0\", \"ph\": \"C\", \"pid\": 1, \"tid\": 0, "
+	        "\"ts\": 54.000, \"args\": {\"bytes\": 1572864}}",
+	        "trace: device 0's memory after D0 released M_F - M_W");
+	has_str(t,
+	        "{\"name\": \"memory device 1\", \"ph\": \"C\", \"pid\": 1, \"tid\": 1, "
+	        "\"ts\": 47.000, \"args\": {\"bytes\": 0}}",
+	        "trace: device 1 holds nothing once W0 ends");
+	has_str(t,
+	        "{\"name\": \"memory device 1\", \"ph\": \"C\", \"pid\": 1, \"tid\": 1, "
+	        "\"ts\": 47.000, \"args\": {\"bytes\": 1048576}}",
+	        "trace: and M_F again from F1's start at the same time");
 	free(t);
 }
 
@@ -582,7 +619,7 @@ int main(void)
 {
 	xp_scenario *sc = NULL;
 	xp_error err;
-	plan(81);
+	plan(91);
 	if (xp_scenario_parse(scenario_yaml, strlen(scenario_yaml), scenario_name, NULL, 0, &sc,
 	                      &err))
 		bail("the test scenario does not parse: %s", err.msg);

@@ -132,13 +132,13 @@ static int link_cmp(const void *a, const void *b)
 	return (x->dst > y->dst) - (x->dst < y->dst);
 }
 
-xp_status xp_out_links(const xp_result *r, xp_out_link **out, int *n)
+xp_status xp_out_links_of(const xp_result *r, int wan_only, xp_out_link **out, int *n)
 {
 	*out = NULL;
 	*n = 0;
 	size_t k = 0;
 	for (size_t i = 0; i < r->n_transfers; i++)
-		k += r->transfers[i].crosses_dc != 0;
+		k += !wan_only || r->transfers[i].crosses_dc;
 	if (k == 0)
 		return XP_OK;
 	xp_out_link *l = malloc(k * sizeof *l);
@@ -146,7 +146,7 @@ xp_status xp_out_links(const xp_result *r, xp_out_link **out, int *n)
 		return XP_ENOMEM;
 	k = 0;
 	for (size_t i = 0; i < r->n_transfers; i++)
-		if (r->transfers[i].crosses_dc)
+		if (!wan_only || r->transfers[i].crosses_dc)
 			l[k++] = (xp_out_link){ r->transfers[i].src, r->transfers[i].dst };
 	qsort(l, k, sizeof *l, link_cmp);
 	size_t u = 0;
@@ -156,6 +156,11 @@ xp_status xp_out_links(const xp_result *r, xp_out_link **out, int *n)
 	*out = l;
 	*n = (int)u;
 	return XP_OK;
+}
+
+xp_status xp_out_links(const xp_result *r, xp_out_link **out, int *n)
+{
+	return xp_out_links_of(r, 1, out, n);
 }
 
 int xp_out_link_index(const xp_out_link *links, int n, int src, int dst)

@@ -50,6 +50,8 @@ typedef struct xp_out_link {
 	int src, dst;
 } xp_out_link;
 xp_status xp_out_links(const xp_result *r, xp_out_link **out, int *n);
+/* The same over every transfer (inside a DC too) when wan_only is 0. */
+xp_status xp_out_links_of(const xp_result *r, int wan_only, xp_out_link **out, int *n);
 /* Index of (src, dst) in links, or -1. */
 int xp_out_link_index(const xp_out_link *links, int n, int src, int dst);
 

@@ -1,9 +1,13 @@
 /* trace.c: the Chrome trace-event JSON (Perfetto, chrome://tracing): one process per result, a
- * thread per device, per DC-crossing directed link and per device chunk with DP collectives. */
+ * thread per device, per directed link that carries messages and per device chunk with DP
+ * collectives; a flow from each message to the op that consumes it, and a memory counter per
+ * device. */
 #include <stdlib.h>
 
 #include "crosspipe.h"
+#include "engine/exec.h"
 #include "output/output_int.h"
+#include "schedule/block_cost.h"
 
 /* Thread ids of one process: devices first, then links, then DP collectives (device, chunk). */
 typedef struct layout {
@@ -11,6 +15,9 @@ typedef struct layout {
 	const xp_params *pr;
 	xp_out_link *links;
 	int n_links;
+	int64_t *waiter; /* per slot (exec.h): the op index (r->op_start_ns) first waiting, or -1 */
+	int64_t *flow;   /* the id of the next flow, counted over the whole file */
+	int64_t origin;  /* the iteration's start (xp_out_origin) */
 } layout;
 
 static int link_tid(const layout *L, int li)
@@ -90,6 +97,101 @@ static void device_ops(xp_json *j, const layout *L, const xp_result *r, int d)
 	}
 }
 
+/* The op that consumes message t: the first op of t's destination that waits for the slot t
+ * fills (xp_exec_consumers); -1 when none does. */
+static int64_t consumer(const layout *L, const xp_result *r, const xp_transfer *t)
+{
+	xp_exec_dep dep[2];
+	int parts = xp_schedule_parts(r->sched), m = xp_schedule_microbatches(r->sched);
+	int n = xp_exec_consumers(r->sched, t->kind, t->part, t->src, dep);
+	for (int k = 0; k < n; k++)
+		if (dep[k].remote && dep[k].device == t->dst && t->mb >= 0 && t->mb < m)
+			return L->waiter[xp_exec_slot(parts, m, dep[k].cls, dep[k].part, t->mb)];
+	return -1;
+}
+
+/* A flow arrow from message t (its start, "s", in the middle of its window on link thread tid)
+ * to its consumer (its end, "f", at the consumer's start, bound to the slice that starts there). */
+static void flow(xp_json *j, const layout *L, const xp_result *r, const xp_transfer *t,
+                 const char *name, int tid)
+{
+	int64_t op = consumer(L, r, t);
+	if (op < 0)
+		return;
+	char us[32];
+	head(j, name, "s", L->pid, tid);
+	xp_json_str(j, "cat", "message");
+	xp_json_int(j, "id", *L->flow);
+	xp_json_raw(j, "ts", xp_out_us(us, sizeof us, t->start_ns + (t->end_ns - t->start_ns) / 2));
+	xp_json_end(j);
+	head(j, name, "f", L->pid, t->dst);
+	xp_json_str(j, "cat", "message");
+	xp_json_int(j, "id", (*L->flow)++);
+	xp_json_raw(j, "ts", xp_out_us(us, sizeof us, r->op_start_ns[op]));
+	xp_json_end(j);
+}
+
+/* Per slot, the first op that waits for it (all of a slot's waiters are on one device); NULL
+ * when out of memory. */
+static int64_t *waiters(const xp_result *r)
+{
+	const xp_schedule *s = r->sched;
+	size_t slots =
+	    (size_t)XP_SLOTS * (size_t)xp_schedule_parts(s) * (size_t)xp_schedule_microbatches(s);
+	int64_t *w = malloc((slots ? slots : 1) * sizeof *w);
+	if (!w)
+		return NULL;
+	for (size_t i = 0; i < slots; i++)
+		w[i] = -1;
+	for (int d = 0; d < r->devices; d++) { /* backwards, so that the first waiter stays */
+		for (size_t k = xp_schedule_len(s, d); k-- > 0;) {
+			int64_t slot[2]; /* an overlapped op waits for two */
+			for (int h = 0, n = xp_exec_op_slots(s, d, xp_out_op(r, d, k), slot); h < n;
+			     h++)
+				w[slot[h]] = (int64_t)(r->op_offset[d] + k);
+		}
+	}
+	return w;
+}
+
+/* One counter sample of device d's activation memory at ns. */
+static void sample(xp_json *j, const layout *L, int d, int64_t ns, int64_t bytes)
+{
+	char name[32], us[32];
+	snprintf(name, sizeof name, "memory device %d", d);
+	head(j, name, "C", L->pid, d);
+	xp_json_raw(j, "ts", xp_out_us(us, sizeof us, ns));
+	xp_json_object(j, "args", 1);
+	xp_json_int(j, "bytes", bytes);
+	xp_json_end(j);
+	xp_json_end(j);
+}
+
+/* Device d's memory counter (xp_device_memory, the walk of its peak): 0 at the iteration's start,
+ * then a sample at each op start or end that changes what it holds. */
+static xp_status memory_track(xp_json *j, const layout *L, const xp_result *r, int d)
+{
+	size_t n = xp_schedule_len(r->sched, d);
+	if (n == 0)
+		return XP_OK;
+	int64_t *held = malloc(2 * n * sizeof *held), prev = 0;
+	if (!held)
+		return XP_ENOMEM;
+	xp_device_memory(L->pr, r->sched, d, held);
+	const int64_t *start = r->op_start_ns + r->op_offset[d],
+	              *end = r->op_end_ns + r->op_offset[d];
+	sample(j, L, d, L->origin, 0);
+	for (size_t k = 0; k < n; k++) {
+		if (held[2 * k] != prev)
+			sample(j, L, d, start[k], held[2 * k]);
+		if (held[2 * k + 1] != held[2 * k])
+			sample(j, L, d, end[k], held[2 * k + 1]);
+		prev = held[2 * k + 1];
+	}
+	free(held);
+	return XP_OK;
+}
+
 static void transfer(xp_json *j, const layout *L, const xp_result *r, const xp_transfer *t)
 {
 	char name[64], arrive[80], us[32];
@@ -114,6 +216,7 @@ static void transfer(xp_json *j, const layout *L, const xp_result *r, const xp_t
 	xp_json_str(j, "s", "t");
 	xp_json_raw(j, "ts", xp_out_us(us, sizeof us, t->arrive_ns));
 	xp_json_end(j);
+	flow(j, L, r, t, name, tid);
 }
 
 static void collective(xp_json *j, const layout *L, const xp_collective *c)
@@ -137,8 +240,12 @@ static void device_threads(xp_json *j, const layout *L)
 	}
 	for (int li = 0; li < L->n_links; li++) {
 		const xp_out_link *l = &L->links[li];
-		snprintf(label, sizeof label, "link %d->%d (DC %d->%d)", l->src, l->dst,
-		         xp_out_dc(L->pr, l->src), xp_out_dc(L->pr, l->dst));
+		int a = xp_out_dc(L->pr, l->src), b = xp_out_dc(L->pr, l->dst);
+		if (a != b)
+			snprintf(label, sizeof label, "link %d->%d (DC %d->%d)", l->src, l->dst, a,
+			         b);
+		else
+			snprintf(label, sizeof label, "link %d->%d (in DC %d)", l->src, l->dst, a);
 		thread(j, L->pid, link_tid(L, li), label);
 	}
 }
@@ -169,13 +276,20 @@ static xp_status collective_threads(xp_json *j, const layout *L, const xp_result
 	return XP_OK;
 }
 
-static xp_status process(xp_json *j, const xp_params *pr, const xp_result *r, int pid)
+static xp_status process(xp_json *j, const xp_params *pr, const xp_result *r, int pid,
+                         int64_t *flows)
 {
-	layout L = { pid, r->devices, xp_schedule_chunks(r->sched), pr, NULL, 0 };
+	layout L = { pid,   r->devices,      xp_schedule_chunks(r->sched), pr, NULL, 0, NULL,
+		     flows, xp_out_origin(r) };
 	char label[96];
-	xp_status st = xp_out_links(r, &L.links, &L.n_links);
+	xp_status st = xp_out_links_of(r, 0, &L.links, &L.n_links);
 	if (st)
 		return st;
+	L.waiter = waiters(r);
+	if (!L.waiter) {
+		free(L.links);
+		return XP_ENOMEM;
+	}
 	snprintf(label, sizeof label, "%s (%s)", r->schedule, r->engine);
 	meta(j, "process_name", pid, 0, label, 0);
 	meta(j, "process_sort_index", pid, 0, NULL, pid);
@@ -184,10 +298,12 @@ static xp_status process(xp_json *j, const xp_params *pr, const xp_result *r, in
 	for (int d = 0; d < r->devices && !st; d++)
 		device_ops(j, &L, r, d);
 	for (size_t i = 0; i < r->n_transfers && !st; i++)
-		if (r->transfers[i].crosses_dc)
-			transfer(j, &L, r, &r->transfers[i]);
+		transfer(j, &L, r, &r->transfers[i]);
 	for (size_t i = 0; i < r->n_collectives && !st; i++)
 		collective(j, &L, &r->collectives[i]);
+	for (int d = 0; d < r->devices && !st; d++)
+		st = memory_track(j, &L, r, d);
+	free(L.waiter);
 	free(L.links);
 	return st;
 }
@@ -198,6 +314,7 @@ xp_status xp_write_trace(FILE *f, const xp_scenario *sc, xp_result *const *res, 
 		return XP_EINVAL;
 	xp_json j;
 	xp_status st = XP_OK;
+	int64_t flows = 0;
 	xp_json_init(&j, f);
 	xp_json_object(&j, NULL, 0);
 	xp_json_str(&j, "displayTimeUnit", "ns");
@@ -207,7 +324,7 @@ xp_status xp_write_trace(FILE *f, const xp_scenario *sc, xp_result *const *res, 
 	xp_json_end(&j);
 	xp_json_array(&j, "traceEvents", 0);
 	for (int i = 0; i < n && !st; i++)
-		st = process(&j, xp_scenario_params(sc), res[i], i + 1);
+		st = process(&j, xp_scenario_params(sc), res[i], i + 1, &flows);
 	xp_json_end(&j);
 	xp_json_end(&j);
 	if (st)

@@ -54,28 +54,36 @@ int64_t xp_op_duration_ns(const xp_params *pr, const xp_schedule *s, int device,
 	return piece_share(t / xp_schedule_chunks(s), op);
 }
 
+int64_t xp_device_memory(const xp_params *pr, const xp_schedule *s, int d, int64_t *held)
+{
+	const xp_op *ops = xp_schedule_ops(s, d);
+	int64_t cur = 0, top = 0, rise, fall, whole[XP_OP_KINDS][2]; /* a whole op's, per kind */
+	for (int k = 0; k < XP_OP_KINDS; k++) {
+		xp_op w = { .kind = (uint8_t)k, .lo = 0, .hi = 1, .nsub = 1 };
+		xp_op_memory(pr, s, d, w, &whole[k][0], &whole[k][1]);
+	}
+	for (size_t i = 0, n = xp_schedule_len(s, d); i < n; i++) {
+		xp_op op = ops[i];
+		if (op.nsub <= 1 && op.kind < XP_OP_KINDS) { /* piece_share: the whole */
+			rise = whole[op.kind][0];
+			fall = whole[op.kind][1];
+		} else {
+			xp_op_memory(pr, s, d, op, &rise, &fall);
+		}
+		cur += rise;
+		if (cur > top)
+			top = cur;
+		if (held)
+			held[2 * i] = cur;
+		cur -= fall;
+		if (held)
+			held[2 * i + 1] = cur;
+	}
+	return top;
+}
+
 void xp_schedule_peak_memory(const xp_params *pr, const xp_schedule *s, int64_t *peak)
 {
-	for (int d = 0; d < xp_schedule_devices(s); d++) {
-		const xp_op *ops = xp_schedule_ops(s, d);
-		int64_t cur = 0, top = 0, rise, fall, whole[5][2]; /* a whole block's, per kind */
-		for (int k = 0; k < 5; k++) {
-			xp_op w = { .kind = (uint8_t)k, .lo = 0, .hi = 1, .nsub = 1 };
-			xp_op_memory(pr, s, d, w, &whole[k][0], &whole[k][1]);
-		}
-		for (size_t i = 0, n = xp_schedule_len(s, d); i < n; i++) {
-			xp_op op = ops[i];
-			if (op.nsub <= 1 && op.kind <= XP_OP_O) { /* piece_share: the whole */
-				rise = whole[op.kind][0];
-				fall = whole[op.kind][1];
-			} else {
-				xp_op_memory(pr, s, d, op, &rise, &fall);
-			}
-			cur += rise;
-			if (cur > top)
-				top = cur;
-			cur -= fall;
-		}
-		peak[d] = top;
-	}
+	for (int d = 0; d < xp_schedule_devices(s); d++)
+		peak[d] = xp_device_memory(pr, s, d, NULL);
 }

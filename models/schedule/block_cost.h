@@ -25,6 +25,11 @@ void xp_op_memory(const xp_params *pr, const xp_schedule *s, int device, xp_op o
  * either alone). */
 int64_t xp_op_duration_ns(const xp_params *pr, const xp_schedule *s, int device, xp_op op);
 
+/* The activation memory device d holds as its order runs, the one walk behind the peak: with
+ * held (2 x its op count entries, or NULL), held[2k] is what it holds once op k has started (its
+ * rise added) and held[2k+1] once op k has ended (its fall released). Returns d's peak. */
+int64_t xp_device_memory(const xp_params *pr, const xp_schedule *s, int d, int64_t *held);
+
 /* Peak activation memory of each device when its order runs (memory rises at an F's start and
  * falls at a D/W/B's end, so the order alone fixes the peak). peak has `devices` entries. */
 void xp_schedule_peak_memory(const xp_params *pr, const xp_schedule *s, int64_t *peak);
