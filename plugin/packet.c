@@ -18,13 +18,12 @@
 #include "packet_int.h"
 #include "schedule/block_cost.h"
 
-enum { TAG_OP = 1, TAG_MSG = 2, TAG_COLL = 3, TAG_START = 4 }; /* tag = kind << 48 | index */
+enum { TAG_OP = 1, TAG_MSG = 2, TAG_COLL = 3, TAG_START = 4, TAG_LINK = 5 }; /* kind << 48 | i */
 #define TAG(kind, i) (((int64_t)(kind) << 48) | (int64_t)(i))
 
 typedef struct pair {
 	int src, dst, crosses;
 	int conn; /* replica r uses conn + r */
-	int64_t latency_ns;
 	int64_t last_end_ns;
 } pair;
 
@@ -59,6 +58,11 @@ typedef struct pk {
 	int done;
 	xp_exec_match match; /* network.p2p: posted receives, waiting messages, held senders */
 	int flow_monitor;    /* the caller wants statistics: count flows too */
+	xp_packet_wan wan;   /* the WAN over time, stragglers over time, background traffic */
+	int iter;            /* the iteration running (0 .. pr->iterations - 1) */
+	int64_t *iter_ns;    /* with iterations > 1: each one's makespan */
+	xp_result *first;    /* the caller's result: the first iteration's timeline */
+	xp_result *scratch;  /* the later iterations' (only their makespans are kept) */
 } pk;
 
 static int64_t slot_index(const pk *K, int cls, int part, int mb)
@@ -161,7 +165,8 @@ static void try_start(pk *K, int d, int64_t now)
 		return;
 	if (op.kind == XP_OP_F && K->ag_done[d * K->v + op.chunk] < 0)
 		return;
-	int64_t dur = xp_op_duration_ns(K->pr, K->s, d, op);
+	int64_t dur =
+	    xp_packet_wan_block_ns(&K->wan, d, now, xp_op_duration_ns(K->pr, K->s, d, op));
 	size_t k = K->res->op_offset[d] + i;
 	K->res->op_start_ns[k] = now_rel(K, now);
 	K->res->op_end_ns[k] = now_rel(K, now) + dur;
@@ -231,7 +236,8 @@ static void msg_arrived(pk *K, int64_t slot, int64_t now)
 	t->arrive_ns = now_rel(K, now);
 	/* the sender's FIFO: a message holds the path after the previous one on it */
 	t->start_ns = t->start_ns > P->last_end_ns ? t->start_ns : P->last_end_ns;
-	t->end_ns = t->arrive_ns - P->latency_ns;
+	t->end_ns = t->arrive_ns - xp_packet_wan_latency_ns(&K->wan, K->pr->placement[P->src],
+	                                                    K->pr->placement[P->dst]);
 	if (t->end_ns < t->start_ns)
 		t->end_ns = t->start_ns < t->arrive_ns ? t->start_ns : t->arrive_ns;
 	if (t->start_ns > t->end_ns)
@@ -279,13 +285,24 @@ static void op_ended(pk *K, int d, int64_t now)
 	try_start(K, d, now);
 }
 
-/* After every event: stop once the schedule is done, or when nothing can happen any more. */
-static void check_end(pk *K)
+static void next_iteration(pk *K, int64_t now);
+
+/* After every event: once an iteration is done start the next one, stop after the last or
+ * when nothing can happen any more. */
+static void check_end(pk *K, int64_t now)
 {
-	if (K->inflight == 0 && !K->done) {
-		K->done = 1;
-		xp_ns3_stop(K->net);
+	if (K->inflight != 0 || K->done)
+		return;
+	if (K->iter > 0) { /* the first iteration's makespan is the result's own */
+		xp_result_finish(K->res, K->pr);
+		K->iter_ns[K->iter] = K->res->makespan_ns;
 	}
+	if (K->ops_left == 0 && K->iter + 1 < K->pr->iterations && !K->st) {
+		next_iteration(K, now);
+		return;
+	}
+	K->done = 1;
+	xp_ns3_stop(K->net);
 }
 
 static void on_ready(void *ctx, int64_t now);
@@ -293,13 +310,19 @@ static void on_ready(void *ctx, int64_t now);
 static void on_timer(void *ctx, int64_t tag, int64_t now)
 {
 	pk *K = ctx;
+	if ((tag >> 48) == TAG_LINK) { /* the WAN changes; nothing of the schedule ends */
+		xp_status st = xp_packet_wan_change(&K->wan, now, K->err);
+		if (st)
+			fail_stop(K, st);
+		return;
+	}
 	if ((tag >> 48) == TAG_OP)
 		op_ended(K, (int)(tag & 0xffffffff), now);
 	if ((tag >> 48) == TAG_START) {
 		on_ready(ctx, now);
 		return;
 	}
-	check_end(K);
+	check_end(K, now);
 }
 
 static void on_delivered(void *ctx, int64_t tag, int64_t now)
@@ -310,13 +333,12 @@ static void on_delivered(void *ctx, int64_t tag, int64_t now)
 		msg_arrived(K, i, now);
 	else if ((tag >> 48) == TAG_COLL)
 		coll_arrived(K, (int)i, now);
-	check_end(K);
+	check_end(K, now);
 }
 
-/* Every connection is up: the iteration starts. */
-static void on_ready(void *ctx, int64_t now)
+/* An iteration starts at now. */
+static void begin_iteration(pk *K, int64_t now)
 {
-	pk *K = ctx;
 	K->origin = now;
 	for (int d = 0; d < K->p && K->dp > 1; d++) {
 		int order[256];
@@ -327,7 +349,19 @@ static void on_ready(void *ctx, int64_t now)
 	}
 	for (int d = 0; d < K->p; d++)
 		try_start(K, d, now);
-	check_end(K);
+	check_end(K, now);
+}
+
+/* Every connection is up: the first iteration starts, and the WAN's timeline with it. */
+static void on_ready(void *ctx, int64_t now)
+{
+	pk *K = ctx;
+	xp_status st = xp_packet_wan_start(&K->wan, now, K->err);
+	if (st) {
+		fail_stop(K, st);
+		return;
+	}
+	begin_iteration(K, now);
 }
 
 /* ---- setup ---- */
@@ -347,7 +381,6 @@ static int pair_id(pk *K, int a, int b)
 	int da = pr->placement[a], db = pr->placement[b];
 	pair *P = &K->pairs[K->n_pairs];
 	*P = (pair){ .src = a, .dst = b, .crosses = da != db, .conn = -1 };
-	P->latency_ns = xp_packet_path_latency_ns(pr, da, db);
 	xp_ns3_conn_config cc;
 	xp_packet_conn_config(pr, da, db, P->crosses ? K->dp : 1, &cc);
 	for (int r = 0; r < K->dp && !K->st; r++) {
@@ -411,19 +444,23 @@ static xp_status alloc_all(pk *K)
 	return XP_OK;
 }
 
-static xp_status setup(pk *K)
+/* The executor's state at the start of an iteration (every connection stays as it is). */
+static void init_state(pk *K)
 {
-	if (alloc_all(K) || xp_exec_match_init(&K->match, K->s, K->pr->p2p))
-		return xp_fail(K->err, XP_ENOMEM, "out of memory setting up the packet engine");
 	xp_exec_match_reset(&K->match, K->p);
 	size_t slots = 3 * (size_t)K->parts * (size_t)K->m, dv = (size_t)K->p * K->v;
-	for (size_t i = 0; i < slots; i++)
+	for (size_t i = 0; i < slots; i++) {
 		K->ready[i] = -1;
+		K->pend_left[i] = 0;
+	}
 	for (int mb = 0; mb < K->m; mb++)
 		K->ready[slot_index(K, XP_SLOT_F, 0, mb)] = 0;
 	for (size_t i = 0; i < dv; i++) /* chunks with no F never wait for an all-gather */
 		K->ag_done[i] = 0;
+	K->ops_left = 0;
 	for (int d = 0; d < K->p; d++) {
+		K->next[d] = 0;
+		K->busy[d] = K->cq_head[d] = K->cq_n[d] = K->c_left[d] = 0;
 		K->c_step[d] = -1;
 		K->ops_left += (int64_t)xp_schedule_len(K->s, d);
 		int order[256];
@@ -431,8 +468,39 @@ static xp_status setup(pk *K)
 		     k++)
 			K->ag_done[d * K->v + order[k]] = -1;
 	}
+	for (int q = 0; q < K->n_pairs; q++)
+		K->pairs[q].last_end_ns = 0;
 	xp_exec_count_gradients(K->s, K->bw_left);
+}
+
+static xp_status setup(pk *K)
+{
+	if (alloc_all(K) || xp_exec_match_init(&K->match, K->s, K->pr->p2p))
+		return xp_fail(K->err, XP_ENOMEM, "out of memory setting up the packet engine");
+	if (K->pr->iterations > 1) {
+		K->iter_ns = calloc((size_t)K->pr->iterations, sizeof *K->iter_ns);
+		K->scratch = xp_result_new(K->s, "packet");
+		if (!K->iter_ns || !K->scratch)
+			return xp_fail(K->err, XP_ENOMEM, "out of memory for iterations");
+		K->scratch->keep_transfers = 0;
+	}
+	init_state(K);
 	return XP_OK;
+}
+
+/* The iteration that ended at now was not the last: the next one starts at once, on the same
+ * connections (their windows as the last one left them) and the same network. */
+static void next_iteration(pk *K, int64_t now)
+{
+	K->iter++;
+	K->res = K->scratch;
+	xp_status st = xp_result_reset(K->res, K->s);
+	if (st) {
+		fail_stop(K, xp_fail(K->err, st, "out of memory for iterations"));
+		return;
+	}
+	init_state(K);
+	begin_iteration(K, now);
 }
 
 static void teardown(pk *K)
@@ -455,7 +523,10 @@ static void teardown(pk *K)
 	free(K->c_step);
 	free(K->c_left);
 	free(K->c_start);
+	free(K->iter_ns);
+	xp_result_free(K->scratch);
 	xp_exec_match_free(&K->match);
+	xp_packet_wan_free(&K->wan);
 }
 
 static xp_status build_network(pk *K)
@@ -478,6 +549,9 @@ static xp_status build_network(pk *K)
 	if (st)
 		return st;
 	plan_connections(K);
+	if (!K->st)
+		K->st = xp_packet_wan_attach(&K->wan, K->net, hosts, K->pr->datacenters,
+		                             TAG(TAG_LINK, 0), K->err);
 	if (!K->st && K->n_pairs == 0 && K->dp == 1) /* nothing to connect: start at once */
 		K->st = xp_ns3_timer(K->net, 0, TAG(TAG_START, 0), K->err);
 	return K->st;
@@ -499,7 +573,8 @@ static xp_status finish(pk *K, xp_packet_stats *stats, double wall_s)
 	xp_status st = xp_ns3_stats_get(K->net, &ns, K->err);
 	if (st)
 		return st;
-	*stats = (xp_packet_stats){ .origin_ns = K->origin, .events = ns.events, .wall_s = wall_s };
+	*stats = (xp_packet_stats){ .origin_ns = K->wan.t0, .events = ns.events, .wall_s = wall_s };
+	stats->background_bytes = xp_ns3_traffic_rx_bytes(K->net);
 	stats->bytes_sent = ns.bytes_sent;
 	stats->bytes_delivered = ns.bytes_delivered;
 	stats->messages_sent = ns.messages_sent;
@@ -512,15 +587,34 @@ static xp_status finish(pk *K, xp_packet_stats *stats, double wall_s)
 	stats->flow_rx_packets = ns.flow_rx_packets;
 	stats->flow_lost_packets = ns.flow_lost_packets;
 	stats->flow_rx_payload_bytes = ns.flow_rx_payload_bytes;
-	stats->nodes = (int64_t)K->p * K->dp + K->pr->datacenters;
+	stats->nodes =
+	    (int64_t)K->p * K->dp +
+	    K->pr->datacenters * (xp_packet_has_background(K->pr, K->pr->datacenters) ? 2 : 1);
 	stats->connections = (int64_t)K->n_pairs * K->dp + (K->dp > 1 ? (int64_t)K->p * K->dp : 0);
+	return XP_OK;
+}
+
+/* The iterations' makespans into the result (the first one's is the result's own). */
+static xp_status fill_iterations(pk *K)
+{
+	int n = K->pr->iterations;
+	double *ms = malloc((size_t)n * sizeof *ms);
+	if (!ms)
+		return xp_fail(K->err, XP_ENOMEM, "out of memory for iterations");
+	K->iter_ns[0] = K->first->makespan_ns;
+	for (int i = 0; i < n; i++)
+		ms[i] = (double)K->iter_ns[i];
+	xp_iterations_fill(&K->first->iters, K->iter_ns, ms, n);
+	K->iter_ns = NULL; /* the result owns it */
+	free(ms);
 	return XP_OK;
 }
 
 static xp_status run_stats(const xp_params *pr, const xp_schedule *s, xp_result *res,
                            xp_packet_stats *stats, xp_error *err)
 {
-	pk K = { .pr = pr, .s = s, .res = res, .err = err, .flow_monitor = stats != NULL };
+	pk K = { .pr = pr, .s = s, .res = res, .first = res, .err = err };
+	K.flow_monitor = stats != NULL;
 	K.p = xp_schedule_devices(s);
 	K.v = xp_schedule_chunks(s);
 	K.m = xp_schedule_microbatches(s);
@@ -541,7 +635,9 @@ static xp_status run_stats(const xp_params *pr, const xp_schedule *s, xp_result 
 		               "the packet engine does not simulate datacenters.split: dp (the "
 		               "gradient all-reduce over the WAN); use the analytic engine");
 	double t0 = xp_now_s();
-	xp_status st = setup(&K);
+	xp_status st = xp_packet_wan_init(&K.wan, pr, err);
+	if (!st)
+		st = setup(&K);
 	if (!st)
 		st = build_network(&K);
 	if (!st)
@@ -550,9 +646,11 @@ static xp_status run_stats(const xp_params *pr, const xp_schedule *s, xp_result 
 		st = K.st;
 	if (!st)
 		st = finish(&K, stats, xp_now_s() - t0);
-	teardown(&K);
 	if (!st)
 		xp_result_finish(res, pr);
+	if (!st && K.iter_ns)
+		st = fill_iterations(&K);
+	teardown(&K);
 	return st;
 }
 
@@ -567,6 +665,7 @@ static const xp_engine packet_engine = {
 	"ns-3 packet-level execution: TCP over DC switches and WAN links with real queues; "
 	"compute blocks as timers",
 	run_packet,
+	XP_ENGINE_VARYING | XP_ENGINE_ITERATES,
 };
 
 static const xp_packet_plugin packet_plugin = {

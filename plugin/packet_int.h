@@ -23,11 +23,63 @@ xp_status xp_packet_build(const xp_params *pr, int hosts, const int *host_dc, in
 void xp_packet_conn_config(const xp_params *pr, int dc_a, int dc_b, int sharing,
                            xp_ns3_conn_config *cc);
 
+/* Inter-DC links between DCs a != b on the path (network.wan). */
+int xp_packet_hops(const xp_params *pr, int dc_a, int dc_b);
+
 /* One-way latency between hosts of DCs a and b in the built network. */
 int64_t xp_packet_path_latency_ns(const xp_params *pr, int dc_a, int dc_b);
 
 /* The network-wide configuration from the scenario (seed, transport, MTU). */
 void xp_packet_config(const xp_params *pr, xp_ns3_config *cfg);
+
+/* A link's simulated rate for a scenario bandwidth (inf: XP_PACKET_FAST_BPS; lowered with
+ * network.fast: jumbo, docs/packet-engine.md "Fast mode"). */
+double xp_packet_link_bps(const xp_params *pr, double bps);
+
+/* The delay of one inter-DC link when the host-to-host inter-DC latency is latency_ns: what
+ * the two access hops leave of it. */
+int64_t xp_packet_wan_delay_ns(const xp_params *pr, int64_t latency_ns);
+
+/* The built network's links come in this order: the hosts' access links (link i for host i),
+ * then the inter-DC links (xp_packet_wan_links of them), then, with background traffic, one
+ * access link per DC for its background host (node hosts + n_dc + dc). */
+int xp_packet_wan_links(const xp_params *pr, int n_dc);
+int xp_packet_has_background(const xp_params *pr, int n_dc);
+
+/* ---- packet_wan.c: the time-varying WAN, stragglers over time, background traffic ---- */
+
+typedef struct xp_packet_wan {
+	const xp_params *pr;
+	xp_ns3 *net;
+	struct xp_timeline *link, *slow; /* engine/link_trace.h; NULL when constant */
+	size_t link_hint, slow_hint;
+	int first_link, n_links; /* the inter-DC links' ids */
+	int64_t t0;              /* ns-3 time of the timeline's 0 (the first iteration's start) */
+	int64_t delay_ns;        /* each inter-DC link's delay now */
+	int64_t timer_tag;       /* the tag of the link-change timers */
+} xp_packet_wan;
+
+/* Refuse what the packet engine cannot simulate (a zero bandwidth), then make w's timelines. */
+xp_status xp_packet_wan_init(xp_packet_wan *w, const xp_params *pr, xp_error *err);
+void xp_packet_wan_free(xp_packet_wan *w);
+
+/* After the network is built (hosts hosts, n_dc DCs): add the background flows. */
+xp_status xp_packet_wan_attach(xp_packet_wan *w, xp_ns3 *net, int hosts, int n_dc,
+                               int64_t timer_tag, xp_error *err);
+
+/* The first iteration starts at ns-3 time now: the timeline's 0. Sets the links to its first
+ * segment and arms the timer (timer_tag) of the next change. */
+xp_status xp_packet_wan_start(xp_packet_wan *w, int64_t now, xp_error *err);
+
+/* The change timer fired at now: set the links to the segment in force, arm the next one. */
+xp_status xp_packet_wan_change(xp_packet_wan *w, int64_t now, xp_error *err);
+
+/* A block of nominal duration dur_ns of device d starting at ns-3 time now: its duration under
+ * the straggler trace (dur_ns without one). */
+int64_t xp_packet_wan_block_ns(xp_packet_wan *w, int d, int64_t now, int64_t dur_ns);
+
+/* The one-way latency now between hosts of DCs a and b. */
+int64_t xp_packet_wan_latency_ns(const xp_packet_wan *w, int dc_a, int dc_b);
 
 /* The probe transfers (packet.h). */
 xp_status xp_packet_run_probes(const xp_params *pr, xp_packet_probe *probes, int n, xp_error *err);

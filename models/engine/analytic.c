@@ -533,7 +533,7 @@ const xp_engine xp_engine_analytic = {
 	"analytic",
 	"discrete events under per-link latency and bandwidth, one transfer at a time per directed "
 	"link, ring DP collectives",
-	run_analytic,
+	run_analytic, XP_ENGINE_VARYING, /* iterations: xp_iterations_run re-runs it */
 };
 
 const xp_engine xp_engine_ideal = {
@@ -541,4 +541,5 @@ const xp_engine xp_engine_ideal = {
 	"the same execution with free communication (no latency, infinite bandwidth, free "
 	"collectives)",
 	run_ideal,
+	XP_ENGINE_VARYING,
 };

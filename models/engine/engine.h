@@ -28,7 +28,14 @@ typedef struct xp_engine {
 	 * the timeline and calls xp_result_finish. sched must have passed xp_schedule_check. */
 	xp_status (*run)(const xp_params *pr, const xp_schedule *sched, xp_result *res,
 	                 xp_error *err);
+	unsigned caps; /* XP_ENGINE_*: what the engine models itself besides a constant network */
 } xp_engine;
+
+/* The engine runs a time-varying link or straggler trace (xp_params_time_varying). */
+#define XP_ENGINE_VARYING 1u
+/* The engine runs pr->iterations back to back itself and fills res->iters (the analytic and
+ * ideal engines are re-run by xp_iterations_run instead). */
+#define XP_ENGINE_ITERATES 2u
 
 /* All engines compiled in, and lookup by name (NULL if unknown). */
 const xp_engine *const *xp_engines(size_t *n);

@@ -64,7 +64,8 @@ static xp_status run_all(const xp_params *pr, const xp_schedule *s, int ideal, i
 
 xp_status xp_iterations_supported(const xp_engine *e, const xp_params *pr, xp_error *err)
 {
-	if (pr->iterations <= 1 || e == &xp_engine_analytic || e == &xp_engine_ideal)
+	if (pr->iterations <= 1 || e == &xp_engine_analytic || e == &xp_engine_ideal ||
+	    (e->caps & XP_ENGINE_ITERATES))
 		return XP_OK;
 	return xp_fail(
 	    err, XP_EINVAL,
@@ -78,8 +79,8 @@ xp_status xp_iterations_run(const xp_engine *e, const xp_params *pr, const xp_sc
 {
 	int n = pr->iterations;
 	xp_status st = xp_iterations_supported(e, pr, err);
-	if (n <= 1 || st != XP_OK)
-		return st;
+	if (n <= 1 || st != XP_OK || (e->caps & XP_ENGINE_ITERATES))
+		return st; /* such an engine filled r->iters in its run */
 	int64_t *times = malloc((size_t)n * sizeof *times);
 	double *ms = malloc((size_t)n * sizeof *ms);
 	st = times && ms ? run_all(pr, sched, e == &xp_engine_ideal, n, times, err)

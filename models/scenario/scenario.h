@@ -78,6 +78,19 @@ typedef struct xp_link_variation {
 	double degrade_factor;    /* ... the bandwidth is multiplied by this (0..1) */
 } xp_link_variation;
 
+/* Other tenants' traffic on the inter-DC links (network.background.*; docs/scenario.md
+ * "Background traffic"). The analytic engine serves the pipeline at (1 - load) of the link's
+ * capacity (engine/link_trace.h); the packet engine runs the flows on ns-3's OnOffApplication. */
+typedef enum { XP_BG_UDP = 0, XP_BG_TCP } xp_bg_transport;
+typedef enum { XP_BG_CONSTANT = 0, XP_BG_ONOFF } xp_bg_pattern;
+
+typedef struct xp_background {
+	double load;   /* mean offered load, a share of the link's capacity per direction, [0, 1) */
+	int transport; /* xp_bg_transport */
+	int pattern;   /* xp_bg_pattern */
+	int64_t on_ns, off_ns; /* onoff: mean on and off times (exponential) */
+} xp_background;
+
 /* schedule.replan: when an adaptive schedule is rebuilt between iterations. */
 typedef enum { XP_REPLAN_NEVER = 0, XP_REPLAN_EVERY, XP_REPLAN_ON_CHANGE } xp_replan_mode;
 
@@ -154,6 +167,7 @@ typedef struct xp_params {
 	xp_link_class inter_dc;
 	xp_link_variation inter_var; /* time variation of inter_dc; all zero when constant */
 	xp_straggler straggler;      /* stragglers.*; slow NULL when none */
+	xp_background background;    /* network.background.*; load 0 when none */
 	int p2p;                     /* xp_p2p; network.p2p, default decoupled */
 
 	/* schedule.*, solver.*, robustness.*: how adaptive schedules are built and re-timed */

@@ -106,6 +106,9 @@ xp_status xp_read_transformer(const xp_reader *rd, xp_params *pr);
 /* scenario_packet.c: the network.* keys of the packet engine (transport, buffers, queues...). */
 xp_status xp_read_packet_net(const xp_reader *rd, xp_packet_net *net);
 
+/* scenario_background.c: network.background.* (other tenants' traffic on the WAN). */
+xp_status xp_read_background(const xp_reader *rd, xp_background *bg);
+
 /* scenario_trace.c: read the CSV trace file named by key (absent: nothing, *rows untouched)
  * into target: link != 0, an xp_link_variation's rows (time, bandwidth, latency); else an
  * xp_straggler's (time, factor). Errors name file:line and the column. */
