@@ -4,7 +4,7 @@
 # --iterations 1 byte-identical to no option, errors with file:line, the packet engine's run of
 # a trace over iterations and its refusal of what it does not model.
 . "$(dirname "$0")/tap.sh"
-plan 16
+plan 17
 
 # 2 stages in 2 DCs, GPipe with 2 microbatches, T_F = 10 ms, B = 10 ms, 1e9-bit messages; the
 # trace steps from 100 Gbps / 5 ms to 50 Gbps / 7 ms at 15 ms. By hand (tests/wan_test.c): the
@@ -75,6 +75,7 @@ if [ "${XP_HAVE_NS3:-1}" = 0 ]; then
 	ok 0 "# SKIP the packet engine is not built"
 	ok 0 "# SKIP the packet engine is not built"
 	ok 0 "# SKIP the packet engine is not built"
+	ok 0 "# SKIP the packet engine is not built"
 else
 	# the packet engine runs the trace and the iterations (1 MB messages keep it short)
 	run run "$TMP/step.yaml" --engine packet --iterations 2 --set model.message=1MB \
@@ -85,6 +86,12 @@ r = json.load(sys.stdin)["results"][0]
 it = r["iterations"]
 print(r["engine"], it["count"], it["times_ns"][0] == r["makespan_ns"])')" "packet 2 True" \
 		"the packet engine runs a trace and reports 2 iterations"
+	run validate "$TMP/step.yaml" --set model.message=1MB --set iterations=2 --format json
+	is "$(printf '%s' "$out" | python3 -c '
+import json, sys
+it = json.load(sys.stdin)["results"][0]["iterations"]
+print(it["count"], it["analytic_mean_ns"] > 0, it["packet_mean_ns"] > 0, abs(it["mean_error"]) < 0.05)')" \
+		"2 True True True" "validate compares the iterations of both engines on a trace"
 	run run "$TMP/step.yaml" --engine packet --set network.inter_dc.degradation.start=1ms \
 		--set network.inter_dc.degradation.duration=1ms \
 		--set network.inter_dc.degradation.bandwidth=0
