@@ -61,7 +61,6 @@ typedef struct pk {
 	xp_packet_wan wan;   /* the WAN over time, stragglers over time, background traffic */
 	int iter;            /* the iteration running (0 .. pr->iterations - 1) */
 	int64_t *iter_ns;    /* with iterations > 1: each one's makespan */
-	xp_result *first;    /* the caller's result: the first iteration's timeline */
 	xp_result *scratch;  /* the later iterations' (only their makespans are kept) */
 } pk;
 
@@ -573,20 +572,10 @@ static xp_status finish(pk *K, xp_packet_stats *stats, double wall_s)
 	xp_status st = xp_ns3_stats_get(K->net, &ns, K->err);
 	if (st)
 		return st;
-	*stats = (xp_packet_stats){ .origin_ns = K->wan.t0, .events = ns.events, .wall_s = wall_s };
+	xp_packet_stats_from(&ns, stats);
+	stats->origin_ns = K->wan.t0;
+	stats->wall_s = wall_s;
 	stats->background_bytes = xp_ns3_traffic_rx_bytes(K->net);
-	stats->bytes_sent = ns.bytes_sent;
-	stats->bytes_delivered = ns.bytes_delivered;
-	stats->messages_sent = ns.messages_sent;
-	stats->messages_delivered = ns.messages_delivered;
-	stats->retransmissions = ns.retransmissions;
-	stats->drops = ns.queue_drops + ns.loss_drops;
-	stats->loss_drops = ns.loss_drops;
-	stats->flows = ns.flows;
-	stats->flow_tx_packets = ns.flow_tx_packets;
-	stats->flow_rx_packets = ns.flow_rx_packets;
-	stats->flow_lost_packets = ns.flow_lost_packets;
-	stats->flow_rx_payload_bytes = ns.flow_rx_payload_bytes;
 	stats->nodes =
 	    (int64_t)K->p * K->dp +
 	    K->pr->datacenters * (xp_packet_has_background(K->pr, K->pr->datacenters) ? 2 : 1);
@@ -594,26 +583,10 @@ static xp_status finish(pk *K, xp_packet_stats *stats, double wall_s)
 	return XP_OK;
 }
 
-/* The iterations' makespans into the result (the first one's is the result's own). */
-static xp_status fill_iterations(pk *K)
-{
-	int n = K->pr->iterations;
-	double *ms = malloc((size_t)n * sizeof *ms);
-	if (!ms)
-		return xp_fail(K->err, XP_ENOMEM, "out of memory for iterations");
-	K->iter_ns[0] = K->first->makespan_ns;
-	for (int i = 0; i < n; i++)
-		ms[i] = (double)K->iter_ns[i];
-	xp_iterations_fill(&K->first->iters, K->iter_ns, ms, n);
-	K->iter_ns = NULL; /* the result owns it */
-	free(ms);
-	return XP_OK;
-}
-
 static xp_status run_stats(const xp_params *pr, const xp_schedule *s, xp_result *res,
                            xp_packet_stats *stats, xp_error *err)
 {
-	pk K = { .pr = pr, .s = s, .res = res, .first = res, .err = err };
+	pk K = { .pr = pr, .s = s, .res = res, .err = err };
 	K.flow_monitor = stats != NULL;
 	K.p = xp_schedule_devices(s);
 	K.v = xp_schedule_chunks(s);
@@ -648,8 +621,13 @@ static xp_status run_stats(const xp_params *pr, const xp_schedule *s, xp_result 
 		st = finish(&K, stats, xp_now_s() - t0);
 	if (!st)
 		xp_result_finish(res, pr);
-	if (!st && K.iter_ns)
-		st = fill_iterations(&K);
+	if (!st && K.iter_ns) { /* the first iteration's makespan is the result's own */
+		K.iter_ns[0] = res->makespan_ns;
+		st = xp_iterations_set(&res->iters, K.iter_ns, pr->iterations);
+		K.iter_ns = NULL; /* the result owns it (or it is freed) */
+		if (st)
+			st = xp_fail(err, st, "out of memory for iterations");
+	}
 	teardown(&K);
 	return st;
 }

@@ -81,6 +81,9 @@ int64_t xp_packet_wan_block_ns(xp_packet_wan *w, int d, int64_t now, int64_t dur
 /* The one-way latency now between hosts of DCs a and b. */
 int64_t xp_packet_wan_latency_ns(const xp_packet_wan *w, int dc_a, int dc_b);
 
+/* The network's figures as the packet engine reports them (the run's own fields zero). */
+void xp_packet_stats_from(const xp_ns3_stats *ns, xp_packet_stats *stats);
+
 /* The probe transfers (packet.h). */
 xp_status xp_packet_run_probes(const xp_params *pr, xp_packet_probe *probes, int n, xp_error *err);
 

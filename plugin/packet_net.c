@@ -214,6 +214,23 @@ xp_status xp_packet_build(const xp_params *pr, int hosts, const int *host_dc, in
 	return XP_OK;
 }
 
+void xp_packet_stats_from(const xp_ns3_stats *ns, xp_packet_stats *stats)
+{
+	*stats = (xp_packet_stats){ .events = ns->events };
+	stats->bytes_sent = ns->bytes_sent;
+	stats->bytes_delivered = ns->bytes_delivered;
+	stats->messages_sent = ns->messages_sent;
+	stats->messages_delivered = ns->messages_delivered;
+	stats->retransmissions = ns->retransmissions;
+	stats->drops = ns->queue_drops + ns->loss_drops;
+	stats->loss_drops = ns->loss_drops;
+	stats->flows = ns->flows;
+	stats->flow_tx_packets = ns->flow_tx_packets;
+	stats->flow_rx_packets = ns->flow_rx_packets;
+	stats->flow_lost_packets = ns->flow_lost_packets;
+	stats->flow_rx_payload_bytes = ns->flow_rx_payload_bytes;
+}
+
 /* ---- probe transfers ---- */
 
 typedef struct probe_run {

@@ -79,9 +79,9 @@ xp_status xp_robustness_run(const xp_params *pr, const xp_schedule *sched, xp_re
  * iteration. */
 xp_status xp_iterations_run(const xp_engine *e, const xp_params *pr, const xp_schedule *sched,
                             xp_result *r, xp_error *err);
-/* Set it to the n iteration times (taking ownership of times; ms holds the same values as
- * doubles and is sorted) and their statistics. */
-void xp_iterations_fill(xp_iterations *it, int64_t *times, double *ms, int n);
+/* Set it to the n iteration times and their statistics, taking ownership of times (freed on
+ * failure too). XP_ENOMEM. */
+xp_status xp_iterations_set(xp_iterations *it, int64_t *times, int n);
 
 /* XP_OK when engine e can run pr's iterations (checked before any run), else XP_EINVAL. */
 xp_status xp_iterations_supported(const xp_engine *e, const xp_params *pr, xp_error *err);
