@@ -150,6 +150,11 @@ static void launch(pk *K, int64_t slot, int64_t now);
 static void try_start(pk *K, int d, int64_t now)
 {
 	size_t i = K->next[d];
+	int64_t until; /* megatron: every call ends at an arrival, never later than now */
+	if (xp_exec_p2p_megatron(K->match.mode) &&
+	    (K->busy[d] || K->st ||
+	     xp_exec_call_step(&K->match, K->s, d, i, now, &until) != XP_CALL_GO))
+		return;
 	if (K->busy[d] || i >= xp_schedule_len(K->s, d) || K->st ||
 	    xp_exec_match_holds(&K->match, d))
 		return;
@@ -221,6 +226,11 @@ static void launch(pk *K, int64_t slot, int64_t now)
 		try_start(K, sender, now);
 }
 
+static void launch_cb(void *ctx, int64_t slot, int64_t now)
+{
+	send(ctx, pair_of_slot(ctx, slot), slot, now);
+}
+
 static void msg_arrived(pk *K, int64_t slot, int64_t now)
 {
 	if (--K->pend_left[slot] > 0)
@@ -242,6 +252,15 @@ static void msg_arrived(pk *K, int64_t slot, int64_t now)
 		return;
 	}
 	int part = (int)(slot / K->m % K->parts);
+	if (xp_exec_p2p_megatron(
+	        K->match.mode)) { /* it completes its sender's and receiver's calls */
+		int sent = xp_exec_call_complete(&K->match, P->src, now);
+		xp_exec_call_complete(&K->match, P->dst, now);
+		deliver(K, slot, P->dst, now);
+		if (sent)
+			try_start(K, P->src, now);
+		return;
+	}
 	deliver(K, slot, xp_schedule_device_of(K->s, part), now);
 }
 
@@ -416,6 +435,13 @@ static xp_status setup(pk *K)
 	if (alloc_all(K) || xp_exec_match_init(&K->match, K->s, K->pr->p2p))
 		return xp_fail(K->err, XP_ENOMEM, "out of memory setting up the packet engine");
 	xp_exec_match_reset(&K->match, K->p);
+	if (xp_exec_p2p_megatron(K->match.mode)) {
+		K->match.launch = launch_cb;
+		K->match.ctx = K;
+		xp_status st = xp_exec_call_plan(&K->match, K->pr, K->s, K->err);
+		if (st)
+			return st;
+	}
 	size_t slots = 3 * (size_t)K->parts * (size_t)K->m, dv = (size_t)K->p * K->v;
 	for (size_t i = 0; i < slots; i++)
 		K->ready[i] = -1;
