@@ -6,8 +6,9 @@
  * nodes (one per DP replica), and every DP collective is a ring of messages between the
  * replicas of a stage. The iteration starts (time 0 of the result) when every connection is
  * established, so that no message pays for a handshake; the run stops as soon as the schedule is
- * done. Under network.p2p rendezvous or blocking (exec.h) a message is handed to its connection
- * only at its match, the later of its block's end and its receiver's post. */
+ * done. Under network.p2p rendezvous, blocking or megatron (exec.h) a message is handed to its
+ * connection only at its match, the later of its block's end (megatron: its sender's call) and
+ * its receiver's post. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -150,10 +151,9 @@ static void launch(pk *K, int64_t slot, int64_t now);
 static void try_start(pk *K, int d, int64_t now)
 {
 	size_t i = K->next[d];
-	int64_t until; /* megatron: every call ends at an arrival, never later than now */
-	if (xp_exec_p2p_megatron(K->match.mode) &&
+	if (xp_exec_p2p_megatron(K->match.mode) && /* a call ends at an arrival: never after now */
 	    (K->busy[d] || K->st ||
-	     xp_exec_call_step(&K->match, K->s, d, i, now, &until) != XP_CALL_GO))
+	     xp_exec_call_step(&K->match, K->s, d, i, now, &(int64_t){ 0 }) != XP_CALL_GO))
 		return;
 	if (K->busy[d] || i >= xp_schedule_len(K->s, d) || K->st ||
 	    xp_exec_match_holds(&K->match, d))
@@ -251,17 +251,13 @@ static void msg_arrived(pk *K, int64_t slot, int64_t now)
 		fail_stop(K, xp_fail(K->err, XP_ENOMEM, "out of memory recording transfers"));
 		return;
 	}
-	int part = (int)(slot / K->m % K->parts);
-	if (xp_exec_p2p_megatron(
-	        K->match.mode)) { /* it completes its sender's and receiver's calls */
-		int sent = xp_exec_call_complete(&K->match, P->src, now);
+	int mega = xp_exec_p2p_megatron(K->match.mode); /* it ends both devices' calls */
+	int sent = mega && xp_exec_call_complete(&K->match, P->src, now);
+	if (mega)
 		xp_exec_call_complete(&K->match, P->dst, now);
-		deliver(K, slot, P->dst, now);
-		if (sent)
-			try_start(K, P->src, now);
-		return;
-	}
-	deliver(K, slot, xp_schedule_device_of(K->s, part), now);
+	deliver(K, slot, P->dst, now);
+	if (sent)
+		try_start(K, P->src, now);
 }
 
 /* Block (the last piece op) of device d ended at now: release what depends on it. */
@@ -435,13 +431,12 @@ static xp_status setup(pk *K)
 	if (alloc_all(K) || xp_exec_match_init(&K->match, K->s, K->pr->p2p))
 		return xp_fail(K->err, XP_ENOMEM, "out of memory setting up the packet engine");
 	xp_exec_match_reset(&K->match, K->p);
-	if (xp_exec_p2p_megatron(K->match.mode)) {
-		K->match.launch = launch_cb;
-		K->match.ctx = K;
-		xp_status st = xp_exec_call_plan(&K->match, K->pr, K->s, K->err);
-		if (st)
-			return st;
-	}
+	K->match.launch = launch_cb; /* megatron's calls start their messages through it */
+	K->match.ctx = K;
+	xp_status st = XP_OK;
+	if (xp_exec_p2p_megatron(K->match.mode) &&
+	    (st = xp_exec_call_plan(&K->match, K->pr, K->s, K->err)))
+		return st;
 	size_t slots = 3 * (size_t)K->parts * (size_t)K->m, dv = (size_t)K->p * K->v;
 	for (size_t i = 0; i < slots; i++)
 		K->ready[i] = -1;
