@@ -19,7 +19,7 @@
 #include "packet_int.h"
 #include "schedule/block_cost.h"
 
-enum { TAG_OP = 1, TAG_MSG = 2, TAG_COLL = 3, TAG_START = 4 }; /* tag = kind << 48 | index */
+enum { TAG_OP = 1, TAG_MSG = 2, TAG_COLL = 3, TAG_START = 4, TAG_WAN = 5 }; /* kind << 48 | i */
 #define TAG(kind, i) (((int64_t)(kind) << 48) | (int64_t)(i))
 
 typedef struct pair {
@@ -58,8 +58,9 @@ typedef struct pk {
 	int64_t *c_start;
 	int64_t ops_left, inflight;
 	int done;
-	xp_exec_match match; /* network.p2p: posted receives, waiting messages, held senders */
-	int flow_monitor;    /* the caller wants statistics: count flows too */
+	xp_exec_match match;    /* network.p2p: posted receives, waiting messages, held senders */
+	int flow_monitor;       /* the caller wants statistics: count flows too */
+	xp_packet_allreduce ar; /* datacenters.split: dp, the gradients across the DCs */
 } pk;
 
 static int64_t slot_index(const pk *K, int cls, int part, int mb)
@@ -294,9 +295,16 @@ static void op_ended(pk *K, int d, int64_t now)
 	try_start(K, d, now);
 }
 
-/* After every event: stop once the schedule is done, or when nothing can happen any more. */
-static void check_end(pk *K)
+/* After every event: stop once the schedule is done (split: dp, its all-reduce across DCs too). */
+static void check_end(pk *K, int64_t now)
 {
+	if (K->inflight == 0 && !K->done && K->ops_left == 0 && K->ar.conn && !K->ar.started) {
+		K->inflight += K->p; /* one per stage's ring */
+		xp_status st = xp_packet_allreduce_start(&K->ar, K->net, K->pr, now, K->origin,
+		                                         TAG(TAG_WAN, 0), K->err);
+		if (st)
+			fail_stop(K, st);
+	}
 	if (K->inflight == 0 && !K->done) {
 		K->done = 1;
 		xp_ns3_stop(K->net);
@@ -314,7 +322,7 @@ static void on_timer(void *ctx, int64_t tag, int64_t now)
 		on_ready(ctx, now);
 		return;
 	}
-	check_end(K);
+	check_end(K, now);
 }
 
 static void on_delivered(void *ctx, int64_t tag, int64_t now)
@@ -325,7 +333,10 @@ static void on_delivered(void *ctx, int64_t tag, int64_t now)
 		msg_arrived(K, i, now);
 	else if ((tag >> 48) == TAG_COLL)
 		coll_arrived(K, (int)i, now);
-	check_end(K);
+	else if ((tag >> 48) == TAG_WAN) /* the all-reduce across the DCs */
+		K->inflight -= xp_packet_allreduce_arrived(&K->ar, K->net, K->pr, (int)i, tag, now,
+		                                           K->res, &K->st, K->err);
+	check_end(K, now);
 }
 
 /* Every connection is up: the iteration starts. */
@@ -342,15 +353,10 @@ static void on_ready(void *ctx, int64_t now)
 	}
 	for (int d = 0; d < K->p; d++)
 		try_start(K, d, now);
-	check_end(K);
+	check_end(K, now);
 }
 
 /* ---- setup ---- */
-
-static int host(const pk *K, int replica, int stage)
-{
-	return replica * K->p + stage;
-}
 
 /* The pair (device a -> device b), created on first use with one connection per replica. */
 static int pair_id(pk *K, int a, int b)
@@ -367,8 +373,8 @@ static int pair_id(pk *K, int a, int b)
 	xp_packet_conn_config(pr, da, db, P->crosses ? K->dp : 1, &cc);
 	for (int r = 0; r < K->dp && !K->st; r++) {
 		int id;
-		xp_status st =
-		    xp_ns3_connect(K->net, host(K, r, a), host(K, r, b), &cc, &id, K->err);
+		xp_status st = xp_ns3_connect(K->net, xp_packet_host(K->p, r, a),
+		                              xp_packet_host(K->p, r, b), &cc, &id, K->err);
 		if (st)
 			K->st = st;
 		else if (r == 0)
@@ -385,17 +391,19 @@ static void plan_connections(pk *K)
 		K->bwd_pair[q] = a == b || K->st ? -1 : pair_id(K, b, a);
 	}
 	for (int d = 0; d < K->p && K->dp > 1 && !K->st; d++) {
-		int dc = K->pr->placement[d];
-		xp_ns3_conn_config cc;
-		xp_packet_conn_config(K->pr, dc, dc, 1, &cc);
 		for (int r = 0; r < K->dp && !K->st; r++) {
-			int id;
-			K->st = xp_ns3_connect(K->net, host(K, r, d), host(K, (r + 1) % K->dp, d),
-			                       &cc, &id, K->err);
+			int id, next = (r + 1) % K->dp; /* with split: dp it may be in another DC */
+			xp_ns3_conn_config cc;
+			xp_packet_conn_config(K->pr, xp_packet_host_dc(K->pr, r, d),
+			                      xp_packet_host_dc(K->pr, next, d), 1, &cc);
+			K->st = xp_ns3_connect(K->net, xp_packet_host(K->p, r, d),
+			                       xp_packet_host(K->p, next, d), &cc, &id, K->err);
 			if (r == 0)
 				K->ring_conn[d] = id;
 		}
 	}
+	if (!K->st)
+		K->st = xp_packet_allreduce_connect(&K->ar, K->net, K->pr, K->err);
 }
 
 static xp_status alloc_all(pk *K)
@@ -477,6 +485,7 @@ static void teardown(pk *K)
 	free(K->c_left);
 	free(K->c_start);
 	xp_exec_match_free(&K->match);
+	xp_packet_allreduce_free(&K->ar);
 }
 
 static xp_status build_network(pk *K)
@@ -486,7 +495,7 @@ static xp_status build_network(pk *K)
 	if (!dc)
 		return xp_fail(K->err, XP_ENOMEM, "out of memory");
 	for (int i = 0; i < hosts; i++)
-		dc[i] = K->pr->placement[i % K->p];
+		dc[i] = xp_packet_host_dc(K->pr, i / K->p, i % K->p);
 	xp_ns3_config cfg;
 	xp_packet_config(K->pr, &cfg);
 	cfg.flow_monitor = K->flow_monitor; /* it costs 5-10% of the run, for statistics only */
@@ -520,21 +529,12 @@ static xp_status finish(pk *K, xp_packet_stats *stats, double wall_s)
 	xp_status st = xp_ns3_stats_get(K->net, &ns, K->err);
 	if (st)
 		return st;
-	*stats = (xp_packet_stats){ .origin_ns = K->origin, .events = ns.events, .wall_s = wall_s };
-	stats->bytes_sent = ns.bytes_sent;
-	stats->bytes_delivered = ns.bytes_delivered;
-	stats->messages_sent = ns.messages_sent;
-	stats->messages_delivered = ns.messages_delivered;
-	stats->retransmissions = ns.retransmissions;
-	stats->drops = ns.queue_drops + ns.loss_drops;
-	stats->loss_drops = ns.loss_drops;
-	stats->flows = ns.flows;
-	stats->flow_tx_packets = ns.flow_tx_packets;
-	stats->flow_rx_packets = ns.flow_rx_packets;
-	stats->flow_lost_packets = ns.flow_lost_packets;
-	stats->flow_rx_payload_bytes = ns.flow_rx_payload_bytes;
+	xp_packet_stats_from(&ns, stats);
+	stats->origin_ns = K->origin;
+	stats->wall_s = wall_s;
 	stats->nodes = (int64_t)K->p * K->dp + K->pr->datacenters;
-	stats->connections = (int64_t)K->n_pairs * K->dp + (K->dp > 1 ? (int64_t)K->p * K->dp : 0);
+	stats->connections = (int64_t)K->n_pairs * K->dp + (K->dp > 1 ? (int64_t)K->p * K->dp : 0) +
+	                     (K->ar.conn ? (int64_t)K->p * K->ar.D : 0);
 	return XP_OK;
 }
 
@@ -557,10 +557,6 @@ static xp_status run_stats(const xp_params *pr, const xp_schedule *s, xp_result 
 		    "the packet engine simulates every replica: dp %d x %d stages is too "
 		    "many nodes (at most dp 64 and 16384 nodes)",
 		    K.dp, K.p);
-	if (pr->dp_across_dc && pr->datacenters > 1)
-		return xp_fail(err, XP_EINVAL,
-		               "the packet engine does not simulate datacenters.split: dp (the "
-		               "gradient all-reduce over the WAN); use the analytic engine");
 	double t0 = xp_now_s();
 	xp_status st = setup(&K);
 	if (!st)
