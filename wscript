@@ -61,8 +61,9 @@ CLI_SOURCES = [
 # module name -> (sources, the libraries it links); each becomes plugin/crosspipe-<name>.so
 MODULES = {
     'ns3': (['plugin/connection.cc', 'plugin/dynamics.cc', 'plugin/network.cc',
-             'plugin/packet.c', 'plugin/packet_net.c', 'plugin/packet_wan.c',
-             'plugin/simulator.cc', 'plugin/stats.cc'], ['NS3']),
+             'plugin/packet.c', 'plugin/packet_dp.c', 'plugin/packet_net.c',
+             'plugin/packet_setup.c', 'plugin/packet_wan.c', 'plugin/simulator.cc',
+             'plugin/stats.cc'], ['NS3']),
     'z3': (['models/solver/z3.c'], ['Z3']),
     'cbc': (['models/solver/cbc.c'], ['CBC']),
 }

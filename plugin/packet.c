@@ -6,8 +6,9 @@
  * nodes (one per DP replica), and every DP collective is a ring of messages between the
  * replicas of a stage. The iteration starts (time 0 of the result) when every connection is
  * established, so that no message pays for a handshake; the run stops as soon as the schedule is
- * done. Under network.p2p rendezvous or blocking (exec.h) a message is handed to its connection
- * only at its match, the later of its block's end and its receiver's post. */
+ * done. Under network.p2p rendezvous, blocking or megatron (exec.h) a message is handed to its
+ * connection only at its match, the later of its block's end (megatron: its sender's call) and
+ * its receiver's post. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,54 +16,16 @@
 #include "base/progress.h"
 #include "base/units.h"
 #include "engine/exec.h"
-#include "packet_int.h"
+#include "packet_exec.h"
 #include "schedule/block_cost.h"
 
-enum { TAG_OP = 1, TAG_MSG = 2, TAG_COLL = 3, TAG_START = 4, TAG_LINK = 5 }; /* kind << 48 | i */
+enum { TAG_OP = 1, TAG_MSG = 2, TAG_COLL = 3, TAG_START = 4, TAG_LINK = 5, TAG_DCAR = 6 };
+/* tag = kind << 48 | i; TAG_LINK: a WAN change (timer), TAG_DCAR: the all-reduce across DCs */
 #define TAG(kind, i) (((int64_t)(kind) << 48) | (int64_t)(i))
 
-typedef struct pair {
-	int src, dst, crosses;
-	int conn; /* replica r uses conn + r */
-	int64_t last_end_ns;
-} pair;
-
-typedef struct coll {
-	int chunk, kind;
-} coll;
-
-typedef struct pk {
-	const xp_params *pr;
-	const xp_schedule *s;
-	xp_result *res;
-	xp_error *err;
-	xp_status st;
-	xp_ns3 *net;
-	int p, v, m, parts, dp;
-	int64_t origin; /* simulated time of the iteration's start */
-	int64_t *ready; /* per slot: arrival (result time), -1 unknown */
-	size_t *next;
-	int *busy;
-	int64_t *ag_done; /* devices * v: all-gather end, -1 pending */
-	int *bw_left;
-	int *fwd_pair, *bwd_pair; /* per part: pair index, -1 on one device */
-	pair *pairs;
-	int n_pairs;
-	xp_transfer *pend; /* per slot: the transfer bringing it */
-	int *pend_left;    /* per slot: replica messages still to arrive */
-	int *ring_conn;    /* per device: ring connection of replica 0 (replica r: + r) */
-	coll *cq;          /* per device: queue of collectives (v * 2 entries) */
-	int *cq_head, *cq_n, *c_step, *c_left;
-	int64_t *c_start;
-	int64_t ops_left, inflight;
-	int done;
-	xp_exec_match match; /* network.p2p: posted receives, waiting messages, held senders */
-	int flow_monitor;    /* the caller wants statistics: count flows too */
-	xp_packet_wan wan;   /* the WAN over time, stragglers over time, background traffic */
-	int iter;            /* the iteration running (0 .. pr->iterations - 1) */
-	int64_t *iter_ns;    /* with iterations > 1: each one's makespan */
-	xp_result *scratch;  /* the later iterations' (only their makespans are kept) */
-} pk;
+typedef xp_packet_exec pk;
+typedef xp_packet_pair pair;
+typedef xp_packet_coll coll;
 
 static int64_t slot_index(const pk *K, int cls, int part, int mb)
 {
@@ -153,6 +116,10 @@ static void launch(pk *K, int64_t slot, int64_t now);
 static void try_start(pk *K, int d, int64_t now)
 {
 	size_t i = K->next[d];
+	if (xp_exec_p2p_megatron(K->match.mode) && /* a call ends at an arrival: never after now */
+	    (K->busy[d] || K->st ||
+	     xp_exec_call_step(&K->match, K->s, d, i, now, &(int64_t){ 0 }) != XP_CALL_GO))
+		return;
 	if (K->busy[d] || i >= xp_schedule_len(K->s, d) || K->st ||
 	    xp_exec_match_holds(&K->match, d))
 		return;
@@ -225,6 +192,11 @@ static void launch(pk *K, int64_t slot, int64_t now)
 		try_start(K, sender, now);
 }
 
+static void launch_cb(void *ctx, int64_t slot, int64_t now)
+{
+	send(ctx, pair_of_slot(ctx, slot), slot, now);
+}
+
 static void msg_arrived(pk *K, int64_t slot, int64_t now)
 {
 	if (--K->pend_left[slot] > 0)
@@ -246,8 +218,13 @@ static void msg_arrived(pk *K, int64_t slot, int64_t now)
 		fail_stop(K, xp_fail(K->err, XP_ENOMEM, "out of memory recording transfers"));
 		return;
 	}
-	int part = (int)(slot / K->m % K->parts);
-	deliver(K, slot, xp_schedule_device_of(K->s, part), now);
+	int mega = xp_exec_p2p_megatron(K->match.mode); /* it ends both devices' calls */
+	int sent = mega && xp_exec_call_complete(&K->match, P->src, now);
+	if (mega)
+		xp_exec_call_complete(&K->match, P->dst, now);
+	deliver(K, slot, P->dst, now);
+	if (sent)
+		try_start(K, P->src, now);
 }
 
 /* Block (the last piece op) of device d ended at now: release what depends on it. */
@@ -286,12 +263,22 @@ static void op_ended(pk *K, int d, int64_t now)
 
 static void next_iteration(pk *K, int64_t now);
 
-/* After every event: once an iteration is done start the next one, stop after the last or
+/* After every event: once an iteration's schedule is done, with split: dp start its all-reduce
+ * across the DCs; once that is done too, start the next iteration, or stop after the last or
  * when nothing can happen any more. */
 static void check_end(pk *K, int64_t now)
 {
 	if (K->inflight != 0 || K->done)
 		return;
+	if (K->ops_left == 0 && K->ar.conn && !K->ar.started && !K->st) {
+		K->inflight += K->p; /* one per stage's ring */
+		xp_status st = xp_packet_allreduce_start(&K->ar, K->net, K->pr, now, K->origin,
+		                                         TAG(TAG_DCAR, 0), K->err);
+		if (st)
+			fail_stop(K, st);
+		if (K->inflight != 0 && !K->st)
+			return;
+	}
 	if (K->iter > 0) { /* the first iteration's makespan is the result's own */
 		xp_result_finish(K->res, K->pr);
 		K->iter_ns[K->iter] = K->res->makespan_ns;
@@ -332,6 +319,9 @@ static void on_delivered(void *ctx, int64_t tag, int64_t now)
 		msg_arrived(K, i, now);
 	else if ((tag >> 48) == TAG_COLL)
 		coll_arrived(K, (int)i, now);
+	else if ((tag >> 48) == TAG_DCAR) /* the all-reduce across the DCs */
+		K->inflight -= xp_packet_allreduce_arrived(&K->ar, K->net, K->pr, (int)i, tag, now,
+		                                           K->res, &K->st, K->err);
 	check_end(K, now);
 }
 
@@ -365,88 +355,16 @@ static void on_ready(void *ctx, int64_t now)
 
 /* ---- setup ---- */
 
-static int host(const pk *K, int replica, int stage)
-{
-	return replica * K->p + stage;
-}
-
-/* The pair (device a -> device b), created on first use with one connection per replica. */
-static int pair_id(pk *K, int a, int b)
-{
-	for (int i = 0; i < K->n_pairs; i++)
-		if (K->pairs[i].src == a && K->pairs[i].dst == b)
-			return i;
-	const xp_params *pr = K->pr;
-	int da = pr->placement[a], db = pr->placement[b];
-	pair *P = &K->pairs[K->n_pairs];
-	*P = (pair){ .src = a, .dst = b, .crosses = da != db, .conn = -1 };
-	xp_ns3_conn_config cc;
-	xp_packet_conn_config(pr, da, db, P->crosses ? K->dp : 1, &cc);
-	for (int r = 0; r < K->dp && !K->st; r++) {
-		int id;
-		xp_status st =
-		    xp_ns3_connect(K->net, host(K, r, a), host(K, r, b), &cc, &id, K->err);
-		if (st)
-			K->st = st;
-		else if (r == 0)
-			P->conn = id;
-	}
-	return K->n_pairs++;
-}
-
-static void plan_connections(pk *K)
-{
-	for (int q = 0; q + 1 < K->parts && !K->st; q++) {
-		int a = xp_schedule_device_of(K->s, q), b = xp_schedule_device_of(K->s, q + 1);
-		K->fwd_pair[q] = a == b ? -1 : pair_id(K, a, b);
-		K->bwd_pair[q] = a == b || K->st ? -1 : pair_id(K, b, a);
-	}
-	for (int d = 0; d < K->p && K->dp > 1 && !K->st; d++) {
-		int dc = K->pr->placement[d];
-		xp_ns3_conn_config cc;
-		xp_packet_conn_config(K->pr, dc, dc, 1, &cc);
-		for (int r = 0; r < K->dp && !K->st; r++) {
-			int id;
-			K->st = xp_ns3_connect(K->net, host(K, r, d), host(K, (r + 1) % K->dp, d),
-			                       &cc, &id, K->err);
-			if (r == 0)
-				K->ring_conn[d] = id;
-		}
-	}
-}
-
-static xp_status alloc_all(pk *K)
-{
-	size_t slots = 3 * (size_t)K->parts * (size_t)K->m, dv = (size_t)K->p * K->v;
-	size_t p = (size_t)K->p;
-	K->ready = malloc(slots * sizeof *K->ready);
-	K->pend = malloc(slots * sizeof *K->pend);
-	K->pend_left = calloc(slots, sizeof *K->pend_left);
-	K->next = calloc(p, sizeof *K->next);
-	K->busy = calloc(p, sizeof *K->busy);
-	K->ag_done = malloc(dv * sizeof *K->ag_done);
-	K->bw_left = calloc(dv, sizeof *K->bw_left);
-	K->fwd_pair = malloc((size_t)K->parts * sizeof *K->fwd_pair);
-	K->bwd_pair = malloc((size_t)K->parts * sizeof *K->bwd_pair);
-	K->pairs = malloc(2 * (size_t)K->parts * sizeof *K->pairs);
-	K->ring_conn = calloc(p, sizeof *K->ring_conn);
-	K->cq = malloc(2 * dv * sizeof *K->cq);
-	K->cq_head = calloc(p, sizeof(int));
-	K->cq_n = calloc(p, sizeof(int));
-	K->c_step = malloc(p * sizeof(int));
-	K->c_left = calloc(p, sizeof(int));
-	K->c_start = calloc(p, sizeof(int64_t));
-	if (!K->ready || !K->pend || !K->pend_left || !K->next || !K->busy || !K->ag_done ||
-	    !K->bw_left || !K->fwd_pair || !K->bwd_pair || !K->pairs || !K->ring_conn || !K->cq ||
-	    !K->cq_head || !K->cq_n || !K->c_step || !K->c_left || !K->c_start)
-		return XP_ENOMEM;
-	return XP_OK;
-}
-
 /* The executor's state at the start of an iteration (every connection stays as it is). */
-static void init_state(pk *K)
+static xp_status init_state(pk *K)
 {
 	xp_exec_match_reset(&K->match, K->p);
+	K->match.launch = launch_cb; /* megatron's calls start their messages through it */
+	K->match.ctx = K;
+	xp_status st = XP_OK;
+	if (xp_exec_p2p_megatron(K->match.mode) &&
+	    (st = xp_exec_call_plan(&K->match, K->pr, K->s, K->err)))
+		return st;
 	size_t slots = 3 * (size_t)K->parts * (size_t)K->m, dv = (size_t)K->p * K->v;
 	for (size_t i = 0; i < slots; i++) {
 		K->ready[i] = -1;
@@ -470,11 +388,13 @@ static void init_state(pk *K)
 	for (int q = 0; q < K->n_pairs; q++)
 		K->pairs[q].last_end_ns = 0;
 	xp_exec_count_gradients(K->s, K->bw_left);
+	K->ar.started = 0; /* split: dp: every iteration ends with its all-reduce across DCs */
+	return XP_OK;
 }
 
 static xp_status setup(pk *K)
 {
-	if (alloc_all(K) || xp_exec_match_init(&K->match, K->s, K->pr->p2p))
+	if (xp_packet_exec_alloc(K) || xp_exec_match_init(&K->match, K->s, K->pr->p2p))
 		return xp_fail(K->err, XP_ENOMEM, "out of memory setting up the packet engine");
 	if (K->pr->iterations > 1) {
 		K->iter_ns = calloc((size_t)K->pr->iterations, sizeof *K->iter_ns);
@@ -483,8 +403,7 @@ static xp_status setup(pk *K)
 			return xp_fail(K->err, XP_ENOMEM, "out of memory for iterations");
 		K->scratch->keep_transfers = 0;
 	}
-	init_state(K);
-	return XP_OK;
+	return init_state(K);
 }
 
 /* The iteration that ended at now was not the last: the next one starts at once, on the same
@@ -498,34 +417,11 @@ static void next_iteration(pk *K, int64_t now)
 		fail_stop(K, xp_fail(K->err, st, "out of memory for iterations"));
 		return;
 	}
-	init_state(K);
+	if ((st = init_state(K))) {
+		fail_stop(K, st);
+		return;
+	}
 	begin_iteration(K, now);
-}
-
-static void teardown(pk *K)
-{
-	xp_ns3_free(K->net);
-	free(K->ready);
-	free(K->pend);
-	free(K->pend_left);
-	free(K->next);
-	free(K->busy);
-	free(K->ag_done);
-	free(K->bw_left);
-	free(K->fwd_pair);
-	free(K->bwd_pair);
-	free(K->pairs);
-	free(K->ring_conn);
-	free(K->cq);
-	free(K->cq_head);
-	free(K->cq_n);
-	free(K->c_step);
-	free(K->c_left);
-	free(K->c_start);
-	free(K->iter_ns);
-	xp_result_free(K->scratch);
-	xp_exec_match_free(&K->match);
-	xp_packet_wan_free(&K->wan);
 }
 
 static xp_status build_network(pk *K)
@@ -535,7 +431,7 @@ static xp_status build_network(pk *K)
 	if (!dc)
 		return xp_fail(K->err, XP_ENOMEM, "out of memory");
 	for (int i = 0; i < hosts; i++)
-		dc[i] = K->pr->placement[i % K->p];
+		dc[i] = xp_packet_host_dc(K->pr, i / K->p, i % K->p);
 	xp_ns3_config cfg;
 	xp_packet_config(K->pr, &cfg);
 	cfg.flow_monitor = K->flow_monitor; /* it costs 5-10% of the run, for statistics only */
@@ -547,7 +443,7 @@ static xp_status build_network(pk *K)
 	free(dc);
 	if (st)
 		return st;
-	plan_connections(K);
+	xp_packet_exec_connect(K);
 	if (!K->st)
 		K->st = xp_packet_wan_attach(&K->wan, K->net, hosts, K->pr->datacenters,
 		                             TAG(TAG_LINK, 0), K->err);
@@ -557,31 +453,6 @@ static xp_status build_network(pk *K)
 }
 
 /* ---- the end of a run ---- */
-
-static xp_status finish(pk *K, xp_packet_stats *stats, double wall_s)
-{
-	if (K->ops_left > 0 && K->inflight == 0 && K->done)
-		return xp_exec_match_deadlock(&K->match, K->s, K->next, K->err);
-	if (K->ops_left > 0)
-		return xp_fail(K->err, XP_EIO,
-		               "packet engine: the network stopped with %lld ops still to run",
-		               (long long)K->ops_left);
-	if (!stats)
-		return XP_OK;
-	xp_ns3_stats ns;
-	xp_status st = xp_ns3_stats_get(K->net, &ns, K->err);
-	if (st)
-		return st;
-	xp_packet_stats_from(&ns, stats);
-	stats->origin_ns = K->wan.t0;
-	stats->wall_s = wall_s;
-	stats->background_bytes = xp_ns3_traffic_rx_bytes(K->net);
-	stats->nodes =
-	    (int64_t)K->p * K->dp +
-	    K->pr->datacenters * (xp_packet_has_background(K->pr, K->pr->datacenters) ? 2 : 1);
-	stats->connections = (int64_t)K->n_pairs * K->dp + (K->dp > 1 ? (int64_t)K->p * K->dp : 0);
-	return XP_OK;
-}
 
 static xp_status run_stats(const xp_params *pr, const xp_schedule *s, xp_result *res,
                            xp_packet_stats *stats, xp_error *err)
@@ -603,10 +474,6 @@ static xp_status run_stats(const xp_params *pr, const xp_schedule *s, xp_result 
 		    "the packet engine simulates every replica: dp %d x %d stages is too "
 		    "many nodes (at most dp 64 and 16384 nodes)",
 		    K.dp, K.p);
-	if (pr->dp_across_dc && pr->datacenters > 1)
-		return xp_fail(err, XP_EINVAL,
-		               "the packet engine does not simulate datacenters.split: dp (the "
-		               "gradient all-reduce over the WAN); use the analytic engine");
 	double t0 = xp_now_s();
 	xp_status st = xp_packet_wan_init(&K.wan, pr, err);
 	if (!st)
@@ -618,7 +485,7 @@ static xp_status run_stats(const xp_params *pr, const xp_schedule *s, xp_result 
 	if (!st)
 		st = K.st;
 	if (!st)
-		st = finish(&K, stats, xp_now_s() - t0);
+		st = xp_packet_exec_finish(&K, stats, xp_now_s() - t0);
 	if (!st)
 		xp_result_finish(res, pr);
 	if (!st && K.iter_ns) { /* the first iteration's makespan is the result's own */
@@ -628,7 +495,7 @@ static xp_status run_stats(const xp_params *pr, const xp_schedule *s, xp_result 
 		if (st)
 			st = xp_fail(err, st, "out of memory for iterations");
 	}
-	teardown(&K);
+	xp_packet_exec_free(&K);
 	return st;
 }
 

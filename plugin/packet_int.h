@@ -5,6 +5,7 @@
 
 #include "engine/packet.h"
 #include "ns3c.h"
+#include "output/result.h"
 #include "scenario/scenario.h"
 
 /* Stand-in for an infinite bandwidth: ns-3 links need a finite rate. */
@@ -80,6 +81,47 @@ int64_t xp_packet_wan_block_ns(xp_packet_wan *w, int d, int64_t now, int64_t dur
 
 /* The one-way latency now between hosts of DCs a and b. */
 int64_t xp_packet_wan_latency_ns(const xp_packet_wan *w, int dc_a, int dc_b);
+
+/* ---- packet_dp.c: datacenters.split: dp ---- */
+
+/* Host index of replica r of stage k among p stages (nodes 0 .. hosts-1). */
+static inline int xp_packet_host(int p, int replica, int stage)
+{
+	return replica * p + stage;
+}
+
+/* The DC of replica r's host of stage k: the stage's DC, or with datacenters.split: dp the
+ * replica's (dp/D consecutive replicas per DC). */
+int xp_packet_host_dc(const xp_params *pr, int replica, int stage);
+
+/* datacenters.split: dp: once the schedule and its collectives are done, every stage's
+ * gradients are all-reduced across the D DCs in a ring (packet_dp.c): 2(D-1) steps, in each of
+ * which the first replica of every DC sends 1/D of the stage's parameter bytes to the first
+ * replica of the next DC (over the WAN); a step starts when the previous one has fully arrived.
+ * The p stages' rings run at once and share the inter-DC links, as the analytic engine's one
+ * transfer of all the bytes does (xp_exec_wan_allreduce_ns). */
+typedef struct xp_packet_allreduce {
+	int p, D, steps;
+	int *conn;        /* p * D: stage d's connection from DC c to DC c+1; NULL: no all-reduce */
+	int *step, *left; /* per stage: its ring step, that step's messages still to arrive */
+	int started;
+	int64_t start_ns, origin_ns; /* simulated time it started, and the iteration's start */
+} xp_packet_allreduce;
+
+/* Set A up and open its connections (nothing without split: dp across 2 or more DCs). */
+xp_status xp_packet_allreduce_connect(xp_packet_allreduce *A, xp_ns3 *net, const xp_params *pr,
+                                      xp_error *err);
+void xp_packet_allreduce_free(xp_packet_allreduce *A);
+/* Send every stage's first step at now (origin: the iteration's time 0); stage d's messages
+ * carry tag0 + d. */
+xp_status xp_packet_allreduce_start(xp_packet_allreduce *A, xp_ns3 *net, const xp_params *pr,
+                                    int64_t now, int64_t origin, int64_t tag0, xp_error *err);
+/* A message of stage d (tag) arrived at now: send the next step when this one is complete;
+ * returns 1 when stage d's ring has ended, its collective then recorded in res (times from the
+ * origin). A failure goes to *failed (when it holds none) and stops the network. */
+int xp_packet_allreduce_arrived(xp_packet_allreduce *A, xp_ns3 *net, const xp_params *pr, int d,
+                                int64_t tag, int64_t now, xp_result *res, xp_status *failed,
+                                xp_error *err);
 
 /* The network's figures as the packet engine reports them (the run's own fields zero). */
 void xp_packet_stats_from(const xp_ns3_stats *ns, xp_packet_stats *stats);

@@ -187,7 +187,7 @@ static xp_status alloc_all(sim *S)
 	S->heap = malloc((size_t)S->p * sizeof *S->heap);
 	S->order = malloc((size_t)S->v * sizeof *S->order);
 	S->slow_hint = calloc((size_t)S->p, sizeof *S->slow_hint);
-	if (xp_exec_p2p_matches(S->match.mode)) {
+	if (xp_exec_p2p_matches(S->match.mode) || xp_exec_p2p_megatron(S->match.mode)) {
 		S->pend_ns = malloc(slots * sizeof *S->pend_ns);
 		S->pend_op = malloc(slots * sizeof *S->pend_op);
 		if (!S->pend_ns || !S->pend_op ||
@@ -310,10 +310,23 @@ static int64_t straggle(sim *S, int d, int64_t start, int64_t dur)
 
 static void launch(sim *S, int64_t slot, int64_t now);
 
+/* network.p2p megatron: run device d's calls before op i; 1 when op i may start. A call that
+ * completes later is an event of its own (simulate). */
+static int megatron_go(sim *S, int d, size_t i)
+{
+	int64_t until;
+	int go = xp_exec_call_step(&S->match, S->s, d, i, S->free_ns[d], &until);
+	if (go == XP_CALL_AT)
+		heap_push(S, (event){ until, d });
+	return go == XP_CALL_GO;
+}
+
 /* Start device d's next op if its input is known; otherwise remember what it waits for. */
 static void try_start(sim *S, int d)
 {
 	size_t i = S->next[d];
+	if (xp_exec_p2p_megatron(S->match.mode) && !megatron_go(S, d, i))
+		return;
 	if (i >= xp_schedule_len(S->s, d) || xp_exec_match_holds(&S->match, d))
 		return;
 	xp_op op = xp_schedule_ops(S->s, d)[i];
@@ -385,11 +398,23 @@ static void launch(sim *S, int64_t slot, int64_t now)
 	if (st != XP_OK && !S->failed)
 		S->failed = st;
 	S->ready[slot] = at;
-	int sender = S->links[l].src;
+	int sender = S->links[l].src, receiver = S->links[l].dst;
+	if (xp_exec_p2p_megatron(S->match.mode)) { /* it completes at its arrival, for both */
+		if (xp_exec_call_complete(&S->match, sender, at))
+			heap_push(S, (event){ S->match.done_ns[sender], sender });
+		if (xp_exec_call_complete(&S->match, receiver, at))
+			heap_push(S, (event){ S->match.done_ns[receiver], receiver });
+		return;
+	}
 	if (xp_exec_match_started(&S->match, sender) && S->match.mode == XP_P2P_BLOCKING) {
 		S->free_ns[sender] = now;
 		try_start(S, sender);
 	}
+}
+
+static void launch_cb(void *ctx, int64_t slot, int64_t now)
+{
+	launch(ctx, slot, now);
 }
 
 /* Block (the last piece op) of device d ended at t: release what depends on it. */
@@ -463,6 +488,16 @@ static xp_status simulate(sim *S, xp_error *err)
 	while (S->heap_n > 0) {
 		event e = heap_pop(S);
 		int d = e.device;
+		if (xp_exec_call_in(&S->match, d)) { /* megatron: the end of d's call */
+			S->free_ns[d] = e.t;
+			try_start(S, d);
+			if (S->failed)
+				return S->failed == XP_ENOMEM ? xp_fail(err, XP_ENOMEM,
+				                                        "out of memory "
+				                                        "recording transfers")
+				                              : S->failed;
+			continue;
+		}
 		xp_op op = xp_schedule_ops(S->s, d)[S->next[d]];
 		S->free_ns[d] = e.t;
 		if (op.hi == op.nsub && produce(S, d, op, e.t))
@@ -492,6 +527,13 @@ xp_status xp_analytic_time(xp_analytic *S, const xp_schedule *s, xp_result *res,
 	S->noise = noise;
 	S->noise_ctx = ctx;
 	S->err = err;
+	if (xp_exec_p2p_megatron(S->match.mode)) {
+		S->match.launch = launch_cb;
+		S->match.ctx = S;
+		xp_status st = xp_exec_call_plan(&S->match, S->pr, s, err);
+		if (st != XP_OK)
+			return st;
+	}
 	xp_status st = reset(S);
 	if (st != XP_OK)
 		return xp_fail(err, st, "out of memory recording collectives");

@@ -315,14 +315,7 @@ static xp_status read_p2p(const xp_reader *rd, xp_params *pr)
 {
 	static const char key[] = "network.p2p";
 	pr->p2p = XP_P2P_DECOUPLED;
-	xp_status st = xp_reader_choice(rd, key, p2p_names, &pr->p2p);
-	if (st == XP_OK && pr->p2p == XP_P2P_MEGATRON)
-		return xp_reader_fail(
-		    rd, xp_reader_get(rd, key), key,
-		    "megatron (Megatron-Core's batched send/receive pairs) is not "
-		    "implemented yet; use decoupled, rendezvous, blocking or "
-		    "prefetch (docs/model.md, \"Communication semantics\")");
-	return st;
+	return xp_reader_choice(rd, key, p2p_names, &pr->p2p);
 }
 
 static xp_status read_network(const xp_reader *rd, xp_params *pr)

@@ -33,7 +33,7 @@ typedef enum {
 	XP_P2P_DECOUPLED = 0, /* a message leaves when its block ends (the default) */
 	XP_P2P_RENDEZVOUS,    /* ... and not before the receiver has posted its receive */
 	XP_P2P_BLOCKING,      /* rendezvous, and the sender waits for the match */
-	XP_P2P_MEGATRON,      /* Megatron-Core's pattern: named, refused (not implemented) */
+	XP_P2P_MEGATRON,      /* Megatron-Core's calls: batched sends and receives, waited on */
 	XP_P2P_PREFETCH,      /* every receive posted at the start: decoupled's timing */
 	XP_P2P_COUNT
 } xp_p2p;

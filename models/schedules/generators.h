@@ -14,6 +14,11 @@ xp_status xp_schedule_build_interleaved(const xp_params *pr, xp_schedule **out, 
 xp_status xp_schedule_build_zbh1(const xp_params *pr, xp_schedule **out, xp_error *err);
 xp_status xp_schedule_build_zbh2(const xp_params *pr, xp_schedule **out, xp_error *err);
 xp_status xp_schedule_build_zbv(const xp_params *pr, xp_schedule **out, xp_error *err);
+/* The warm-up forwards of device k (dev) in 1f1b and interleaved: Megatron-Core's counts, which
+ * its communication pattern also follows (engine/exec_p2p.c). */
+int xp_gen_1f1b_warmup(int p, int k, int m);
+int xp_gen_interleaved_warmup(int p, int dev, int m, int v);
+
 /* The adaptive greedy schedules (greedy*.c): they read the whole scenario (times, links, memory
  * limit, dp, schedule.n_sub); XP_EMEMORY when the memory limit cannot hold one microbatch. */
 xp_status xp_schedule_build_crossudsub(const xp_params *pr, xp_schedule **out, xp_error *err);
