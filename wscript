@@ -29,7 +29,8 @@ LIB_SOURCES = [
     'models/output/timeline.c', 'models/output/trace.c',
     'models/scenario/cluster.c', 'models/scenario/layout.c', 'models/scenario/memory.c',
     'models/scenario/scenario.c', 'models/scenario/scenario_bound.c',
-    'models/scenario/scenario_model.c', 'models/scenario/scenario_packet.c', 'models/scenario/scenario_pairs.c',
+    'models/scenario/scenario_background.c', 'models/scenario/scenario_model.c',
+    'models/scenario/scenario_packet.c', 'models/scenario/scenario_pairs.c',
     'models/scenario/scenario_read.c', 'models/scenario/scenario_trace.c',
     'models/scenario/scenario_variants.c', 'models/scenario/scenario_wan.c',
     'models/scenario/scenario_yaml.c',
@@ -61,8 +62,10 @@ CLI_SOURCES = [
 ]
 # module name -> (sources, the libraries it links); each becomes plugin/crosspipe-<name>.so
 MODULES = {
-    'ns3': (['plugin/connection.cc', 'plugin/network.cc', 'plugin/packet.c',
-             'plugin/packet_net.c', 'plugin/simulator.cc', 'plugin/stats.cc'], ['NS3']),
+    'ns3': (['plugin/connection.cc', 'plugin/dynamics.cc', 'plugin/network.cc',
+             'plugin/packet.c', 'plugin/packet_dp.c', 'plugin/packet_net.c',
+             'plugin/packet_setup.c', 'plugin/packet_wan.c', 'plugin/simulator.cc',
+             'plugin/stats.cc'], ['NS3']),
     'z3': (['models/solver/z3.c'], ['Z3']),
     'cbc': (['models/solver/cbc.c'], ['CBC']),
 }

@@ -397,13 +397,14 @@ def m70_figure(idx, paper, dcs, cols, figdir):
     return save(fig, os.path.join(figdir, "m70_%ddc" % dcs))
 
 
-def m70_agreement(idx, paper, runtime=None):
+def m70_agreement(idx, paper, runtime=None, extra=()):
     out = ["#### Agreement with the paper's measured tables", "",
            "| DCs | semantics | entries | median |ours/paper - 1| | worst | Spearman rank "
            "correlation |", "|---|---|---|---|---|---|"]
     sets = [("decoupled", idx)]
     if runtime:
         sets.append(("static rendezvous, adaptive prefetch", runtime))
+    sets += list(extra)
     for dcs in sorted({k[0] for k in idx}):
         for name, ix in sets:
             xs, ys = [], []
@@ -420,6 +421,39 @@ def m70_agreement(idx, paper, runtime=None):
                 "n/a" if rho is None else "%.2f" % rho))
     out.append("")
     return out
+
+
+def m70_megatron(rows, figdir, grid_csv, paper_csv):
+    """1F1B under network.p2p: megatron beside its rows of m70_grid, and the agreement of the
+    whole grid with 1F1B under megatron (ZB-H1 and ZB-V, which Megatron-Core does not run, under
+    rendezvous; the adaptive schedules under prefetch)."""
+    paper = load_paper(paper_csv)
+    mega = m70_index(rows, lambda s: "megatron")
+    grid = load(grid_csv) if os.path.exists(grid_csv) else []
+    sem = {p: m70_index(grid, lambda s, p=p: p) for p in ("decoupled", "rendezvous")}
+    md = ["#### 1F1B: time per microbatch in seconds under each semantics, and the paper's", "",
+          "| DCs | (T_lat/T_F, T_bw/T_F) | case | decoupled | rendezvous | megatron | paper |",
+          "|---|---|---|---|---|---|---|"]
+    for k in sorted(mega):
+        cells = ["%.3f" % (ix[k]["time_per_microbatch_ns"] / 1e9) if k in ix else "-"
+                 for ix in (sem["decoupled"], sem["rendezvous"], mega)]
+        p = paper.get(k)
+        md.append("| %d | (%g, %g) | %s | %s | %s |" % (k[0], k[1], k[2], k[3], " | ".join(cells),
+                                                      "%.3f" % p if p is not None else "-"))
+    md.append("")
+    if not grid:
+        md.append("The m70_grid results (%s) were not found: no agreement over the whole grid."
+                  % grid_csv)
+        return [], "\n".join(md) + "\n"
+    one = {k: v for k, v in sem["rendezvous"].items() if k[4] == "1f1b"}
+    mixed = dict(m70_index(grid, paper_runtime))
+    mixed.update(mega)
+    md += m70_agreement(m70_index(grid), paper, m70_index(grid, paper_runtime), [
+        ("1F1B megatron, ZB-H1/ZB-V rendezvous, adaptive prefetch", mixed)])
+    md += ["#### 1F1B alone", ""]
+    md += m70_agreement({k: v for k, v in sem["decoupled"].items() if k[4] == "1f1b"}, paper,
+                        None, [("rendezvous", one), ("megatron", mega)])[2:]
+    return [], "\n".join(md) + "\n"
 
 
 def m70_findings(idx, paper):
@@ -745,7 +779,8 @@ def generic(rows, figdir, name):
     return figs, md
 
 
-EXPERIMENTS = {"sensitivity": "sensitivity", "m70_grid": "m70_grid", "pp_dp_split": "pp_dp_split",
+EXPERIMENTS = {"sensitivity": "sensitivity", "m70_grid": "m70_grid",
+               "m70_megatron": "m70_megatron", "pp_dp_split": "pp_dp_split",
                "pp_vs_dp_405b": "pp_vs_dp_405b", "packet_error": "packet_error"}
 
 
@@ -757,6 +792,11 @@ def draw(name, results_csv, figdir, expdir):
         return sensitivity(rows, figdir)
     if name == "m70_grid":
         return m70_grid(rows, figdir, os.path.join(expdir, "paper.csv"))
+    if name == "m70_megatron":  # beside the rows of m70_grid, from the same reproduce run
+        sep = os.sep
+        grid_csv = results_csv.replace(sep + "m70_megatron" + sep, sep + "m70_grid" + sep)
+        grid_dir = os.path.join(os.path.dirname(expdir), "m70_grid")
+        return m70_megatron(rows, figdir, grid_csv, os.path.join(grid_dir, "paper.csv"))
     if name == "pp_dp_split":
         return pp_dp_split(rows, figdir)
     if name == "pp_vs_dp_405b":

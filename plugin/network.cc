@@ -49,6 +49,9 @@ static void set_defaults(const xp_ns3_config *cfg, int64_t seg)
 	                   TypeIdValue(TypeId::LookupByName(transport_type(cfg->transport))));
 	Config::SetDefault("ns3::TcpSocket::SegmentSize", UintegerValue((uint32_t)seg));
 	Config::SetDefault("ns3::TcpSocket::DelAckCount", UintegerValue(2));
+	/* ns-3's own defaults: a previous network's background traffic may have changed them */
+	Config::SetDefault("ns3::TcpSocket::SndBufSize", UintegerValue(131072));
+	Config::SetDefault("ns3::TcpSocket::RcvBufSize", UintegerValue(131072));
 	Config::SetDefault("ns3::TcpSocketBase::Timestamp", BooleanValue(cfg->timestamps != 0));
 	Config::SetDefault("ns3::TcpSocketBase::WindowScaling", BooleanValue(true));
 	Config::SetDefault("ns3::TcpSocketBase::Sack", BooleanValue(true));

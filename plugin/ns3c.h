@@ -126,6 +126,33 @@ typedef struct xp_ns3_stats {
 
 xp_status xp_ns3_stats_get(xp_ns3 *net, xp_ns3_stats *st, xp_error *err);
 
+/* ---- changes during the run, and other traffic (dynamics.cc) ---- */
+
+/* Set link `link`'s rate (both directions; 1e3 .. 1e13 bps) and one-way delay (>= 0) from now
+ * on: a packet already on the wire keeps its timing. Queue disciplines keep their sizes. */
+xp_status xp_ns3_link_set(xp_ns3 *net, int link, double rate_bps, int64_t delay_ns, xp_error *err);
+
+/* Traffic of other tenants from node src to node dst on ns-3's own applications: `flows`
+ * OnOffApplications (UDP or TCP) to PacketSinks, each sending rate_bps / flows of IP packets
+ * (headers counted, full-size packets) while on. On and off periods are exponential with the
+ * given means; off_ns 0 means always on. They start at time 0 and never stop. TCP flows get
+ * buffer_bytes of send and receive buffer (every TCP traffic flow of the network the same). Not
+ * counted by the statistics above, except in queue drops. */
+typedef struct xp_ns3_traffic_config {
+	int tcp;              /* 0: UDP, 1: TCP (the network's transport) */
+	double rate_bps;      /* while on, all flows together, 1e3 .. 1e13 */
+	int64_t on_ns;        /* mean on time, >= 1 */
+	int64_t off_ns;       /* mean off time, >= 0 (0: constant) */
+	int flows;            /* 1 .. 256 */
+	int64_t buffer_bytes; /* TCP: per flow, 4 KiB .. 2 GiB - 1 */
+} xp_ns3_traffic_config;
+
+xp_status xp_ns3_traffic_add(xp_ns3 *net, int src, int dst, const xp_ns3_traffic_config *tc,
+                             xp_error *err);
+
+/* Bytes the traffic's sinks have received so far (application payload). */
+int64_t xp_ns3_traffic_rx_bytes(const xp_ns3 *net);
+
 #ifdef __cplusplus
 }
 #endif

@@ -78,6 +78,8 @@ struct Net {
 	int64_t bytes_sent = 0, bytes_delivered = 0, msgs_sent = 0, msgs_delivered = 0;
 	int64_t retransmissions = 0, loss_drops = 0;
 	std::string async_error; /* an error inside a callback, reported by xp_ns3_run */
+	std::vector<ns3::Ptr<ns3::Application>> sinks; /* other traffic's (dynamics.cc) */
+	uint16_t traffic_port = 50000; /* their ports: above the connections' (stats.cc) */
 };
 
 /* network.cc */

@@ -6,8 +6,9 @@
  * nodes (one per DP replica), and every DP collective is a ring of messages between the
  * replicas of a stage. The iteration starts (time 0 of the result) when every connection is
  * established, so that no message pays for a handshake; the run stops as soon as the schedule is
- * done. Under network.p2p rendezvous or blocking (exec.h) a message is handed to its connection
- * only at its match, the later of its block's end and its receiver's post. */
+ * done. Under network.p2p rendezvous, blocking or megatron (exec.h) a message is handed to its
+ * connection only at its match, the later of its block's end (megatron: its sender's call) and
+ * its receiver's post. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,51 +16,16 @@
 #include "base/progress.h"
 #include "base/units.h"
 #include "engine/exec.h"
-#include "packet_int.h"
+#include "packet_exec.h"
 #include "schedule/block_cost.h"
 
-enum { TAG_OP = 1, TAG_MSG = 2, TAG_COLL = 3, TAG_START = 4 }; /* tag = kind << 48 | index */
+enum { TAG_OP = 1, TAG_MSG = 2, TAG_COLL = 3, TAG_START = 4, TAG_LINK = 5, TAG_DCAR = 6 };
+/* tag = kind << 48 | i; TAG_LINK: a WAN change (timer), TAG_DCAR: the all-reduce across DCs */
 #define TAG(kind, i) (((int64_t)(kind) << 48) | (int64_t)(i))
 
-typedef struct pair {
-	int src, dst, crosses;
-	int conn; /* replica r uses conn + r */
-	int64_t latency_ns;
-	int64_t last_end_ns;
-} pair;
-
-typedef struct coll {
-	int chunk, kind;
-} coll;
-
-typedef struct pk {
-	const xp_params *pr;
-	const xp_schedule *s;
-	xp_result *res;
-	xp_error *err;
-	xp_status st;
-	xp_ns3 *net;
-	int p, v, m, parts, dp;
-	int64_t origin; /* simulated time of the iteration's start */
-	int64_t *ready; /* per slot: arrival (result time), -1 unknown */
-	size_t *next;
-	int *busy;
-	int64_t *ag_done; /* devices * v: all-gather end, -1 pending */
-	int *bw_left;
-	int *fwd_pair, *bwd_pair; /* per part: pair index, -1 on one device */
-	pair *pairs;
-	int n_pairs;
-	xp_transfer *pend; /* per slot: the transfer bringing it */
-	int *pend_left;    /* per slot: replica messages still to arrive */
-	int *ring_conn;    /* per device: ring connection of replica 0 (replica r: + r) */
-	coll *cq;          /* per device: queue of collectives (v * 2 entries) */
-	int *cq_head, *cq_n, *c_step, *c_left;
-	int64_t *c_start;
-	int64_t ops_left, inflight;
-	int done;
-	xp_exec_match match; /* network.p2p: posted receives, waiting messages, held senders */
-	int flow_monitor;    /* the caller wants statistics: count flows too */
-} pk;
+typedef xp_packet_exec pk;
+typedef xp_packet_pair pair;
+typedef xp_packet_coll coll;
 
 static int64_t slot_index(const pk *K, int cls, int part, int mb)
 {
@@ -150,6 +116,10 @@ static void launch(pk *K, int64_t slot, int64_t now);
 static void try_start(pk *K, int d, int64_t now)
 {
 	size_t i = K->next[d];
+	if (xp_exec_p2p_megatron(K->match.mode) && /* a call ends at an arrival: never after now */
+	    (K->busy[d] || K->st ||
+	     xp_exec_call_step(&K->match, K->s, d, i, now, &(int64_t){ 0 }) != XP_CALL_GO))
+		return;
 	if (K->busy[d] || i >= xp_schedule_len(K->s, d) || K->st ||
 	    xp_exec_match_holds(&K->match, d))
 		return;
@@ -166,7 +136,8 @@ static void try_start(pk *K, int d, int64_t now)
 		if (half[k].kind == XP_OP_F && K->ag_done[d * K->v + half[k].chunk] < 0)
 			return;
 	}
-	int64_t dur = xp_op_duration_ns(K->pr, K->s, d, op);
+	int64_t dur =
+	    xp_packet_wan_block_ns(&K->wan, d, now, xp_op_duration_ns(K->pr, K->s, d, op));
 	size_t k = K->res->op_offset[d] + i;
 	K->res->op_start_ns[k] = now_rel(K, now);
 	K->res->op_end_ns[k] = now_rel(K, now) + dur;
@@ -226,6 +197,11 @@ static void launch(pk *K, int64_t slot, int64_t now)
 		try_start(K, sender, now);
 }
 
+static void launch_cb(void *ctx, int64_t slot, int64_t now)
+{
+	send(ctx, pair_of_slot(ctx, slot), slot, now);
+}
+
 static void msg_arrived(pk *K, int64_t slot, int64_t now)
 {
 	if (--K->pend_left[slot] > 0)
@@ -236,7 +212,8 @@ static void msg_arrived(pk *K, int64_t slot, int64_t now)
 	t->arrive_ns = now_rel(K, now);
 	/* the sender's FIFO: a message holds the path after the previous one on it */
 	t->start_ns = t->start_ns > P->last_end_ns ? t->start_ns : P->last_end_ns;
-	t->end_ns = t->arrive_ns - P->latency_ns;
+	t->end_ns = t->arrive_ns - xp_packet_wan_latency_ns(&K->wan, K->pr->placement[P->src],
+	                                                    K->pr->placement[P->dst]);
 	if (t->end_ns < t->start_ns)
 		t->end_ns = t->start_ns < t->arrive_ns ? t->start_ns : t->arrive_ns;
 	if (t->start_ns > t->end_ns)
@@ -246,8 +223,13 @@ static void msg_arrived(pk *K, int64_t slot, int64_t now)
 		fail_stop(K, xp_fail(K->err, XP_ENOMEM, "out of memory recording transfers"));
 		return;
 	}
-	int part = (int)(slot / K->m % K->parts);
-	deliver(K, slot, xp_schedule_device_of(K->s, part), now);
+	int mega = xp_exec_p2p_megatron(K->match.mode); /* it ends both devices' calls */
+	int sent = mega && xp_exec_call_complete(&K->match, P->src, now);
+	if (mega)
+		xp_exec_call_complete(&K->match, P->dst, now);
+	deliver(K, slot, P->dst, now);
+	if (sent)
+		try_start(K, P->src, now);
 }
 
 /* Block (the last piece op) of device d ended at now: release what depends on it. */
@@ -285,13 +267,34 @@ static void op_ended(pk *K, int d, int64_t now)
 	try_start(K, d, now);
 }
 
-/* After every event: stop once the schedule is done, or when nothing can happen any more. */
-static void check_end(pk *K)
+static void next_iteration(pk *K, int64_t now);
+
+/* After every event: once an iteration's schedule is done, with split: dp start its all-reduce
+ * across the DCs; once that is done too, start the next iteration, or stop after the last or
+ * when nothing can happen any more. */
+static void check_end(pk *K, int64_t now)
 {
-	if (K->inflight == 0 && !K->done) {
-		K->done = 1;
-		xp_ns3_stop(K->net);
+	if (K->inflight != 0 || K->done)
+		return;
+	if (K->ops_left == 0 && K->ar.conn && !K->ar.started && !K->st) {
+		K->inflight += K->p; /* one per stage's ring */
+		xp_status st = xp_packet_allreduce_start(&K->ar, K->net, K->pr, now, K->origin,
+		                                         TAG(TAG_DCAR, 0), K->err);
+		if (st)
+			fail_stop(K, st);
+		if (K->inflight != 0 && !K->st)
+			return;
 	}
+	if (K->iter > 0) { /* the first iteration's makespan is the result's own */
+		xp_result_finish(K->res, K->pr);
+		K->iter_ns[K->iter] = K->res->makespan_ns;
+	}
+	if (K->ops_left == 0 && K->iter + 1 < K->pr->iterations && !K->st) {
+		next_iteration(K, now);
+		return;
+	}
+	K->done = 1;
+	xp_ns3_stop(K->net);
 }
 
 static void on_ready(void *ctx, int64_t now);
@@ -299,13 +302,19 @@ static void on_ready(void *ctx, int64_t now);
 static void on_timer(void *ctx, int64_t tag, int64_t now)
 {
 	pk *K = ctx;
+	if ((tag >> 48) == TAG_LINK) { /* the WAN changes; nothing of the schedule ends */
+		xp_status st = xp_packet_wan_change(&K->wan, now, K->err);
+		if (st)
+			fail_stop(K, st);
+		return;
+	}
 	if ((tag >> 48) == TAG_OP)
 		op_ended(K, (int)(tag & 0xffffffff), now);
 	if ((tag >> 48) == TAG_START) {
 		on_ready(ctx, now);
 		return;
 	}
-	check_end(K);
+	check_end(K, now);
 }
 
 static void on_delivered(void *ctx, int64_t tag, int64_t now)
@@ -316,13 +325,15 @@ static void on_delivered(void *ctx, int64_t tag, int64_t now)
 		msg_arrived(K, i, now);
 	else if ((tag >> 48) == TAG_COLL)
 		coll_arrived(K, (int)i, now);
-	check_end(K);
+	else if ((tag >> 48) == TAG_DCAR) /* the all-reduce across the DCs */
+		K->inflight -= xp_packet_allreduce_arrived(&K->ar, K->net, K->pr, (int)i, tag, now,
+		                                           K->res, &K->st, K->err);
+	check_end(K, now);
 }
 
-/* Every connection is up: the iteration starts. */
-static void on_ready(void *ctx, int64_t now)
+/* An iteration starts at now. */
+static void begin_iteration(pk *K, int64_t now)
 {
-	pk *K = ctx;
 	K->origin = now;
 	for (int d = 0; d < K->p && K->dp > 1; d++) {
 		int order[256];
@@ -333,103 +344,46 @@ static void on_ready(void *ctx, int64_t now)
 	}
 	for (int d = 0; d < K->p; d++)
 		try_start(K, d, now);
-	check_end(K);
+	check_end(K, now);
+}
+
+/* Every connection is up: the first iteration starts, and the WAN's timeline with it. */
+static void on_ready(void *ctx, int64_t now)
+{
+	pk *K = ctx;
+	xp_status st = xp_packet_wan_start(&K->wan, now, K->err);
+	if (st) {
+		fail_stop(K, st);
+		return;
+	}
+	begin_iteration(K, now);
 }
 
 /* ---- setup ---- */
 
-static int host(const pk *K, int replica, int stage)
+/* The executor's state at the start of an iteration (every connection stays as it is). */
+static xp_status init_state(pk *K)
 {
-	return replica * K->p + stage;
-}
-
-/* The pair (device a -> device b), created on first use with one connection per replica. */
-static int pair_id(pk *K, int a, int b)
-{
-	for (int i = 0; i < K->n_pairs; i++)
-		if (K->pairs[i].src == a && K->pairs[i].dst == b)
-			return i;
-	const xp_params *pr = K->pr;
-	int da = pr->placement[a], db = pr->placement[b];
-	pair *P = &K->pairs[K->n_pairs];
-	*P = (pair){ .src = a, .dst = b, .crosses = da != db, .conn = -1 };
-	P->latency_ns = xp_packet_path_latency_ns(pr, da, db);
-	xp_ns3_conn_config cc;
-	xp_packet_conn_config(pr, da, db, P->crosses ? K->dp : 1, &cc);
-	for (int r = 0; r < K->dp && !K->st; r++) {
-		int id;
-		xp_status st =
-		    xp_ns3_connect(K->net, host(K, r, a), host(K, r, b), &cc, &id, K->err);
-		if (st)
-			K->st = st;
-		else if (r == 0)
-			P->conn = id;
-	}
-	return K->n_pairs++;
-}
-
-static void plan_connections(pk *K)
-{
-	for (int q = 0; q + 1 < K->parts && !K->st; q++) {
-		int a = xp_schedule_device_of(K->s, q), b = xp_schedule_device_of(K->s, q + 1);
-		K->fwd_pair[q] = a == b ? -1 : pair_id(K, a, b);
-		K->bwd_pair[q] = a == b || K->st ? -1 : pair_id(K, b, a);
-	}
-	for (int d = 0; d < K->p && K->dp > 1 && !K->st; d++) {
-		int dc = K->pr->placement[d];
-		xp_ns3_conn_config cc;
-		xp_packet_conn_config(K->pr, dc, dc, 1, &cc);
-		for (int r = 0; r < K->dp && !K->st; r++) {
-			int id;
-			K->st = xp_ns3_connect(K->net, host(K, r, d), host(K, (r + 1) % K->dp, d),
-			                       &cc, &id, K->err);
-			if (r == 0)
-				K->ring_conn[d] = id;
-		}
-	}
-}
-
-static xp_status alloc_all(pk *K)
-{
-	size_t slots = 3 * (size_t)K->parts * (size_t)K->m, dv = (size_t)K->p * K->v;
-	size_t p = (size_t)K->p;
-	K->ready = malloc(slots * sizeof *K->ready);
-	K->pend = malloc(slots * sizeof *K->pend);
-	K->pend_left = calloc(slots, sizeof *K->pend_left);
-	K->next = calloc(p, sizeof *K->next);
-	K->busy = calloc(p, sizeof *K->busy);
-	K->ag_done = malloc(dv * sizeof *K->ag_done);
-	K->bw_left = calloc(dv, sizeof *K->bw_left);
-	K->fwd_pair = malloc((size_t)K->parts * sizeof *K->fwd_pair);
-	K->bwd_pair = malloc((size_t)K->parts * sizeof *K->bwd_pair);
-	K->pairs = malloc(2 * (size_t)K->parts * sizeof *K->pairs);
-	K->ring_conn = calloc(p, sizeof *K->ring_conn);
-	K->cq = malloc(2 * dv * sizeof *K->cq);
-	K->cq_head = calloc(p, sizeof(int));
-	K->cq_n = calloc(p, sizeof(int));
-	K->c_step = malloc(p * sizeof(int));
-	K->c_left = calloc(p, sizeof(int));
-	K->c_start = calloc(p, sizeof(int64_t));
-	if (!K->ready || !K->pend || !K->pend_left || !K->next || !K->busy || !K->ag_done ||
-	    !K->bw_left || !K->fwd_pair || !K->bwd_pair || !K->pairs || !K->ring_conn || !K->cq ||
-	    !K->cq_head || !K->cq_n || !K->c_step || !K->c_left || !K->c_start)
-		return XP_ENOMEM;
-	return XP_OK;
-}
-
-static xp_status setup(pk *K)
-{
-	if (alloc_all(K) || xp_exec_match_init(&K->match, K->s, K->pr->p2p))
-		return xp_fail(K->err, XP_ENOMEM, "out of memory setting up the packet engine");
 	xp_exec_match_reset(&K->match, K->p);
+	K->match.launch = launch_cb; /* megatron's calls start their messages through it */
+	K->match.ctx = K;
+	xp_status st = XP_OK;
+	if (xp_exec_p2p_megatron(K->match.mode) &&
+	    (st = xp_exec_call_plan(&K->match, K->pr, K->s, K->err)))
+		return st;
 	size_t slots = 3 * (size_t)K->parts * (size_t)K->m, dv = (size_t)K->p * K->v;
-	for (size_t i = 0; i < slots; i++)
+	for (size_t i = 0; i < slots; i++) {
 		K->ready[i] = -1;
+		K->pend_left[i] = 0;
+	}
 	for (int mb = 0; mb < K->m; mb++)
 		K->ready[slot_index(K, XP_SLOT_F, 0, mb)] = 0;
 	for (size_t i = 0; i < dv; i++) /* chunks with no F never wait for an all-gather */
 		K->ag_done[i] = 0;
+	K->ops_left = 0;
 	for (int d = 0; d < K->p; d++) {
+		K->next[d] = 0;
+		K->busy[d] = K->cq_head[d] = K->cq_n[d] = K->c_left[d] = 0;
 		K->c_step[d] = -1;
 		K->ops_left += (int64_t)xp_schedule_len(K->s, d);
 		int order[256];
@@ -437,31 +391,43 @@ static xp_status setup(pk *K)
 		     k++)
 			K->ag_done[d * K->v + order[k]] = -1;
 	}
+	for (int q = 0; q < K->n_pairs; q++)
+		K->pairs[q].last_end_ns = 0;
 	xp_exec_count_gradients(K->s, K->bw_left);
+	K->ar.started = 0; /* split: dp: every iteration ends with its all-reduce across DCs */
 	return XP_OK;
 }
 
-static void teardown(pk *K)
+static xp_status setup(pk *K)
 {
-	xp_ns3_free(K->net);
-	free(K->ready);
-	free(K->pend);
-	free(K->pend_left);
-	free(K->next);
-	free(K->busy);
-	free(K->ag_done);
-	free(K->bw_left);
-	free(K->fwd_pair);
-	free(K->bwd_pair);
-	free(K->pairs);
-	free(K->ring_conn);
-	free(K->cq);
-	free(K->cq_head);
-	free(K->cq_n);
-	free(K->c_step);
-	free(K->c_left);
-	free(K->c_start);
-	xp_exec_match_free(&K->match);
+	if (xp_packet_exec_alloc(K) || xp_exec_match_init(&K->match, K->s, K->pr->p2p))
+		return xp_fail(K->err, XP_ENOMEM, "out of memory setting up the packet engine");
+	if (K->pr->iterations > 1) {
+		K->iter_ns = calloc((size_t)K->pr->iterations, sizeof *K->iter_ns);
+		K->scratch = xp_result_new(K->s, "packet");
+		if (!K->iter_ns || !K->scratch)
+			return xp_fail(K->err, XP_ENOMEM, "out of memory for iterations");
+		K->scratch->keep_transfers = 0;
+	}
+	return init_state(K);
+}
+
+/* The iteration that ended at now was not the last: the next one starts at once, on the same
+ * connections (their windows as the last one left them) and the same network. */
+static void next_iteration(pk *K, int64_t now)
+{
+	K->iter++;
+	K->res = K->scratch;
+	xp_status st = xp_result_reset(K->res, K->s);
+	if (st) {
+		fail_stop(K, xp_fail(K->err, st, "out of memory for iterations"));
+		return;
+	}
+	if ((st = init_state(K))) {
+		fail_stop(K, st);
+		return;
+	}
+	begin_iteration(K, now);
 }
 
 static xp_status build_network(pk *K)
@@ -471,7 +437,7 @@ static xp_status build_network(pk *K)
 	if (!dc)
 		return xp_fail(K->err, XP_ENOMEM, "out of memory");
 	for (int i = 0; i < hosts; i++)
-		dc[i] = K->pr->placement[i % K->p];
+		dc[i] = xp_packet_host_dc(K->pr, i / K->p, i % K->p);
 	xp_ns3_config cfg;
 	xp_packet_config(K->pr, &cfg);
 	cfg.flow_monitor = K->flow_monitor; /* it costs 5-10% of the run, for statistics only */
@@ -483,7 +449,10 @@ static xp_status build_network(pk *K)
 	free(dc);
 	if (st)
 		return st;
-	plan_connections(K);
+	xp_packet_exec_connect(K);
+	if (!K->st)
+		K->st = xp_packet_wan_attach(&K->wan, K->net, hosts, K->pr->datacenters,
+		                             TAG(TAG_LINK, 0), K->err);
 	if (!K->st && K->n_pairs == 0 && K->dp == 1) /* nothing to connect: start at once */
 		K->st = xp_ns3_timer(K->net, 0, TAG(TAG_START, 0), K->err);
 	return K->st;
@@ -491,42 +460,11 @@ static xp_status build_network(pk *K)
 
 /* ---- the end of a run ---- */
 
-static xp_status finish(pk *K, xp_packet_stats *stats, double wall_s)
-{
-	if (K->ops_left > 0 && K->inflight == 0 && K->done)
-		return xp_exec_match_deadlock(&K->match, K->s, K->next, K->err);
-	if (K->ops_left > 0)
-		return xp_fail(K->err, XP_EIO,
-		               "packet engine: the network stopped with %lld ops still to run",
-		               (long long)K->ops_left);
-	if (!stats)
-		return XP_OK;
-	xp_ns3_stats ns;
-	xp_status st = xp_ns3_stats_get(K->net, &ns, K->err);
-	if (st)
-		return st;
-	*stats = (xp_packet_stats){ .origin_ns = K->origin, .events = ns.events, .wall_s = wall_s };
-	stats->bytes_sent = ns.bytes_sent;
-	stats->bytes_delivered = ns.bytes_delivered;
-	stats->messages_sent = ns.messages_sent;
-	stats->messages_delivered = ns.messages_delivered;
-	stats->retransmissions = ns.retransmissions;
-	stats->drops = ns.queue_drops + ns.loss_drops;
-	stats->loss_drops = ns.loss_drops;
-	stats->flows = ns.flows;
-	stats->flow_tx_packets = ns.flow_tx_packets;
-	stats->flow_rx_packets = ns.flow_rx_packets;
-	stats->flow_lost_packets = ns.flow_lost_packets;
-	stats->flow_rx_payload_bytes = ns.flow_rx_payload_bytes;
-	stats->nodes = (int64_t)K->p * K->dp + K->pr->datacenters;
-	stats->connections = (int64_t)K->n_pairs * K->dp + (K->dp > 1 ? (int64_t)K->p * K->dp : 0);
-	return XP_OK;
-}
-
 static xp_status run_stats(const xp_params *pr, const xp_schedule *s, xp_result *res,
                            xp_packet_stats *stats, xp_error *err)
 {
-	pk K = { .pr = pr, .s = s, .res = res, .err = err, .flow_monitor = stats != NULL };
+	pk K = { .pr = pr, .s = s, .res = res, .err = err };
+	K.flow_monitor = stats != NULL;
 	K.p = xp_schedule_devices(s);
 	K.v = xp_schedule_chunks(s);
 	K.m = xp_schedule_microbatches(s);
@@ -542,19 +480,21 @@ static xp_status run_stats(const xp_params *pr, const xp_schedule *s, xp_result 
 		    "the packet engine simulates every replica: dp %d x %d stages is too "
 		    "many nodes (at most dp 64 and 16384 nodes)",
 		    K.dp, K.p);
-	if (pr->dp_across_dc && pr->datacenters > 1)
-		return xp_fail(err, XP_EINVAL,
-		               "the packet engine does not simulate datacenters.split: %s (the "
-		               "gradient all-reduce%s over the WAN); use the analytic engine",
-		               xp_params_split_name(pr),
-		               pr->dp_hierarchical ? "s of every chunk's shards" : "");
+	if (pr->dp_hierarchical && pr->datacenters > 1)
+		return xp_fail(
+		    err, XP_EINVAL,
+		    "the packet engine does not simulate datacenters.split: hierarchical "
+		    "(the all-reduces of every chunk's shards over the WAN); use the "
+		    "analytic engine");
 	if (xp_exec_fsdp(pr, s))
 		return xp_fail(err, XP_EINVAL,
 		               "schedule %s: the packet engine does not simulate all-gathers at "
 		               "UNSHARD positions (FSDP, pipeline.dp %d); use the analytic engine",
 		               xp_schedule_name(s), pr->dp);
 	double t0 = xp_now_s();
-	xp_status st = setup(&K);
+	xp_status st = xp_packet_wan_init(&K.wan, pr, err);
+	if (!st)
+		st = setup(&K);
 	if (!st)
 		st = build_network(&K);
 	if (!st)
@@ -562,10 +502,17 @@ static xp_status run_stats(const xp_params *pr, const xp_schedule *s, xp_result 
 	if (!st)
 		st = K.st;
 	if (!st)
-		st = finish(&K, stats, xp_now_s() - t0);
-	teardown(&K);
+		st = xp_packet_exec_finish(&K, stats, xp_now_s() - t0);
 	if (!st)
 		xp_result_finish(res, pr);
+	if (!st && K.iter_ns) { /* the first iteration's makespan is the result's own */
+		K.iter_ns[0] = res->makespan_ns;
+		st = xp_iterations_set(&res->iters, K.iter_ns, pr->iterations);
+		K.iter_ns = NULL; /* the result owns it (or it is freed) */
+		if (st)
+			st = xp_fail(err, st, "out of memory for iterations");
+	}
+	xp_packet_exec_free(&K);
 	return st;
 }
 
@@ -580,6 +527,7 @@ static const xp_engine packet_engine = {
 	"ns-3 packet-level execution: TCP over DC switches and WAN links with real queues; "
 	"compute blocks as timers",
 	run_packet,
+	XP_ENGINE_VARYING | XP_ENGINE_ITERATES,
 };
 
 static const xp_packet_plugin packet_plugin = {

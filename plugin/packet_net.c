@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/link_trace.h"
 #include "packet_int.h"
 
 #define MIB           ((int64_t)1 << 20)
@@ -42,7 +43,7 @@ static int64_t segment_of(const xp_params *pr)
 /* A link's simulated rate. With jumbo packets it is lowered so that the payload rate (rate x
  * segment / MTU) is the scenario MTU's: a bulk transfer then takes as long as in an exact run, and
  * only the per-packet effects (store-and-forward, ACK clocking) change. */
-static double link_bps(const xp_params *pr, double bps)
+double xp_packet_link_bps(const xp_params *pr, double bps)
 {
 	double f = finite_bps(bps);
 	if (pr->packet.fast != XP_FAST_JUMBO)
@@ -51,19 +52,23 @@ static double link_bps(const xp_params *pr, double bps)
 	return f * (exact - HEADER_SIZE) / exact * JUMBO_MTU / (JUMBO_MTU - HEADER_SIZE);
 }
 
-/* Latency of one inter-DC link: what is left of the inter-DC latency after the two access hops. */
-static int64_t wan_delay_ns(const xp_params *pr)
+int64_t xp_packet_wan_delay_ns(const xp_params *pr, int64_t latency_ns)
 {
-	int64_t d = pr->inter_dc.latency_ns - pr->intra_dc.latency_ns;
+	int64_t d = latency_ns - pr->intra_dc.latency_ns;
 	return d > 0 ? d : 0;
+}
+
+int xp_packet_hops(const xp_params *pr, int dc_a, int dc_b)
+{
+	return pr->packet.wan == XP_WAN_CHAIN ? abs(dc_a - dc_b) : 1;
 }
 
 int64_t xp_packet_path_latency_ns(const xp_params *pr, int dc_a, int dc_b)
 {
 	if (dc_a == dc_b)
 		return pr->intra_dc.latency_ns;
-	int hops = pr->packet.wan == XP_WAN_CHAIN ? abs(dc_a - dc_b) : 1;
-	return pr->intra_dc.latency_ns + hops * wan_delay_ns(pr);
+	return pr->intra_dc.latency_ns +
+	       xp_packet_hops(pr, dc_a, dc_b) * xp_packet_wan_delay_ns(pr, pr->inter_dc.latency_ns);
 }
 
 void xp_packet_config(const xp_params *pr, xp_ns3_config *cfg)
@@ -80,11 +85,14 @@ void xp_packet_conn_config(const xp_params *pr, int dc_a, int dc_b, int sharing,
                            xp_ns3_conn_config *cc)
 {
 	const xp_packet_net *pn = &pr->packet;
-	int64_t seg = segment_of(pr);
-	double bps = finite_bps(pr->intra_dc.bandwidth_bps);
-	if (dc_a != dc_b && finite_bps(pr->inter_dc.bandwidth_bps) < bps)
-		bps = finite_bps(pr->inter_dc.bandwidth_bps);
-	double bdp = bps / 8 * 2e-9 * (double)xp_packet_path_latency_ns(pr, dc_a, dc_b);
+	int64_t seg = segment_of(pr), lat = pr->intra_dc.latency_ns, peak_lat;
+	double bps = finite_bps(pr->intra_dc.bandwidth_bps), peak_bps;
+	xp_timeline_link_peak(pr, &peak_bps, &peak_lat); /* the nominal values when constant */
+	if (dc_a != dc_b) {
+		bps = finite_bps(peak_bps) < bps ? finite_bps(peak_bps) : bps;
+		lat += xp_packet_hops(pr, dc_a, dc_b) * xp_packet_wan_delay_ns(pr, peak_lat);
+	}
+	double bdp = bps / 8 * 2e-9 * (double)lat;
 	double total = pn->buffer_bytes > 0 ? (double)pn->buffer_bytes
 	                                    : (pn->buffer_bdp > 0 ? pn->buffer_bdp : 1.5) * bdp /
 	                                          (sharing > 0 ? sharing : 1);
@@ -110,7 +118,7 @@ static xp_ns3_link_config intra_link(const xp_params *pr)
 {
 	xp_ns3_link_config lc = { 0 };
 	xp_ns3_conn_config cc;
-	lc.rate_bps = link_bps(pr, pr->intra_dc.bandwidth_bps);
+	lc.rate_bps = xp_packet_link_bps(pr, pr->intra_dc.bandwidth_bps);
 	lc.delay_ns = pr->intra_dc.latency_ns / 2;
 	lc.qdisc = XP_NS3_FIFO;
 	lc.acks_first = 1;
@@ -124,12 +132,16 @@ static xp_ns3_link_config wan_link(const xp_params *pr)
 {
 	const xp_packet_net *pn = &pr->packet;
 	xp_ns3_link_config lc = { 0 };
-	lc.rate_bps = link_bps(pr, pr->inter_dc.bandwidth_bps);
-	lc.delay_ns = wan_delay_ns(pr);
+	double peak_bps;
+	int64_t peak_lat;
+	xp_timeline_link_peak(pr, &peak_bps, &peak_lat); /* the queue holds the peak's BDP */
+	lc.rate_bps = xp_packet_link_bps(pr, pr->inter_dc.bandwidth_bps);
+	lc.delay_ns = xp_packet_wan_delay_ns(pr, pr->inter_dc.latency_ns);
 	lc.qdisc = pn->qdisc;
 	lc.loss_rate = pn->loss;
 	lc.ecn = pn->transport == XP_TCP_DCTCP;
-	double bdp_pkts = lc.rate_bps / 8 * 2e-9 * (double)pr->inter_dc.latency_ns / mtu_of(pr);
+	double bdp_pkts =
+	    xp_packet_link_bps(pr, peak_bps) / 8 * 2e-9 * (double)peak_lat / mtu_of(pr);
 	double q = pn->queue_packets > 0 ? (double)pn->queue_packets
 	                                 : (pn->queue_bdp > 0 ? pn->queue_bdp : 2.0) * bdp_pkts;
 	lc.queue_packets = q < MIN_WAN_QUEUE ? MIN_WAN_QUEUE : q > 1e7 ? 10000000 : (int64_t)q;
@@ -149,6 +161,36 @@ static xp_status add_wan(const xp_params *pr, xp_ns3 *net, int first_switch, int
 	return st;
 }
 
+int xp_packet_wan_links(const xp_params *pr, int n_dc)
+{
+	return n_dc < 2 ? 0 : pr->packet.wan == XP_WAN_CHAIN ? n_dc - 1 : n_dc * (n_dc - 1) / 2;
+}
+
+int xp_packet_has_background(const xp_params *pr, int n_dc)
+{
+	return pr->background.load > 0 && n_dc > 1;
+}
+
+/* A background host per DC, on its DC switch by a link as fast as the WAN's peak at least. */
+static xp_status add_background_hosts(const xp_params *pr, xp_ns3 *net, int hosts, int n_dc,
+                                      xp_error *err)
+{
+	xp_ns3_link_config lc = intra_link(pr);
+	double peak_bps;
+	int64_t peak_lat;
+	xp_timeline_link_peak(pr, &peak_bps, &peak_lat);
+	if (xp_packet_link_bps(pr, peak_bps) > lc.rate_bps)
+		lc.rate_bps = xp_packet_link_bps(pr, peak_bps);
+	xp_status st = XP_OK;
+	for (int dc = 0; dc < n_dc && !st; dc++) {
+		int id;
+		st = xp_ns3_node_add(net, &id, err);
+		if (!st)
+			st = xp_ns3_link_add(net, id, hosts + dc, &lc, NULL, err);
+	}
+	return st;
+}
+
 xp_status xp_packet_build(const xp_params *pr, int hosts, const int *host_dc, int n_dc,
                           const xp_ns3_config *cfg, xp_ns3 **out, xp_error *err)
 {
@@ -162,12 +204,31 @@ xp_status xp_packet_build(const xp_params *pr, int hosts, const int *host_dc, in
 		st = xp_ns3_link_add(net, i, hosts + host_dc[i], &lc, NULL, err);
 	if (!st)
 		st = add_wan(pr, net, hosts, n_dc, err);
+	if (!st && xp_packet_has_background(pr, n_dc))
+		st = add_background_hosts(pr, net, hosts, n_dc, err);
 	if (st) {
 		xp_ns3_free(net);
 		return st;
 	}
 	*out = net;
 	return XP_OK;
+}
+
+void xp_packet_stats_from(const xp_ns3_stats *ns, xp_packet_stats *stats)
+{
+	*stats = (xp_packet_stats){ .events = ns->events };
+	stats->bytes_sent = ns->bytes_sent;
+	stats->bytes_delivered = ns->bytes_delivered;
+	stats->messages_sent = ns->messages_sent;
+	stats->messages_delivered = ns->messages_delivered;
+	stats->retransmissions = ns->retransmissions;
+	stats->drops = ns->queue_drops + ns->loss_drops;
+	stats->loss_drops = ns->loss_drops;
+	stats->flows = ns->flows;
+	stats->flow_tx_packets = ns->flow_tx_packets;
+	stats->flow_rx_packets = ns->flow_rx_packets;
+	stats->flow_lost_packets = ns->flow_lost_packets;
+	stats->flow_rx_payload_bytes = ns->flow_rx_payload_bytes;
 }
 
 /* ---- probe transfers ---- */

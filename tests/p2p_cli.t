@@ -1,9 +1,10 @@
 #!/bin/sh
 # p2p_cli.t: network.p2p from the command line: the default and an explicit decoupled give the
-# same bytes, the other semantics are said in the JSON and the table, megatron and unknown values
-# are refused with the file, line and column, blocking's deadlock names the held devices.
+# same bytes, the other semantics are said in the JSON and the table, megatron refuses the
+# schedules Megatron-Core does not run, unknown values are refused listing the known ones,
+# blocking's deadlock names the held devices.
 . "$(dirname "$0")/tap.sh"
-plan 13
+plan 14
 
 S=scenarios/p4_ratios.yaml
 "$XP_BIN" run $S --format json --set schedules=[zbh1,greedy] >"$TMP/default.json"
@@ -27,11 +28,13 @@ ok $? "zbh1's makespan changes under rendezvous ($a -> $b)"
 run run $S --set schedules=zbh1 --set network.p2p=prefetch
 has "$out" "communication: network.p2p prefetch" "the table says the semantics"
 
-sed 's/^network:$/network:\n  p2p: megatron/' $S >"$TMP/m.yaml" # line 16 of the copy
-run check "$TMP/m.yaml"
-is "$rc" 2 "megatron is refused (exit 2)"
-has "$err" "m.yaml:16:8: network.p2p" "with file:line:column and the key"
-has "$err" "not implemented" "and says it is not implemented"
+run run $S --format json --set schedules=1f1b --set network.p2p=megatron
+ok $rc "megatron runs 1f1b"
+has "$out" '"p2p": "megatron"' "and the JSON says so"
+run run $S --set schedules=zbh1 --set network.p2p=megatron
+is "$rc" 2 "megatron refuses zbh1 (exit 2)"
+has "$err" "network.p2p megatron: schedule zbh1 is not an order Megatron-Core runs" \
+	"naming the key and the schedule"
 
 run run $S --set network.p2p=rendezvus
 is "$rc" 2 "a misspelt value is refused"

@@ -1,5 +1,5 @@
-/* packet_p2p_test.c: the packet engine (ns-3) under network.p2p rendezvous and blocking against
- * the analytic engine on small 2-stage cases where the semantics change the makespan. */
+/* packet_p2p_test.c: the packet engine (ns-3) under network.p2p rendezvous, blocking and megatron
+ * against the analytic engine on small 2-stage cases where the semantics change the makespan. */
 #include <math.h>
 #include <stdlib.h>
 
@@ -44,7 +44,7 @@ static void compare(const char *what, xp_params *pr, const xp_schedule *s, int m
 
 int main(void)
 {
-	plan(8);
+	plan(14);
 	if (!xp_packet())
 		bail("the packet engine is not linked into this test");
 	xp_params *pr = two_dcs(4, 1000000);
@@ -54,6 +54,22 @@ int main(void)
 	xp_schedule_free(s);
 	s = fx_build("1f1b", pr);
 	compare("1f1b p=2 m=4", pr, s, XP_P2P_RENDEZVOUS);
+	compare("1f1b p=2 m=4", pr, s, XP_P2P_MEGATRON);
+	xp_schedule_free(s);
+	s = fx_build("interleaved", pr); /* two chunks per device */
+	compare("interleaved p=2 m=4", pr, s, XP_P2P_MEGATRON);
+	pr->p2p = XP_P2P_RENDEZVOUS;
+	int64_t rdv = makespan("analytic", pr, s);
+	pr->p2p = XP_P2P_MEGATRON;
+	ok(makespan("analytic", pr, s) != rdv, "interleaved p=2 m=4: megatron is not rendezvous");
+	xp_schedule_free(s);
+	s = fx_build("zbh1", pr);
+	xp_result *r = NULL;
+	xp_error err;
+	xp_error_clear(&err);
+	ok(xp_engine_run(xp_engine_find("packet"), pr, s, &r, &err) == XP_EINVAL,
+	   "the packet engine refuses megatron for zbh1: %s", err.msg);
+	xp_result_free(r);
 	xp_schedule_free(s);
 	fx_free(pr);
 	/* the 2-stage case of p2p_test.c where blocking is slower than rendezvous, at T_W = 3T */

@@ -1,10 +1,10 @@
 #!/bin/sh
 # wan_cli.t: time-varying links, stragglers and --iterations from the command line: a trace
 # beside its scenario file, the iteration report (JSON and table) against hand-computed times,
-# --iterations 1 byte-identical to no option, errors with file:line, and the packet engine's
-# refusal of what it does not model.
+# --iterations 1 byte-identical to no option, errors with file:line, the packet engine's run of
+# a trace over iterations and its refusal of what it does not model.
 . "$(dirname "$0")/tap.sh"
-plan 15
+plan 17
 
 # 2 stages in 2 DCs, GPipe with 2 microbatches, T_F = 10 ms, B = 10 ms, 1e9-bit messages; the
 # trace steps from 100 Gbps / 5 ms to 50 Gbps / 7 ms at 15 ms. By hand (tests/wan_test.c): the
@@ -74,12 +74,31 @@ case "$out" in *--iterations*) ok 1 "check --help does not" ;; *) ok 0 "check --
 if [ "${XP_HAVE_NS3:-1}" = 0 ]; then
 	ok 0 "# SKIP the packet engine is not built"
 	ok 0 "# SKIP the packet engine is not built"
+	ok 0 "# SKIP the packet engine is not built"
+	ok 0 "# SKIP the packet engine is not built"
 else
-	run run "$TMP/step.yaml" --engine packet
-	has "$err" "the packet engine does not model links or devices that change over time" \
-		"the packet engine refuses a time-varying scenario"
-	run run "$TMP/step.yaml" --engine packet --set network.inter_dc.trace= --iterations 2
-	has "$err" "iterations: 2 iterations run on the analytic and ideal engines only" \
-		"the packet engine refuses --iterations 2"
+	# the packet engine runs the trace and the iterations (1 MB messages keep it short)
+	run run "$TMP/step.yaml" --engine packet --iterations 2 --set model.message=1MB \
+		--format json
+	is "$(printf '%s' "$out" | python3 -c '
+import json, sys
+r = json.load(sys.stdin)["results"][0]
+it = r["iterations"]
+print(r["engine"], it["count"], it["times_ns"][0] == r["makespan_ns"])')" "packet 2 True" \
+		"the packet engine runs a trace and reports 2 iterations"
+	run validate "$TMP/step.yaml" --set model.message=1MB --set iterations=2 --format json
+	is "$(printf '%s' "$out" | python3 -c '
+import json, sys
+it = json.load(sys.stdin)["results"][0]["iterations"]
+print(it["count"], it["analytic_mean_ns"] > 0, it["packet_mean_ns"] > 0, abs(it["mean_error"]) < 0.05)')" \
+		"2 True True True" "validate compares the iterations of both engines on a trace"
+	run run "$TMP/step.yaml" --engine packet --set network.inter_dc.degradation.start=1ms \
+		--set network.inter_dc.degradation.duration=1ms \
+		--set network.inter_dc.degradation.bandwidth=0
+	has "$err" "the packet engine cannot simulate an outage" \
+		"the packet engine refuses an outage (a zero bandwidth)"
+	run run "$TMP/step.yaml" --engine packet -s greedy --iterations 2 --replan every-iteration
+	has "$err" "schedule.replan: re-planning between iterations runs on the analytic engine only" \
+		"the packet engine refuses --replan"
 fi
 finish

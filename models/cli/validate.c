@@ -236,6 +236,40 @@ static double rel(int64_t got, int64_t want)
 	return want > 0 ? ((double)got - (double)want) / (double)want : 0;
 }
 
+/* With iterations > 1: both engines' mean and 95th percentile over the iterations. */
+static void print_iterations(FILE *f, const xp_params *pr, vrow *rows, int n)
+{
+	char a[32], b[32], c[32], d[32];
+	if (pr->iterations <= 1)
+		return;
+	fprintf(f, "\n%-12s %14s %14s %8s %14s %14s %8s\n", "iterations", "analytic mean",
+	        "packet mean", "error", "analytic p95", "packet p95", "error");
+	for (int i = 0; i < n; i++) {
+		const xp_iterations *x = &rows[i].an->iters, *y = &rows[i].pk->iters;
+		fprintf(f, "%-12s %14s %14s %+7.2f%% %14s %14s %+7.2f%%\n", rows[i].pk->schedule,
+		        xp_format_time(a, sizeof a, x->mean_ns),
+		        xp_format_time(b, sizeof b, y->mean_ns), 100 * rel(x->mean_ns, y->mean_ns),
+		        xp_format_time(c, sizeof c, x->p95_ns),
+		        xp_format_time(d, sizeof d, y->p95_ns), 100 * rel(x->p95_ns, y->p95_ns));
+	}
+	fprintf(f, "(%d iterations back to back; error = (analytic - packet) / packet)\n",
+	        pr->iterations);
+}
+
+static void json_iterations(FILE *f, const xp_params *pr, const vrow *r)
+{
+	const xp_iterations *x = &r->an->iters, *y = &r->pk->iters;
+	if (pr->iterations <= 1)
+		return;
+	fprintf(f,
+	        "\"iterations\": {\"count\": %d, \"analytic_mean_ns\": %lld, "
+	        "\"packet_mean_ns\": %lld, \"mean_error\": %.6f, \"analytic_p95_ns\": %lld, "
+	        "\"packet_p95_ns\": %lld, \"p95_error\": %.6f}, ",
+	        pr->iterations, (long long)x->mean_ns, (long long)y->mean_ns,
+	        rel(x->mean_ns, y->mean_ns), (long long)x->p95_ns, (long long)y->p95_ns,
+	        rel(x->p95_ns, y->p95_ns));
+}
+
 static void print_table(FILE *f, const xp_params *pr, vrow *rows, int n, int calibrated)
 {
 	char a[32], b[32], c[32];
@@ -263,6 +297,7 @@ static void print_table(FILE *f, const xp_params *pr, vrow *rows, int n, int cal
 	        "\nerror = (analytic - packet) / packet makespan; transfer error = (packet - "
 	        "analytic) / analytic time from ready to arrival, per transfer%s\n",
 	        calibrated ? " (calibrated analytic)" : "");
+	print_iterations(f, pr, rows, n);
 }
 
 static void print_json(FILE *f, vrow *rows, int n, const xp_params *pr, int calibrated,
@@ -296,6 +331,7 @@ static void print_json(FILE *f, vrow *rows, int n, const xp_params *pr, int cali
 			        (long long)r->cal->makespan_ns,
 			        rel(r->cal->makespan_ns, r->pk->makespan_ns), r->cal_mean,
 			        r->cal_median, r->cal_p95);
+		json_iterations(f, pr, r);
 		fprintf(
 		    f,
 		    "\"transfers\": %d, \"transfer_error\": {\"mean\": %.6f, \"median\": %.6f, "

@@ -143,7 +143,7 @@ static xp_status alloc_all(sim *S)
 	S->ndeps = malloc((size_t)S->parts * XP_OP_KINDS);
 	S->order = malloc((size_t)S->v * sizeof *S->order);
 	S->slow_hint = calloc((size_t)S->p, sizeof *S->slow_hint);
-	if (xp_exec_p2p_matches(S->match.mode)) {
+	if (xp_exec_p2p_holds_messages(S->match.mode)) {
 		S->pend_ns = malloc(slots * sizeof *S->pend_ns);
 		S->pend_op = malloc(slots * sizeof *S->pend_op);
 		if (!S->pend_ns || !S->pend_op ||
@@ -350,10 +350,23 @@ static int64_t inputs_ready(sim *S, int d, const xp_op *op)
 	return start;
 }
 
+/* network.p2p megatron: run device d's calls before op i; 1 when op i may start. A call that
+ * completes later is an event of its own (simulate); the device has no op in flight then. */
+static int megatron_go(sim *S, int d, size_t i)
+{
+	int64_t until;
+	int go = xp_exec_call_step(&S->match, S->s, d, i, S->free_ns[d], &until);
+	if (go == XP_CALL_AT)
+		set_due(S, d, until);
+	return go == XP_CALL_GO;
+}
+
 /* Start device d's next op if its input is known; otherwise remember what it waits for. */
 static void try_start(sim *S, int d)
 {
 	size_t i = S->next[d];
+	if (xp_exec_p2p_megatron(S->match.mode) && !megatron_go(S, d, i))
+		return;
 	if (i >= S->len[d] || xp_exec_match_holds(&S->match, d))
 		return;
 	if (S->fsdp)
@@ -415,11 +428,23 @@ static void launch(sim *S, int64_t slot, int64_t now)
 	if (st != XP_OK && !S->failed)
 		S->failed = st;
 	S->ready[slot] = at;
-	int sender = S->links[l].src;
+	int sender = S->links[l].src, receiver = S->links[l].dst;
+	if (xp_exec_p2p_megatron(S->match.mode)) { /* it completes at its arrival, for both */
+		if (xp_exec_call_complete(&S->match, sender, at))
+			set_due(S, sender, S->match.done_ns[sender]);
+		if (xp_exec_call_complete(&S->match, receiver, at))
+			set_due(S, receiver, S->match.done_ns[receiver]);
+		return;
+	}
 	if (xp_exec_match_started(&S->match, sender) && S->match.mode == XP_P2P_BLOCKING) {
 		S->free_ns[sender] = now;
 		try_start(S, sender);
 	}
+}
+
+static void launch_cb(void *ctx, int64_t slot, int64_t now)
+{
+	launch(ctx, slot, now);
 }
 
 /* Block (the last piece op) of device d ended at t: release what depends on it. */
@@ -431,7 +456,7 @@ static xp_status produce(sim *S, int d, const xp_op *op, int64_t t)
 		int64_t at = t;
 		int l = dep[k].part > part ? S->fwd_link[part] : S->bwd_link[dep[k].part];
 		int64_t slot = xp_exec_slot(S->parts, S->m, dep[k].cls, dep[k].part, op->mb);
-		if (dep[k].remote && xp_exec_p2p_matches(S->match.mode) &&
+		if (dep[k].remote && xp_exec_p2p_holds_messages(S->match.mode) &&
 		    !xp_exec_match_send(&S->match, slot, d)) {
 			S->pend_ns[slot] = t; /* waits for its receive: launch() */
 			S->pend_op[slot] = *op;
@@ -457,6 +482,19 @@ static xp_status simulate(sim *S, xp_error *err)
 		int64_t t = S->due[d];
 		if (t == INT64_MAX)
 			break;
+		if (xp_exec_call_in(&S->match, d)) { /* megatron: the end of d's call */
+			S->due[d] = INT64_MAX;
+			S->free_ns[d] = t;
+			try_start(S, d);
+			if (S->due[d] == INT64_MAX)
+				set_due(S, d, INT64_MAX);
+			if (S->failed)
+				return S->failed == XP_ENOMEM ? xp_fail(err, XP_ENOMEM,
+				                                        "out of memory "
+				                                        "recording transfers")
+				                              : S->failed;
+			continue;
+		}
 		const xp_op *b = &S->ops[d][S->next[d]];
 		xp_op half[2];
 		int n = b->hi == b->nsub; /* the block's last piece: its output leaves */
@@ -494,6 +532,13 @@ xp_status xp_analytic_time(xp_analytic *S, const xp_schedule *s, xp_result *res,
 	S->noise = noise;
 	S->noise_ctx = ctx;
 	S->err = err;
+	if (xp_exec_p2p_megatron(S->match.mode)) {
+		S->match.launch = launch_cb;
+		S->match.ctx = S;
+		xp_status st = xp_exec_call_plan(&S->match, S->pr, s, err);
+		if (st != XP_OK)
+			return st;
+	}
 	xp_status st = reset(S);
 	if (st != XP_OK)
 		return xp_fail(err, st, "out of memory recording collectives");
@@ -535,7 +580,7 @@ const xp_engine xp_engine_analytic = {
 	"analytic",
 	"discrete events under per-link latency and bandwidth, one transfer at a time per directed "
 	"link, ring DP collectives",
-	run_analytic,
+	run_analytic, XP_ENGINE_VARYING, /* iterations: xp_iterations_run re-runs it */
 };
 
 const xp_engine xp_engine_ideal = {
@@ -543,4 +588,5 @@ const xp_engine xp_engine_ideal = {
 	"the same execution with free communication (no latency, infinite bandwidth, free "
 	"collectives)",
 	run_ideal,
+	XP_ENGINE_VARYING,
 };

@@ -111,7 +111,14 @@ static xp_status run_with(const xp_engine *e, const xp_params *pr, const xp_sche
 		st = xp_iterations_supported(e, pr, err);
 	if (st != XP_OK)
 		return st;
-	if (xp_params_time_varying(pr) && e != &xp_engine_analytic && e != &xp_engine_ideal)
+	if (pr->replan != XP_REPLAN_NEVER && pr->iterations > 1 && e != &xp_engine_analytic &&
+	    e != &xp_engine_ideal)
+		return xp_fail(
+		    err, XP_EINVAL,
+		    "schedule.replan: re-planning between iterations runs on the analytic "
+		    "engine only, not on the %s engine",
+		    e->name);
+	if (xp_params_time_varying(pr) && !(e->caps & XP_ENGINE_VARYING))
 		return xp_fail(
 		    err, XP_EINVAL,
 		    "the %s engine does not model links or devices that change over time "

@@ -29,7 +29,14 @@ typedef struct xp_engine {
 	 * the timeline and calls xp_result_finish. sched must have passed xp_schedule_check. */
 	xp_status (*run)(const xp_params *pr, const xp_schedule *sched, xp_result *res,
 	                 xp_error *err);
+	unsigned caps; /* XP_ENGINE_*: what the engine models itself besides a constant network */
 } xp_engine;
+
+/* The engine runs a time-varying link or straggler trace (xp_params_time_varying). */
+#define XP_ENGINE_VARYING 1u
+/* The engine runs pr->iterations back to back itself and fills res->iters (the analytic and
+ * ideal engines are re-run by xp_iterations_run instead). */
+#define XP_ENGINE_ITERATES 2u
 
 /* All engines compiled in, and lookup by name (NULL if unknown). */
 const xp_engine *const *xp_engines(size_t *n);
@@ -78,9 +85,9 @@ xp_status xp_robustness_run(const xp_params *pr, const xp_schedule *sched, xp_re
  * iteration. */
 xp_status xp_iterations_run(const xp_engine *e, const xp_params *pr, const xp_schedule *sched,
                             xp_result *r, xp_error *err);
-/* Set it to the n iteration times (taking ownership of times; ms holds the same values as
- * doubles and is sorted) and their statistics. */
-void xp_iterations_fill(xp_iterations *it, int64_t *times, double *ms, int n);
+/* Set it to the n iteration times and their statistics, taking ownership of times (freed on
+ * failure too). XP_ENOMEM. */
+xp_status xp_iterations_set(xp_iterations *it, int64_t *times, int n);
 
 /* XP_OK when engine e can run pr's iterations (checked before any run), else XP_EINVAL. */
 xp_status xp_iterations_supported(const xp_engine *e, const xp_params *pr, xp_error *err);

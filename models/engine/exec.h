@@ -160,12 +160,35 @@ typedef struct xp_exec_match {
 	unsigned char *posted;  /* per slot: its receive is posted */
 	unsigned char *waiting; /* per slot: its message is ready and waits for the post */
 	int *unmatched;         /* per device: its messages not yet matched (blocking) */
+	/* megatron only (xp_exec_call_*): */
+	int pattern;     /* XP_MEGATRON_1F1B or XP_MEGATRON_INTERLEAVED, for the current run */
+	int *warm;       /* per device: its warm-up forwards */
+	size_t *crossed; /* per device: boundaries crossed (boundary i lies before op i) */
+	int *phase; /* per device: 0 between calls, 1 in a send-only call, 2 in the last call */
+	int *left;  /* per device: transfers of its current call not complete (+1 while built) */
+	int64_t *done_ns; /* per device: the latest completion among its current call's transfers */
+	void (*launch)(void *ctx, int64_t slot, int64_t now); /* the engine starts a message */
+	void *ctx;
 } xp_exec_match;
+
+enum { XP_MEGATRON_1F1B = 1, XP_MEGATRON_INTERLEAVED = 2 };
+
+/* 1 under network.p2p megatron: devices exchange messages in Megatron-Core's calls. */
+static inline int xp_exec_p2p_megatron(int mode)
+{
+	return mode == XP_P2P_MEGATRON;
+}
 
 /* 1 when under `mode` a message waits for its receive to be posted. */
 static inline int xp_exec_p2p_matches(int mode)
 {
 	return mode == XP_P2P_RENDEZVOUS || mode == XP_P2P_BLOCKING;
+}
+
+/* 1 when under `mode` a message may wait after its block ends (xp_exec_match_send can say 0). */
+static inline int xp_exec_p2p_holds_messages(int mode)
+{
+	return xp_exec_p2p_matches(mode) || xp_exec_p2p_megatron(mode);
 }
 
 /* Size M for schedules of shape's devices, parts and microbatches under mode; every run starts
@@ -189,6 +212,41 @@ int xp_exec_match_started(xp_exec_match *M, int sender);
 /* xp_exec_deadlock, and under blocking the devices held by an unmatched send. */
 xp_status xp_exec_match_deadlock(const xp_exec_match *M, const xp_schedule *s, const size_t *next,
                                  xp_error *err);
+
+/* ---- megatron: Megatron-Core's calls (docs/model.md) ----
+ * Megatron-Core (megatron/core/pipeline_parallel/schedules.py, p2p_communication.py at commit
+ * d98e8a64ddf34856e74b24714e3bedb2f5a39553) runs its 1F1B and interleaved orders as steps of
+ * blocks separated by communication calls. A call is one batch_isend_irecv of the sends of the
+ * previous step's outputs and the receives of the next step's inputs; the device waits in it
+ * until every one of them has completed. Between two steps there is one call, or two in turn
+ * (the sends, then the receives) where Megatron-Core calls send_forward and recv_forward (or the
+ * backward ones) one after the other. A message leaves at its match, the later of its sender's
+ * call and its receiver's; it completes when it has arrived, for its sender as for its receiver.
+ * The engine supplies launch (start the message of a slot at now) and reports every message's
+ * completion with xp_exec_call_complete. */
+
+/* Check that s is the order Megatron-Core runs for pr (1f1b, or interleaved with 2 or more
+ * chunks; XP_EINVAL naming the schedule otherwise) and reset the per-run call state. */
+xp_status xp_exec_call_plan(xp_exec_match *M, const xp_params *pr, const xp_schedule *s,
+                            xp_error *err);
+
+/* What device d may do about op i (i == its length: after its last op). */
+enum { XP_CALL_GO, XP_CALL_HELD, XP_CALL_AT };
+/* Run device d's calls before op i at now as far as they go: XP_CALL_GO, op i may start (its
+ * inputs have arrived); XP_CALL_HELD, a transfer of its call has not completed; XP_CALL_AT, its
+ * call completes at *until > now (call again then). */
+int xp_exec_call_step(xp_exec_match *M, const xp_schedule *s, int d, size_t i, int64_t now,
+                      int64_t *until);
+
+/* A message of device d's current call completes at t (its arrival). 1 when that was the call's
+ * last: the caller runs xp_exec_call_step for d at the call's end, M->done_ns[d]. */
+int xp_exec_call_complete(xp_exec_match *M, int d, int64_t t);
+
+/* 1 while device d is in a call (megatron). */
+static inline int xp_exec_call_in(const xp_exec_match *M, int d)
+{
+	return M->phase && M->phase[d] != 0;
+}
 
 /* 1 while device d may not start or post anything (blocking, an unmatched message). */
 static inline int xp_exec_match_holds(const xp_exec_match *M, int d)

@@ -27,13 +27,22 @@ void xp_engine_summarise(double *ms, int n, int64_t *mean, int64_t *p50, int64_t
 	*max = (int64_t)ms[n - 1];
 }
 
-void xp_iterations_fill(xp_iterations *it, int64_t *times, double *ms, int n)
+xp_status xp_iterations_set(xp_iterations *it, int64_t *times, int n)
 {
+	double *ms = malloc((size_t)n * sizeof *ms);
+	if (!ms) {
+		free(times);
+		return XP_ENOMEM;
+	}
+	for (int i = 0; i < n; i++)
+		ms[i] = (double)times[i];
 	free(it->times_ns);
 	*it = (xp_iterations){ .n = n, .times_ns = times };
 	it->stddev_ns = n > 1 ? llround(gsl_stats_sd(ms, 1, (size_t)n)) : 0;
 	xp_engine_summarise(ms, n, &it->mean_ns, &it->p50_ns, &it->p95_ns, &it->min_ns,
 	                    &it->max_ns);
+	free(ms);
+	return XP_OK;
 }
 
 /* Time every iteration into times (n entries), with one workspace and one scratch result. */
@@ -64,7 +73,8 @@ static xp_status run_all(const xp_params *pr, const xp_schedule *s, int ideal, i
 
 xp_status xp_iterations_supported(const xp_engine *e, const xp_params *pr, xp_error *err)
 {
-	if (pr->iterations <= 1 || e == &xp_engine_analytic || e == &xp_engine_ideal)
+	if (pr->iterations <= 1 || e == &xp_engine_analytic || e == &xp_engine_ideal ||
+	    (e->caps & XP_ENGINE_ITERATES))
 		return XP_OK;
 	return xp_fail(
 	    err, XP_EINVAL,
@@ -78,19 +88,14 @@ xp_status xp_iterations_run(const xp_engine *e, const xp_params *pr, const xp_sc
 {
 	int n = pr->iterations;
 	xp_status st = xp_iterations_supported(e, pr, err);
-	if (n <= 1 || st != XP_OK)
-		return st;
+	if (n <= 1 || st != XP_OK || (e->caps & XP_ENGINE_ITERATES))
+		return st; /* such an engine filled r->iters in its run */
 	int64_t *times = malloc((size_t)n * sizeof *times);
-	double *ms = malloc((size_t)n * sizeof *ms);
-	st = times && ms ? run_all(pr, sched, e == &xp_engine_ideal, n, times, err)
-	                 : xp_fail(err, XP_ENOMEM, "out of memory for iterations");
-	if (st == XP_OK) {
-		for (int i = 0; i < n; i++)
-			ms[i] = (double)times[i];
-		xp_iterations_fill(&r->iters, times, ms, n);
-		times = NULL;
-	}
-	free(times);
-	free(ms);
+	st = times ? run_all(pr, sched, e == &xp_engine_ideal, n, times, err)
+	           : xp_fail(err, XP_ENOMEM, "out of memory for iterations");
+	if (st == XP_OK && xp_iterations_set(&r->iters, times, n) != XP_OK)
+		return xp_fail(err, XP_ENOMEM, "out of memory for iterations");
+	if (st != XP_OK)
+		free(times);
 	return st;
 }

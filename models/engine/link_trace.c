@@ -17,6 +17,7 @@
 
 struct xp_timeline {
 	double scale; /* work per (rate x ns): 1e9 for bits at bits/s, 1 for a speed */
+	double share; /* of the rate that serves the work: xp_link_share for a link, else 1 */
 	size_t n, cap;
 	int64_t *at, *lat;
 	double *rate;
@@ -133,7 +134,8 @@ static xp_status link_timeline(const xp_params *pr, const xp_link_class *lc,
                                const xp_link_variation *v, xp_timeline **out, xp_error *err)
 {
 	*out = NULL;
-	if (v->n_rows == 0 && v->model == XP_VARY_NONE && v->degrade_ns <= 0)
+	if (v->n_rows == 0 && v->model == XP_VARY_NONE && v->degrade_ns <= 0 &&
+	    xp_link_share(pr) == 1)
 		return XP_OK;
 	xp_timeline *tl = calloc(1, sizeof *tl);
 	if (!tl || (v->model != XP_VARY_NONE && !(tl->rng = gsl_rng_alloc(gsl_rng_mt19937)))) {
@@ -141,6 +143,7 @@ static xp_status link_timeline(const xp_params *pr, const xp_link_class *lc,
 		return xp_fail(err, XP_ENOMEM, "out of memory for a time-varying link");
 	}
 	*tl = (xp_timeline){ .scale = 1e9, .v = v, .rng = tl->rng, .vary = 1, .vary_next = NEVER };
+	tl->share = xp_link_share(pr);
 	tl->base_bps = tl->nominal_bps = lc->bandwidth_bps;
 	tl->base_lat = tl->nominal_lat = lc->latency_ns;
 	if (tl->rng) {
@@ -183,6 +186,7 @@ xp_status xp_timeline_straggler(const xp_params *pr, xp_timeline **out, xp_error
 	int bad = !tl;
 	if (tl) {
 		tl->scale = 1;
+		tl->share = 1;
 		tl->done = 1;
 		bad = sg->row_ns[0] > 0 && push(tl, 0, 1, 0); /* full speed before the first row */
 	}
@@ -263,7 +267,7 @@ xp_status xp_timeline_finish(xp_timeline *tl, int64_t start_ns, double work, int
 		if (k + 1 == tl->n && reach(tl, cur))
 			return too_many(err);
 		int64_t seg_end = k + 1 < tl->n ? tl->at[k + 1] : NEVER;
-		double rate = tl->rate[k];
+		double rate = tl->rate[k] * tl->share;
 		if (isinf(rate) || work <= 0)
 			break;
 		double need =
@@ -280,4 +284,38 @@ xp_status xp_timeline_finish(xp_timeline *tl, int64_t start_ns, double work, int
 	*hint = k;
 	*end_ns = cur;
 	return XP_OK;
+}
+
+xp_status xp_timeline_segment(xp_timeline *tl, int64_t t, double *capacity_bps, int64_t *latency_ns,
+                              int64_t *next_ns, size_t *hint, xp_error *err)
+{
+	if (reach(tl, t))
+		return too_many(err);
+	size_t k = find(tl, t, *hint);
+	*capacity_bps = tl->rate[k];
+	*latency_ns = tl->lat[k];
+	*next_ns = k + 1 < tl->n ? tl->at[k + 1] : NEVER;
+	*hint = k;
+	return XP_OK;
+}
+
+double xp_link_share(const xp_params *pr)
+{
+	return 1 - pr->background.load;
+}
+
+void xp_timeline_link_peak(const xp_params *pr, double *bps, int64_t *latency_ns)
+{
+	const xp_link_variation *v = &pr->inter_var;
+	*bps = pr->inter_dc.bandwidth_bps;
+	*latency_ns = pr->inter_dc.latency_ns;
+	for (size_t i = 0; i < v->n_rows; i++) {
+		*bps = v->row_bps[i] > *bps ? v->row_bps[i] : *bps;
+		*latency_ns =
+		    v->row_latency_ns[i] > *latency_ns ? v->row_latency_ns[i] : *latency_ns;
+	}
+	if (v->model == XP_VARY_LOGNORMAL) {
+		double s2 = log1p(v->spread * v->spread);
+		*bps *= exp(3 * sqrt(s2) - s2 / 2);
+	}
 }

@@ -49,4 +49,21 @@ xp_status xp_timeline_finish(xp_timeline *tl, int64_t start_ns, double work, int
 /* How many segments have been generated so far (for tests and benchmarks). */
 size_t xp_timeline_segments(const xp_timeline *tl);
 
+/* The segment of a link timeline in force at t (absolute, >= 0): the link's capacity (before
+ * the background traffic's share, xp_link_share) and latency, and when the next change comes
+ * (*next_ns = INT64_MAX when none will). What the packet engine sets its ns-3 links to. *hint as
+ * in xp_timeline_finish. XP_ENOMEM as there. */
+xp_status xp_timeline_segment(xp_timeline *tl, int64_t t, double *capacity_bps, int64_t *latency_ns,
+                              int64_t *next_ns, size_t *hint, xp_error *err);
+
+/* The share of the inter-DC capacity that the pipeline gets besides the other tenants'
+ * background traffic (network.background.load): 1 - load. A link timeline serves transfers at
+ * capacity x share (xp_timeline_finish); the packet engine instead simulates the traffic. */
+double xp_link_share(const xp_params *pr);
+
+/* The largest bandwidth and latency the inter-DC link can take over the run, known before it
+ * starts (the nominal values, the trace rows; a log-normal factor at its 99.87th percentile,
+ * exp(3 sigma - sigma^2/2)): what the packet engine sizes its windows and queues for. */
+void xp_timeline_link_peak(const xp_params *pr, double *bps, int64_t *latency_ns);
+
 #endif

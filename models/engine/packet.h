@@ -22,7 +22,7 @@ extern "C" {
 
 /* What a packet run measured besides the timeline. */
 typedef struct xp_packet_stats {
-	int64_t origin_ns; /* simulated time at which the iteration started (connections
+	int64_t origin_ns; /* simulated time at which the (first) iteration started (connections
 	                      established); every time in the result counts from it */
 	int64_t events;    /* ns-3 events executed */
 	double wall_s;     /* wall time of the simulation (varies between runs) */
@@ -35,6 +35,8 @@ typedef struct xp_packet_stats {
 	int64_t flows, flow_tx_packets, flow_rx_packets, flow_lost_packets;
 	int64_t flow_rx_payload_bytes; /* FlowMonitor: received bytes minus 40 header bytes per
 	                                  packet (handshake options remain) */
+	int64_t background_bytes;      /* payload the background traffic's sinks received
+	                                  (network.background) */
 } xp_packet_stats;
 
 /* One probe: `bytes` sent from a host to a host of the same DC (inter_dc = 0) or of the next DC

@@ -39,6 +39,7 @@ static const char *const section_paths[] = {
 	"network.inter_dc.variation",
 	"network.inter_dc.degradation", /* network.inter_dc.pairs: scenario_pairs.c */
 	"network.queue",
+	"network.background",
 	"schedule",
 	"solver",
 	"robustness",
@@ -76,10 +77,12 @@ static const char *const memory_keys[] = { "limit",       "hbm",        "reserve
 	                                   "param_bytes", "grad_bytes", "optimizer_bytes", NULL };
 static const char *const dc_keys[] = { "count",         "placement", "split", "gpus",
 	                               "gpus_per_node", "gpu_flops", "hbm",   NULL };
-static const char *const network_keys[] = {
-	"intra_dc", "intra_node",  "inter_dc", "transport",      "buffer", "mtu",  "queue",
-	"loss",     "connections", "wan",      "initial_window", "p2p",    "fast", NULL
-};
+static const char *const network_keys[] = { "intra_dc",  "intra_node",     "inter_dc",
+	                                    "transport", "buffer",         "mtu",
+	                                    "queue",     "loss",           "connections",
+	                                    "wan",       "initial_window", "p2p",
+	                                    "fast",      "background",     NULL };
+static const char *const background_keys[] = { "load", "transport", "pattern", "on", "off", NULL };
 static const char *const queue_keys[] = { "discipline", "size", NULL };
 static const char *const intra_keys[] = { "latency", "bandwidth", NULL };
 static const char *const inter_keys[] = { "latency",         "bandwidth", "latency_ratio",
@@ -100,10 +103,10 @@ static const char *const plan_keys[] = {
 };
 
 static const char *const *const section_keys[] = {
-	top_keys,        pipeline_keys,    model_keys, transformer_keys, memory_keys,
-	dc_keys,         network_keys,     intra_keys, intra_keys,       inter_keys,
-	variation_keys,  degradation_keys, queue_keys, schedule_keys,    solver_keys,
-	robustness_keys, straggler_keys,   plan_keys,
+	top_keys,       pipeline_keys,    model_keys,     transformer_keys, memory_keys,
+	dc_keys,        network_keys,     intra_keys,     intra_keys,       inter_keys,
+	variation_keys, degradation_keys, queue_keys,     background_keys,  schedule_keys,
+	solver_keys,    robustness_keys,  straggler_keys, plan_keys,
 };
 
 static const char *const default_schedules[] = { "gpipe", "1f1b", "interleaved",
@@ -325,14 +328,7 @@ static xp_status read_p2p(const xp_reader *rd, xp_params *pr)
 {
 	static const char key[] = "network.p2p";
 	pr->p2p = XP_P2P_DECOUPLED;
-	xp_status st = xp_reader_choice(rd, key, p2p_names, &pr->p2p);
-	if (st == XP_OK && pr->p2p == XP_P2P_MEGATRON)
-		return xp_reader_fail(
-		    rd, xp_reader_get(rd, key), key,
-		    "megatron (Megatron-Core's batched send/receive pairs) is not "
-		    "implemented yet; use decoupled, rendezvous, blocking or "
-		    "prefetch (docs/model.md, \"Communication semantics\")");
-	return st;
+	return xp_reader_choice(rd, key, p2p_names, &pr->p2p);
 }
 
 static xp_status read_network(const xp_reader *rd, xp_params *pr)
@@ -404,7 +400,8 @@ static xp_status resolve(const xp_reader *rd, xp_params *pr)
 	    (st = read_pipeline(rd, pr)) || (st = read_datacenters(rd, pr)) ||
 	    (st = xp_read_model(rd, pr)) || (st = read_memory(rd, pr)) ||
 	    (st = xp_read_cluster(rd, pr)) || (st = read_network(rd, pr)) ||
-	    (st = xp_read_packet_net(rd, &pr->packet)) || (st = read_adaptive(rd, pr)) ||
+	    (st = xp_read_packet_net(rd, &pr->packet)) ||
+	    (st = xp_read_background(rd, &pr->background)) || (st = read_adaptive(rd, pr)) ||
 	    (st = xp_read_wan(rd, pr)))
 		return st;
 	if ((st = read_run(rd, pr)))

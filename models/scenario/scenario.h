@@ -33,7 +33,7 @@ typedef enum {
 	XP_P2P_DECOUPLED = 0, /* a message leaves when its block ends (the default) */
 	XP_P2P_RENDEZVOUS,    /* ... and not before the receiver has posted its receive */
 	XP_P2P_BLOCKING,      /* rendezvous, and the sender waits for the match */
-	XP_P2P_MEGATRON,      /* Megatron-Core's pattern: named, refused (not implemented) */
+	XP_P2P_MEGATRON,      /* Megatron-Core's calls: batched sends and receives, waited on */
 	XP_P2P_PREFETCH,      /* every receive posted at the start: decoupled's timing */
 	XP_P2P_COUNT
 } xp_p2p;
@@ -87,6 +87,19 @@ typedef struct xp_dc_pair {
 	xp_link_class link;    /* both directions */
 	xp_link_variation var; /* rows: the pair's own trace; the rest: the class's */
 } xp_dc_pair;
+
+/* Other tenants' traffic on the inter-DC links (network.background.*; docs/scenario.md
+ * "Background traffic"). The analytic engine serves the pipeline at (1 - load) of the link's
+ * capacity (engine/link_trace.h); the packet engine runs the flows on ns-3's OnOffApplication. */
+typedef enum { XP_BG_UDP = 0, XP_BG_TCP } xp_bg_transport;
+typedef enum { XP_BG_CONSTANT = 0, XP_BG_ONOFF } xp_bg_pattern;
+
+typedef struct xp_background {
+	double load;   /* mean offered load, a share of the link's capacity per direction, [0, 1) */
+	int transport; /* xp_bg_transport */
+	int pattern;   /* xp_bg_pattern */
+	int64_t on_ns, off_ns; /* onoff: mean on and off times (exponential) */
+} xp_background;
 
 /* schedule.replan: when an adaptive schedule is rebuilt between iterations. */
 typedef enum { XP_REPLAN_NEVER = 0, XP_REPLAN_EVERY, XP_REPLAN_ON_CHANGE } xp_replan_mode;
@@ -182,10 +195,11 @@ typedef struct xp_params {
 	xp_link_class intra_node; /* network.intra_node: TP all-reduces (free when absent) */
 	xp_link_class inter_dc;
 	xp_link_variation inter_var; /* time variation of inter_dc; all zero when constant */
-	xp_dc_pair *dc_pairs;   /* network.inter_dc.pairs: datacenters^2 entries, [a * D + b] for
-	                         * a < b; NULL when no pair is given */
-	xp_straggler straggler; /* stragglers.*; slow NULL when none */
-	int p2p;                /* xp_p2p; network.p2p, default decoupled */
+	xp_dc_pair *dc_pairs;     /* network.inter_dc.pairs: datacenters^2 entries, [a * D + b] for
+	                           * a < b; NULL when no pair is given */
+	xp_straggler straggler;   /* stragglers.*; slow NULL when none */
+	xp_background background; /* network.background.*; load 0 when none */
+	int p2p;                  /* xp_p2p; network.p2p, default decoupled */
 
 	/* schedule.*, solver.*, robustness.*: how adaptive schedules are built and re-timed */
 	int n_sub;                    /* schedule.n_sub: greedy sub-blocks per block; default 4 */

@@ -64,7 +64,7 @@ static void transfer_terms(const xp_reader *rd, const xp_params *pr, term *t)
 	t[2] = (term){ xp_reader_get(rd, "network.inter_dc.bandwidth_ratio")
 		           ? "network.inter_dc.bandwidth_ratio"
 		           : "network.inter_dc.bandwidth",
-		       wan ? n * ser_ns(wan_msg, w.bandwidth_bps) : 0 };
+		       wan ? n * ser_ns(wan_msg, w.bandwidth_bps * (1 - pr->background.load)) : 0 };
 	t[3] = (term){ xp_reader_get(rd, "network.inter_dc.latency_ratio")
 		           ? "network.inter_dc.latency_ratio"
 		           : "network.inter_dc.latency",

@@ -127,6 +127,9 @@ xp_status xp_read_packet_net(const xp_reader *rd, xp_packet_net *net);
 #define XP_PATH_MAX 4096
 xp_status xp_reader_path(const xp_reader *rd, const xp_node *n, const char *key, char *out);
 
+/* scenario_background.c: network.background.* (other tenants' traffic on the WAN). */
+xp_status xp_read_background(const xp_reader *rd, xp_background *bg);
+
 /* scenario_trace.c: read the CSV trace file named by key (absent: nothing, *rows untouched)
  * into target: link != 0, an xp_link_variation's rows (time, bandwidth, latency); else an
  * xp_straggler's (time, factor). Errors name file:line and the column. */

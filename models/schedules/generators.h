@@ -20,6 +20,11 @@ xp_status xp_schedule_build_v_half(const xp_params *pr, xp_schedule **out, xp_er
 xp_status xp_schedule_build_v_min(const xp_params *pr, xp_schedule **out, xp_error *err);
 /* DualPipeV (V placement, m >= 2p; overlapped F+B ops): torch's ScheduleDualPipeV order. */
 xp_status xp_schedule_build_dualpipev(const xp_params *pr, xp_schedule **out, xp_error *err);
+/* The warm-up forwards of device k (dev) in 1f1b and interleaved: Megatron-Core's counts, which
+ * its communication pattern also follows (engine/exec_p2p.c). */
+int xp_gen_1f1b_warmup(int p, int k, int m);
+int xp_gen_interleaved_warmup(int p, int dev, int m, int v);
+
 /* The adaptive greedy schedules (greedy*.c): they read the whole scenario (times, links, memory
  * limit, dp, schedule.n_sub); XP_EMEMORY when the memory limit cannot hold one microbatch. */
 xp_status xp_schedule_build_crossudsub(const xp_params *pr, xp_schedule **out, xp_error *err);

@@ -20,12 +20,16 @@ static void add_virtual(xp_gen *g, int dev, xp_op_kind kind, int k, int p, int v
 
 /* Device k runs (p-k-1)*2 + (v-1)*p warm-up forwards (all m*v when m == p, as Megatron did),
  * then one forward and one backward in turn, then drains the backwards. */
+int xp_gen_interleaved_warmup(int p, int dev, int m, int v)
+{
+	int total = m * v, warm = (p - dev - 1) * 2 + (v - 1) * p;
+	return warm > total || m == p ? total : warm;
+}
+
 static void device_order(xp_gen *g, int dev, int p, int m, int v)
 {
 	int total = m * v;
-	int warm = (p - dev - 1) * 2 + (v - 1) * p;
-	if (warm > total || m == p)
-		warm = total;
+	int warm = xp_gen_interleaved_warmup(p, dev, m, v);
 	for (int k = 0; k < warm; k++)
 		add_virtual(g, dev, XP_OP_F, k, p, v);
 	for (int k = 0; k < total - warm; k++) {

@@ -158,19 +158,16 @@ xp_status xp_replan_run(const xp_params *pr, const xp_schedule *sched, xp_result
 	if (pr->replan == XP_REPLAN_NEVER || n <= 1 || !kind || r->iters.n != n)
 		return XP_OK;
 	int64_t *times = malloc((size_t)n * sizeof *times);
-	double *ms = malloc((size_t)n * sizeof *ms);
 	int switches = 0;
-	xp_status st = times && ms ? iterate(pr, sched, kind, times, &switches, err)
-	                           : xp_fail(err, XP_ENOMEM, "out of memory for re-planning");
-	if (st == XP_OK) {
-		for (int i = 0; i < n; i++)
-			ms[i] = (double)times[i];
-		xp_iterations_fill(&r->iters, times, ms, n);
-		r->iters.replan = pr->replan;
-		r->iters.switches = switches;
-		times = NULL;
+	xp_status st = times ? iterate(pr, sched, kind, times, &switches, err)
+	                     : xp_fail(err, XP_ENOMEM, "out of memory for re-planning");
+	if (st != XP_OK) {
+		free(times);
+		return st;
 	}
-	free(times);
-	free(ms);
-	return st;
+	if (xp_iterations_set(&r->iters, times, n) != XP_OK)
+		return xp_fail(err, XP_ENOMEM, "out of memory for re-planning");
+	r->iters.replan = pr->replan;
+	r->iters.switches = switches;
+	return XP_OK;
 }
