@@ -33,17 +33,17 @@ static void table_row(FILE *f, int rank, const xp_plan_layout *l)
 	xp_format_bytes(hbm, sizeof hbm, l->hbm_bytes);
 	xp_format_bytes(wan, sizeof wan, l->wan_bytes);
 	fprintf(f,
-	        "%4d %3d %4d %5d %5s %3d %5d %9s %-12s %10s %12.0f %5.1f%% %10s %10s %10s "
-	        "%6.1f%%\n",
+	        "%4d %3d %4d %5d %5s %3d %5d %9s %-9s %-12s %-12s %10s %12.0f %5.1f%% %10s "
+	        "%10s %10s %6.1f%%\n",
 	        rank, l->tp, l->pp, l->dp, cross_name(l), l->b, l->m,
-	        l->recompute ? "full" : "none", l->schedule, it, l->tokens_per_s, 100 * l->mfu,
-	        peak, hbm, wan, 100 * l->bubble);
+	        l->recompute ? "full" : "none", l->placed, l->split, l->schedule, it,
+	        l->tokens_per_s, 100 * l->mfu, peak, hbm, wan, 100 * l->bubble);
 }
 
 /* The --set line that makes layout l an ordinary scenario. */
 static void run_line(FILE *f, const xp_plan *pl, const xp_plan_layout *l)
 {
-	char over[8][64];
+	char over[XP_PLAN_OVERS][XP_PLAN_OVER_LEN];
 	const char *const *sets;
 	int n = xp_plan_n_sets(pl, &sets), k = xp_plan_overrides(l, over);
 	fprintf(f, "  run it: crosspipe run %s", xp_plan_path(pl));
@@ -82,8 +82,9 @@ static void explain(FILE *f, const xp_plan *pl, int k)
 static int write_table(FILE *f, const xp_plan *pl, const xp_plan_cli *o)
 {
 	int shown = 0;
-	fprintf(f, "rank  tp   pp    dp cross   b     m recompute schedule      iteration     "
-	           "tokens/s   MFU  peak mem        HBM  WAN bytes bubble\n");
+	fprintf(f, "rank  tp   pp    dp cross   b     m recompute placement layers       "
+	           "schedule      iteration     tokens/s   MFU   peak mem        HBM  WAN bytes "
+	           "bubble\n");
 	for (int i = 0; i < xp_plan_count(pl) && shown < o->top; i++) {
 		const xp_plan_layout *l = xp_plan_at(pl, i);
 		if (l->cls != XP_PLAN_SIMULATED)
@@ -114,6 +115,11 @@ static void json_layout(xp_json *j, const xp_plan_layout *l, int rank)
 	xp_json_int(j, "microbatch_size", l->b);
 	xp_json_int(j, "microbatches", l->m);
 	xp_json_str(j, "recompute", l->recompute ? "full" : "none");
+	xp_json_str(j, "layers", l->balanced ? "balanced" : "even");
+	xp_json_int(j, "dc0_stages", l->dc0_stages);
+	xp_json_str(j, "placement", l->placed);
+	xp_json_str(j, "layer_split", l->split);
+	xp_json_int(j, "gpus", (int64_t)l->tp * l->pp * l->dp);
 	xp_json_str(j, "class", xp_plan_class_name(l->cls));
 	xp_json_str(j, "why", l->why);
 	xp_json_int(j, "bound_ns", l->bound_ns);
@@ -161,7 +167,7 @@ static void write_csv(FILE *f, const xp_plan *pl)
 {
 	fprintf(f, "rank,tp,pp,dp,cross,microbatch_size,microbatches,recompute,class,bound_ns,"
 	           "schedule,iteration_ns,tokens_per_s,mfu,peak_memory_bytes,hbm_bytes,wan_bytes,"
-	           "bubble,why\n");
+	           "bubble,layers,dc0_stages,placement,layer_split,gpus,why\n");
 	for (int i = 0; i < xp_plan_count(pl); i++) {
 		const xp_plan_layout *l = xp_plan_at(pl, i);
 		int sim = l->cls == XP_PLAN_SIMULATED;
@@ -180,6 +186,8 @@ static void write_csv(FILE *f, const xp_plan *pl)
 		} else {
 			fprintf(f, ",,,,,,,,");
 		}
+		fprintf(f, "%s,%d,%s,%s,%lld,", l->balanced ? "balanced" : "even", l->dc0_stages,
+		        l->placed, l->split, (long long)l->tp * l->pp * l->dp);
 		xp_out_csv_field(f, l->why);
 		fputc('\n', f);
 	}

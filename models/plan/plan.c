@@ -14,7 +14,7 @@
 
 static const char *const class_names[XP_PLAN_CLASSES] = {
 	"simulated", "divisibility", "memory-states", "memory-activations",
-	"invalid",   "bound",        "no-schedule",
+	"invalid",   "bound",        "no-schedule", "same-split",
 };
 
 const char *xp_plan_class_name(xp_plan_class c)
@@ -22,24 +22,39 @@ const char *xp_plan_class_name(xp_plan_class c)
 	return (unsigned)c < XP_PLAN_CLASSES ? class_names[c] : "?";
 }
 
-int xp_plan_overrides(const xp_plan_layout *l, char over[8][64])
+/* datacenters.placement of an uneven layout: its first dc0_stages stages in DC 0. */
+static void placement_list(const xp_plan_layout *l, char *buf, size_t len)
 {
-	snprintf(over[0], 64, "pipeline.stages=%d", l->pp);
-	snprintf(over[1], 64, "pipeline.dp=%d", l->dp);
-	snprintf(over[2], 64, "model.transformer.tp=%d", l->tp);
-	snprintf(over[3], 64, "model.transformer.microbatch_size=%d", l->b);
-	snprintf(over[4], 64, "model.recompute=%s", l->recompute ? "full" : "none");
-	snprintf(over[5], 64, "datacenters.split=%s", l->cross_dp ? "dp" : "pp");
-	snprintf(over[6], 64, "memory.limit=hbm");
-	return 7;
+	size_t at = (size_t)snprintf(buf, len, "datacenters.placement=[");
+	for (int k = 0; k < l->pp && at + 3 < len; k++)
+		at += (size_t)snprintf(buf + at, len - at, "%s%d", k ? "," : "",
+		                       k >= l->dc0_stages);
+	snprintf(buf + at, len - at, "]");
+}
+
+int xp_plan_overrides(const xp_plan_layout *l, char over[XP_PLAN_OVERS][XP_PLAN_OVER_LEN])
+{
+	int n = 7;
+	snprintf(over[0], XP_PLAN_OVER_LEN, "pipeline.stages=%d", l->pp);
+	snprintf(over[1], XP_PLAN_OVER_LEN, "pipeline.dp=%d", l->dp);
+	snprintf(over[2], XP_PLAN_OVER_LEN, "model.transformer.tp=%d", l->tp);
+	snprintf(over[3], XP_PLAN_OVER_LEN, "model.transformer.microbatch_size=%d", l->b);
+	snprintf(over[4], XP_PLAN_OVER_LEN, "model.recompute=%s", l->recompute ? "full" : "none");
+	snprintf(over[5], XP_PLAN_OVER_LEN, "datacenters.split=%s", l->cross_dp ? "dp" : "pp");
+	snprintf(over[6], XP_PLAN_OVER_LEN, "memory.limit=hbm");
+	if (l->balanced)
+		snprintf(over[n++], XP_PLAN_OVER_LEN, "model.transformer.layout=balanced");
+	if (l->dc0_stages)
+		placement_list(l, over[n++], XP_PLAN_OVER_LEN);
+	return n;
 }
 
 /* Parse layout l: the plan's sets, l's overrides, then `extra` (NULL: none). */
 static xp_status parse_layout(const xp_plan *pl, const xp_plan_layout *l, const char *extra,
                               xp_scenario **out, xp_error *err)
 {
-	char over[8][64];
-	const char *all[64 + 8];
+	char over[XP_PLAN_OVERS][XP_PLAN_OVER_LEN];
+	const char *all[64 + XP_PLAN_OVERS + 1];
 	int n = 0, k = xp_plan_overrides(l, over);
 	for (int i = 0; i < pl->n_sets && n < 64; i++)
 		all[n++] = pl->sets[i];
@@ -56,6 +71,45 @@ xp_status xp_plan_scenario(const xp_plan *pl, const xp_plan_layout *l, xp_scenar
 	return parse_layout(pl, l, NULL, out, err);
 }
 
+/* The layer split of pr as runs, "2*62|1*2", and its stages per DC, "32+32". */
+static void describe(xp_plan_layout *l, const xp_params *pr)
+{
+	size_t at = 0, len = sizeof l->split;
+	l->split[0] = '\0';
+	for (int k = 0; pr->stage_layers && k < pr->stages && at < len;) {
+		int run = 1;
+		while (k + run < pr->stages && pr->stage_layers[k + run] == pr->stage_layers[k])
+			run++;
+		at += (size_t)snprintf(l->split + at, len - at, "%s%lld*%d", k ? "|" : "",
+		                       (long long)pr->stage_layers[k], run);
+		k += run;
+	}
+	if (at >= len)
+		memcpy(l->split + len - 4, "...", 4);
+	at = 0;
+	for (int dc = 0; !pr->dp_across_dc && dc < pr->datacenters; dc++) {
+		int n = 0;
+		for (int k = 0; k < pr->stages; k++)
+			n += pr->placement[k] == dc;
+		at += (size_t)snprintf(l->placed + at, sizeof l->placed - at, "%s%d", dc ? "+" : "",
+		                       n);
+		if (at >= sizeof l->placed)
+			break;
+	}
+	if (pr->dp_across_dc)
+		snprintf(l->placed, sizeof l->placed, "dp");
+	l->gpus_used = (int64_t)l->tp * l->pp * l->dp;
+}
+
+/* A balanced split that came out as the even one: the same layout as its even twin. */
+static int even_split(const xp_params *pr, int64_t layers)
+{
+	for (int k = 0; pr->stage_layers && k < pr->stages; k++)
+		if (pr->stage_layers[k] != layers / pr->stages + (k < layers % pr->stages))
+			return 0;
+	return 1;
+}
+
 /* Parse every layout that divides: its scenario into sc[i] and its bound, or its class. */
 static xp_status classify(xp_plan *pl, xp_scenario **sc)
 {
@@ -70,7 +124,15 @@ static xp_status classify(xp_plan *pl, xp_scenario **sc)
 		if (st == XP_ENOMEM)
 			return st;
 		if (st == XP_OK) {
-			l->bound_ns = xp_plan_bound_ns(xp_scenario_params(sc[i]));
+			const xp_params *pr = xp_scenario_params(sc[i]);
+			describe(l, pr);
+			l->bound_ns = xp_plan_bound_ns(pr);
+			if (l->balanced && even_split(pr, pl->space.layers)) {
+				l->cls = XP_PLAN_SAME_SPLIT;
+				snprintf(l->why, sizeof l->why, "the balanced split is the even one");
+				xp_scenario_free(sc[i]);
+				sc[i] = NULL;
+			}
 			continue;
 		}
 		snprintf(l->why, sizeof l->why, "%.199s", err.msg);
@@ -89,7 +151,7 @@ static xp_status classify(xp_plan *pl, xp_scenario **sc)
 }
 
 /* The figures of the plan's row from the fastest fitting result r of layout l. */
-static void take(xp_plan_layout *l, const xp_params *pr, const xp_result *r, int64_t gpus)
+static void take(xp_plan_layout *l, const xp_params *pr, const xp_result *r)
 {
 	int64_t wan = 0, peak = 0, busy = 0;
 	double bubble = 0;
@@ -113,14 +175,14 @@ static void take(xp_plan_layout *l, const xp_params *pr, const xp_result *r, int
 	l->wan_bytes = wan;
 	l->tokens_per_s = r->tokens_per_s;
 	l->mfu = pr->model_flops * pr->microbatches * pr->dp /
-	         ((double)gpus * pr->gpu_flops * (double)r->makespan_ns * 1e-9);
+	         ((double)l->gpus_used * pr->gpu_flops * (double)r->makespan_ns * 1e-9);
 	l->bubble = bubble;
 	l->busy_max_ns = busy;
 	l->wan_busy_ns = r->wan_busy_ns;
 }
 
 /* Time every schedule of the layout's list; keep the fastest that fits the memory left. */
-static xp_status simulate(xp_plan *pl, xp_plan_layout *l, const xp_params *pr)
+static xp_status simulate(xp_plan_layout *l, const xp_params *pr)
 {
 	l->cls = XP_PLAN_NO_SCHEDULE;
 	snprintf(l->why, sizeof l->why, "no schedule fits the memory HBM leaves for activations");
@@ -141,7 +203,7 @@ static xp_status simulate(xp_plan *pl, xp_plan_layout *l, const xp_params *pr)
 		    (l->cls != XP_PLAN_SIMULATED || r->makespan_ns < l->makespan_ns)) {
 			l->cls = XP_PLAN_SIMULATED;
 			l->why[0] = '\0';
-			take(l, pr, r, pl->space.gpus);
+			take(l, pr, r);
 		}
 		xp_result_free(r);
 		xp_schedule_free(s);
@@ -212,7 +274,7 @@ static xp_status run_in_bound_order(xp_plan *pl, xp_scenario **sc, int k, int ex
 			         (double)l->bound_ns * 1e-9, k, (double)best[k - 1] * 1e-9);
 			continue;
 		}
-		st = simulate(pl, l, xp_scenario_params(sc[order[j]]));
+		st = simulate(l, xp_scenario_params(sc[order[j]]));
 		if (!st && l->cls == XP_PLAN_SIMULATED)
 			keep_best(best, &n_best, k, l->makespan_ns);
 		done++;

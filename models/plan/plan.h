@@ -30,11 +30,12 @@ typedef enum {
 	XP_PLAN_INVALID,            /* another scenario error (the message is kept) */
 	XP_PLAN_BOUND,              /* its lower bound exceeds the k-th best time */
 	XP_PLAN_NO_SCHEDULE,        /* simulated, but no schedule fits the memory left */
+	XP_PLAN_SAME_SPLIT,         /* the balanced layer split is the even one (not run twice) */
 	XP_PLAN_CLASSES
 } xp_plan_class;
 
 /* "simulated", "divisibility", "memory-states", "memory-activations", "invalid", "bound",
- * "no-schedule". */
+ * "no-schedule", "same-split". */
 const char *xp_plan_class_name(xp_plan_class c);
 
 typedef struct xp_plan_layout {
@@ -42,6 +43,9 @@ typedef struct xp_plan_layout {
 	int tp, pp, dp, b, m;
 	int cross_dp;  /* 1: DP crosses the DCs (datacenters.split: dp), 0: PP does */
 	int recompute; /* 0 none, 1 full */
+	int balanced;  /* 1: model.transformer.layout=balanced, 0: the even split */
+	int dc0_stages; /* > 0: uneven placement, the first dc0_stages stages in DC 0, the rest in
+	                 * DC 1 (2 DCs, PP crossing); 0: equal contiguous groups */
 	xp_plan_class cls;
 	char why[200];    /* the reason a layout was pruned or failed */
 	int64_t bound_ns; /* lower bound on the iteration time (layouts that parse) */
@@ -56,6 +60,9 @@ typedef struct xp_plan_layout {
 	double bubble;       /* mean idle share of the pipeline devices */
 	int64_t busy_max_ns; /* largest compute time of one device */
 	int64_t wan_busy_ns; /* time the WAN links carried messages (summed) */
+	char split[96];      /* layers per stage, run-length: "2*62|1*2" (layouts that parse) */
+	char placed[24];     /* stages per DC: "32+32"; "dp" when DP crosses; "1" with one DC */
+	int64_t gpus_used;   /* tp x pp x dp (an uneven placement may leave GPUs idle) */
 } xp_plan_layout;
 
 typedef struct xp_plan xp_plan;
@@ -84,8 +91,10 @@ int64_t xp_plan_gpus(const xp_plan *pl);
 int xp_plan_n_sets(const xp_plan *pl, const char *const **sets);
 
 /* The overrides that make layout l a scenario of the plan file (after the plan's own --set
- * ones): n strings of at most 64 bytes into over[8]. */
-int xp_plan_overrides(const xp_plan_layout *l, char over[8][64]);
+ * ones): n strings of at most XP_PLAN_OVER_LEN bytes into over[XP_PLAN_OVERS] (an uneven
+ * placement's list is long: give it heap memory for large pp). */
+enum { XP_PLAN_OVERS = 10, XP_PLAN_OVER_LEN = 1100, XP_PLAN_MAX_UNEVEN_PP = 512 };
+int xp_plan_overrides(const xp_plan_layout *l, char over[XP_PLAN_OVERS][XP_PLAN_OVER_LEN]);
 
 /* Layout l as a scenario (the plan's sets, then l's overrides). */
 xp_status xp_plan_scenario(const xp_plan *pl, const xp_plan_layout *l, xp_scenario **out,

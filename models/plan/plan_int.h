@@ -13,10 +13,13 @@ typedef struct xp_plan_space {
 	int pp[XP_PLAN_AXIS], n_pp; /* n_pp 0: every pp that divides the GPUs */
 	int b[XP_PLAN_AXIS], n_b;
 	int recompute[2], n_recompute;
-	int cross[2], n_cross; /* 0 pp, 1 dp */
+	int cross[2], n_cross;         /* 0 pp, 1 dp */
+	int split[2], n_split;         /* layer split: 0 even, 1 balanced */
+	int placement[2], n_placement; /* stages to DCs: 0 even, 1 uneven (2 DCs, PP crossing) */
 	int64_t layers, heads, global_batch, gpus_per_node;
 	int datacenters;
-	int64_t gpus; /* in all DCs */
+	int64_t gpus;               /* in all DCs */
+	int64_t dc_gpus[XP_PLAN_AXIS]; /* in each DC */
 } xp_plan_space;
 
 struct xp_plan {

@@ -493,6 +493,7 @@ void xp_params_free(xp_params *pr)
 	free(pr->memory_limit_bytes);
 	free(pr->placement);
 	free(pr->param_count);
+	free(pr->stage_layers);
 	free(pr->stage_memory);
 	for (int i = 0; pr->schedules && i < pr->n_schedules; i++)
 		free(pr->schedules[i]);
