@@ -14,7 +14,7 @@
 
 static const char *const class_names[XP_PLAN_CLASSES] = {
 	"simulated", "divisibility", "memory-states", "memory-activations",
-	"invalid",   "bound",        "no-schedule", "same-split",
+	"invalid",   "bound",        "no-schedule",   "same-split",
 };
 
 const char *xp_plan_class_name(xp_plan_class c)
@@ -27,8 +27,8 @@ static void placement_list(const xp_plan_layout *l, char *buf, size_t len)
 {
 	size_t at = (size_t)snprintf(buf, len, "datacenters.placement=[");
 	for (int k = 0; k < l->pp && at + 3 < len; k++)
-		at += (size_t)snprintf(buf + at, len - at, "%s%d", k ? "," : "",
-		                       k >= l->dc0_stages);
+		at +=
+		    (size_t)snprintf(buf + at, len - at, "%s%d", k ? "," : "", k >= l->dc0_stages);
 	snprintf(buf + at, len - at, "]");
 }
 
@@ -129,7 +129,8 @@ static xp_status classify(xp_plan *pl, xp_scenario **sc)
 			l->bound_ns = xp_plan_bound_ns(pr);
 			if (l->balanced && even_split(pr, pl->space.layers)) {
 				l->cls = XP_PLAN_SAME_SPLIT;
-				snprintf(l->why, sizeof l->why, "the balanced split is the even one");
+				snprintf(l->why, sizeof l->why,
+				         "the balanced split is the even one");
 				xp_scenario_free(sc[i]);
 				sc[i] = NULL;
 			}

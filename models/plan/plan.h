@@ -41,9 +41,9 @@ const char *xp_plan_class_name(xp_plan_class c);
 typedef struct xp_plan_layout {
 	int index; /* enumeration order: the tie-break of the ranking */
 	int tp, pp, dp, b, m;
-	int cross_dp;  /* 1: DP crosses the DCs (datacenters.split: dp), 0: PP does */
-	int recompute; /* 0 none, 1 full */
-	int balanced;  /* 1: model.transformer.layout=balanced, 0: the even split */
+	int cross_dp;   /* 1: DP crosses the DCs (datacenters.split: dp), 0: PP does */
+	int recompute;  /* 0 none, 1 full */
+	int balanced;   /* 1: model.transformer.layout=balanced, 0: the even split */
 	int dc0_stages; /* > 0: uneven placement, the first dc0_stages stages in DC 0, the rest in
 	                 * DC 1 (2 DCs, PP crossing); 0: equal contiguous groups */
 	xp_plan_class cls;

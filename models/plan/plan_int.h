@@ -18,7 +18,7 @@ typedef struct xp_plan_space {
 	int placement[2], n_placement; /* stages to DCs: 0 even, 1 uneven (2 DCs, PP crossing) */
 	int64_t layers, heads, global_batch, gpus_per_node;
 	int datacenters;
-	int64_t gpus;               /* in all DCs */
+	int64_t gpus;                  /* in all DCs */
 	int64_t dc_gpus[XP_PLAN_AXIS]; /* in each DC */
 } xp_plan_space;
 

@@ -61,8 +61,8 @@ static int find_layout(const xp_node *root, long k, xp_plan_layout *l)
 		l->recompute = !strcmp(f[5], "full");
 		l->balanced = split && !strcmp(split, "balanced");
 		l->dc0_stages = dc0 ? atoi(dc0) : 0;
-		if (l->dc0_stages < 0 || (l->dc0_stages && (l->dc0_stages >= l->pp ||
-		                                             l->pp > XP_PLAN_MAX_UNEVEN_PP)))
+		if (l->dc0_stages < 0 ||
+		    (l->dc0_stages && (l->dc0_stages >= l->pp || l->pp > XP_PLAN_MAX_UNEVEN_PP)))
 			return -1; /* not a layout a plan writes */
 		snprintf(l->schedule, sizeof l->schedule, "%s", sched ? sched : "");
 		return 0;

@@ -89,8 +89,8 @@ xp_status xp_read_cluster(const xp_reader *rd, xp_params *pr)
 			st = xp_reader_fail(rd, xp_reader_get(rd, gpus), gpus,
 			                    "datacenter %d has %lld GPUs, the layout puts %lld "
 			                    "there (tp %d x dp %d x its stages)",
-			                    dc, (long long)n[dc], (long long)gpus_in(pr, dc), pr->tp,
-			                    pr->dp);
+			                    dc, (long long)n[dc], (long long)gpus_in(pr, dc),
+			                    pr->tp, pr->dp);
 	free(n);
 	return st;
 }

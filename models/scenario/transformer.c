@@ -184,7 +184,6 @@ static int fill_stage(const struct shape *t, const struct layer *l, const struct
 	       round_i64(params / (double)t->tp, &pr->param_count[k]);
 }
 
-
 /* Stage k's time per layer (F + D + W of one microbatch, with recomputation and the TP
  * all-reduces) and its fixed part (the output layer on the last stage), in ns. */
 static void stage_rate(const struct shape *t, const struct layer *l, const struct layer *out,
