@@ -4,7 +4,7 @@
 # run through `crosspipe run`; every bound is below its layout's time; pruned layouts are
 # refused by `run` for the reason the planner gives; the output is deterministic; usage errors.
 . "$(dirname "$0")/tap.sh"
-plan 40
+plan 46
 P=tests/data/plan_small.yaml
 
 # the --set list of a CSV row of `plan` (fields 2-8: tp, pp, dp, cross, b, m, recompute; 19
@@ -127,6 +127,23 @@ has "$first" '"placement": "3+1"' "the best puts 3 of its 4 stages in the DC wit
 want=$(echo "$first" | sed 's/.*"iteration_ns": \([0-9]*\).*/\1/')
 run run "$TMP/u.json#1" --format csv
 is "$(echo "$out" | awk -F, 'NR == 2 { print $4 }')" "$want" "run PLAN.json#1 runs the uneven layout as planned"
+# --refine: the solvers time the best again; reported beside the greedy's, the ranking kept.
+small="--set plan.tp=8 --set plan.pp=2 --set plan.microbatch_size=4 --set plan.cross=pp"
+# shellcheck disable=SC2086
+run plan "$P" -q --top 2 $small --set plan.layers=even --set plan.placement=even --refine 1 \
+	--solver-time 20s --format json
+first=$(echo "$out" | grep '"rank": 1,')
+has "$first" '"refined_schedule": "optimal' "--refine 1: the best has a solver's order"
+g=$(echo "$first" | sed 's/.*"iteration_ns": \([0-9]*\).*/\1/')
+r=$(echo "$first" | sed 's/.*"refined_ns": \([0-9]*\).*/\1/')
+ok $([ "$r" -le "$g" ]; echo $?) "... no slower than the greedy's ($r <= $g ns: the solver starts from it)"
+has "$(echo "$out" | grep '"rank": 2,')" '"class": "simulated"' "... layout 2 is ranked as before"
+case "$(echo "$out" | grep '"rank": 2,')" in *refined*) ok 1 "layout 2 is not refined" ;;
+*) ok 0 "layout 2 is not refined" ;; esac
+run plan "$P" -q --solver-time 5s
+is "$rc" 2 "--solver-time without --refine is a usage error"
+run plan "$P" -q --top 2 --refine 3
+is "$rc" 2 "--refine beyond --top is a usage error"
 sed 's/^  count: 2/  count: 3/; s/^  gpus: 16/  gpus: 8/' "$P" >"$TMP/three.yaml"
 run plan "$TMP/three.yaml" -q --set plan.placement=uneven
 is "$rc" 2 "plan.placement: uneven with 3 DCs is refused"

@@ -9,6 +9,8 @@ typedef struct xp_plan_cli {
 	const char **sets;
 	int n_sets;
 	int top, explain, exhaustive;
+	int refine;              /* --refine K: the solvers time the K best again (0: no) */
+	const char *solver_time; /* --solver-time T (default 60s) */
 	const char *format, *out;
 	int progress, quiet;
 } xp_plan_cli;

@@ -309,3 +309,53 @@ xp_status xp_plan_search(xp_plan *pl, int k, int exhaustive, xp_error *err)
 	qsort(pl->lay, (size_t)pl->n_lay, sizeof *pl->lay, by_rank);
 	return XP_OK;
 }
+
+/* One solver's order of layout l, kept when it fits and beats the refined one so far. */
+static xp_status refine_with(xp_plan_layout *l, const xp_params *pr, const char *name)
+{
+	const xp_schedule_kind *kind = xp_schedule_kind_find(name);
+	xp_schedule *s = NULL;
+	xp_result *r = NULL;
+	xp_error err;
+	xp_error_clear(&err);
+	if (!kind || kind->build(pr, &s, &err) != XP_OK) {
+		xp_schedule_free(s);
+		return err.code == XP_ENOMEM ? XP_ENOMEM : XP_OK;
+	}
+	xp_status st = xp_engine_run(xp_engine_default(), pr, s, &r, &err);
+	const xp_solver_info *si = xp_schedule_solver(s);
+	if (st == XP_OK && r->fits_memory && (!l->refined_ns || r->makespan_ns < l->refined_ns)) {
+		snprintf(l->refined_schedule, sizeof l->refined_schedule, "%s", name);
+		l->refined_ns = r->makespan_ns;
+		snprintf(l->refined_status, sizeof l->refined_status, "%s",
+		         si ? xp_solver_status_name(si->status) : "none");
+		l->refined_gap = si ? si->gap : 0;
+	}
+	xp_result_free(r);
+	xp_schedule_free(s);
+	return st == XP_ENOMEM ? st : XP_OK;
+}
+
+xp_status xp_plan_refine(xp_plan *pl, int k, const char *time_limit, xp_error *err)
+{
+	char limit[96];
+	snprintf(limit, sizeof limit, "solver.time_limit=%s", time_limit);
+	for (int i = 0; i < k && i < pl->n_lay && pl->lay[i].cls == XP_PLAN_SIMULATED; i++) {
+		xp_plan_layout *l = &pl->lay[i];
+		xp_scenario *sc = NULL;
+		xp_error perr;
+		xp_error_clear(&perr);
+		xp_progress("refining layout %d of %d with the solvers", i + 1, k);
+		xp_status st = parse_layout(pl, l, limit, &sc, &perr);
+		if (st == XP_OK)
+			st = refine_with(l, xp_scenario_params(sc), "optimal");
+		if (st == XP_OK)
+			st = refine_with(l, xp_scenario_params(sc), "optimal-v");
+		xp_scenario_free(sc);
+		if (st == XP_ENOMEM)
+			return xp_fail(err, st, "out of memory refining the plan");
+		if (st != XP_OK) /* the limit itself does not parse */
+			return xp_fail(err, XP_EINVAL, "--solver-time: %s", perr.msg);
+	}
+	return XP_OK;
+}

@@ -63,6 +63,11 @@ typedef struct xp_plan_layout {
 	char split[96];      /* layers per stage, run-length: "2*62|1*2" (layouts that parse) */
 	char placed[24];     /* stages per DC: "32+32"; "dp" when DP crosses; "1" with one DC */
 	int64_t gpus_used;   /* tp x pp x dp (an uneven placement may leave GPUs idle) */
+	/* xp_plan_refine: the solvers' best order that fits (refined_ns 0: not refined) */
+	char refined_schedule[16];
+	int64_t refined_ns;
+	char refined_status[16]; /* the solver's status: optimal, feasible, timeout ... */
+	double refined_gap;
 } xp_plan_layout;
 
 typedef struct xp_plan xp_plan;
@@ -77,6 +82,11 @@ void xp_plan_free(xp_plan *pl); /* NULL is a no-op */
  * (k >= 1) safe from bound pruning (exhaustive: simulate every feasible layout). Progress on
  * the progress line (base/progress.h). XP_ENOMEM; a failing layout does not fail the search. */
 xp_status xp_plan_search(xp_plan *pl, int k, int exhaustive, xp_error *err);
+
+/* After the search: time the k best simulated layouts again with the solvers (optimal and
+ * optimal-v, each under solver.time_limit = time_limit, e.g. "10s") and keep, per layout, the
+ * faster order that fits as its refined_*; the ranking stays the inner loop's. XP_ENOMEM. */
+xp_status xp_plan_refine(xp_plan *pl, int k, const char *time_limit, xp_error *err);
 
 /* The layouts after the search, ranked: simulated ones by time (then enumeration order), then
  * the rest in enumeration order. */

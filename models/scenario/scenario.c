@@ -84,9 +84,8 @@ static const char *const straggler_keys[] = { "device", "datacenter", "factor", 
 static const char *const schedule_keys[] = { "n_sub", "replan", "switch_cost", NULL };
 static const char *const solver_keys[] = { "time_limit", "gap", "work_limit", NULL };
 static const char *const robustness_keys[] = { "jitter", "samples", NULL };
-static const char *const plan_keys[] = {
-	"tp", "pp", "microbatch_size", "recompute", "cross", NULL
-};
+static const char *const plan_keys[] = { "tp",    "pp",     "microbatch_size", "recompute",
+	                                 "cross", "layers", "placement",       NULL };
 
 static const char *const *const section_keys[] = {
 	top_keys,        pipeline_keys,    model_keys, transformer_keys, memory_keys,
