@@ -16,6 +16,8 @@ static const char help_text[] =
     "usage: crosspipe plan PLAN.yaml [--set KEY=VALUE]... [--top K] [--format table|json|csv]\n"
     "                      [-o FILE] [--explain K] [--exhaustive] [--refine K [--solver-time T]]\n"
     "                      [--progress | --quiet]\n"
+    "                      [--jobs N | --slurm [--partition P] [--time T] [--cpus-per-task N]\n"
+    "                       [--sbatch-arg ARG]... | --from DIR] [--dir DIR] [--resume]\n"
     "\n"
     "Searches TP x PP x DP, the dimension that crosses the datacenters, the stage-to-DC\n"
     "placement, the layer split, the microbatch size, recomputation and the schedule for the\n"
@@ -30,6 +32,12 @@ static const char help_text[] =
     "      --refine K       time the K best again with the solvers (optimal, optimal-v) and\n"
     "                       report their orders beside the greedy's (the ranking stays)\n"
     "      --solver-time T  the solvers' limit per layout and solver (default 60s)\n"
+    "      --jobs N         run the feasible layouts as a sweep in N worker processes (the\n"
+    "                       sweep runner: progress, resume); the output is the serial one's\n"
+    "      --dir DIR        that sweep's folder (default out/plan-NAME)\n"
+    "      --resume         keep the rows already in DIR, run the rest\n"
+    "      --slurm          submit that sweep as a Slurm job array (options as for sweep)\n"
+    "      --from DIR       rank the rows of DIR (after crosspipe sweep --collect DIR)\n"
     "      --progress       progress as plain lines on stderr (default on a terminal only)\n"
     "  -q, --quiet          no progress\n"
     "\n"
@@ -55,7 +63,16 @@ static int parse(int argc, char **argv, xp_plan_cli *o)
 		O_EXHAUSTIVE,
 		O_PROGRESS,
 		O_REFINE,
-		O_STIME
+		O_STIME,
+		O_JOBS,
+		O_DIR,
+		O_RESUME,
+		O_SLURM,
+		O_FROM,
+		O_PARTITION,
+		O_TIME,
+		O_CPUS,
+		O_SBATCH
 	};
 	static const struct option longs[] = {
 		{ "set", required_argument, 0, O_SET },
@@ -66,6 +83,15 @@ static int parse(int argc, char **argv, xp_plan_cli *o)
 		{ "exhaustive", no_argument, 0, O_EXHAUSTIVE },
 		{ "refine", required_argument, 0, O_REFINE },
 		{ "solver-time", required_argument, 0, O_STIME },
+		{ "jobs", required_argument, 0, O_JOBS },
+		{ "dir", required_argument, 0, O_DIR },
+		{ "resume", no_argument, 0, O_RESUME },
+		{ "slurm", no_argument, 0, O_SLURM },
+		{ "from", required_argument, 0, O_FROM },
+		{ "partition", required_argument, 0, O_PARTITION },
+		{ "time", required_argument, 0, O_TIME },
+		{ "cpus-per-task", required_argument, 0, O_CPUS },
+		{ "sbatch-arg", required_argument, 0, O_SBATCH },
 		{ "progress", no_argument, 0, O_PROGRESS },
 		{ "quiet", no_argument, 0, 'q' },
 		{ "help", no_argument, 0, 'h' },
@@ -94,6 +120,25 @@ static int parse(int argc, char **argv, xp_plan_cli *o)
 			if (int_arg(optarg, &o->refine))
 				goto bad;
 			break;
+		case O_JOBS:
+			if (int_arg(optarg, &o->jobs))
+				goto bad;
+			break;
+		case O_CPUS:
+			if (int_arg(optarg, &o->cpus))
+				goto bad;
+			break;
+		case O_SBATCH:
+			if (o->n_sbatch >= XP_MAX_SBATCH_ARGS)
+				goto bad;
+			o->sbatch[o->n_sbatch++] = optarg;
+			break;
+		case O_DIR: o->out_dir = optarg; break;
+		case O_FROM: o->from = optarg; break;
+		case O_PARTITION: o->partition = optarg; break;
+		case O_TIME: o->time = optarg; break;
+		case O_RESUME: o->resume = 1; break;
+		case O_SLURM: o->slurm = 1; break;
 		case O_STIME: {
 			int64_t ns = 0;
 			const char *why = NULL;
@@ -136,6 +181,18 @@ static int parse(int argc, char **argv, xp_plan_cli *o)
 		fprintf(stderr, "crosspipe plan: -o %s: is the plan file (an input)\n", o->out);
 		return XP_EXIT_USAGE;
 	}
+	if ((o->jobs > 0) + o->slurm + (o->from != NULL) > 1 ||
+	    (o->from && (o->out_dir || o->resume)) ||
+	    ((o->out_dir || o->resume) && !o->jobs && !o->slurm)) {
+		fprintf(stderr, "crosspipe plan: give one of --jobs N, --slurm, --from DIR (--dir "
+		                "and --resume go with --jobs or --slurm)\n");
+		return XP_EXIT_USAGE;
+	}
+	if ((o->partition || o->time || o->cpus || o->n_sbatch) && !o->slurm) {
+		fprintf(stderr, "crosspipe plan: --partition, --time, --cpus-per-task and "
+		                "--sbatch-arg go with --slurm\n");
+		return XP_EXIT_USAGE;
+	}
 	if (o->solver_time && !o->refine) {
 		fprintf(stderr, "crosspipe plan: --solver-time needs --refine K\n");
 		return XP_EXIT_USAGE;
@@ -155,18 +212,22 @@ static int parse(int argc, char **argv, xp_plan_cli *o)
 
 int xp_cli_plan(int argc, char **argv, const char *prog)
 {
-	(void)prog;
 	xp_plan_cli o;
 	xp_plan *pl = NULL;
 	xp_error err;
 	xp_error_clear(&err);
 	int rc = parse(argc, argv, &o);
+	char *cmd = rc < 0 ? xp_cli_command_line(prog, argc, argv) : NULL;
 	if (rc < 0) {
 		xp_progress_start(xp_progress_choose(o.quiet, o.progress, isatty(2)), stderr, NULL);
-		if (xp_plan_load(o.file, (const char *const *)o.sets, o.n_sets, &pl, &err) ||
-		    xp_plan_search(pl, o.top, o.exhaustive, &err) ||
-		    (o.refine &&
-		     xp_plan_refine(pl, o.refine, o.solver_time ? o.solver_time : "60s", &err)))
+		if (xp_plan_load(o.file, (const char *const *)o.sets, o.n_sets, &pl, &err))
+			rc = xp_cli_fail(&err);
+		else if (o.jobs || o.slurm || o.from)
+			rc = xp_plan_parallel(pl, &o, prog, cmd);
+		else if (xp_plan_search(pl, o.top, o.exhaustive, &err))
+			rc = xp_cli_fail(&err);
+		if (rc < 0 && o.refine &&
+		    xp_plan_refine(pl, o.refine, o.solver_time ? o.solver_time : "60s", &err))
 			rc = xp_cli_fail(&err);
 		xp_progress_clear();
 		xp_progress_start(XP_PROGRESS_OFF, NULL, NULL);
@@ -175,5 +236,6 @@ int xp_cli_plan(int argc, char **argv, const char *prog)
 		rc = xp_plan_write(pl, &o);
 	xp_plan_free(pl);
 	free(o.sets);
+	free(cmd);
 	return rc;
 }

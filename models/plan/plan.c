@@ -182,12 +182,15 @@ static void take(xp_plan_layout *l, const xp_params *pr, const xp_result *r)
 	l->wan_busy_ns = r->wan_busy_ns;
 }
 
-/* Time every schedule of the layout's list; keep the fastest that fits the memory left. */
-static xp_status simulate(xp_plan_layout *l, const xp_params *pr)
+/* Time every schedule of the layout's list (only: that one alone, the one the sweep's rows
+ * chose; "": none fits); keep the fastest that fits the memory left. */
+static xp_status simulate(xp_plan_layout *l, const xp_params *pr, const char *only)
 {
 	l->cls = XP_PLAN_NO_SCHEDULE;
 	snprintf(l->why, sizeof l->why, "no schedule fits the memory HBM leaves for activations");
 	for (int i = 0; i < pr->n_schedules; i++) {
+		if (only && strcmp(only, pr->schedules[i]))
+			continue;
 		const xp_schedule_kind *kind = xp_schedule_kind_find(pr->schedules[i]);
 		xp_schedule *s = NULL;
 		xp_result *r = NULL;
@@ -254,19 +257,28 @@ static void keep_best(int64_t *best, int *n, int k, int64_t t)
 	best[i] = t;
 }
 
-static xp_status run_in_bound_order(xp_plan *pl, xp_scenario **sc, int k, int exhaustive)
+/* The layouts that parsed, in increasing order of bound (then enumeration): n of them. */
+static int *bound_order(xp_plan *pl, xp_scenario **sc, int *n)
 {
 	int *order = malloc((size_t)(pl->n_lay ? pl->n_lay : 1) * sizeof *order);
-	int64_t *best = malloc((size_t)k * sizeof *best);
-	int n = 0, n_best = 0, done = 0, todo = 0;
-	xp_status st = order && best ? XP_OK : XP_ENOMEM;
-	for (int i = 0; !st && i < pl->n_lay; i++)
+	*n = 0;
+	for (int i = 0; order && i < pl->n_lay; i++)
 		if (sc[i])
-			order[n++] = i;
-	todo = n;
+			order[(*n)++] = i;
 	sort_base = pl->lay;
-	if (!st)
-		qsort(order, (size_t)n, sizeof *order, by_bound);
+	if (order)
+		qsort(order, (size_t)*n, sizeof *order, by_bound);
+	return order;
+}
+
+/* Simulate in bound order until the bound passes the k-th best (chosen: per layout index, the
+ * schedule a sweep's rows found fastest, or "" for none; NULL: try every schedule here). */
+static xp_status run_in_bound_order(xp_plan *pl, xp_scenario **sc, int k, int exhaustive,
+                                    const char *const *chosen)
+{
+	int n = 0, n_best = 0, done = 0, *order = bound_order(pl, sc, &n);
+	int64_t *best = malloc((size_t)k * sizeof *best);
+	xp_status st = order && best ? XP_OK : XP_ENOMEM;
 	for (int j = 0; !st && j < n; j++) {
 		xp_plan_layout *l = &pl->lay[order[j]];
 		if (!exhaustive && n_best == k && l->bound_ns > best[k - 1]) {
@@ -275,19 +287,22 @@ static xp_status run_in_bound_order(xp_plan *pl, xp_scenario **sc, int k, int ex
 			         (double)l->bound_ns * 1e-9, k, (double)best[k - 1] * 1e-9);
 			continue;
 		}
-		st = simulate(l, xp_scenario_params(sc[order[j]]));
+		st =
+		    simulate(l, xp_scenario_params(sc[order[j]]), chosen ? chosen[order[j]] : NULL);
 		if (!st && l->cls == XP_PLAN_SIMULATED)
 			keep_best(best, &n_best, k, l->makespan_ns);
 		done++;
 		xp_progress("%d of %d feasible layouts simulated (%d pruned by bound so far)", done,
-		            todo, j + 1 - done);
+		            n, j + 1 - done);
 	}
 	free(order);
 	free(best);
 	return st;
 }
 
-xp_status xp_plan_search(xp_plan *pl, int k, int exhaustive, xp_error *err)
+/* Classify every layout, then run them in bound order (see run_in_bound_order). */
+static xp_status search(xp_plan *pl, int k, int exhaustive, const char *const *chosen,
+                        xp_error *err)
 {
 	if (k < 1)
 		return xp_fail(err, XP_EINVAL, "xp_plan_search: k must be >= 1");
@@ -295,9 +310,13 @@ xp_status xp_plan_search(xp_plan *pl, int k, int exhaustive, xp_error *err)
 	if (!sc)
 		return xp_fail(err, XP_ENOMEM, "out of memory");
 	xp_progress_task(0, "plan %s (%d layouts)", pl->path, pl->n_lay);
-	xp_status st = classify(pl, sc);
+	xp_status st = pl->classified ? XP_OK : classify(pl, sc);
+	pl->classified = 1;
+	for (int i = 0; !st && chosen && i < pl->n_lay; i++)
+		if (pl->lay[i].cls == XP_PLAN_SIMULATED && !sc[i])
+			st = parse_layout(pl, &pl->lay[i], NULL, &sc[i], err) ? XP_ENOMEM : XP_OK;
 	if (!st)
-		st = run_in_bound_order(pl, sc, k, exhaustive);
+		st = run_in_bound_order(pl, sc, k, exhaustive, chosen);
 	for (int i = 0; i < pl->n_lay; i++)
 		xp_scenario_free(sc[i]);
 	free(sc);
@@ -308,6 +327,36 @@ xp_status xp_plan_search(xp_plan *pl, int k, int exhaustive, xp_error *err)
 		pl->counts[pl->lay[i].cls]++;
 	qsort(pl->lay, (size_t)pl->n_lay, sizeof *pl->lay, by_rank);
 	return XP_OK;
+}
+
+xp_status xp_plan_search(xp_plan *pl, int k, int exhaustive, xp_error *err)
+{
+	return search(pl, k, exhaustive, NULL, err);
+}
+
+xp_status xp_plan_classify(xp_plan *pl, xp_error *err)
+{
+	xp_scenario **sc = calloc((size_t)(pl->n_lay ? pl->n_lay : 1), sizeof *sc);
+	if (!sc)
+		return xp_fail(err, XP_ENOMEM, "out of memory");
+	xp_status st = pl->classified ? XP_OK : classify(pl, sc);
+	int n = 0, *order = st ? NULL : bound_order(pl, sc, &n);
+	if (!st && !order)
+		st = XP_ENOMEM;
+	for (int j = 0; !st && j < n; j++)
+		pl->lay[order[j]].feasible = j + 1;
+	pl->classified = 1;
+	for (int i = 0; i < pl->n_lay; i++)
+		xp_scenario_free(sc[i]);
+	free(sc);
+	free(order);
+	return st ? xp_fail(err, st, "out of memory classifying the plan's layouts") : XP_OK;
+}
+
+xp_status xp_plan_search_chosen(xp_plan *pl, int k, int exhaustive, const char *const *chosen,
+                                xp_error *err)
+{
+	return search(pl, k, exhaustive, chosen, err);
 }
 
 /* One solver's order of layout l, kept when it fits and beats the refined one so far. */

@@ -39,7 +39,8 @@ typedef enum {
 const char *xp_plan_class_name(xp_plan_class c);
 
 typedef struct xp_plan_layout {
-	int index; /* enumeration order: the tie-break of the ranking */
+	int index;    /* enumeration order: the tie-break of the ranking */
+	int feasible; /* after xp_plan_classify: 1 + its place in bound order, 0 when pruned */
 	int tp, pp, dp, b, m;
 	int cross_dp;   /* 1: DP crosses the DCs (datacenters.split: dp), 0: PP does */
 	int recompute;  /* 0 none, 1 full */
@@ -82,6 +83,16 @@ void xp_plan_free(xp_plan *pl); /* NULL is a no-op */
  * (k >= 1) safe from bound pruning (exhaustive: simulate every feasible layout). Progress on
  * the progress line (base/progress.h). XP_ENOMEM; a failing layout does not fail the search. */
 xp_status xp_plan_search(xp_plan *pl, int k, int exhaustive, xp_error *err);
+
+/* The first half of a parallel search (docs/plan.md): classify every layout and number the
+ * feasible ones in bound order (feasible = 1, 2, ...). XP_ENOMEM. */
+xp_status xp_plan_classify(xp_plan *pl, xp_error *err);
+/* The second half: as xp_plan_search, but each feasible layout's fastest fitting schedule comes
+ * from chosen[index] (a name, or "" when none fits), found by the sweep runner's workers; only
+ * that schedule is timed again here, for the figures. The same k and exhaustive give the same
+ * layouts, classes and figures as xp_plan_search. */
+xp_status xp_plan_search_chosen(xp_plan *pl, int k, int exhaustive, const char *const *chosen,
+                                xp_error *err);
 
 /* After the search: time the k best simulated layouts again with the solvers (optimal and
  * optimal-v, each under solver.time_limit = time_limit, e.g. "10s") and keep, per layout, the

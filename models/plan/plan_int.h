@@ -32,6 +32,7 @@ struct xp_plan {
 	xp_plan_layout *lay; /* in enumeration order, then ranked by the search */
 	int n_lay, cap_lay;
 	int counts[XP_PLAN_CLASSES];
+	int classified; /* xp_plan_classify ran: the classes and bounds are set */
 };
 
 /* plan_space.c: read the space from the plan file's tree (XP_EINVAL at the key); enumerate its
