@@ -186,22 +186,6 @@ static int choose(const xp_plan *pl, const xp_sweep *s, const char *dir, char **
 	return XP_EXIT_FAIL;
 }
 
-/* mkdir -p */
-static int make_dirs(const char *dir)
-{
-	char tmp[PATH_MAX + 2];
-	snprintf(tmp, sizeof tmp, "%s/", dir);
-	for (char *p = tmp + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(tmp, 0777) != 0 && errno != EEXIST)
-			return -1;
-		*p = '/';
-	}
-	return 0;
-}
-
 /* Submit the sweep as a Slurm array (the sweep's own submitter). */
 static int submit(const xp_plan_cli *o, const xp_sweep *s, const char *dir, const char *prog)
 {
@@ -295,7 +279,7 @@ int xp_plan_parallel(xp_plan *pl, const xp_plan_cli *o, const char *prog, const 
 	if (o->from && access(path, F_OK) != 0) {
 		fprintf(stderr, "crosspipe plan: --from %s: no plan-sweep.yaml there\n", dir);
 		rc = XP_EXIT_USAGE;
-	} else if (make_dirs(dir)) {
+	} else if (xp_io_make_parents(path)) {
 		fprintf(stderr, "crosspipe plan: cannot create %s: %s\n", dir, strerror(errno));
 		rc = XP_EXIT_FAIL;
 	} else {

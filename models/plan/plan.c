@@ -182,6 +182,28 @@ static void take(xp_plan_layout *l, const xp_params *pr, const xp_result *r)
 	l->wan_busy_ns = r->wan_busy_ns;
 }
 
+/* Build schedule `name` for pr and time it: XP_OK with *s and *r (free both); XP_ENOMEM; or
+ * another code when it does not build or run (the layout then skips it, as `run` does). */
+static xp_status time_schedule(const xp_params *pr, const char *name, xp_schedule **s,
+                               xp_result **r)
+{
+	const xp_schedule_kind *kind = xp_schedule_kind_find(name);
+	xp_error err;
+	xp_error_clear(&err);
+	*s = NULL;
+	*r = NULL;
+	xp_status st = kind ? kind->build(pr, s, &err) : XP_EINVAL;
+	if (st == XP_OK)
+		st = xp_engine_run(xp_engine_default(), pr, *s, r, &err);
+	if (st != XP_OK) {
+		xp_result_free(*r);
+		xp_schedule_free(*s);
+		*s = NULL;
+		*r = NULL;
+	}
+	return st;
+}
+
 /* Time every schedule of the layout's list (only: that one alone, the one the sweep's rows
  * chose; "": none fits); keep the fastest that fits the memory left. */
 static xp_status simulate(xp_plan_layout *l, const xp_params *pr, const char *only)
@@ -191,18 +213,9 @@ static xp_status simulate(xp_plan_layout *l, const xp_params *pr, const char *on
 	for (int i = 0; i < pr->n_schedules; i++) {
 		if (only && strcmp(only, pr->schedules[i]))
 			continue;
-		const xp_schedule_kind *kind = xp_schedule_kind_find(pr->schedules[i]);
-		xp_schedule *s = NULL;
-		xp_result *r = NULL;
-		xp_error err;
-		xp_error_clear(&err);
-		if (!kind || kind->build(pr, &s, &err) != XP_OK) {
-			xp_schedule_free(s);
-			if (err.code == XP_ENOMEM)
-				return XP_ENOMEM;
-			continue;
-		}
-		xp_status st = xp_engine_run(xp_engine_default(), pr, s, &r, &err);
+		xp_schedule *s;
+		xp_result *r;
+		xp_status st = time_schedule(pr, pr->schedules[i], &s, &r);
 		if (st == XP_OK && r->fits_memory &&
 		    (l->cls != XP_PLAN_SIMULATED || r->makespan_ns < l->makespan_ns)) {
 			l->cls = XP_PLAN_SIMULATED;
@@ -362,17 +375,10 @@ xp_status xp_plan_search_chosen(xp_plan *pl, int k, int exhaustive, const char *
 /* One solver's order of layout l, kept when it fits and beats the refined one so far. */
 static xp_status refine_with(xp_plan_layout *l, const xp_params *pr, const char *name)
 {
-	const xp_schedule_kind *kind = xp_schedule_kind_find(name);
-	xp_schedule *s = NULL;
-	xp_result *r = NULL;
-	xp_error err;
-	xp_error_clear(&err);
-	if (!kind || kind->build(pr, &s, &err) != XP_OK) {
-		xp_schedule_free(s);
-		return err.code == XP_ENOMEM ? XP_ENOMEM : XP_OK;
-	}
-	xp_status st = xp_engine_run(xp_engine_default(), pr, s, &r, &err);
-	const xp_solver_info *si = xp_schedule_solver(s);
+	xp_schedule *s;
+	xp_result *r;
+	xp_status st = time_schedule(pr, name, &s, &r);
+	const xp_solver_info *si = s ? xp_schedule_solver(s) : NULL;
 	if (st == XP_OK && r->fits_memory && (!l->refined_ns || r->makespan_ns < l->refined_ns)) {
 		snprintf(l->refined_schedule, sizeof l->refined_schedule, "%s", name);
 		l->refined_ns = r->makespan_ns;

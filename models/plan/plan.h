@@ -1,10 +1,11 @@
 /* plan.h: `crosspipe plan`: search the layouts of one model on one cluster (TP, PP, DP, which
- * dimension crosses the datacenters, microbatch size and count, recomputation, schedule) for the
- * shortest iteration (docs/plan.md).
+ * dimension crosses the datacenters, the stage-to-DC placement, the layer split, microbatch size
+ * and count, recomputation, schedule) for the shortest iteration (docs/plan.md).
  *
  * A plan file is a scenario without the layout: the planner adds, for every layout, the --set
  * overrides that fix it (pipeline.stages, pipeline.dp, model.transformer.tp and microbatch_size,
- * model.recompute, datacenters.split, memory.limit=hbm), so that every layout it reports is an
+ * model.recompute, datacenters.split, memory.limit=hbm, and model.transformer.layout=balanced or
+ * datacenters.placement when the layout has them), so that every layout it reports is an
  * ordinary scenario that `crosspipe run FILE --set ...` times the same way. Layouts that cannot
  * run (divisibility, memory) are pruned before any simulation, with the reason counted; the rest
  * are simulated in increasing order of a lower bound on their iteration time, and a layout whose
@@ -112,8 +113,8 @@ int64_t xp_plan_gpus(const xp_plan *pl);
 int xp_plan_n_sets(const xp_plan *pl, const char *const **sets);
 
 /* The overrides that make layout l a scenario of the plan file (after the plan's own --set
- * ones): n strings of at most XP_PLAN_OVER_LEN bytes into over[XP_PLAN_OVERS] (an uneven
- * placement's list is long: give it heap memory for large pp). */
+ * ones): n strings of at most XP_PLAN_OVER_LEN bytes into over[XP_PLAN_OVERS] (11 kB: an
+ * uneven placement's list has 2 pp characters, so uneven layouts stop at pp 512). */
 enum { XP_PLAN_OVERS = 10, XP_PLAN_OVER_LEN = 1100, XP_PLAN_MAX_UNEVEN_PP = 512 };
 int xp_plan_overrides(const xp_plan_layout *l, char over[XP_PLAN_OVERS][XP_PLAN_OVER_LEN]);
 
