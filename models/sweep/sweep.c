@@ -322,7 +322,8 @@ static xp_status resolve(xp_sweep *s, xp_error *err)
 	if (st)
 		return st;
 	const xp_params *pr = xp_scenario_params(sc);
-	for (int i = 0; !s->schedules && i < pr->n_schedules && st == XP_OK; i++) {
+	int given = s->schedules != NULL; /* else the first point's list, every schedule of it */
+	for (int i = 0; !given && i < pr->n_schedules && st == XP_OK; i++) {
 		char *t = strdup(pr->schedules[i]);
 		if (!t || xp_sweep_push((void **)&s->schedules, &s->n_schedules, sizeof t, &t)) {
 			free(t);
