@@ -4,7 +4,7 @@
 # after --resume and with --from; a folder of another plan is refused; Slurm through the sweep's
 # submitter (a fake sbatch); usage errors.
 . "$(dirname "$0")/tap.sh"
-plan 21
+plan 22
 P=tests/data/plan_small.yaml
 D=$TMP/d
 
@@ -50,6 +50,8 @@ is "$rc" 2 "another plan (--set) on the folder is refused"
 has "$err" "holds the rows of another plan" "... saying why"
 cmp -s "$TMP/before.yaml" "$D/plan-sweep.yaml"
 ok $? "... and the folder's sweep file is unchanged"
+run plan "$P" -q --from "$D" --set network.inter_dc.bandwidth=20Gbps
+is "$rc" 2 "--from a folder of another plan is refused"
 
 # Slurm: the sweep's own submitter, with a fake sbatch that records its arguments.
 mkdir -p "$TMP/bin"

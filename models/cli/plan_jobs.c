@@ -118,21 +118,23 @@ static char *sweep_text(const xp_plan *pl, const char *base, int *points, size_t
 	return buf;
 }
 
-/* DIR/plan-sweep.yaml: written when absent (or when DIR holds no results yet); when present
- * with other text and results, the folder is another plan's. An exit code, or -1. */
-static int put_sweep(const char *path, const char *dir, const char *text, size_t len)
+/* DIR/plan-sweep.yaml: written when absent, or when DIR holds no rows yet (no results, no Slurm
+ * parts) and strict is 0; when present with other text otherwise, the folder is another plan's.
+ * An exit code, or -1. */
+static int put_sweep(const char *path, const char *dir, const char *text, size_t len, int strict)
 {
-	char *old = NULL, results[PATH_MAX + 16];
+	char *old = NULL, results[PATH_MAX + 16], parts[PATH_MAX + 16];
 	size_t old_len = 0;
 	xp_error err;
 	xp_error_clear(&err);
 	snprintf(results, sizeof results, "%s/results.csv", dir);
+	snprintf(parts, sizeof parts, "%s/parts", dir);
 	if (xp_io_read_file(path, &old, &old_len, &err) == XP_OK) {
 		int same = old_len == len && !memcmp(old, text, len);
 		free(old);
 		if (same)
 			return -1;
-		if (access(results, F_OK) == 0) {
+		if (strict || access(results, F_OK) == 0 || access(parts, F_OK) == 0) {
 			fprintf(stderr,
 			        "crosspipe plan: %s holds the rows of another plan (its "
 			        "plan-sweep.yaml differs: the plan file, its --set or its space "
@@ -283,7 +285,7 @@ int xp_plan_parallel(xp_plan *pl, const xp_plan_cli *o, const char *prog, const 
 		fprintf(stderr, "crosspipe plan: cannot create %s: %s\n", dir, strerror(errno));
 		rc = XP_EXIT_FAIL;
 	} else {
-		rc = put_sweep(path, dir, text, len);
+		rc = put_sweep(path, dir, text, len, o->from != NULL);
 	}
 	free(text);
 	return rc < 0 ? run_sweep(pl, o, dir, path, prog, cmd) : rc;
