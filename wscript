@@ -58,7 +58,7 @@ LIB_SOURCES = [
 ]
 CLI_SOURCES = [
     'models/cli/common.c', 'models/cli/list.c', 'models/cli/main.c', 'models/cli/options.c',
-    'models/cli/plan.c', 'models/cli/plan_out.c', 'models/cli/run.c', 'models/cli/slurm.c', 'models/cli/sweep.c', 'models/cli/validate.c',
+    'models/cli/plan.c', 'models/cli/plan_jobs.c', 'models/cli/plan_out.c', 'models/cli/run.c', 'models/cli/slurm.c', 'models/cli/sweep.c', 'models/cli/validate.c',
 ]
 # module name -> (sources, the libraries it links); each becomes plugin/crosspipe-<name>.so
 MODULES = {

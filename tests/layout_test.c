@@ -86,6 +86,41 @@ static void uneven(void)
 	xp_scenario_free(sc);
 }
 
+/* layout: balanced. On 2 stages the slowest stage is least at 4 fast layers and 2 slow ones
+ * (4c against 2 x 2c, c a fast layer's F + B): the split t*4|t*2 above, and its time. With
+ * datacenters.placement [0, 0, 1], max(n0, n1, 2 n2) over n0 + n1 + n2 = 6 is 3 at n2 = 1
+ * (n2 = 2 leaves 4 for two fast stages: 2 + 2 and 2 x 2 = 4 > 3), so 3|2|1 (ties: the later
+ * stage gives a layer back). */
+static void balanced(void)
+{
+	xp_error err;
+	xp_scenario *sc = parse("model.transformer.layout=balanced", &err);
+	if (!ok(sc != NULL, "layout: balanced resolves"))
+		bail("%s", err.msg);
+	const xp_params *pr = xp_scenario_params(sc);
+	ok(pr->stage_layers[0] == 4 && pr->stage_layers[1] == 2, "balanced: 4 fast, 2 slow layers");
+	is_int(gpipe_ns(pr), 3092480, "balanced: GPipe as t*4|t*2 by hand");
+	xp_scenario_free(sc);
+	const char *three[] = { "model.transformer.layout=balanced", "pipeline.stages=3",
+		                "datacenters.placement=[0, 0, 1]" };
+	sc = NULL;
+	xp_scenario_parse(HET, strlen(HET), NAME, three, 3, &sc, &err);
+	if (!ok(sc != NULL, "balanced on 3 stages, 2 of them fast, resolves"))
+		bail("%s", err.msg);
+	pr = xp_scenario_params(sc);
+	ok(pr->stage_layers[0] == 3 && pr->stage_layers[1] == 2 && pr->stage_layers[2] == 1,
+	   "balanced: 3|2|1 by hand (got %lld|%lld|%lld)", (long long)pr->stage_layers[0],
+	   (long long)pr->stage_layers[1], (long long)pr->stage_layers[2]);
+	xp_scenario_free(sc);
+	const char *ev[] = { "model.transformer.layout=balanced", "datacenters.gpu_flops=1GFLOPS" };
+	sc = NULL;
+	xp_scenario_parse(HET, strlen(HET), NAME, ev, 2, &sc, &err);
+	pr = sc ? xp_scenario_params(sc) : NULL;
+	ok(pr && pr->stage_layers[0] == 3 && pr->stage_layers[1] == 3,
+	   "balanced on equal GPUs without a vocabulary is the even split");
+	xp_scenario_free(sc);
+}
+
 static void errors(void)
 {
 	static const struct {
@@ -101,6 +136,7 @@ static void errors(void)
 		{ "model.transformer.layout=t*0|t*6",
 		  "expected a count from 1 to 2^30 after 't*'" },
 		{ "model.transformer.layout=t*6|", "stage 1 holds nothing" },
+		{ "model.transformer.layout=[balanced]", "expected a layout string such as" },
 		{ "model.transformer.vocab=100", "" },
 		{ "datacenters.gpu_flops=[1GFLOPS]", "expected one value or a list of 2" },
 		{ "datacenters.hbm=[1GiB, 0]", "datacenters.hbm: expected" },
@@ -127,9 +163,10 @@ static void errors(void)
 
 int main(void)
 {
-	plan(34);
+	plan(42);
 	even();
 	uneven();
+	balanced();
 	errors();
 	return done_testing();
 }

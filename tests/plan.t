@@ -1,17 +1,22 @@
 #!/bin/sh
-# plan.t: `crosspipe plan` on a space of 360 layouts (tests/data/plan_small.yaml): the pruned
+# plan.t: `crosspipe plan` on a space of 1136 layouts (tests/data/plan_small.yaml): the pruned
 # search returns exactly the best of an exhaustive evaluation in which every feasible layout is
 # run through `crosspipe run`; every bound is below its layout's time; pruned layouts are
 # refused by `run` for the reason the planner gives; the output is deterministic; usage errors.
 . "$(dirname "$0")/tap.sh"
-plan 29
+plan 47
 P=tests/data/plan_small.yaml
 
-# the --set list of a CSV row of `plan` (fields 2-8: tp, pp, dp, cross, b, m, recompute)
+# the --set list of a CSV row of `plan` (fields 2-8: tp, pp, dp, cross, b, m, recompute; 19
+# the layer split, 20 the stages in DC 0 of an uneven placement)
 sets() {
 	echo "$1" | awk -F, '{ printf "--set pipeline.stages=%s --set pipeline.dp=%s ", $3, $4;
 		printf "--set model.transformer.tp=%s --set model.transformer.microbatch_size=%s ", $2, $6;
-		printf "--set model.recompute=%s --set datacenters.split=%s --set memory.limit=hbm", $8, $5 }'
+		printf "--set model.recompute=%s --set datacenters.split=%s --set memory.limit=hbm", $8, $5;
+		if ($19 == "balanced") printf " --set model.transformer.layout=balanced";
+		if ($20 > 0) { printf " --set datacenters.placement=[";
+			for (k = 0; k < $3; k++) printf "%s%d", (k ? "," : ""), (k >= $20 ? 1 : 0);
+			printf "]" } }'
 }
 
 run plan "$P" --format csv -q -o "$TMP/pruned.csv"
@@ -19,7 +24,20 @@ ok $rc "plan runs (exit $rc: $err)"
 run plan "$P" --format csv -q --exhaustive -o "$TMP/all.csv"
 ok $rc "plan --exhaustive runs"
 n=$(tail -n +2 "$TMP/all.csv" | wc -l)
-is "$n" 360 "the space has 360 layouts (pp, dp, hierarchical), each with a row"
+is "$n" 1136 "the space has 1136 layouts (pp, dp, hierarchical; even, balanced; even, uneven), each with a row"
+n=$(awk -F, '$20 > 0 && $9 == "simulated"' "$TMP/all.csv" | wc -l)
+ok $([ "$n" -gt 0 ]; echo $?) "uneven placements are simulated ($n)"
+n=$(awk -F, '$19 == "balanced" && $9 == "simulated"' "$TMP/all.csv" | wc -l)
+ok $([ "$n" -gt 0 ]; echo $?) "balanced layer splits are simulated where they differ ($n)"
+is "$(awk -F, '$9 == "same-split" && $3 == 4 && $22 != "2*4"' "$TMP/all.csv" | wc -l)" 0 \
+	"same-split (a balanced split equal to the even one, not run twice) only where it is even"
+is "$(awk -F, 'NR > 1 && $3 == 1 && $22 != "" && $22 != "8*1"' "$TMP/all.csv" | wc -l)" 0 \
+	"a split of one stage keeps all 8 layers (balanced too: it was one short)"
+# By hand, pp 4, tp 8, b 1: a layer is 1.106e11 FLOPs of F + D + W, the output layer on the last
+# stage 3 x 2bsdV = 2.013e11 (1.82 layers). Even 2|2|2|2 puts 3.82 layers' time on the last
+# stage; 9.82 over 4 stages needs a stage of 3 whole layers, and 3|2|2|1 reaches that bound.
+has "$(awk -F, '$3 == 4 && $4 == 1 && $19 == "balanced"' "$TMP/all.csv" | head -1)" \
+	",balanced,0,2+2,3*1|2*2|1*1,32," "the balanced split of pp 4 is 3|2|2|1 (by hand)"
 bound=$(awk -F, '$9 == "bound"' "$TMP/pruned.csv" | wc -l)
 ok $([ "$bound" -gt 20 ]; echo $?) "the bound prunes layouts ($bound of them)"
 is "$(awk -F, '$9 == "bound"' "$TMP/all.csv" | wc -l)" 0 "--exhaustive prunes none by bound"
@@ -98,4 +116,38 @@ sed 's/^  microbatch_size: .*/  tp: [1, x]/' "$P" >"$TMP/bad.yaml"
 run plan "$TMP/bad.yaml"
 has "$err" "bad.yaml:26:7:" "a bad plan key is refused at its line and column"
 has "$err" "plan.tp: expected an integer" "... naming the key"
+
+# Uneven DCs (24 and 8 GPUs): the equal groups do not fit DC 1, so every even placement is
+# refused by the scenario (invalid), and the best puts 3 of 4 stages (or 6 of 8) in DC 0.
+run plan "$P" -q --set 'datacenters.gpus=[24, 8]' --set plan.placement=even --format csv
+is "$rc" 2 "with 24 + 8 GPUs no even placement runs (exit 2)"
+has "$err" "simulated 0" "... none is simulated"
+run plan "$P" -q --set 'datacenters.gpus=[24, 8]' --format json -o "$TMP/u.json"
+ok $rc "with 24 + 8 GPUs uneven placements run"
+first=$(grep -m1 '"rank": 1,' "$TMP/u.json")
+has "$first" '"placement": "3+1"' "the best puts 3 of its 4 stages in the DC with 3x the GPUs"
+want=$(echo "$first" | sed 's/.*"iteration_ns": \([0-9]*\).*/\1/')
+run run "$TMP/u.json#1" --format csv
+is "$(echo "$out" | awk -F, 'NR == 2 { print $4 }')" "$want" "run PLAN.json#1 runs the uneven layout as planned"
+# --refine: the solvers time the best again; reported beside the greedy's, the ranking kept.
+small="--set plan.tp=8 --set plan.pp=2 --set plan.microbatch_size=4 --set plan.cross=pp"
+# shellcheck disable=SC2086
+run plan "$P" -q --top 2 $small --set plan.layers=even --set plan.placement=even --refine 1 \
+	--solver-time 20s --format json
+first=$(echo "$out" | grep '"rank": 1,')
+has "$first" '"refined_schedule": "optimal' "--refine 1: the best has a solver's order"
+g=$(echo "$first" | sed 's/.*"iteration_ns": \([0-9]*\).*/\1/')
+r=$(echo "$first" | sed 's/.*"refined_ns": \([0-9]*\).*/\1/')
+ok $([ "$r" -le "$g" ]; echo $?) "... no slower than the greedy's ($r <= $g ns: the solver starts from it)"
+has "$(echo "$out" | grep '"rank": 2,')" '"class": "simulated"' "... layout 2 is ranked as before"
+case "$(echo "$out" | grep '"rank": 2,')" in *refined*) ok 1 "layout 2 is not refined" ;;
+*) ok 0 "layout 2 is not refined" ;; esac
+run plan "$P" -q --solver-time 5s
+is "$rc" 2 "--solver-time without --refine is a usage error"
+run plan "$P" -q --top 2 --refine 3
+is "$rc" 2 "--refine beyond --top is a usage error"
+sed 's/^  count: 2/  count: 3/; s/^  gpus: 16/  gpus: 8/' "$P" >"$TMP/three.yaml"
+run plan "$TMP/three.yaml" -q --set plan.placement=uneven
+is "$rc" 2 "plan.placement: uneven with 3 DCs is refused"
+has "$err" "plan.placement: uneven placements are searched with 2 datacenters only" "... naming the key"
 finish

@@ -62,7 +62,7 @@ d=$(best "$TMP/long.csv" dp)
 p=$(best "$TMP/long.csv" pp)
 ok $([ "$h" -lt "$d" ] && [ "$h" -lt "$p" ]; echo $?) "the best hierarchical ($h) beats the best flat dp ($d) and pp ($p)"
 # shellcheck disable=SC2046,SC2086
-run run "$P" $long $(sed -n 2p "$TMP/long.csv" | awk -F, '{ printf "--set pipeline.stages=%s --set pipeline.dp=%s --set model.transformer.tp=%s --set model.transformer.microbatch_size=%s --set model.recompute=%s --set datacenters.split=%s --set memory.limit=hbm --schedule %s", $3, $4, $2, $6, $8, $5, $11 }') --format csv
+run run "$P" $long $(sed -n 2p "$TMP/long.csv" | awk -F, '{ printf "--set pipeline.stages=%s --set pipeline.dp=%s --set model.transformer.tp=%s --set model.transformer.microbatch_size=%s --set model.recompute=%s --set datacenters.split=%s --set memory.limit=hbm --schedule %s%s", $3, $4, $2, $6, $8, $5, $11, $19 == "balanced" ? " --set model.transformer.layout=balanced" : "" }') --format csv
 is "$(echo "$out" | awk -F, 'NR == 2 { print $4 }')" "$h" "crosspipe run of that layout gives the plan's time"
 # shellcheck disable=SC2086
 run plan "$P" -q --format json -o "$TMP/long.json" $long

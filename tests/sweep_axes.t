@@ -3,7 +3,7 @@
 # seeds list where nothing uses the seed is warned about; the corrected README example runs as
 # written and each of its axes and its seeds change the rows; the sweep's option messages.
 . "$(dirname "$0")/tap.sh"
-plan 28
+plan 29
 
 B=$XP_TOP/scenarios/p4_ratios.yaml
 # the README's example as it was: its `delay` group sets the keys of two axes, and its
@@ -68,6 +68,14 @@ printf 'base: %s\nset: {robustness: {samples: 5, jitter: 0.1}}\naxes:\n  pipelin
 	"$B" >"$TMP/seeds2.yaml"
 run sweep "$TMP/seeds2.yaml" --list
 is "$err" "" "no warning when robustness samples with jitter use the seed"
+
+# --- no schedules key: every schedule of the base scenario's list (it ran only the first) ---
+printf 'base: %s\naxes:\n  pipeline.microbatches: [8, 16]\n' "$B" \
+	>"$TMP/nosched.yaml"
+run sweep "$TMP/nosched.yaml" --list
+want=$(awk -F'[][]' '/^schedules:/ { print split($2, a, ",") }' "$B")
+is "$(echo "$out" | tail -1)" "2 points, $((2 * want)) tasks" \
+	"without schedules: the base's $want schedules at each of 2 points"
 
 # --- the corrected README example, as written ---
 E=tests/data/sweep_example.yaml

@@ -229,3 +229,18 @@ int xp_io_same_file(const char *a, const char *b)
 	free(cb);
 	return same;
 }
+
+int xp_io_make_parents(const char *path)
+{
+	char tmp[PATH_MAX + 256];
+	snprintf(tmp, sizeof tmp, "%s", path);
+	for (char *p = tmp + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(tmp, 0777) != 0 && errno != EEXIST)
+			return -1;
+		*p = '/';
+	}
+	return 0;
+}

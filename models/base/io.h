@@ -52,6 +52,9 @@ xp_status xp_io_publish(xp_io_staged *s, xp_error *err);
 /* Remove a staged file that will not be published (an empty *s is a no-op). */
 void xp_io_discard(xp_io_staged *s);
 
+/* mkdir -p of the folder holding path (path itself when it ends in '/'): 0, or -1 with errno. */
+int xp_io_make_parents(const char *path);
+
 /* stage + publish: path gets buf whole, or is left as it was. */
 xp_status xp_io_write_atomic(const char *path, const void *buf, size_t len, xp_error *err);
 

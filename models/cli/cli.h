@@ -98,4 +98,8 @@ int xp_cli_commit_all(const xp_cli_output *outs, int n);
 /* xp_cli_commit_all of one output. */
 int xp_cli_commit(const char *path, const char *buf, size_t len);
 
+/* "prog arg ..." with the arguments that hold spaces or quotes in single quotes, for a
+ * manifest (malloc'd; NULL when out of memory). */
+char *xp_cli_command_line(const char *prog, int argc, char **argv);
+
 #endif

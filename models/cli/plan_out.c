@@ -33,17 +33,17 @@ static void table_row(FILE *f, int rank, const xp_plan_layout *l)
 	xp_format_bytes(hbm, sizeof hbm, l->hbm_bytes);
 	xp_format_bytes(wan, sizeof wan, l->wan_bytes);
 	fprintf(f,
-	        "%4d %3d %4d %5d %12s %3d %5d %9s %-12s %10s %12.0f %5.1f%% %10s %10s %10s "
-	        "%6.1f%%\n",
+	        "%4d %3d %4d %5d %12s %3d %5d %9s %-9s %-12s %-12s %10s %12.0f %5.1f%% %10s "
+	        "%10s %10s %6.1f%%\n",
 	        rank, l->tp, l->pp, l->dp, cross_name(l), l->b, l->m,
-	        l->recompute ? "full" : "none", l->schedule, it, l->tokens_per_s, 100 * l->mfu,
-	        peak, hbm, wan, 100 * l->bubble);
+	        l->recompute ? "full" : "none", l->placed, l->split, l->schedule, it,
+	        l->tokens_per_s, 100 * l->mfu, peak, hbm, wan, 100 * l->bubble);
 }
 
 /* The --set line that makes layout l an ordinary scenario. */
 static void run_line(FILE *f, const xp_plan *pl, const xp_plan_layout *l)
 {
-	char over[8][64];
+	char over[XP_PLAN_OVERS][XP_PLAN_OVER_LEN];
 	const char *const *sets;
 	int n = xp_plan_n_sets(pl, &sets), k = xp_plan_overrides(l, over);
 	fprintf(f, "  run it: crosspipe run %s", xp_plan_path(pl));
@@ -79,12 +79,39 @@ static void explain(FILE *f, const xp_plan *pl, int k)
 	run_line(f, pl, b);
 }
 
+/* --refine: the solvers' orders of the K best beside the inner loop's. */
+static void refined_table(FILE *f, const xp_plan *pl, const xp_plan_cli *o)
+{
+	fprintf(f,
+	        "\nrefined by the solvers (--refine %d, solver.time_limit %s; the ranking is the "
+	        "greedy's):\nrank  inner loop   schedule       solver   schedule     status     "
+	        "gap   change\n",
+	        o->refine, o->solver_time ? o->solver_time : "60s");
+	for (int i = 0; i < o->refine && i < xp_plan_count(pl); i++) {
+		const xp_plan_layout *l = xp_plan_at(pl, i);
+		char a[32], b[32];
+		if (l->cls != XP_PLAN_SIMULATED)
+			break;
+		xp_format_time(a, sizeof a, l->makespan_ns);
+		if (!l->refined_ns) {
+			fprintf(f, "%4d %11s   %-12s %10s   no solver order fits the memory\n",
+			        i + 1, a, l->schedule, "-");
+			continue;
+		}
+		xp_format_time(b, sizeof b, l->refined_ns);
+		fprintf(f, "%4d %11s   %-12s %10s   %-12s %-9s %5.1f%% %+7.2f%%\n", i + 1, a,
+		        l->schedule, b, l->refined_schedule, l->refined_status,
+		        100 * l->refined_gap,
+		        100.0 * (double)(l->refined_ns - l->makespan_ns) / (double)l->makespan_ns);
+	}
+}
+
 static int write_table(FILE *f, const xp_plan *pl, const xp_plan_cli *o)
 {
 	int shown = 0;
-	fprintf(f,
-	        "rank  tp   pp    dp        cross   b     m recompute schedule      iteration     "
-	        "tokens/s   MFU  peak mem        HBM  WAN bytes bubble\n");
+	fprintf(f, "rank  tp   pp    dp        cross   b     m recompute placement layers       "
+	           "schedule      iteration     tokens/s   MFU   peak mem        HBM  WAN bytes "
+	           "bubble\n");
 	for (int i = 0; i < xp_plan_count(pl) && shown < o->top; i++) {
 		const xp_plan_layout *l = xp_plan_at(pl, i);
 		if (l->cls != XP_PLAN_SIMULATED)
@@ -97,6 +124,8 @@ static int write_table(FILE *f, const xp_plan *pl, const xp_plan_cli *o)
 	counts_line(f, pl);
 	if (shown)
 		run_line(f, pl, xp_plan_at(pl, 0));
+	if (o->refine && shown)
+		refined_table(f, pl, o);
 	if (o->explain > 0 && o->explain <= shown)
 		explain(f, pl, o->explain);
 	else if (o->explain > 0)
@@ -115,6 +144,11 @@ static void json_layout(xp_json *j, const xp_plan_layout *l, int rank)
 	xp_json_int(j, "microbatch_size", l->b);
 	xp_json_int(j, "microbatches", l->m);
 	xp_json_str(j, "recompute", l->recompute ? "full" : "none");
+	xp_json_str(j, "layers", l->balanced ? "balanced" : "even");
+	xp_json_int(j, "dc0_stages", l->dc0_stages);
+	xp_json_str(j, "placement", l->placed);
+	xp_json_str(j, "layer_split", l->split);
+	xp_json_int(j, "gpus", (int64_t)l->tp * l->pp * l->dp);
 	xp_json_str(j, "class", xp_plan_class_name(l->cls));
 	xp_json_str(j, "why", l->why);
 	xp_json_int(j, "bound_ns", l->bound_ns);
@@ -127,6 +161,12 @@ static void json_layout(xp_json *j, const xp_plan_layout *l, int rank)
 		xp_json_int(j, "hbm_bytes", l->hbm_bytes);
 		xp_json_int(j, "wan_bytes", l->wan_bytes);
 		xp_json_num(j, "bubble", l->bubble);
+		if (l->refined_ns) {
+			xp_json_str(j, "refined_schedule", l->refined_schedule);
+			xp_json_int(j, "refined_ns", l->refined_ns);
+			xp_json_str(j, "refined_status", l->refined_status);
+			xp_json_num(j, "refined_gap", l->refined_gap);
+		}
 	}
 	xp_json_end(j);
 }
@@ -162,7 +202,8 @@ static void write_csv(FILE *f, const xp_plan *pl)
 {
 	fprintf(f, "rank,tp,pp,dp,cross,microbatch_size,microbatches,recompute,class,bound_ns,"
 	           "schedule,iteration_ns,tokens_per_s,mfu,peak_memory_bytes,hbm_bytes,wan_bytes,"
-	           "bubble,why\n");
+	           "bubble,layers,dc0_stages,placement,layer_split,gpus,refined_schedule,"
+	           "refined_ns,refined_status,refined_gap,why\n");
 	for (int i = 0; i < xp_plan_count(pl); i++) {
 		const xp_plan_layout *l = xp_plan_at(pl, i);
 		int sim = l->cls == XP_PLAN_SIMULATED;
@@ -180,6 +221,16 @@ static void write_csv(FILE *f, const xp_plan *pl)
 			fputc(',', f);
 		} else {
 			fprintf(f, ",,,,,,,,");
+		}
+		fprintf(f, "%s,%d,%s,%s,%lld,", l->balanced ? "balanced" : "even", l->dc0_stages,
+		        l->placed, l->split, (long long)l->tp * l->pp * l->dp);
+		if (l->refined_ns) {
+			fprintf(f, "%s,%lld,%s,", l->refined_schedule, (long long)l->refined_ns,
+			        l->refined_status);
+			xp_fixed_double(f, l->refined_gap);
+			fputc(',', f);
+		} else {
+			fprintf(f, ",,,,");
 		}
 		xp_out_csv_field(f, l->why);
 		fputc('\n', f);

@@ -168,8 +168,7 @@ static int parse(int argc, char **argv, xp_sweep_cli *o)
 	return -1;
 }
 
-/* The command line, for the manifest. */
-static char *command_line(const char *prog, int argc, char **argv)
+char *xp_cli_command_line(const char *prog, int argc, char **argv)
 {
 	char *buf = NULL;
 	size_t len = 0;
@@ -278,7 +277,7 @@ int xp_cli_sweep(int argc, char **argv, const char *prog)
 	int rc = parse(argc, argv, &o);
 	if (rc >= 0)
 		return rc;
-	char dir[4200], *cmd = command_line(prog, argc, argv);
+	char dir[4200], *cmd = xp_cli_command_line(prog, argc, argv);
 	if (o.collect) {
 		rc = collect(o.collect, cmd);
 		free(cmd);

@@ -1,10 +1,11 @@
 /* plan.h: `crosspipe plan`: search the layouts of one model on one cluster (TP, PP, DP, which
- * dimension crosses the datacenters, microbatch size and count, recomputation, schedule) for the
- * shortest iteration (docs/plan.md).
+ * dimension crosses the datacenters, the stage-to-DC placement, the layer split, microbatch size
+ * and count, recomputation, schedule) for the shortest iteration (docs/plan.md).
  *
  * A plan file is a scenario without the layout: the planner adds, for every layout, the --set
  * overrides that fix it (pipeline.stages, pipeline.dp, model.transformer.tp and microbatch_size,
- * model.recompute, datacenters.split, memory.limit=hbm), so that every layout it reports is an
+ * model.recompute, datacenters.split, memory.limit=hbm, and model.transformer.layout=balanced or
+ * datacenters.placement when the layout has them), so that every layout it reports is an
  * ordinary scenario that `crosspipe run FILE --set ...` times the same way. Layouts that cannot
  * run (divisibility, memory) are pruned before any simulation, with the reason counted; the rest
  * are simulated in increasing order of a lower bound on their iteration time, and a layout whose
@@ -30,11 +31,12 @@ typedef enum {
 	XP_PLAN_INVALID,            /* another scenario error (the message is kept) */
 	XP_PLAN_BOUND,              /* its lower bound exceeds the k-th best time */
 	XP_PLAN_NO_SCHEDULE,        /* simulated, but no schedule fits the memory left */
+	XP_PLAN_SAME_SPLIT,         /* the balanced layer split is the even one (not run twice) */
 	XP_PLAN_CLASSES
 } xp_plan_class;
 
 /* "simulated", "divisibility", "memory-states", "memory-activations", "invalid", "bound",
- * "no-schedule". */
+ * "no-schedule", "same-split". */
 const char *xp_plan_class_name(xp_plan_class c);
 
 /* Which dimension crosses the datacenters: the values of datacenters.split. */
@@ -49,10 +51,14 @@ typedef enum {
 const char *xp_plan_cross_name(int cross);
 
 typedef struct xp_plan_layout {
-	int index; /* enumeration order: the tie-break of the ranking */
+	int index;    /* enumeration order: the tie-break of the ranking */
+	int feasible; /* after xp_plan_classify: 1 + its place in bound order, 0 when pruned */
 	int tp, pp, dp, b, m;
-	int cross;     /* xp_plan_cross: which dimension crosses the DCs (datacenters.split) */
-	int recompute; /* 0 none, 1 full */
+	int cross;      /* xp_plan_cross: which dimension crosses the DCs (datacenters.split) */
+	int recompute;  /* 0 none, 1 full */
+	int balanced;   /* 1: model.transformer.layout=balanced, 0: the even split */
+	int dc0_stages; /* > 0: uneven placement, the first dc0_stages stages in DC 0, the rest in
+	                 * DC 1 (2 DCs, PP crossing); 0: equal contiguous groups */
 	xp_plan_class cls;
 	char why[200];    /* the reason a layout was pruned or failed */
 	int64_t bound_ns; /* lower bound on the iteration time (layouts that parse) */
@@ -67,6 +73,14 @@ typedef struct xp_plan_layout {
 	double bubble;       /* mean idle share of the pipeline devices */
 	int64_t busy_max_ns; /* largest compute time of one device */
 	int64_t wan_busy_ns; /* time the WAN links carried messages (summed) */
+	char split[96];      /* layers per stage, run-length: "2*62|1*2" (layouts that parse) */
+	char placed[24];     /* stages per DC: "32+32"; "dp" when DP crosses; "1" with one DC */
+	int64_t gpus_used;   /* tp x pp x dp (an uneven placement may leave GPUs idle) */
+	/* xp_plan_refine: the solvers' best order that fits (refined_ns 0: not refined) */
+	char refined_schedule[16];
+	int64_t refined_ns;
+	char refined_status[16]; /* the solver's status: optimal, feasible, timeout ... */
+	double refined_gap;
 } xp_plan_layout;
 
 typedef struct xp_plan xp_plan;
@@ -82,6 +96,21 @@ void xp_plan_free(xp_plan *pl); /* NULL is a no-op */
  * the progress line (base/progress.h). XP_ENOMEM; a failing layout does not fail the search. */
 xp_status xp_plan_search(xp_plan *pl, int k, int exhaustive, xp_error *err);
 
+/* The first half of a parallel search (docs/plan.md): classify every layout and number the
+ * feasible ones in bound order (feasible = 1, 2, ...). XP_ENOMEM. */
+xp_status xp_plan_classify(xp_plan *pl, xp_error *err);
+/* The second half: as xp_plan_search, but each feasible layout's fastest fitting schedule comes
+ * from chosen[index] (a name, or "" when none fits), found by the sweep runner's workers; only
+ * that schedule is timed again here, for the figures. The same k and exhaustive give the same
+ * layouts, classes and figures as xp_plan_search. */
+xp_status xp_plan_search_chosen(xp_plan *pl, int k, int exhaustive, const char *const *chosen,
+                                xp_error *err);
+
+/* After the search: time the k best simulated layouts again with the solvers (optimal and
+ * optimal-v, each under solver.time_limit = time_limit, e.g. "10s") and keep, per layout, the
+ * faster order that fits as its refined_*; the ranking stays the inner loop's. XP_ENOMEM. */
+xp_status xp_plan_refine(xp_plan *pl, int k, const char *time_limit, xp_error *err);
+
 /* The layouts after the search, ranked: simulated ones by time (then enumeration order), then
  * the rest in enumeration order. */
 int xp_plan_count(const xp_plan *pl);
@@ -95,8 +124,10 @@ int64_t xp_plan_gpus(const xp_plan *pl);
 int xp_plan_n_sets(const xp_plan *pl, const char *const **sets);
 
 /* The overrides that make layout l a scenario of the plan file (after the plan's own --set
- * ones): n strings of at most 64 bytes into over[8]. */
-int xp_plan_overrides(const xp_plan_layout *l, char over[8][64]);
+ * ones): n strings of at most XP_PLAN_OVER_LEN bytes into over[XP_PLAN_OVERS] (11 kB: an
+ * uneven placement's list has 2 pp characters, so uneven layouts stop at pp 512). */
+enum { XP_PLAN_OVERS = 10, XP_PLAN_OVER_LEN = 1100, XP_PLAN_MAX_UNEVEN_PP = 512 };
+int xp_plan_overrides(const xp_plan_layout *l, char over[XP_PLAN_OVERS][XP_PLAN_OVER_LEN]);
 
 /* Layout l as a scenario (the plan's sets, then l's overrides). */
 xp_status xp_plan_scenario(const xp_plan *pl, const xp_plan_layout *l, xp_scenario **out,

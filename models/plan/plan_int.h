@@ -14,9 +14,12 @@ typedef struct xp_plan_space {
 	int b[XP_PLAN_AXIS], n_b;
 	int recompute[2], n_recompute;
 	int cross[XP_PLAN_CROSSES], n_cross; /* xp_plan_cross */
+	int split[2], n_split;               /* layer split: 0 even, 1 balanced */
+	int placement[2], n_placement; /* stages to DCs: 0 even, 1 uneven (2 DCs, PP crossing) */
 	int64_t layers, heads, global_batch, gpus_per_node;
 	int datacenters;
-	int64_t gpus; /* in all DCs */
+	int64_t gpus;                  /* in all DCs */
+	int64_t dc_gpus[XP_PLAN_AXIS]; /* in each DC */
 } xp_plan_space;
 
 struct xp_plan {
@@ -29,6 +32,7 @@ struct xp_plan {
 	xp_plan_layout *lay; /* in enumeration order, then ranked by the search */
 	int n_lay, cap_lay;
 	int counts[XP_PLAN_CLASSES];
+	int classified; /* xp_plan_classify ran: the classes and bounds are set */
 };
 
 /* plan_space.c: read the space from the plan file's tree (XP_EINVAL at the key); enumerate its

@@ -53,6 +53,7 @@ static int find_layout(const xp_node *root, long k, xp_plan_layout *l)
 		for (int j = 0; j < 6; j++)
 			if (!f[j])
 				return -1;
+		const char *split = text_of(m, "layers"), *dc0 = text_of(m, "dc0_stages");
 		*l = (xp_plan_layout){
 			.tp = atoi(f[0]), .pp = atoi(f[1]), .dp = atoi(f[2]), .b = atoi(f[3])
 		};
@@ -60,6 +61,11 @@ static int find_layout(const xp_node *root, long k, xp_plan_layout *l)
 			if (!strcmp(f[4], xp_plan_cross_name(c)))
 				l->cross = c;
 		l->recompute = !strcmp(f[5], "full");
+		l->balanced = split && !strcmp(split, "balanced");
+		l->dc0_stages = dc0 ? atoi(dc0) : 0;
+		if (l->dc0_stages < 0 ||
+		    (l->dc0_stages && (l->dc0_stages >= l->pp || l->pp > XP_PLAN_MAX_UNEVEN_PP)))
+			return -1; /* not a layout a plan writes */
 		snprintf(l->schedule, sizeof l->schedule, "%s", sched ? sched : "");
 		return 0;
 	}
@@ -82,7 +88,7 @@ static xp_status push(xp_plan_ref *r, const char *s, xp_error *err)
 /* The plan's path, its sets, then the layout's overrides and its schedule. */
 static xp_status fill(const xp_node *root, const xp_plan_layout *l, xp_plan_ref *r, xp_error *err)
 {
-	char over[8][64], sched[80];
+	char over[XP_PLAN_OVERS][XP_PLAN_OVER_LEN], sched[80];
 	const char *plan = text_of(root, "plan");
 	const xp_node *sets = node_of(root, "sets");
 	if (!plan || !(r->plan = strdup(plan)))

@@ -85,28 +85,51 @@ static xp_status word_axis(const xp_reader *rd, const char *path, const char *co
 	return XP_OK;
 }
 
+/* datacenters.gpus: one count for every DC or a list of one per DC, into sp->dc_gpus. */
+static xp_status read_dc_gpus(const xp_reader *rd, xp_plan_space *sp)
+{
+	static const char key[] = "datacenters.gpus";
+	const xp_node *n = xp_reader_get(rd, key);
+	int D = sp->datacenters, bad = !n || n->kind == XP_NODE_MAP;
+	bad = bad || (n->kind == XP_NODE_SEQ && n->n != D);
+	for (int dc = 0; !bad && dc < D; dc++) {
+		int v = 0;
+		bad = node_int(n->kind == XP_NODE_SEQ ? n->kids[dc] : n, 1, 1 << 30, &v) < 0;
+		sp->dc_gpus[dc] = v;
+		sp->gpus += v;
+	}
+	if (!n)
+		return xp_reader_int(rd, key, 1, 1 << 30, 1, &sp->gpus); /* "key is required" */
+	if (bad)
+		return xp_reader_fail(rd, n, key,
+		                      "expected an integer from 1 to %d, or a list of %d of them "
+		                      "(one per datacenter)",
+		                      1 << 30, D);
+	return XP_OK;
+}
+
 static xp_status read_cluster(const xp_reader *rd, xp_plan_space *sp)
 {
-	int64_t dcs = 1, per_dc = 0;
+	int64_t dcs = 1;
 	xp_status st;
 	sp->gpus_per_node = 8;
 	if ((st = xp_reader_int(rd, "model.transformer.layers", 1, 1 << 30, 1, &sp->layers)) ||
 	    (st = xp_reader_int(rd, "model.transformer.heads", 1, 1 << 30, 1, &sp->heads)) ||
-	    (st = xp_reader_int(rd, "datacenters.count", 1, 64, 0, &dcs)) ||
-	    (st = xp_reader_int(rd, "datacenters.gpus", 1, 1 << 30, 1, &per_dc)) ||
+	    (st = xp_reader_int(rd, "datacenters.count", 1, XP_PLAN_AXIS, 0, &dcs)) ||
 	    (st = xp_reader_int(rd, "datacenters.gpus_per_node", 1, 1024, 0, &sp->gpus_per_node)) ||
 	    (st = xp_reader_int(rd, "pipeline.global_batch", 1, (int64_t)1 << 40, 1,
 	                        &sp->global_batch)))
 		return st;
 	sp->datacenters = (int)dcs;
-	sp->gpus = dcs * per_dc;
-	return XP_OK;
+	return read_dc_gpus(rd, sp);
 }
 
 xp_status xp_plan_read_space(const xp_reader *rd, xp_plan_space *sp)
 {
 	static const char *const recompute[] = { "none", "full", NULL };
 	static const char *const cross[] = { "pp", "dp", "hierarchical", NULL };
+	static const char *const split[] = { "even", "balanced", NULL };
+	static const char *const placement[] = { "even", "uneven", NULL };
 	xp_status st;
 	memset(sp, 0, sizeof *sp);
 	if ((st = read_cluster(rd, sp)))
@@ -118,12 +141,32 @@ xp_status xp_plan_read_space(const xp_reader *rd, xp_plan_space *sp)
 	for (int c = 0; c < XP_PLAN_CROSSES; c++)
 		sp->cross[c] = c;
 	sp->n_cross = sp->datacenters > 1 ? XP_PLAN_CROSSES : 1;
+	sp->split[0] = 0, sp->split[1] = 1, sp->n_split = 2;
+	sp->placement[0] = 0, sp->placement[1] = 1, sp->n_placement = sp->datacenters == 2 ? 2 : 1;
 	if ((st = int_axis(rd, "plan.tp", 1, 1024, sp->tp, &sp->n_tp)) ||
 	    (st = int_axis(rd, "plan.pp", 1, 4096, sp->pp, &sp->n_pp)) ||
 	    (st = int_axis(rd, "plan.microbatch_size", 1, 1 << 20, sp->b, &sp->n_b)) ||
-	    (st = word_axis(rd, "plan.recompute", recompute, sp->recompute, &sp->n_recompute)))
+	    (st = word_axis(rd, "plan.recompute", recompute, sp->recompute, &sp->n_recompute)) ||
+	    (st = word_axis(rd, "plan.layers", split, sp->split, &sp->n_split)) ||
+	    (st = word_axis(rd, "plan.placement", placement, sp->placement, &sp->n_placement)) ||
+	    (st = word_axis(rd, "plan.cross", cross, sp->cross, &sp->n_cross)))
 		return st;
-	return word_axis(rd, "plan.cross", cross, sp->cross, &sp->n_cross);
+	for (int i = 0; i < sp->n_placement; i++)
+		if (sp->placement[i] && sp->datacenters != 2)
+			return xp_reader_fail(rd, xp_reader_get(rd, "plan.placement"),
+			                      "plan.placement",
+			                      "uneven placements are searched with 2 datacenters "
+			                      "only (datacenters.count is %d)",
+			                      sp->datacenters);
+	return XP_OK;
+}
+
+/* The replicas an uneven placement leaves room for: each DC holds tp x dp x its stages. */
+static int uneven_dp(const xp_plan_space *sp, const xp_plan_layout *l)
+{
+	int64_t a = sp->dc_gpus[0] / ((int64_t)l->tp * l->dc0_stages);
+	int64_t b = sp->dc_gpus[1] / ((int64_t)l->tp * (l->pp - l->dc0_stages));
+	return (int)(a < b ? a : b);
 }
 
 /* Why the sizes of l do not divide (into why), or 0 when they do. */
@@ -135,13 +178,16 @@ static int indivisible(const xp_plan_space *sp, const xp_plan_layout *l, char *w
 		                "tp %d must divide the GPUs of a node (%lld) and the heads "
 		                "(%lld)",
 		                l->tp, (long long)sp->gpus_per_node, (long long)sp->heads);
-	if (g % ((int64_t)l->tp * l->pp) || l->pp > sp->layers)
+	if ((!l->dc0_stages && g % ((int64_t)l->tp * l->pp)) || l->pp > sp->layers)
 		return snprintf(why, len,
 		                "tp %d x pp %d must divide the GPUs (%lld), pp at most the "
 		                "layers (%lld)",
 		                l->tp, l->pp, (long long)g, (long long)sp->layers);
+	if (l->dc0_stages && l->dp < 1)
+		return snprintf(why, len, "no replica of %d + %d stages of tp %d fits the DCs",
+		                l->dc0_stages, l->pp - l->dc0_stages, l->tp);
 	int by_dp = l->cross != XP_PLAN_CROSS_PP;
-	if (D > 1 && (by_dp ? l->dp % D : l->pp % D))
+	if (D > 1 && !l->dc0_stages && (by_dp ? l->dp % D : l->pp % D))
 		return snprintf(why, len, "%s %d must be a multiple of the datacenters (%lld)",
 		                by_dp ? "dp" : "pp", by_dp ? l->dp : l->pp, (long long)D);
 	if (sp->global_batch % ((int64_t)l->dp * l->b))
@@ -168,17 +214,18 @@ static xp_status add(xp_plan *pl, const xp_plan_layout *l, xp_error *err)
 	return XP_OK;
 }
 
-/* Every microbatch size, recomputation and crossing of one (tp, pp). */
-static xp_status add_split(xp_plan *pl, int tp, int pp, xp_error *err)
+/* Every layer split, microbatch size and recomputation of one placement l (tp, pp, crossing,
+ * dc0_stages and dp set). */
+static xp_status add_placed(xp_plan *pl, const xp_plan_layout *base, xp_error *err)
 {
 	const xp_plan_space *sp = &pl->space;
 	xp_status st = XP_OK;
-	for (int c = 0; c < sp->n_cross; c++)
+	for (int s = 0; s < sp->n_split; s++)
 		for (int i = 0; i < sp->n_b; i++)
 			for (int r = 0; !st && r < sp->n_recompute; r++) {
-				xp_plan_layout l = { .tp = tp, .pp = pp, .b = sp->b[i] };
-				l.dp = (int)(sp->gpus / ((int64_t)tp * pp));
-				l.cross = sp->cross[c];
+				xp_plan_layout l = *base;
+				l.balanced = sp->split[s];
+				l.b = sp->b[i];
 				l.recompute = sp->recompute[r];
 				if (indivisible(sp, &l, l.why, sizeof l.why))
 					l.cls = XP_PLAN_DIVISIBILITY;
@@ -186,6 +233,33 @@ static xp_status add_split(xp_plan *pl, int tp, int pp, xp_error *err)
 					l.m = (int)(sp->global_batch / ((int64_t)l.dp * l.b));
 				st = add(pl, &l, err);
 			}
+	return st;
+}
+
+/* Every crossing and placement of one (tp, pp): the equal groups, then (uneven, PP crossing
+ * 2 DCs) every other count of stages in DC 0, with as many replicas as both DCs hold. */
+static xp_status add_split(xp_plan *pl, int tp, int pp, xp_error *err)
+{
+	const xp_plan_space *sp = &pl->space;
+	xp_status st = XP_OK;
+	for (int c = 0; c < sp->n_cross; c++)
+		for (int q = 0; !st && q < sp->n_placement; q++) {
+			xp_plan_layout l = { .tp = tp, .pp = pp, .cross = sp->cross[c] };
+			if (!sp->placement[q]) {
+				l.dp = (int)(sp->gpus / ((int64_t)tp * pp));
+				st = add_placed(pl, &l, err);
+				continue;
+			}
+			if (l.cross != XP_PLAN_CROSS_PP || pp < 2 || pp > XP_PLAN_MAX_UNEVEN_PP)
+				continue; /* uneven: PP across 2 DCs only */
+			for (int s0 = 1; !st && s0 < pp; s0++) {
+				if (2 * s0 == pp)
+					continue; /* the equal groups */
+				l.dc0_stages = s0;
+				l.dp = uneven_dp(sp, &l);
+				st = add_placed(pl, &l, err);
+			}
+		}
 	return st;
 }
 

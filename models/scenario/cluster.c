@@ -1,6 +1,8 @@
 /* cluster.c: the keys that tie a layout to the cluster and the job (docs/memory.md): the GPUs of
  * each datacenter and of a node, checked against what the layout uses, and the global batch,
  * which sets the microbatch count. */
+#include <stdlib.h>
+
 #include "scenario/scenario_int.h"
 
 #define MAX_GPUS ((int64_t)1 << 30)
@@ -41,28 +43,56 @@ static int64_t gpus_in(const xp_params *pr, int dc)
 	return (int64_t)pr->tp * pr->dp * stages;
 }
 
+/* datacenters.gpus: one count for every DC, or a list of one per DC (into n[dc]; 0 absent). */
+static xp_status read_gpus(const xp_reader *rd, const xp_params *pr, int64_t *n)
+{
+	static const char key[] = "datacenters.gpus";
+	const xp_node *nd = xp_reader_get(rd, key);
+	if (!nd || nd->kind != XP_NODE_SEQ) {
+		xp_status st = xp_reader_int(rd, key, 1, MAX_GPUS, 0, &n[0]);
+		for (int dc = 1; dc < pr->datacenters; dc++)
+			n[dc] = n[0];
+		return st;
+	}
+	if (nd->n != pr->datacenters)
+		return xp_reader_fail(rd, nd, key,
+		                      "expected one count or a list of %d (one per datacenter)",
+		                      pr->datacenters);
+	int *v = calloc((size_t)pr->datacenters, sizeof *v);
+	if (!v)
+		return xp_fail(rd->err, XP_ENOMEM, "out of memory");
+	xp_status st = xp_reader_int_list(rd, key, pr->datacenters, 1, MAX_GPUS, v);
+	for (int dc = 0; dc < pr->datacenters; dc++)
+		n[dc] = v[dc];
+	free(v);
+	return st;
+}
+
 xp_status xp_read_cluster(const xp_reader *rd, xp_params *pr)
 {
 	static const char gpus[] = "datacenters.gpus", node[] = "datacenters.gpus_per_node";
-	int64_t n = 0, per_node = 0;
-	xp_status st = xp_reader_int(rd, gpus, 1, MAX_GPUS, 0, &n);
-	if (st || (st = xp_reader_int(rd, node, 1, 1024, 0, &per_node)))
-		return st;
-	pr->dc_gpus = n;
+	int64_t per_node = 0, *n = calloc((size_t)pr->datacenters + 1, sizeof *n);
+	if (!n)
+		return xp_fail(rd->err, XP_ENOMEM, "out of memory");
+	xp_status st = read_gpus(rd, pr, n);
+	if (!st)
+		st = xp_reader_int(rd, node, 1, 1024, 0, &per_node);
+	pr->dc_gpus = n[0];
 	pr->gpus_per_node = (int)per_node;
-	if (per_node && per_node % pr->tp)
-		return xp_reader_fail(rd, xp_reader_get(rd, node), node,
-		                      "TP (%d) must divide the GPUs of a node (%lld): TP stays "
-		                      "inside a node",
-		                      pr->tp, (long long)per_node);
-	for (int dc = 0; n && dc < pr->datacenters; dc++)
-		if (gpus_in(pr, dc) > n)
-			return xp_reader_fail(rd, xp_reader_get(rd, gpus), gpus,
-			                      "datacenter %d has %lld GPUs, the layout puts %lld "
-			                      "there (tp %d x dp %d x its stages)",
-			                      dc, (long long)n, (long long)gpus_in(pr, dc), pr->tp,
-			                      pr->dp);
-	return XP_OK;
+	if (!st && per_node && per_node % pr->tp)
+		st = xp_reader_fail(rd, xp_reader_get(rd, node), node,
+		                    "TP (%d) must divide the GPUs of a node (%lld): TP stays "
+		                    "inside a node",
+		                    pr->tp, (long long)per_node);
+	for (int dc = 0; !st && n[dc] && dc < pr->datacenters; dc++)
+		if (gpus_in(pr, dc) > n[dc])
+			st = xp_reader_fail(rd, xp_reader_get(rd, gpus), gpus,
+			                    "datacenter %d has %lld GPUs, the layout puts %lld "
+			                    "there (tp %d x dp %d x its stages)",
+			                    dc, (long long)n[dc], (long long)gpus_in(pr, dc),
+			                    pr->tp, pr->dp);
+	free(n);
+	return st;
 }
 
 /* One entry of a per-DC list: a scalar parsed by parse, > 0. */

@@ -98,9 +98,8 @@ static const char *const schedule_keys[] = { "n_sub",     "replan",   "switch_co
 	                                     "objective", "variants", NULL };
 static const char *const solver_keys[] = { "time_limit", "gap", "work_limit", NULL };
 static const char *const robustness_keys[] = { "jitter", "samples", NULL };
-static const char *const plan_keys[] = {
-	"tp", "pp", "microbatch_size", "recompute", "cross", NULL
-};
+static const char *const plan_keys[] = { "tp",    "pp",     "microbatch_size", "recompute",
+	                                 "cross", "layers", "placement",       NULL };
 
 static const char *const *const section_keys[] = {
 	top_keys,       pipeline_keys,    model_keys,     transformer_keys, memory_keys,
@@ -572,6 +571,7 @@ void xp_params_free(xp_params *pr)
 	free(pr->memory_limit_bytes);
 	free(pr->placement);
 	free(pr->param_count);
+	free(pr->stage_layers);
 	free(pr->stage_memory);
 	for (int i = 0; pr->schedules && i < pr->n_schedules; i++)
 		free(pr->schedules[i]);

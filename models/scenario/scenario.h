@@ -167,6 +167,7 @@ typedef struct xp_params {
 	int tp;                        /* model.transformer.tp; 1 with explicit times */
 	int64_t *param_count;          /* a transformer's parameters per stage and TP rank, else
 	                                * NULL */
+	int64_t *stage_layers;         /* a transformer's transformer layers per stage, else NULL */
 	double model_flops;            /* a transformer's F+D+W FLOPs of one microbatch on the
 	                                * whole model (no recomputation), else 0 */
 	double gpu_flops;              /* model.transformer.gpu_flops (peak), else 0 */

@@ -4,6 +4,7 @@
  * stage and the output layer on the last (docs/memory.md). */
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "base/units.h"
 #include "scenario/scenario_int.h"
@@ -15,6 +16,7 @@ struct shape {
 	int64_t layers, d, f, heads, kv_heads, s, b, tp, vocab;
 	double gpu_flops, utilisation;
 	int64_t *split;   /* model.transformer.layout: layers per stage (NULL: even) */
+	int balanced;     /* layout: balanced (the split is computed in fill_stages) */
 	double *dc_flops; /* datacenters.gpu_flops: peak per DC (NULL: gpu_flops everywhere) */
 };
 
@@ -40,9 +42,13 @@ static xp_status read_layout(const xp_reader *rd, struct shape *t, int p)
 		return XP_OK;
 	if (n->kind != XP_NODE_SCALAR)
 		return xp_reader_fail(rd, n, T "layout",
-		                      "expected a layout string such as Et*4|t*4L");
+		                      "expected a layout string such as Et*4|t*4L, or balanced");
 	if (!(t->split = calloc((size_t)p, sizeof *t->split)))
 		return xp_fail(rd->err, XP_ENOMEM, "out of memory");
+	if (!strcmp(n->text, "balanced")) {
+		t->balanced = 1;
+		return XP_OK;
+	}
 	if (xp_layout_parse(n->text, p, t->layers, t->split, &ends, why, sizeof why) < 0)
 		return xp_reader_fail(rd, n, T "layout", "%s", why);
 	if (t->vocab && ends != 2)
@@ -178,12 +184,82 @@ static int fill_stage(const struct shape *t, const struct layer *l, const struct
 	       round_i64(params / (double)t->tp, &pr->param_count[k]);
 }
 
+/* Stage k's time per layer (F + D + W of one microbatch, with recomputation and the TP
+ * all-reduces) and its fixed part (the output layer on the last stage), in ns. */
+static void stage_rate(const struct shape *t, const struct layer *l, const struct layer *out,
+                       const xp_params *pr, int k, double *per_layer, double *fixed)
+{
+	double peak = t->dc_flops ? t->dc_flops[pr->placement[k]] : t->gpu_flops;
+	double rate = peak * t->utilisation * (double)t->tp / 1e9;
+	double re = pr->recompute ? l->f_flops : 0, re_tp = pr->recompute ? l->tp_ns : 0;
+	*per_layer = (l->f_flops + l->d_flops + re + l->w_flops) / rate + 2 * l->tp_ns + re_tp;
+	*fixed = k == pr->stages - 1 ? (out->f_flops + out->d_flops + out->w_flops) / rate : 0;
+}
+
+/* layout: balanced. The split with at least one layer per stage whose slowest stage (F + D + W
+ * per microbatch) is fastest: n_k(T) = floor((T - fixed_k) / per_layer_k) layers fit under T,
+ * so bisect for the least T where they add up to the layers, then take the excess back from
+ * the stages whose last layer ends latest (ties: the later stage). */
+static int balance(const struct shape *t, const struct layer *l, const xp_params *pr)
+{
+	int p = pr->stages;
+	double lo = 0, hi = 0, *c = calloc(2 * (size_t)p, sizeof *c), *e = c + p;
+	struct layer out = output_cost(t);
+	if (!c)
+		return -1;
+	for (int k = 0; k < p; k++) {
+		stage_rate(t, l, &out, pr, k, &c[k], &e[k]);
+		double all = e[k] + c[k] * (double)t->layers;
+		hi = all > hi ? all : hi;
+	}
+	for (int it = 0; it < 200 && hi - lo > 1e-9 * hi; it++) {
+		double mid = (lo + hi) / 2, sum = 0;
+		for (int k = 0; k < p; k++)
+			sum += fmax(1, floor((mid - e[k]) / c[k]));
+		if (sum >= (double)t->layers)
+			hi = mid;
+		else
+			lo = mid;
+	}
+	int64_t total = 0;
+	for (int k = 0; k < p; k++) {
+		double n = fmax(1, floor((hi - e[k]) / c[k]));
+		t->split[k] = n < (double)t->layers ? (int64_t)n : t->layers;
+		total += t->split[k];
+	}
+	while (total < t->layers) { /* hi a rounding below a split's exact bound: one short */
+		int best = 0;
+		for (int k = 1; k < p; k++)
+			if (e[k] + c[k] * (double)(t->split[k] + 1) <
+			    e[best] + c[best] * (double)(t->split[best] + 1))
+				best = k;
+		t->split[best]++;
+		total++;
+	}
+	while (total > t->layers) {
+		int worst = -1;
+		for (int k = 0; k < p; k++)
+			if (t->split[k] > 1 &&
+			    (worst < 0 || e[k] + c[k] * (double)t->split[k] >=
+			                      e[worst] + c[worst] * (double)t->split[worst]))
+				worst = k;
+		t->split[worst]--;
+		total--;
+	}
+	free(c);
+	return 0;
+}
+
 static xp_status fill_stages(const xp_reader *rd, const struct shape *t, const struct layer *l,
                              xp_params *pr)
 {
 	struct layer out = output_cost(t);
-	if (!(pr->param_count = calloc((size_t)pr->stages, sizeof(int64_t))))
+	pr->param_count = calloc((size_t)pr->stages, sizeof(int64_t));
+	pr->stage_layers = calloc((size_t)pr->stages, sizeof(int64_t));
+	if (!pr->param_count || !pr->stage_layers || (t->balanced && balance(t, l, pr)))
 		return xp_fail(rd->err, XP_ENOMEM, "out of memory");
+	for (int k = 0; k < pr->stages; k++)
+		pr->stage_layers[k] = stage_layers(t, k, pr->stages);
 	for (int k = 0; k < pr->stages; k++)
 		if (fill_stage(t, l, &out, k, pr))
 			return xp_reader_fail(

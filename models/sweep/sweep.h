@@ -113,6 +113,26 @@ typedef struct xp_collect_report {
 xp_status xp_sweep_collect(const xp_sweep *s, const char *dir, int n_shards, int merge,
                            const char *command, xp_collect_report *rep, xp_error *err);
 
+/* ---- reading a finished run's rows back (crosspipe plan --jobs) ---- */
+
+typedef enum {
+	XP_SWEEP_ROW_MISSING = 0, /* no row that checks */
+	XP_SWEEP_ROW_OK,          /* status ok: makespan_ns and fits_memory hold its figures */
+	XP_SWEEP_ROW_ERROR, /* status error from the task itself (it failed to build or run) */
+	XP_SWEEP_ROW_LOST,  /* timeout, or its worker died: the task has no answer */
+} xp_sweep_row_state;
+
+typedef struct xp_sweep_result {
+	xp_sweep_row_state state;
+	int64_t makespan_ns;
+	int fits_memory;
+} xp_sweep_result;
+
+/* The rows of DIR/results.csv and .jsonl, checked as --resume checks them, per task into
+ * out[xp_sweep_tasks(s)]. Rows of other points are refused with XP_EINVAL (as --resume);
+ * XP_EIO when the files cannot be read. */
+xp_status xp_sweep_results(const xp_sweep *s, const char *dir, xp_sweep_result *out, xp_error *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -156,3 +156,60 @@ xp_status xp_sweep_collect(const xp_sweep *s, const char *dir, int n_shards, int
 	xp_rix_free(&P.ix);
 	return st;
 }
+
+/* A checked row's state and figures, from its JSON line (rendered by this sweep, so the field
+ * names cannot occur inside a quoted value). */
+static xp_sweep_result result_of(const xp_row_index *ix, int t)
+{
+	xp_sweep_result r = { XP_SWEEP_ROW_MISSING, 0, 0 };
+	const char *json = ix->expect[t], *m;
+	if (!ix->csv[t] || !ix->json[t] || !json)
+		return r;
+	if (ix->status[t] != XP_ROW_OK) {
+		int lost = strstr(json, ", \"status\": \"timeout\", ") ||
+		           strstr(json, "\"message\": \"the worker process running this task died");
+		r.state = lost ? XP_SWEEP_ROW_LOST : XP_SWEEP_ROW_ERROR;
+		return r;
+	}
+	if (!(m = strstr(json, "\"makespan_ns\": ")))
+		return r;
+	r.state = XP_SWEEP_ROW_OK;
+	r.makespan_ns = strtoll(m + strlen("\"makespan_ns\": "), NULL, 10);
+	r.fits_memory = strstr(json, "\"fits_memory\": true") != NULL;
+	return r;
+}
+
+xp_status xp_sweep_results(const xp_sweep *s, const char *dir, xp_sweep_result *out, xp_error *err)
+{
+	char csv[4200], json[4200], *tc = NULL, *tj = NULL, *header = xp_sweep_csv_header(s);
+	size_t lc = 0, lj = 0;
+	xp_row_index ix;
+	xp_error why;
+	snprintf(csv, sizeof csv, "%s/results.csv", dir);
+	snprintf(json, sizeof json, "%s/results.jsonl", dir);
+	xp_status st = header && xp_rix_init(&ix, xp_sweep_tasks(s)) == XP_OK
+	                   ? XP_OK
+	                   : xp_fail(err, XP_ENOMEM, "out of memory");
+	if (!st && (xp_io_read_file_max(csv, XP_SWEEP_MAX_RESULT_BYTES, &tc, &lc, &why) ||
+	            xp_io_read_file_max(json, XP_SWEEP_MAX_RESULT_BYTES, &tj, &lj, &why)))
+		st = xp_fail(err, XP_EIO, "%s", why.msg);
+	else if (!st && (lc < strlen(header) || memcmp(tc, header, strlen(header))))
+		st = xp_fail(err, XP_EINVAL, "%s was written by another sweep (its header differs)",
+		             csv);
+	if (!st && xp_rix_add(&ix, s, tc, lc, tj, lj))
+		st = xp_fail(err, XP_ENOMEM, "out of memory");
+	if (!st && ix.n_stale) {
+		xp_sweep_history h;
+		st = xp_manifest_read(dir, &h) ? xp_fail(err, XP_ENOMEM, "out of memory")
+		                               : xp_sweep_refuse(s, dir, &ix, &h, err);
+		xp_history_free(&h);
+	}
+	for (int t = 0; !st && t < ix.tasks; t++)
+		out[t] = result_of(&ix, t);
+	if (header)
+		xp_rix_free(&ix);
+	free(tc);
+	free(tj);
+	free(header);
+	return st;
+}

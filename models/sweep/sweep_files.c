@@ -16,22 +16,6 @@ static void path_of(char *buf, size_t len, const xp_sweep_opts *o, const char *e
 	snprintf(buf, len, "%s/%s.%s", o->dir, o->stem, ext);
 }
 
-/* mkdir -p of the folder holding path */
-static int make_parents(const char *path)
-{
-	char tmp[4400];
-	snprintf(tmp, sizeof tmp, "%s", path);
-	for (char *p = tmp + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(tmp, 0777) != 0 && errno != EEXIST)
-			return -1;
-		*p = '/';
-	}
-	return 0;
-}
-
 int xp_sweep_lock(const xp_sweep_opts *o, xp_error *err)
 {
 	char path[4200];
@@ -40,7 +24,7 @@ int xp_sweep_lock(const xp_sweep_opts *o, xp_error *err)
 		snprintf(path, sizeof path, "%s/%s.lock", o->dir, o->stem);
 	else
 		snprintf(path, sizeof path, "%s/", o->dir);
-	if (make_parents(path)) {
+	if (xp_io_make_parents(path)) {
 		xp_fail(err, XP_EIO, "cannot create the folder %s: %s", o->dir, strerror(errno));
 		return -1;
 	}
@@ -161,7 +145,7 @@ xp_status xp_rows_open(const xp_sweep *s, const xp_sweep_opts *o, const xp_sweep
 	int exists = access(csv, F_OK) == 0 || access(json, F_OK) == 0;
 	*kept = 0;
 	rows->csv = rows->json = -1;
-	if (st == XP_OK && make_parents(csv))
+	if (st == XP_OK && xp_io_make_parents(csv))
 		st = xp_fail(err, XP_EIO, "cannot create the folder of %s: %s", csv,
 		             strerror(errno));
 	else if (st == XP_OK && exists && !o->resume)
