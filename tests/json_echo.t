@@ -3,7 +3,7 @@
 # (docs/outputs.md): the cluster and job, the TP link, the WAN over time, stragglers, iterations
 # and re-planning, and the split. A scenario without them echoes none of them.
 . "$(dirname "$0")/tap.sh"
-plan 14
+plan 16
 
 cat >"$TMP/w.yaml" <<'YAML'
 pipeline: { stages: 2, microbatches: 4 }
@@ -42,8 +42,16 @@ has "$out" '"global_batch": 64,
     "gpus_per_node": 8,
     "intra_node": {"latency_ns": 2000, "bandwidth_bps": 1600000000000.000000},' "the cluster, the job and the TP link"
 
+run run scenarios/p4_ratios.yaml --format json --schedule 1f1b --set network.background.load=0.25 \
+	--set network.background.pattern=onoff --set network.background.on=40ms
+has "$out" '"background": {"load": 0.250000, "transport": "udp", "pattern": "onoff", "on_ns": 40000000, "off_ns": 50000000}' \
+	"background traffic is echoed with its pattern"
+run run scenarios/p4_ratios.yaml --format json --schedule 1f1b --set network.background.load=0.1
+has "$out" '"background": {"load": 0.100000, "transport": "udp", "pattern": "constant"}' \
+	"... and a constant one without on/off times"
+
 run run scenarios/p4_ratios.yaml --format json --schedule 1f1b
-for k in inter_dc_over_time stragglers '"iterations"' replan switch_cost_ns global_batch dc_gpus intra_node; do
+for k in inter_dc_over_time stragglers '"iterations"' replan switch_cost_ns global_batch dc_gpus intra_node background; do
 	case "$out" in *"$k"*) echo "# $k echoed" && bad=1 ;; esac
 done
 ok ${bad:-0} "a scenario without those keys echoes none of them"

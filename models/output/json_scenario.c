@@ -1,5 +1,6 @@
 /* json_scenario.c: the keys of the JSON scenario echo that are written only when a scenario sets
- * them (the cluster, the TP link, the time-varying WAN, stragglers, iterations and re-planning),
+ * them (the cluster, the TP link, the time-varying WAN, stragglers, background traffic,
+ * iterations and re-planning),
  * so that the echo of a scenario without them stays as it was (docs/outputs.md). */
 #include <math.h>
 #include <stdlib.h>
@@ -105,6 +106,23 @@ static void stragglers(xp_json *j, const xp_params *pr)
 	free(dev);
 }
 
+/* network.background.*: the other tenants' traffic on the WAN, when there is any. */
+static void background(xp_json *j, const xp_params *pr)
+{
+	const xp_background *b = &pr->background;
+	if (!(b->load > 0))
+		return;
+	xp_json_object(j, "background", 1);
+	xp_json_num(j, "load", b->load);
+	xp_json_str(j, "transport", b->transport == XP_BG_TCP ? "tcp" : "udp");
+	xp_json_str(j, "pattern", b->pattern == XP_BG_ONOFF ? "onoff" : "constant");
+	if (b->pattern == XP_BG_ONOFF) {
+		xp_json_int(j, "on_ns", b->on_ns);
+		xp_json_int(j, "off_ns", b->off_ns);
+	}
+	xp_json_end(j);
+}
+
 /* The cluster and job keys of the memory model and the planner (model.transformer.tp, older,
  * shows in the times it gives). */
 static void cluster(xp_json *j, const xp_params *pr)
@@ -130,6 +148,7 @@ void xp_out_json_scenario_extras(xp_json *j, const xp_params *pr)
 	dc_pairs(j, pr);
 	link_variation(j, &pr->inter_var);
 	stragglers(j, pr);
+	background(j, pr);
 	if (pr->iterations > 1)
 		xp_json_int(j, "iterations", pr->iterations);
 	if (pr->replan != XP_REPLAN_NEVER)
