@@ -473,6 +473,18 @@ static xp_status produce(sim *S, int d, const xp_op *op, int64_t t)
 	return XP_OK;
 }
 
+/* Device d is free again (its event handled, its tree leaf left at INT64_MAX): start what it
+ * can, settle its path in the event tree when nothing started, and report a failure of the run. */
+static xp_status resume(sim *S, int d, xp_error *err)
+{
+	try_start(S, d);
+	if (S->due[d] == INT64_MAX)
+		set_due(S, d, INT64_MAX);
+	if (S->failed == XP_ENOMEM)
+		return xp_fail(err, XP_ENOMEM, "out of memory recording transfers");
+	return S->failed;
+}
+
 static xp_status simulate(sim *S, xp_error *err)
 {
 	for (int d = 0; d < S->p; d++)
@@ -485,14 +497,9 @@ static xp_status simulate(sim *S, xp_error *err)
 		if (xp_exec_call_in(&S->match, d)) { /* megatron: the end of d's call */
 			S->due[d] = INT64_MAX;
 			S->free_ns[d] = t;
-			try_start(S, d);
-			if (S->due[d] == INT64_MAX)
-				set_due(S, d, INT64_MAX);
-			if (S->failed)
-				return S->failed == XP_ENOMEM ? xp_fail(err, XP_ENOMEM,
-				                                        "out of memory "
-				                                        "recording transfers")
-				                              : S->failed;
+			xp_status st = resume(S, d, err);
+			if (st != XP_OK)
+				return st;
 			continue;
 		}
 		const xp_op *b = &S->ops[d][S->next[d]];
@@ -508,13 +515,9 @@ static xp_status simulate(sim *S, xp_error *err)
 				                 : xp_fail(err, XP_ENOMEM,
 				                           "out of memory recording transfers");
 		S->next[d]++;
-		try_start(S, d);
-		if (S->due[d] == INT64_MAX)
-			set_due(S, d, INT64_MAX);
-		if (S->failed == XP_ENOMEM)
-			return xp_fail(err, XP_ENOMEM, "out of memory recording transfers");
-		if (S->failed)
-			return S->failed;
+		xp_status st = resume(S, d, err);
+		if (st != XP_OK)
+			return st;
 	}
 	for (int d = 0; d < S->p; d++)
 		if (S->next[d] < S->len[d])
