@@ -10,27 +10,17 @@
 
 #include "engine/engine.h"
 #include "engine/link_trace.h"
+#include "fixture.h"
 #include "schedules/schedules.h"
 #include "tap.h"
 
 #define MS 1000000LL
 
-static const char base[] =
-    "pipeline: {stages: 2, microbatches: 2, chunks: 1}\n"
-    "model: {forward: 10ms, backward_input: 5ms, backward_weight: 5ms, message: 125MB,\n"
-    "        activation: 1GiB, params: 0B}\n"
-    "memory: {limit: inf}\n"
-    "datacenters: {count: 2}\n"
-    "network:\n"
-    "  intra_dc: {latency: 0, bandwidth: inf}\n"
-    "  inter_dc: {latency: 5ms, bandwidth: 100Gbps}\n"
-    "schedules: [gpipe]\n";
-
 static xp_scenario *load(const char *const *sets, int n, xp_error *err)
 {
 	xp_scenario *sc = NULL;
 	xp_error_clear(err);
-	xp_scenario_parse(base, strlen(base), "bg.yaml", sets, n, &sc, err);
+	xp_scenario_parse(fx_wan_base, strlen(fx_wan_base), "bg.yaml", sets, n, &sc, err);
 	return sc;
 }
 

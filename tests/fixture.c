@@ -139,3 +139,14 @@ int fx_same_orders(const xp_schedule *a, const xp_schedule *b)
 	}
 	return 1;
 }
+
+const char fx_wan_base[] =
+    "pipeline: {stages: 2, microbatches: 2, chunks: 1}\n"
+    "model: {forward: 10ms, backward_input: 5ms, backward_weight: 5ms, message: 125MB,\n"
+    "        activation: 1GiB, params: 0B}\n"
+    "memory: {limit: inf}\n"
+    "datacenters: {count: 2}\n"
+    "network:\n"
+    "  intra_dc: {latency: 0, bandwidth: inf}\n"
+    "  inter_dc: {latency: 5ms, bandwidth: 100Gbps}\n"
+    "schedules: [gpipe]\n";

@@ -37,4 +37,8 @@ FILE *fx_data(const char *name);
 /* 1 when a and b (neither NULL) have the same shape and the same ops on every device. */
 int fx_same_orders(const xp_schedule *a, const xp_schedule *b);
 
+/* Two 2-stage DCs over a 5 ms, 100 Gbps WAN, 10/5/5 ms blocks, 125 MB messages, gpipe: the base
+ * scenario of the time-varying WAN and background-traffic tests (their times are by hand). */
+extern const char fx_wan_base[];
+
 #endif

@@ -12,23 +12,13 @@
 
 #include "engine/engine.h"
 #include "engine/link_trace.h"
+#include "fixture.h"
 #include "schedules/schedules.h"
 #include "tap.h"
 
 #define MS 1000000LL
 
 static char dir[] = "/tmp/xp_wan_test.XXXXXX";
-
-static const char base[] =
-    "pipeline: {stages: 2, microbatches: 2, chunks: 1}\n"
-    "model: {forward: 10ms, backward_input: 5ms, backward_weight: 5ms, message: 125MB,\n"
-    "        activation: 1GiB, params: 0B}\n"
-    "memory: {limit: inf}\n"
-    "datacenters: {count: 2}\n"
-    "network:\n"
-    "  intra_dc: {latency: 0, bandwidth: inf}\n"
-    "  inter_dc: {latency: 5ms, bandwidth: 100Gbps}\n"
-    "schedules: [gpipe]\n";
 
 /* A file in the test's folder holding text; returns its path (static buffer per call site). */
 static const char *write_file(const char *name, const char *text, char *path, size_t len)
@@ -40,12 +30,12 @@ static const char *write_file(const char *name, const char *text, char *path, si
 	return path;
 }
 
-/* Load base with overrides; NULL (and the message in err) on failure. */
+/* Load fx_wan_base with overrides; NULL (and the message in err) on failure. */
 static xp_scenario *load(const char *const *sets, int n, xp_error *err)
 {
 	xp_scenario *sc = NULL;
 	xp_error_clear(err);
-	xp_scenario_parse(base, strlen(base), "wan.yaml", sets, n, &sc, err);
+	xp_scenario_parse(fx_wan_base, strlen(fx_wan_base), "wan.yaml", sets, n, &sc, err);
 	return sc;
 }
 
@@ -161,7 +151,7 @@ static void test_trace_errors(void)
 	}
 }
 
-/* The makespan of gpipe under base + sets; -1 (with a diagnostic) on failure. With times (n
+/* The makespan of gpipe under fx_wan_base + sets; -1 (with a diagnostic) on failure. With times (n
  * entries), the per-iteration times too. */
 static int64_t makespan(const char *const *sets, int n, int64_t *times, int n_times)
 {
