@@ -261,7 +261,7 @@ static void op_ended(pk *K, int d, int64_t now)
 	K->ops_left--;
 	K->next[d]++;
 	xp_op half[2];
-	for (int k = 0, n = op.hi == op.nsub ? xp_op_halves(op, half) : 0; k < n; k++)
+	for (int k = 0, n = xp_op_ends_block(op) ? xp_op_halves(op, half) : 0; k < n; k++)
 		produce(K, d, half[k], now); /* the device stays busy: this may start others only */
 	K->busy[d] = 0;
 	try_start(K, d, now);

@@ -291,7 +291,8 @@ static int relax_device(ctx *C, int d)
 		start = max64(at, start);
 		C->o->start[base + i] = start;
 		C->o->end[base + i] = start + op_time(C, d, op);
-		for (int h = 0; h < n_blk && op.hi == op.nsub; h++)
+		int ends = op.kind == XP_OP_O || op.hi == op.nsub; /* its blocks' outputs leave */
+		for (int h = 0; h < n_blk && ends; h++)
 			C->done[slot(C, blk[h].kind, xp_schedule_part(C->s, d, blk[h].chunk),
 			             blk[h].mb)] = C->o->end[base + i];
 		C->next[d]++;

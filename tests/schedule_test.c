@@ -269,6 +269,44 @@ static void test_rejects_pieces(void)
 	        "a block only partly covered");
 }
 
+/* The check keeps a byte per block while every op is whole and full covers from the first piece
+ * on: what the whole blocks before that piece covered must still count. One device, 2
+ * microbatches; ops given as (kind, mb, lo, hi, nsub). */
+static xp_schedule *mixed(const int (*ops)[5], int n)
+{
+	xp_schedule *s = xp_schedule_new(1, 1, 2, NULL);
+	for (int i = 0; i < n; i++)
+		xp_schedule_add(s, 0, mk(ops[i][0], ops[i][1], 0, ops[i][2], ops[i][3], ops[i][4]));
+	return s;
+}
+
+static void test_pieces_after_whole_blocks(void)
+{
+	enum { F = XP_OP_F, B = XP_OP_B };
+	const int good[][5] = { { F, 0, 0, 1, 1 },
+		                { B, 0, 0, 1, 1 },
+		                { F, 1, 0, 1, 2 },
+		                { F, 1, 1, 2, 2 },
+		                { B, 1, 0, 1, 1 } };
+	const int again[][5] = { { F, 0, 0, 1, 1 }, { B, 0, 0, 1, 1 }, { F, 1, 0, 1, 2 },
+		                 { F, 1, 1, 2, 2 }, { F, 0, 0, 1, 2 }, { B, 1, 0, 1, 1 } };
+	const int twice[][5] = { { F, 0, 0, 1, 1 }, { F, 1, 0, 1, 2 }, { F, 1, 1, 2, 2 },
+		                 { F, 0, 0, 1, 1 }, { B, 0, 0, 1, 1 }, { B, 1, 0, 1, 1 } };
+	const int missing[][5] = {
+		{ F, 0, 0, 1, 1 }, { F, 1, 0, 1, 2 }, { F, 1, 1, 2, 2 }, { B, 1, 0, 1, 1 }
+	};
+	xp_error err = { 0 };
+	xp_schedule *s = mixed(good, 5);
+	ok(xp_schedule_check(s, &err) == XP_OK, "check accepts whole blocks, then pieces");
+	xp_schedule_free(s);
+	rejects(mixed(again, 6), "F0[0:1/2]: the pieces of one block must share nsub",
+	        "a piece of a block already whole, after the covers grew");
+	rejects(mixed(twice, 6), "device 0: F0 appears twice",
+	        "a whole block repeated after the covers grew");
+	rejects(mixed(missing, 4), "device 0: block B0 of part 0 is missing",
+	        "a missing block once the covers grew");
+}
+
 /* ---- the file format ---- */
 
 static char *to_text(const xp_schedule *s, size_t *len)
@@ -493,13 +531,14 @@ static void test_peaks(void)
 
 int main(void)
 {
-	plan(9 + 7 + 6 + 3 + 14 + 11 + 16 + 3 + 54 + 5 + 7);
+	plan(9 + 7 + 6 + 3 + 14 + 11 + 7 + 16 + 3 + 54 + 5 + 7);
 	test_registry();
 	test_grid();
 	test_generator_errors();
 	test_placement();
 	test_rejects_blocks();
 	test_rejects_pieces();
+	test_pieces_after_whole_blocks();
 	test_round_trip();
 	test_load();
 	test_read_errors();

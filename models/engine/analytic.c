@@ -242,7 +242,9 @@ xp_status xp_analytic_new_as(const xp_params *pr, const xp_schedule *shape, int 
 /* Every per-run value back to its start. */
 static xp_status reset(sim *S)
 {
-	size_t slots = XP_SLOTS * (size_t)S->parts * (size_t)S->m;
+	/* without a W no op waits for a W slot: those stay untouched (a third of the slots) */
+	size_t classes = xp_schedule_split_backward(S->s) ? XP_SLOTS : XP_SLOT_W;
+	size_t slots = classes * (size_t)S->parts * (size_t)S->m;
 	for (size_t i = 0; i < slots; i++)
 		S->ready[i] = -1;
 	for (int mb = 0; mb < S->m; mb++)
@@ -375,8 +377,8 @@ static void try_start(sim *S, int d)
 	int64_t start = inputs_ready(S, d, op);
 	if (start < 0)
 		return;
-	int64_t dur = noisy(S, op->nsub == 1 ? S->blockdur[d * XP_OP_KINDS + op->kind]
-	                                     : xp_op_duration_ns(S->pr, S->s, d, *op));
+	int64_t dur = noisy(S, !xp_op_is_piece(*op) ? S->blockdur[d * XP_OP_KINDS + op->kind]
+	                                            : xp_op_duration_ns(S->pr, S->s, d, *op));
 	if (S->slow && S->pr->straggler.slow[d])
 		dur = straggle(S, d, start, dur);
 	size_t k = S->res->op_offset[d] + i;
@@ -504,7 +506,7 @@ static xp_status simulate(sim *S, xp_error *err)
 		}
 		const xp_op *b = &S->ops[d][S->next[d]];
 		xp_op half[2];
-		int n = b->hi == b->nsub; /* the block's last piece: its output leaves */
+		int n = xp_op_ends_block(*b); /* the block's last piece: its output leaves */
 		if (b->kind == XP_OP_O)
 			n = xp_op_halves(*b, half), b = half;
 		S->due[d] = INT64_MAX; /* its path is redone below, or by its next start */

@@ -32,8 +32,6 @@ xp_result *xp_result_new(const xp_schedule *sched, const char *engine)
 	r->op_offset[0] = 0;
 	for (int d = 0; d < p; d++)
 		r->op_offset[d + 1] = r->op_offset[d] + xp_schedule_len(sched, d);
-	for (size_t i = 0; i < n; i++)
-		r->op_start_ns[i] = r->op_end_ns[i] = -1;
 	r->cap_ops = n ? n : 1;
 	r->keep_transfers = 1;
 	return r;

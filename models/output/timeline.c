@@ -32,7 +32,7 @@ static void ops(FILE *f, const xp_result *r)
 			lead(f, r, "op");
 			fprintf(f, "%d,%d,%d,%s,%d,", d, xp_schedule_part(r->sched, d, op.chunk),
 			        op.chunk, kind_name(op.kind), op.mb);
-			if (op.nsub > 1)
+			if (xp_op_is_piece(op))
 				fprintf(f, "%u:%u/%u", op.lo, op.hi, op.nsub);
 			fprintf(f, ",,,,,,%" PRId64 ",%" PRId64 ",\n", r->op_start_ns[i],
 			        r->op_end_ns[i]);

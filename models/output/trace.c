@@ -88,7 +88,7 @@ static void device_ops(xp_json *j, const layout *L, const xp_result *r, int d)
 			xp_json_int(j, "b_chunk", op.chunk2);
 			xp_json_int(j, "b_part", xp_schedule_part(r->sched, d, op.chunk2));
 		}
-		if (op.nsub > 1) {
+		if (xp_op_is_piece(op)) {
 			snprintf(piece, sizeof piece, "%u:%u/%u", op.lo, op.hi, op.nsub);
 			xp_json_str(j, "piece", piece);
 		}

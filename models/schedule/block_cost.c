@@ -64,7 +64,7 @@ int64_t xp_device_memory(const xp_params *pr, const xp_schedule *s, int d, int64
 	}
 	for (size_t i = 0, n = xp_schedule_len(s, d); i < n; i++) {
 		xp_op op = ops[i];
-		if (op.nsub <= 1 && op.kind < XP_OP_KINDS) { /* piece_share: the whole */
+		if (!xp_op_is_piece(op)) { /* piece_share: the whole */
 			rise = whole[op.kind][0];
 			fall = whole[op.kind][1];
 		} else {

@@ -11,6 +11,7 @@ struct xp_schedule {
 	int *device_parts; /* devices * chunks: part of (device, chunk) */
 	xp_op **ops;       /* per device */
 	size_t *len, *cap;
+	size_t split_ops; /* D and W ops, kept by add and clear (a reorder keeps the kinds) */
 	char name[48];
 	xp_solver_info solver;    /* status XP_SOLVER_NONE when not made by a solver */
 	xp_candidate *candidates; /* a selection's candidates, or NULL */
@@ -98,20 +99,30 @@ void xp_schedule_free(xp_schedule *s)
 	free(s);
 }
 
+/* More room for device's order: its whole F and B blocks first, so that most orders never
+ * grow; at most 64 Ki ops at first, since a file's header may declare far more than it holds. */
+static xp_status grow(xp_schedule *s, int device)
+{
+	size_t first = 2 * (size_t)s->chunks * (size_t)s->microbatches;
+	first = first < 16 ? 16 : first > 65536 ? 65536 : first;
+	size_t cap = s->cap[device] ? 2 * s->cap[device] : first;
+	xp_op *n = realloc(s->ops[device], cap * sizeof *n);
+	if (!n)
+		return XP_ENOMEM;
+	s->ops[device] = n;
+	s->cap[device] = cap;
+	return XP_OK;
+}
+
 xp_status xp_schedule_add(xp_schedule *s, int device, xp_op op)
 {
 	if (device < 0 || device >= s->devices || op.chunk >= s->chunks || op.kind > XP_OP_O ||
 	    (op.kind == XP_OP_O && op.chunk2 >= s->chunks))
 		return XP_EINVAL;
-	if (s->len[device] == s->cap[device]) {
-		size_t cap = s->cap[device] ? 2 * s->cap[device] : 16;
-		xp_op *n = realloc(s->ops[device], cap * sizeof *n);
-		if (!n)
-			return XP_ENOMEM;
-		s->ops[device] = n;
-		s->cap[device] = cap;
-	}
+	if (s->len[device] == s->cap[device] && grow(s, device) != XP_OK)
+		return XP_ENOMEM;
 	s->ops[device][s->len[device]++] = op;
+	s->split_ops += op.kind == XP_OP_D || op.kind == XP_OP_W;
 	return XP_OK;
 }
 
@@ -119,6 +130,7 @@ void xp_schedule_clear(xp_schedule *s)
 {
 	for (int d = 0; d < s->devices; d++)
 		s->len[d] = 0;
+	s->split_ops = 0;
 }
 
 xp_op *xp_schedule_ops_mut(xp_schedule *s, int device)
@@ -152,12 +164,9 @@ xp_op xp_op_overlap(int f_mb, int f_chunk, int b_mb, int b_chunk)
 {
 	return (xp_op){ .kind = XP_OP_O,
 		        .chunk = (uint8_t)f_chunk,
-		        .lo = 0,
-		        .hi = 1,
-		        .nsub = 1,
-		        .mb = f_mb,
+		        .chunk2 = (uint16_t)b_chunk,
 		        .mb2 = b_mb,
-		        .chunk2 = (uint8_t)b_chunk };
+		        .mb = f_mb };
 }
 
 xp_status xp_schedule_add_overlap(xp_schedule *s, int device, int f_mb, int f_chunk, int b_mb,
@@ -227,11 +236,7 @@ int xp_schedule_part(const xp_schedule *s, int device, int chunk)
 
 int xp_schedule_split_backward(const xp_schedule *s)
 {
-	for (int d = 0; d < s->devices; d++)
-		for (size_t i = 0; i < s->len[d]; i++)
-			if (s->ops[d][i].kind == XP_OP_D || s->ops[d][i].kind == XP_OP_W)
-				return 1;
-	return 0;
+	return s->split_ops > 0;
 }
 
 void xp_schedule_set_name(xp_schedule *s, const char *name)
@@ -274,7 +279,7 @@ int xp_op_format(char *buf, size_t len, const xp_schedule *s, xp_op op)
 	}
 	if (s->chunks > 1)
 		snprintf(chunk, sizeof chunk, ".c%u", op.chunk);
-	if (op.nsub > 1)
+	if (xp_op_is_piece(op))
 		snprintf(piece, sizeof piece, "[%u:%u/%u]", op.lo, op.hi, op.nsub);
 	return snprintf(buf, len, "%c%d%s%s", kinds[op.kind & 3], op.mb, chunk, piece);
 }

@@ -28,17 +28,41 @@ enum { XP_OP_KINDS = 5 };
  * its device (the device's parts in increasing order are chunks 0, 1, ...). A piece covers
  * sub-blocks [lo, hi) of nsub equal sub-blocks of its block; a whole block is lo=0, hi=1, nsub=1.
  * The pieces of one block share nsub, appear on its device in increasing order, and cover
- * [0, nsub) exactly once. */
+ * [0, nsub) exactly once.
+ *
+ * An overlapped op (XP_OP_O) is two whole blocks, so it has no piece fields: it keeps its B's
+ * chunk where nsub is and its B's microbatch where lo and hi are. Read an op's piece through
+ * xp_op_is_piece and xp_op_ends_block, which know this, and an overlapped op's blocks through
+ * xp_op_halves. The struct is 12 bytes without padding (orders are compared bytewise): a
+ * million-block schedule is 12 MB. */
 typedef struct xp_op {
 	uint8_t kind;  /* xp_op_kind */
 	uint8_t chunk; /* local chunk index, < chunks (of the F, for XP_OP_O) */
-	uint16_t lo, hi, nsub;
-	int32_t mb;     /* microbatch, 0 .. microbatches-1 (of the F, for XP_OP_O) */
-	int32_t mb2;    /* XP_OP_O: the B's microbatch; 0 otherwise */
-	uint8_t chunk2; /* XP_OP_O: the B's local chunk; 0 otherwise */
-	uint8_t
-	    spare[3]; /* zero: keeps the struct free of padding (orders are compared bytewise) */
+	union {
+		uint16_t nsub;   /* a block or piece */
+		uint16_t chunk2; /* XP_OP_O: the B's local chunk */
+	};
+	union {
+		struct {
+			uint16_t lo, hi; /* a block or piece */
+		};
+		int32_t mb2; /* XP_OP_O: the B's microbatch */
+	};
+	int32_t mb; /* microbatch, 0 .. microbatches-1 (of the F, for XP_OP_O) */
 } xp_op;
+
+/* 1 when op is a piece of a block rather than a whole block (or an overlapped op). */
+static inline int xp_op_is_piece(xp_op op)
+{
+	return op.kind != XP_OP_O && op.nsub > 1;
+}
+
+/* 1 when op ends its block (a whole block, an overlapped op, a block's last piece): its
+ * output leaves then. */
+static inline int xp_op_ends_block(xp_op op)
+{
+	return op.kind == XP_OP_O || op.hi == op.nsub;
+}
 
 typedef struct xp_schedule xp_schedule;
 
@@ -62,7 +86,8 @@ xp_status xp_schedule_add(xp_schedule *s, int device, xp_op op);
  * Name, placement, solver info and candidates stay. */
 void xp_schedule_clear(xp_schedule *s);
 
-/* The device's order, to reorder in place (a local search's swaps); valid until the next add. */
+/* The device's order, to reorder in place (a local search's swaps; the kinds of its ops must
+ * stay); valid until the next add. */
 xp_op *xp_schedule_ops_mut(xp_schedule *s, int device);
 
 /* 1 when a and b have the same devices, chunks, microbatches and placement of parts. */

@@ -12,11 +12,17 @@ typedef struct cover {
 	uint8_t kind; /* the kind that covers it (B or D share the backward slot) */
 } cover;
 
+/* The covers, one per slot (exec.h: F, then B or D, then W), indexed by block(). While every op
+ * seen is a whole block a slot needs one byte (0: not seen, else the covering kind + 1); the
+ * first piece turns them into full covers. A whole-block order of a million blocks then checks
+ * in 1.5 MB instead of 9 MB of covers. */
 typedef struct checker {
 	const xp_schedule *s;
-	int m;
-	cover *cov; /* one per slot (exec.h: F, then B or D, then W), indexed by block() */
-	int split;  /* the schedule has a D or W: a missing backward is named D, else B */
+	int m, chunks, parts;
+	size_t slots;
+	uint8_t *whole; /* while every op seen is whole */
+	cover *cov;     /* after the first piece */
+	int split;      /* the schedule has a D or W: a missing backward is named D, else B */
 	xp_error *err;
 } checker;
 
@@ -30,8 +36,36 @@ static const char *op_text(const checker *c, xp_op op, char *buf, size_t len)
  * both is reported as the block twice. */
 static size_t block(const checker *c, int part, int mb, int kind)
 {
-	return (size_t)xp_exec_slot(xp_schedule_parts(c->s), c->m, xp_exec_slot_class(kind), part,
-	                            mb);
+	return (size_t)xp_exec_slot(c->parts, c->m, xp_exec_slot_class(kind), part, mb);
+}
+
+static cover whole_cover(uint8_t t)
+{
+	return t ? (cover){ .done = 1, .nsub = 1, .kind = (uint8_t)(t - 1) } : (cover){ 0 };
+}
+
+static cover get(const checker *c, size_t slot)
+{
+	return c->cov ? c->cov[slot] : whole_cover(c->whole[slot]);
+}
+
+/* Record b at slot; XP_ENOMEM when a piece needs the full covers and they cannot be made. */
+static xp_status put(checker *c, size_t slot, cover b)
+{
+	if (!c->cov && b.nsub == 1) {
+		c->whole[slot] = (uint8_t)(b.kind + 1);
+		return XP_OK;
+	}
+	if (!c->cov) {
+		c->cov = malloc(c->slots * sizeof *c->cov);
+		if (!c->cov)
+			return xp_fail(c->err, XP_ENOMEM,
+			               "schedule check: out of memory for %zu blocks", c->slots);
+		for (size_t i = 0; i < c->slots; i++)
+			c->cov[i] = whole_cover(c->whole[i]);
+	}
+	c->cov[slot] = b;
+	return XP_OK;
 }
 
 /* microbatch, chunk and piece bounds of one op (of one half of an overlapped op) */
@@ -44,9 +78,9 @@ static xp_status check_range(checker *c, int d, size_t i, xp_op op)
 	if (op.mb < 0 || op.mb >= c->m)
 		return xp_fail(c->err, XP_EINVAL, "device %d: %s: microbatch %d is outside 0..%d",
 		               d, op_text(c, op, t, sizeof t), op.mb, c->m - 1);
-	if (op.chunk >= xp_schedule_chunks(c->s))
+	if (op.chunk >= c->chunks)
 		return xp_fail(c->err, XP_EINVAL, "device %d: %s: chunk %u is outside 0..%d", d,
-		               op_text(c, op, t, sizeof t), op.chunk, xp_schedule_chunks(c->s) - 1);
+		               op_text(c, op, t, sizeof t), op.chunk, c->chunks - 1);
 	if (op.nsub < 1 || op.lo >= op.hi || op.hi > op.nsub)
 		return xp_fail(c->err, XP_EINVAL,
 		               "device %d: %s is not a valid piece (needs 0 <= lo < hi <= nsub)", d,
@@ -59,10 +93,6 @@ static xp_status check_range(checker *c, int d, size_t i, xp_op op)
 static xp_status check_overlap(checker *c, int d, xp_op op)
 {
 	char t[64];
-	if (op.nsub != 1 || op.lo != 0 || op.hi != 1)
-		return xp_fail(c->err, XP_EINVAL,
-		               "device %d: %s: an overlapped op is two whole blocks, not a piece",
-		               d, op_text(c, op, t, sizeof t));
 	if (op.chunk2 >= xp_schedule_chunks(c->s))
 		return xp_fail(c->err, XP_EINVAL, "device %d: %s: chunk %u is outside 0..%d", d,
 		               op_text(c, op, t, sizeof t), op.chunk2,
@@ -82,8 +112,8 @@ static xp_status check_w(checker *c, int d, xp_op op)
 	if (op.kind != XP_OP_W)
 		return XP_OK;
 	int part = xp_schedule_part(c->s, d, op.chunk);
-	const cover *bd = &c->cov[block(c, part, op.mb, XP_OP_D)];
-	if (!bd->nsub || bd->kind == XP_OP_D)
+	cover bd = get(c, block(c, part, op.mb, XP_OP_D));
+	if (!bd.nsub || bd.kind == XP_OP_D)
 		return XP_OK;
 	return xp_fail(c->err, XP_EINVAL,
 	               "device %d: %s: the backward of its block is a whole B, which holds its W "
@@ -96,36 +126,34 @@ static xp_status check_piece(checker *c, int d, xp_op op)
 {
 	char t[64];
 	int part = xp_schedule_part(c->s, d, op.chunk);
-	cover *b = &c->cov[block(c, part, op.mb, op.kind)];
-	if (b->nsub && b->kind != op.kind)
+	size_t slot = block(c, part, op.mb, op.kind);
+	cover b = get(c, slot);
+	if (b.nsub && b.kind != op.kind)
 		return xp_fail(c->err, XP_EINVAL,
 		               "device %d: %s: its block's backward is already a %s (a backward is "
 		               "one B, or a D and a W)",
-		               d, op_text(c, op, t, sizeof t), b->kind == XP_OP_B ? "B" : "D");
-	if (b->nsub && b->nsub != op.nsub)
+		               d, op_text(c, op, t, sizeof t), b.kind == XP_OP_B ? "B" : "D");
+	if (b.nsub && b.nsub != op.nsub)
 		return xp_fail(c->err, XP_EINVAL,
 		               "device %d: %s: the pieces of one block must share nsub (an earlier "
 		               "piece uses /%u)",
-		               d, op_text(c, op, t, sizeof t), b->nsub);
-	if (b->nsub && b->done == b->nsub && op.lo == 0 && op.hi == op.nsub)
+		               d, op_text(c, op, t, sizeof t), b.nsub);
+	if (b.nsub && b.done == b.nsub && op.lo == 0 && op.hi == op.nsub)
 		return xp_fail(c->err, XP_EINVAL, "device %d: %s appears twice", d,
 		               op_text(c, op, t, sizeof t));
-	if (op.lo < b->done)
+	if (op.lo < b.done)
 		return xp_fail(
 		    c->err, XP_EINVAL,
 		    "device %d: %s overlaps an earlier piece of its block (covered up to "
 		    "%u)",
-		    d, op_text(c, op, t, sizeof t), b->done);
-	if (op.lo > b->done)
+		    d, op_text(c, op, t, sizeof t), b.done);
+	if (op.lo > b.done)
 		return xp_fail(
 		    c->err, XP_EINVAL,
 		    "device %d: %s comes before sub-blocks [%u:%u) of its block (pieces go "
 		    "in order, without gaps)",
-		    d, op_text(c, op, t, sizeof t), b->done, op.lo);
-	b->nsub = op.nsub;
-	b->done = op.hi;
-	b->kind = op.kind;
-	return XP_OK;
+		    d, op_text(c, op, t, sizeof t), b.done, op.lo);
+	return put(c, slot, (cover){ .done = op.hi, .nsub = op.nsub, .kind = op.kind });
 }
 
 static xp_status check_op(checker *c, int d, size_t i, const xp_op *op)
@@ -148,12 +176,31 @@ static xp_status check_op(checker *c, int d, size_t i, const xp_op *op)
 	return st;
 }
 
+/* The common case in one step: while the covers are bytes, a whole F, B, D or W in range whose
+ * block is not yet seen (and a W whose backward is not a B) is recorded at once. Anything else,
+ * valid or not, goes through check_op, which holds the rules and their messages. */
+static int record_plain(checker *c, int d, const xp_op *op)
+{
+	if (c->cov || op->kind > XP_OP_W || op->nsub != 1 || op->lo != 0 || op->hi != 1 ||
+	    op->mb < 0 || op->mb >= c->m || op->chunk >= c->chunks)
+		return 0;
+	int part = xp_schedule_part(c->s, d, op->chunk);
+	size_t slot = block(c, part, op->mb, op->kind);
+	if (c->whole[slot] ||
+	    (op->kind == XP_OP_W && c->whole[block(c, part, op->mb, XP_OP_D)] == XP_OP_B + 1))
+		return 0;
+	c->whole[slot] = (uint8_t)(op->kind + 1);
+	return 1;
+}
+
 static xp_status scan_ops(checker *c)
 {
 	for (int d = 0; d < xp_schedule_devices(c->s); d++) {
 		const xp_op *ops = xp_schedule_ops(c->s, d);
 		size_t n = xp_schedule_len(c->s, d);
 		for (size_t i = 0; i < n; i++) {
+			if (record_plain(c, d, &ops[i]))
+				continue;
 			xp_status st = check_op(c, d, i, &ops[i]);
 			if (st)
 				return st;
@@ -187,16 +234,16 @@ static xp_status scan_blocks(checker *c)
 {
 	for (int q = 0; q < xp_schedule_parts(c->s); q++)
 		for (int mb = 0; mb < c->m; mb++) {
-			const cover *f = &c->cov[block(c, q, mb, XP_OP_F)];
-			const cover *bd = &c->cov[block(c, q, mb, XP_OP_D)];
-			const cover *w = &c->cov[block(c, q, mb, XP_OP_W)];
-			int back = bd->nsub ? bd->kind : w->nsub || c->split ? XP_OP_D : XP_OP_B;
-			if (!f->nsub || f->done != f->nsub)
-				return report_gap(c, q, mb, XP_OP_F, f);
-			if (!bd->nsub || bd->done != bd->nsub)
-				return report_gap(c, q, mb, back, bd);
-			if (back == XP_OP_D && (!w->nsub || w->done != w->nsub))
-				return report_gap(c, q, mb, XP_OP_W, w);
+			cover f = get(c, block(c, q, mb, XP_OP_F));
+			cover bd = get(c, block(c, q, mb, XP_OP_D));
+			cover w = get(c, block(c, q, mb, XP_OP_W));
+			int back = bd.nsub ? bd.kind : w.nsub || c->split ? XP_OP_D : XP_OP_B;
+			if (!f.nsub || f.done != f.nsub)
+				return report_gap(c, q, mb, XP_OP_F, &f);
+			if (!bd.nsub || bd.done != bd.nsub)
+				return report_gap(c, q, mb, back, &bd);
+			if (back == XP_OP_D && (!w.nsub || w.done != w.nsub))
+				return report_gap(c, q, mb, XP_OP_W, &w);
 		}
 	return XP_OK;
 }
@@ -244,6 +291,8 @@ xp_status xp_schedule_check(const xp_schedule *s, xp_error *err)
 {
 	checker c = { .s = s,
 		      .m = xp_schedule_microbatches(s),
+		      .chunks = xp_schedule_chunks(s),
+		      .parts = xp_schedule_parts(s),
 		      .split = xp_schedule_split_backward(s),
 		      .err = err };
 	size_t n = (size_t)xp_schedule_parts(s) * (size_t)c.m * XP_SLOTS;
@@ -253,12 +302,14 @@ xp_status xp_schedule_check(const xp_schedule *s, xp_error *err)
 		if (st || !every_f)
 			return st;
 	}
-	c.cov = calloc(n, sizeof *c.cov);
-	if (!c.cov)
+	c.slots = n;
+	c.whole = calloc(n, 1);
+	if (!c.whole)
 		return xp_fail(err, XP_ENOMEM, "schedule check: out of memory for %zu blocks", n);
 	xp_status st = scan_ops(&c);
 	if (!st)
 		st = scan_blocks(&c);
+	free(c.whole);
 	free(c.cov);
 	return st;
 }

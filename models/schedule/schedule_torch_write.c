@@ -65,7 +65,7 @@ static xp_status refuse_pieces(const xp_schedule *s, xp_error *err)
 	for (int d = 0; d < xp_schedule_devices(s); d++)
 		for (size_t i = 0; i < xp_schedule_len(s, d); i++) {
 			xp_op op = xp_schedule_ops(s, d)[i];
-			if (op.nsub <= 1 || op.lo != 0)
+			if (!xp_op_is_piece(op) || op.lo != 0)
 				continue;
 			if (split++ < 4 && used < sizeof names - 40) {
 				char b[40];
