@@ -113,6 +113,7 @@ typedef struct xp_ns3_stats {
 	int64_t bytes_sent;      /* message bytes handed to xp_ns3_send */
 	int64_t bytes_delivered; /* message bytes received by the destinations */
 	int64_t messages_sent, messages_delivered;
+	int64_t streams;         /* TCP streams of all connections (xp_ns3_conn_config.streams) */
 	int64_t retransmissions; /* TCP data segments sent again */
 	int64_t queue_drops;     /* packets dropped by queue disciplines and device queues */
 	int64_t loss_drops;      /* packets dropped by the random loss model */

@@ -81,6 +81,16 @@ void xp_packet_config(const xp_params *pr, xp_ns3_config *cfg)
 	cfg->flow_monitor = 1;
 }
 
+/* auto: the window of one stream. ns-3's cost per segment sent grows with the segments in
+ * flight on its stream (TcpTxBuffer walks them), so the target is a count of segments: the
+ * scenario MTU's in STREAM_TARGET bytes. With jumbo packets a stream then carries as many (larger)
+ * segments as in an exact run, and a connection needs about seven times fewer streams, which
+ * shortens ns-3's linear search of a host's sockets for every packet it receives. */
+static double stream_target(const xp_params *pr)
+{
+	return (double)STREAM_TARGET * (double)segment_of(pr) / (scenario_mtu(pr) - HEADER_SIZE);
+}
+
 void xp_packet_conn_config(const xp_params *pr, int dc_a, int dc_b, int sharing,
                            xp_ns3_conn_config *cc)
 {
@@ -98,7 +108,7 @@ void xp_packet_conn_config(const xp_params *pr, int dc_a, int dc_b, int sharing,
 	                                          (sharing > 0 ? sharing : 1);
 	int k = pn->connections;
 	if (k <= 0) {
-		k = (int)ceil(total / (double)STREAM_TARGET);
+		k = (int)ceil(total / stream_target(pr));
 		k = k < 1 ? 1 : k > MAX_AUTO ? MAX_AUTO : k;
 	}
 	double each = total / k;
@@ -221,6 +231,7 @@ void xp_packet_stats_from(const xp_ns3_stats *ns, xp_packet_stats *stats)
 	stats->bytes_delivered = ns->bytes_delivered;
 	stats->messages_sent = ns->messages_sent;
 	stats->messages_delivered = ns->messages_delivered;
+	stats->streams = ns->streams;
 	stats->retransmissions = ns->retransmissions;
 	stats->drops = ns->queue_drops + ns->loss_drops;
 	stats->loss_drops = ns->loss_drops;

@@ -57,6 +57,8 @@ extern "C" xp_status xp_ns3_stats_get(xp_ns3 *h, xp_ns3_stats *st, xp_error *err
 		st->bytes_delivered = n.bytes_delivered;
 		st->messages_sent = n.msgs_sent;
 		st->messages_delivered = n.msgs_delivered;
+		for (const auto &c : n.conns)
+			st->streams += (int64_t)c->streams.size();
 		st->retransmissions = n.retransmissions;
 		st->loss_drops = n.loss_drops;
 		queue_drops(n, st);

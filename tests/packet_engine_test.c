@@ -355,9 +355,33 @@ static void variants(void)
 	fx_free(pr);
 }
 
+/* network.fast: jumbo gives a stream as many segments of window as an exact run
+ * (docs/packet-engine.md, "Fast mode"): a WAN pair of small() holds 1.5 BDP = 37.5 MB, five
+ * streams of 8 MiB at 8960-byte segments but one at 63960-byte ones (8 MiB x 63960 / 8960); each
+ * of the four pairs inside a DC has one. The makespan stays within 1% of the exact one. */
+static void fast_streams(void)
+{
+	xp_params *pr = small();
+	xp_schedule *s = fx_build("1f1b", pr);
+	xp_packet_stats se, sf;
+	xp_status st;
+	xp_result *e = packet_run(pr, s, &se, &st);
+	pr->packet.fast = XP_FAST_JUMBO;
+	xp_result *f = packet_run(pr, s, &sf, &st);
+	is_int(se.streams, 4 + 2 * 5, "exact: five streams per WAN pair, one per pair inside a DC");
+	is_int(sf.streams, 4 + 2 * 1, "jumbo: one stream per WAN pair (as many segments each)");
+	double err =
+	    e && f ? (double)(f->makespan_ns - e->makespan_ns) / (double)e->makespan_ns : 1;
+	ok(fabs(err) <= 0.01, "jumbo: makespan within 1%% of exact (%+.4f%%)", 100 * err);
+	xp_result_free(e);
+	xp_result_free(f);
+	xp_schedule_free(s);
+	fx_free(pr);
+}
+
 int main(void)
 {
-	plan(2 + 4 + 3 * 9 + 3 + 4 + 6 + 4 * 3 + 1);
+	plan(2 + 4 + 3 * 9 + 3 + 4 + 6 + 4 * 3 + 1 + 3);
 	if (!xp_packet())
 		bail("the packet engine is not linked into this test");
 	one_message();
@@ -369,5 +393,6 @@ int main(void)
 	determinism();
 	data_parallel();
 	variants();
+	fast_streams();
 	return done_testing();
 }
