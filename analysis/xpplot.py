@@ -240,7 +240,10 @@ def sensitivity_findings(rows, keys):
 # ---------------------------------------------------------------------------------------------
 # m70_grid (paper Tables 5 and 6)
 
-CASES = {("16", "none", "1.0x"): "c1", ("32", "full", "1.0x"): "c2", ("32", "none", "2.0x"): "c3"}
+# The paper's memory cases by (microbatches, recompute, limit, budget): c2 is "the same budget" in
+# bytes, the 1F1B budget of the model without recomputation (memory.budget: no-recompute).
+CASES = {("16", "none", "1.0x", "as-run"): "c1", ("32", "full", "1.0x", "no-recompute"): "c2",
+         ("32", "none", "2.0x", "as-run"): "c3"}
 DELAYS = [(0.0, 0.0), (0.25, 0.25), (0.25, 2.0), (2.0, 0.25), (2.0, 2.0)]
 PAPER_COLS = ["1f1b", "zbh1", "zbv", "crossudsub", "optimal", "optimal-v"]
 PAPER_NAMES = {"1f1b": "1F1B", "zbh1": "ZBH1", "zbv": "ZBV", "crossudsub": "UDSub",
@@ -281,7 +284,7 @@ def m70_index(rows, p2p_of=decoupled):
         if not r["ok"] or r.get(P2P, "decoupled") != p2p_of(r["schedule"]):
             continue
         case = CASES.get((r.get("pipeline.microbatches"), r.get("model.recompute"),
-                          r.get("memory.limit")))
+                          r.get("memory.limit"), r.get("memory.budget", "as-run")))
         if case is None:
             continue
         key = (int(r.get("datacenters.count", "2")), float(r[LAT]), float(r[BW]), case,

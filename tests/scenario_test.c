@@ -185,6 +185,17 @@ static void test_recompute(void)
 	is_int(p->memory_limit_bytes[0], 768 * 2 * 3 / 2, "1.5x of p = 2 times 768 kept bytes");
 	xp_scenario_free(sc);
 
+	/* The paper's case 2: the budget of the model without recomputation, in bytes. A layer
+	 * keeps (12·16·16 + 4·½·16·16 + 8·16·48)/2 = 4864 bytes without it; stage 0 has 3. */
+	static const char *const same[] = { "model.recompute=full", "memory.limit=1.5x",
+		                            "memory.budget=no-recompute" };
+	sc = parse(TINY, same, 3, "recomputation at the budget of the model without it");
+	p = xp_scenario_params(sc);
+	is_int(p->activation_bytes[0], 768, "F still keeps only the layer inputs");
+	is_int(p->memory_limit_bytes[0], 3 * 4864 * 2 * 3 / 2,
+	       "1.5x of p = 2 times the 3 x 4864 bytes stored without recomputation");
+	xp_scenario_free(sc);
+
 	static const char yaml[] = BASE "  recompute: full\n"
 	                                "  recompute_activation: 4MiB\n";
 	sc = parse(yaml, NULL, 0, "explicit times with recomputation");
@@ -192,6 +203,12 @@ static void test_recompute(void)
 	is_int(p->backward_input_ns[2], 2000000, "D = 1 ms + the re-run 1 ms F");
 	is_int(p->activation_bytes[2], 4 << 20, "M_F is recompute_activation");
 	is_int(p->message_bytes, 64 << 20, "the message is still the full activation");
+	xp_scenario_free(sc);
+
+	static const char *const stored[] = { "memory.budget=no-recompute" };
+	sc = parse(yaml, stored, 1, "explicit times at the budget without recomputation");
+	is_int(xp_scenario_params(sc)->memory_limit_bytes[1], 4 * (64LL << 20),
+	       "1.0x is p times model.activation, not recompute_activation");
 	xp_scenario_free(sc);
 }
 
@@ -386,6 +403,15 @@ static const struct bad bad[] = {
 	  { 0 },
 	  NAME ":9:17: memory.limit: expected a size (80GiB), a factor of the 1F1B budget (1.0x), "
 	       "hbm (what memory.hbm leaves) or inf, got '0x'" },
+	{ "a budget for a limit in bytes",
+	  BASE "memory: {limit: 80GiB, budget: no-recompute}\n",
+	  { 0 },
+	  NAME ":9:32: memory.budget: expected only with a factor memory.limit (1.0x), got limit "
+	       "'80GiB'" },
+	{ "an unknown budget",
+	  BASE "memory: {budget: half}\n",
+	  { 0 },
+	  NAME ":9:18: memory.budget: expected as-run or no-recompute, got 'half'" },
 	{ "a memory limit without unit",
 	  BASE "memory: {limit: lots}\n",
 	  { 0 },
@@ -559,6 +585,7 @@ static const char *const documented_keys[] = {
 	"model.transformer.gpu_flops",
 	"model.transformer.utilisation",
 	"memory.limit",
+	"memory.budget",
 	"datacenters.count",
 	"datacenters.placement",
 	"datacenters.split",
@@ -630,7 +657,7 @@ static void test_misspelt_keys(void)
 
 int main(void)
 {
-	plan(28 + 20 + 3 + 13 + 10 + 9 + 14 + 9 + 2 * LEN(bad) + 2 * LEN(documented_keys) - 2);
+	plan(28 + 20 + 3 + 13 + 15 + 9 + 14 + 9 + 2 * LEN(bad) + 2 * LEN(documented_keys) - 2);
 	test_ratios();
 	test_lists();
 	test_uneven_count();

@@ -73,8 +73,9 @@ static const char *const transformer_keys[] = {
 	"layers", "hidden",    "ffn",         "heads", "kv_heads", "seq", "microbatch_size",
 	"tp",     "gpu_flops", "utilisation", "vocab", "layout",   NULL,
 };
-static const char *const memory_keys[] = { "limit",       "hbm",        "reserve",         "zero",
-	                                   "param_bytes", "grad_bytes", "optimizer_bytes", NULL };
+static const char *const memory_keys[] = { "limit", "budget",      "hbm",        "reserve",
+	                                   "zero",  "param_bytes", "grad_bytes", "optimizer_bytes",
+	                                   NULL };
 static const char *const dc_keys[] = { "count",         "placement", "split", "gpus",
 	                               "gpus_per_node", "gpu_flops", "hbm",   NULL };
 static const char *const network_keys[] = { "intra_dc",  "intra_node",     "inter_dc",
@@ -118,11 +119,13 @@ xp_status xp_params_alloc(xp_params *pr, xp_error *err)
 	pr->backward_input_ns = calloc(p, sizeof(int64_t));
 	pr->backward_weight_ns = calloc(p, sizeof(int64_t));
 	pr->activation_bytes = calloc(p, sizeof(int64_t));
+	pr->stored_activation_bytes = calloc(p, sizeof(int64_t));
 	pr->params_bytes = calloc(p, sizeof(int64_t));
 	pr->memory_limit_bytes = calloc(p, sizeof(int64_t));
 	pr->placement = calloc(p, sizeof(int));
 	if (!pr->forward_ns || !pr->backward_input_ns || !pr->backward_weight_ns ||
-	    !pr->activation_bytes || !pr->params_bytes || !pr->memory_limit_bytes || !pr->placement)
+	    !pr->activation_bytes || !pr->stored_activation_bytes || !pr->params_bytes ||
+	    !pr->memory_limit_bytes || !pr->placement)
 		return xp_fail(err, XP_ENOMEM, "out of memory");
 	return XP_OK;
 }
@@ -171,42 +174,76 @@ static xp_status fits_one_microbatch(const xp_reader *rd, const xp_node *n, cons
 	return XP_OK;
 }
 
-/* memory.limit: "80GiB", "1.5x" (of the 1F1B budget p·M_F per stage), "hbm" (what memory.hbm
- * leaves, memory.c) or "inf". */
-static xp_status read_memory(const xp_reader *rd, xp_params *pr)
+/* A memory.limit that is not hbm: a factor ("1.5x", into *factor) or bytes ("80GiB", "inf",
+ * into *bytes). */
+static xp_status parse_limit(const xp_reader *rd, const xp_node *n, const char *text,
+                             double *factor, int64_t *bytes)
 {
 	static const char what[] = "a size (80GiB), a factor of the 1F1B budget (1.0x), hbm (what "
 	                           "memory.hbm leaves) or inf";
-	const xp_node *n = xp_reader_get(rd, "memory.limit");
-	const char *text = n && n->kind == XP_NODE_SCALAR ? n->text : "1.0x";
-	xp_status st = xp_read_memory_model(rd, pr);
-	if (st)
-		return st;
-	if (!strcmp(text, "hbm") && n) {
-		st = xp_memory_limit_from_hbm(rd, n, pr);
-		return st ? st : fits_one_microbatch(rd, n, pr);
-	}
 	size_t len = strlen(text);
 	char num[64];
 	const char *why;
-	double factor = 0;
-	int64_t bytes = INT64_MAX;
+	*factor = 0;
+	*bytes = INT64_MAX;
 	if (n && n->kind != XP_NODE_SCALAR)
 		return xp_reader_fail(rd, n, "memory.limit", "expected %s, got a list or mapping",
 		                      what);
 	if (len > 1 && len < sizeof num && text[len - 1] == 'x') {
 		memcpy(num, text, len - 1);
 		num[len - 1] = '\0';
-		if (xp_parse_number(num, &factor, &why) < 0 || factor <= 0)
+		if (xp_parse_number(num, factor, &why) < 0 || *factor <= 0)
 			return xp_reader_fail(rd, n, "memory.limit", "expected %s, got '%s'", what,
 			                      text);
 	} else if (strcmp(text, "inf") != 0 && strcmp(text, ".inf") != 0 &&
-	           (xp_parse_bytes(text, &bytes, &why) < 0 || bytes == 0)) {
+	           (xp_parse_bytes(text, bytes, &why) < 0 || *bytes == 0)) {
 		return xp_reader_fail(rd, n, "memory.limit", "expected %s, got '%s'", what, text);
 	}
+	return XP_OK;
+}
+
+/* memory.budget: which M_F a factor limit multiplies: as-run (the M_F the model runs with,
+ * after recomputation) or no-recompute (the same model keeping every activation: a budget in
+ * bytes that recomputation then fills with more microbatches). Only with a factor limit. */
+static xp_status read_budget(const xp_reader *rd, const xp_node *limit, xp_params *pr)
+{
+	static const char *const budgets[] = { "as-run", "no-recompute", NULL };
+	const xp_node *n = xp_reader_get(rd, "memory.budget");
+	xp_status st;
+	pr->memory_budget = 0;
+	st = xp_reader_choice(rd, "memory.budget", budgets, &pr->memory_budget);
+	if (st || !n || pr->memory_factor > 0)
+		return st;
+	return xp_reader_fail(rd, n, "memory.budget",
+	                      "expected only with a factor memory.limit (1.0x), got limit '%s'",
+	                      limit && limit->kind == XP_NODE_SCALAR ? limit->text : "1.0x");
+}
+
+/* memory.limit: "80GiB", "1.5x" (of the 1F1B budget p·M_F per stage, M_F as memory.budget
+ * says), "hbm" (what memory.hbm leaves, memory.c) or "inf". */
+static xp_status read_memory(const xp_reader *rd, xp_params *pr)
+{
+	const xp_node *n = xp_reader_get(rd, "memory.limit");
+	const char *text = n && n->kind == XP_NODE_SCALAR ? n->text : "1.0x";
+	double factor = 0;
+	int64_t bytes = INT64_MAX;
+	xp_status st = xp_read_memory_model(rd, pr);
+	if (st)
+		return st;
+	if (!strcmp(text, "hbm") && n) {
+		st = xp_memory_limit_from_hbm(rd, n, pr);
+		if (!st)
+			st = read_budget(rd, n, pr);
+		return st ? st : fits_one_microbatch(rd, n, pr);
+	}
+	if ((st = parse_limit(rd, n, text, &factor, &bytes)))
+		return st;
 	pr->memory_factor = factor;
+	if ((st = read_budget(rd, n, pr)))
+		return st;
+	const int64_t *mf = pr->memory_budget ? pr->stored_activation_bytes : pr->activation_bytes;
 	for (int k = 0; k < pr->stages; k++) {
-		double budget = factor * pr->stages * (double)pr->activation_bytes[k];
+		double budget = factor * pr->stages * (double)mf[k];
 		if (budget >= 9e18) /* beyond int64: not "unlimited" unless it says inf */
 			return xp_reader_fail(
 			    rd, n, "memory.limit",
@@ -567,6 +604,7 @@ void xp_params_free(xp_params *pr)
 	free(pr->backward_input_ns);
 	free(pr->backward_weight_ns);
 	free(pr->activation_bytes);
+	free(pr->stored_activation_bytes);
 	free(pr->params_bytes);
 	free(pr->memory_limit_bytes);
 	free(pr->placement);

@@ -155,10 +155,12 @@ typedef struct xp_params {
 	 * v-chunk schedule takes 1/v of the time and of the activation memory. */
 	int64_t *forward_ns;        /* T_F per stage */
 	int64_t *backward_input_ns; /* T_D per stage (includes the re-run forward with recompute) */
-	int64_t *backward_weight_ns; /* T_W per stage */
-	int64_t *activation_bytes;   /* M_F per stage */
-	int64_t *params_bytes;       /* parameter bytes per stage (DP collectives) */
-	int64_t message_bytes;       /* activation or gradient message between neighbouring parts */
+	int64_t *backward_weight_ns;      /* T_W per stage */
+	int64_t *activation_bytes;        /* M_F per stage */
+	int64_t *stored_activation_bytes; /* M_F per stage without recomputation (= M_F
+	                                   * when model.recompute is none) */
+	int64_t *params_bytes;            /* parameter bytes per stage (DP collectives) */
+	int64_t message_bytes; /* activation or gradient message between neighbouring parts */
 	int64_t tokens_per_microbatch; /* for tokens/s; default 4096 */
 	double weight_release;         /* W releases this share of M_F, D the rest; default 0.5 */
 	double overlap_f_b;            /* an overlapped F+B op takes this factor of T_F + T_B;
@@ -175,6 +177,8 @@ typedef struct xp_params {
 	/* memory.* */
 	int64_t *memory_limit_bytes; /* per stage; INT64_MAX when unlimited */
 	double memory_factor; /* the factor of the 1F1B budget when given as "1.5x", else 0 */
+	int memory_budget;    /* memory.budget: 0 as-run (p·M_F), 1 no-recompute (p times the
+	                       * M_F of the same model without recomputation) */
 	xp_stage_memory *stage_memory; /* per stage with memory.hbm, else NULL */
 	int zero;                      /* memory.zero: 0 or 1 (default 1) */
 	int from_hbm;                  /* memory.limit: hbm (what HBM leaves for activations) */

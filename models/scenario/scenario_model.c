@@ -44,6 +44,7 @@ static xp_status read_explicit(const xp_reader *rd, xp_params *pr)
 		if (pr->recompute)
 			pr->backward_input_ns[k] += pr->forward_ns[k];
 	}
+	memcpy(pr->stored_activation_bytes, pr->activation_bytes, (size_t)p * sizeof(int64_t));
 	pr->tokens_per_microbatch = 4096;
 	return XP_OK;
 }

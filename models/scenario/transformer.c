@@ -180,6 +180,8 @@ static int fill_stage(const struct shape *t, const struct layer *l, const struct
 	return round_i64(fw, &pr->forward_ns[k]) || round_i64(dw, &pr->backward_input_ns[k]) ||
 	       round_i64(ww, &pr->backward_weight_ns[k]) ||
 	       round_i64(n * l->act_bytes + last * out->act_bytes, &pr->activation_bytes[k]) ||
+	       round_i64(n * layer_cost(t, 0).act_bytes + last * out->act_bytes,
+	                 &pr->stored_activation_bytes[k]) ||
 	       round_i64(params * 2, &pr->params_bytes[k]) ||
 	       round_i64(params / (double)t->tp, &pr->param_count[k]);
 }
