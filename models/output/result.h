@@ -108,7 +108,8 @@ typedef struct xp_result {
 	size_t wan_transfers_made; /* those that cross a DC boundary */
 } xp_result;
 
-/* A result with its timeline sized for sched (op times set to -1). NULL when out of memory. */
+/* A result with its timeline sized for sched, the op times unset (an engine sets every one or
+ * fails the run). NULL when out of memory. */
 xp_result *xp_result_new(const xp_schedule *sched, const char *engine);
 void xp_result_free(xp_result *r); /* NULL is a no-op */
 
