@@ -1,7 +1,7 @@
 #!/bin/sh
 # cli.t: the crosspipe command on scenario files: commands, formats, overrides, determinism.
 . "$(dirname "$0")/tap.sh"
-plan 28
+plan 30
 
 run --version
 ok $rc "--version exits 0"
@@ -77,6 +77,11 @@ has "$out" '"robustness": {"samples": 10, "jitter": 0.050000' "--jitter/--sample
 
 run check $S
 ok $rc "check accepts a valid scenario"
+run check $S --schedule 1f1b,greedy,auto
+is "$rc:$out" "0:$S: ok: 4 stages, 8 microbatches, dp 1, 2 datacenters; schedules: 1f1b; checked without their search (run plans them): greedy auto" \
+	"check builds the static schedules and probes the ones that search"
+run check $S --schedule greedy-v --set memory.limit=0.1x
+is "$rc" "2" "check refuses what run refuses: greedy-v in a tenth of 1F1B's memory"
 run engines
 has "$out" "analytic" "engines lists the analytic engine"
 finish

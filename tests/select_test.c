@@ -69,10 +69,40 @@ static void robustness(void)
 	fx_free(pr);
 }
 
+/* crosspipe check probes the generators that search instead of building them: a probe must
+ * succeed exactly when the build does, with the build's message when it fails. */
+static void probes_agree_with_builds(void)
+{
+	static const char *const kinds[] = { "greedy", "greedy-v", "optimal", "optimal-v", "auto" };
+	static const double factors[] = { 1.0, 0.3, 0.1 };
+	xp_params *pr = fx_new(4, 8, T, T, T);
+	fx_datacenters(pr, 2, 2 * T, 1000 * 8e9 / (2.0 * T));
+	pr->solver_time_limit_ns = 200000000; /* the build's solve; the probe solves nothing */
+	for (size_t f = 0; f < sizeof factors / sizeof *factors; f++) {
+		fx_memory_factor(pr, factors[f]);
+		for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++) {
+			const xp_schedule_kind *k = xp_schedule_kind_find(kinds[i]);
+			xp_schedule *s = NULL;
+			xp_error eb = { 0 }, ep = { 0 };
+			xp_status built = k->build(pr, &s, &eb);
+			xp_status probed = k->probe(pr, &ep);
+			is_int(probed, built, "%s at %.1fx of 1F1B's memory: probe %s, build %s",
+			       kinds[i], factors[f], xp_strerror(probed), xp_strerror(built));
+			if (built != XP_OK)
+				is_str(ep.msg, eb.msg,
+				       "%s at %.1fx: the probe says what the build does", kinds[i],
+				       factors[f]);
+			xp_schedule_free(s);
+		}
+	}
+	fx_free(pr);
+}
+
 int main(void)
 {
-	plan(8 + 5);
+	plan(8 + 5 + 15 + 5);
 	auto_picks_fastest_fitting();
 	robustness();
+	probes_agree_with_builds();
 	return done_testing();
 }

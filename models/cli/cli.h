@@ -48,15 +48,19 @@ typedef struct xp_cli_opts {
 	const char *torch_format;  /* export --torch-format compute_only|compute_comms (or NULL) */
 	const char *torch_dialect; /* --torch-dialect current|legacy (NULL: current, else legacy) */
 	int progress, quiet;       /* --progress (plain lines off a terminal), --quiet */
+	int probe; /* check: a generator that searches is probed (schedules.h), not built */
 } xp_cli_opts;
 
 /* Start the status line on stderr as the options and the terminal ask (progress.h). */
 void xp_cli_progress_start(const xp_cli_opts *o);
 
-/* The schedules a run uses: built from names and read from files. */
+/* The schedules a run uses: built from names and read from files; with opts->probe, the names
+ * of the generators that were probed instead (static strings). */
 typedef struct xp_cli_set {
 	xp_schedule **sched;
 	int n;
+	const char **probed;
+	int n_probed;
 } xp_cli_set;
 
 /* Parse the options of run/check/export into o (which borrows argv's strings). Returns -1 to go
@@ -75,7 +79,8 @@ int xp_cli_fail(const xp_error *err);
 /* Load the scenario of opts (the default one when opts->scenario is NULL). */
 int xp_cli_load(const xp_cli_opts *o, const char *prog, xp_scenario **sc);
 
-/* Build every schedule named by opts (or the scenario) and read every schedule file. */
+/* Build every schedule named by opts (or the scenario) and read every schedule file; with
+ * opts->probe, probe the generators that have a probe instead of building them. */
 int xp_cli_build(const xp_cli_opts *o, const xp_params *pr, xp_cli_set *set);
 void xp_cli_set_free(xp_cli_set *set);
 

@@ -137,7 +137,18 @@ static int add(xp_cli_set *set, xp_schedule *s)
 	return 0;
 }
 
-static xp_status build_named(const char *name, const xp_params *pr, xp_cli_set *set, xp_error *err)
+static xp_status add_probed(xp_cli_set *set, const char *name, xp_error *err)
+{
+	const char **n = realloc(set->probed, ((size_t)set->n_probed + 1) * sizeof *n);
+	if (!n)
+		return xp_fail(err, XP_ENOMEM, "out of memory");
+	set->probed = n;
+	set->probed[set->n_probed++] = name;
+	return XP_OK;
+}
+
+static xp_status build_named(const char *name, const xp_params *pr, int probe, xp_cli_set *set,
+                             xp_error *err)
 {
 	const xp_schedule_kind *k = xp_schedule_kind_find(name);
 	if (!k)
@@ -145,6 +156,10 @@ static xp_status build_named(const char *name, const xp_params *pr, xp_cli_set *
 		               "unknown schedule '%s' ('crosspipe schedules' lists them)", name);
 	xp_schedule *s = NULL;
 	xp_progress_task(0, "%s", name);
+	if (probe && k->probe) {
+		xp_status st = k->probe(pr, err);
+		return st ? st : add_probed(set, k->name, err);
+	}
 	xp_status st = k->build(pr, &s, err);
 	if (st != XP_OK)
 		return st;
@@ -271,8 +286,7 @@ int xp_cli_build(const xp_cli_opts *o, const xp_params *pr, xp_cli_set *set)
 	xp_error err;
 	int64_t max = 0;
 	xp_error_clear(&err);
-	set->sched = NULL;
-	set->n = 0;
+	*set = (xp_cli_set){ 0 };
 	if (max_memory(o, &max, &err))
 		return xp_cli_fail(&err);
 	if (o->schedules) {
@@ -280,12 +294,12 @@ int xp_cli_build(const xp_cli_opts *o, const xp_params *pr, xp_cli_set *set)
 		for (char *t = strtok_r(list, ",", &save); t && !err.code;
 		     t = strtok_r(NULL, ",", &save))
 			if (!check_size(pr, t, max, &err))
-				build_named(t, pr, set, &err);
+				build_named(t, pr, o->probe, set, &err);
 		free(list);
 	} else if (o->n_files == 0) {
 		for (int i = 0; i < pr->n_schedules && !err.code; i++)
 			if (!check_size(pr, pr->schedules[i], max, &err))
-				build_named(pr->schedules[i], pr, set, &err);
+				build_named(pr->schedules[i], pr, o->probe, set, &err);
 	}
 	for (int i = 0; i < o->n_files && !err.code; i++)
 		if (!check_size(pr, o->files[i], max, &err))
@@ -298,8 +312,8 @@ void xp_cli_set_free(xp_cli_set *set)
 	for (int i = 0; i < set->n; i++)
 		xp_schedule_free(set->sched[i]);
 	free(set->sched);
-	set->sched = NULL;
-	set->n = 0;
+	free(set->probed);
+	*set = (xp_cli_set){ 0 };
 }
 
 /* Write an output to stdout whole. */

@@ -21,7 +21,7 @@ static const char usage_top[] =
     "\n"
     "commands:\n"
     "  run [SCENARIO]        run schedules on a scenario (default scenarios/default.yaml)\n"
-    "  check SCENARIO        validate a scenario and build its schedules, run nothing\n"
+    "  check SCENARIO        validate a scenario and its schedules, run nothing\n"
     "  export [SCENARIO]     write one schedule in the schedule-file format\n"
     "  sweep SWEEP.yaml      run a parameter sweep (locally, or on Slurm)\n"
     "  plan PLAN.yaml        search TP/PP/DP, microbatching, recomputation and schedule\n"

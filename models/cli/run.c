@@ -41,13 +41,15 @@ static int timeline_applies(const job *j)
 	return XP_EXIT_USAGE;
 }
 
-/* Parse options, load the scenario and build the schedules. -1 to go on, else an exit code. */
-static int job_prepare(job *j, int argc, char **argv, const char *prog)
+/* Parse options, load the scenario and build the schedules (with probe, probe the generators
+ * that search: crosspipe check). -1 to go on, else an exit code. */
+static int job_prepare(job *j, int argc, char **argv, const char *prog, int probe)
 {
 	memset(j, 0, sizeof *j);
 	int rc = xp_cli_parse(argc, argv, &j->o);
 	if (rc >= 0)
 		return rc;
+	j->o.probe = probe;
 	xp_cli_progress_start(&j->o);
 	if ((rc = xp_cli_load(&j->o, prog, &j->sc)) != XP_EXIT_OK)
 		return rc;
@@ -197,7 +199,7 @@ static int solver_limits(const job *j)
 int xp_cli_run(int argc, char **argv, const char *prog)
 {
 	job j;
-	int rc = job_prepare(&j, argc, argv, prog);
+	int rc = job_prepare(&j, argc, argv, prog, 0);
 	if (rc >= 0) { /* --help, or an error already reported */
 		job_free(&j);
 		return rc;
@@ -218,7 +220,7 @@ int xp_cli_run(int argc, char **argv, const char *prog)
 int xp_cli_check(int argc, char **argv, const char *prog)
 {
 	job j;
-	int rc = job_prepare(&j, argc, argv, prog);
+	int rc = job_prepare(&j, argc, argv, prog, 1);
 	if (rc < 0) {
 		const xp_params *pr = xp_scenario_params(j.sc);
 		printf("%s: ok: %d stages, %d microbatches, dp %d, %d datacenters; schedules:",
@@ -226,6 +228,11 @@ int xp_cli_check(int argc, char **argv, const char *prog)
 		       pr->datacenters);
 		for (int i = 0; i < j.set.n; i++)
 			printf(" %s", xp_schedule_name(j.set.sched[i]));
+		if (j.set.n_probed)
+			printf("%s checked without their search (run plans them):",
+			       j.set.n ? ";" : "");
+		for (int i = 0; i < j.set.n_probed; i++)
+			printf(" %s", j.set.probed[i]);
 		printf("\n");
 		rc = XP_EXIT_OK;
 	}
@@ -273,7 +280,7 @@ static int export_one(const xp_cli_opts *o, xp_schedule *s)
 int xp_cli_export(int argc, char **argv, const char *prog)
 {
 	job j;
-	int rc = job_prepare(&j, argc, argv, prog);
+	int rc = job_prepare(&j, argc, argv, prog, 0);
 	if (rc < 0 && j.set.n != 1) {
 		fprintf(stderr,
 		        "crosspipe export: writes exactly one schedule; name it with --schedule "

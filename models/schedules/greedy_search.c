@@ -75,59 +75,110 @@ xp_status xp_greedy_best(const xp_params *pr, int v_placement, const char *name,
 	return xp_greedy_best_of(pr, v_placement, pr && pr->n_sub == 1, name, out, err);
 }
 
-xp_status xp_greedy_best_of(const xp_params *pr, int v_placement, int whole_blocks,
-                            const char *name, xp_schedule **out, xp_error *err)
+/* The candidates' search: each run and timed in turn, the fastest kept (with first_fit, the
+ * first that fits memory, the rest not run), then the statics. best is NULL when none fits;
+ * XP_ENOMEM or XP_EINVAL from a candidate stops the search (no statics). */
+static void run_candidates(const xp_params *pr, int v_placement, int whole_blocks, const char *name,
+                           int first_fit, xp_evaluator *ev, xp_schedule **best, int64_t *best_ms,
+                           xp_error *first)
 {
 	xp_greedy_opts o[XP_RULES_COUNT * 2 * 5];
-	xp_status st = xp_gen_params(pr, name, out, err);
-	if (st)
-		return st;
 	int n = candidates(pr, v_placement, whole_blocks, o, (int)(sizeof o / sizeof o[0]));
-	xp_schedule *shape = v_placement ? xp_schedule_new_v(pr->stages, pr->microbatches)
-	                                 : xp_schedule_new(pr->stages, 1, pr->microbatches, NULL);
-	xp_evaluator *ev = NULL;
-	st = shape ? xp_evaluator_new(pr, shape, &ev, err) : XP_ENOMEM;
-	xp_schedule_free(shape);
-	if (st != XP_OK)
-		return xp_fail(err, st, "%s: out of memory", name);
-	xp_schedule *best = NULL;
-	int64_t best_ms = -1;
-	xp_error first = { 0 };
-	for (int i = 0; i < n; i++) {
+	*best = NULL;
+	*best_ms = -1;
+	for (int i = 0; i < n && !(first_fit && *best); i++) {
 		xp_schedule *s = NULL;
 		xp_error e;
-		st = xp_greedy_run(pr, &o[i], name, &s, &e);
-		if (st && !first.code)
-			first = e;
+		xp_status st = xp_greedy_run(pr, &o[i], name, &s, &e);
+		if (st && !first->code)
+			*first = e;
 		if (st == XP_ENOMEM || st == XP_EINVAL)
-			break;
+			return;
 		int64_t ms = st ? -1 : xp_evaluator_makespan(ev, s);
-		if (ms >= 0 && (best_ms < 0 || ms < best_ms)) {
-			xp_schedule_free(best);
-			best = s;
-			best_ms = ms;
+		if (ms >= 0 && (*best_ms < 0 || ms < *best_ms)) {
+			xp_schedule_free(*best);
+			*best = s;
+			*best_ms = ms;
 		} else {
 			xp_schedule_free(s);
 		}
 	}
-	if (st != XP_ENOMEM && st != XP_EINVAL)
-		seed_statics(pr, v_placement, ev, &best, &best_ms);
-	if (!best) {
-		xp_evaluator_free(ev);
+	if (!(first_fit && *best))
+		seed_statics(pr, v_placement, ev, best, best_ms);
+}
+
+/* The search up to the local search: *best the fastest candidate (with first_fit the first that
+ * fits), or an error naming why none fits. *ev is the candidates' evaluator (free it). */
+static xp_status search(const xp_params *pr, int v_placement, int whole_blocks, const char *name,
+                        int first_fit, xp_evaluator **ev, xp_schedule **best, int64_t *best_ms,
+                        xp_error *err)
+{
+	xp_schedule *out = NULL;
+	xp_status st = xp_gen_params(pr, name, &out, err);
+	*ev = NULL;
+	*best = NULL;
+	if (st)
+		return st;
+	xp_schedule *shape = v_placement ? xp_schedule_new_v(pr->stages, pr->microbatches)
+	                                 : xp_schedule_new(pr->stages, 1, pr->microbatches, NULL);
+	st = shape ? xp_evaluator_new(pr, shape, ev, err) : XP_ENOMEM;
+	xp_schedule_free(shape);
+	if (st != XP_OK)
+		return xp_fail(err, st, "%s: out of memory", name);
+	xp_error first = { 0 };
+	/* a candidate's ENOMEM or EINVAL ends the search, with what was found before it */
+	run_candidates(pr, v_placement, whole_blocks, name, first_fit, *ev, best, best_ms, &first);
+	if (!*best)
 		return xp_fail(err, first.code ? first.code : XP_EMEMORY, "%s",
 		               first.code ? first.msg
 		                          : "no greedy candidate fits the memory limit");
+	return XP_OK;
+}
+
+xp_status xp_greedy_best_of(const xp_params *pr, int v_placement, int whole_blocks,
+                            const char *name, xp_schedule **out, xp_error *err)
+{
+	xp_evaluator *ev = NULL;
+	xp_schedule *best = NULL;
+	int64_t best_ms = -1;
+	xp_status st = search(pr, v_placement, whole_blocks, name, 0, &ev, &best, &best_ms, err);
+	if (st == XP_OK) {
+		size_t ops = xp_schedule_total_ops(best);
+		long budget = (long)(300000 / (ops + 1));
+		budget = budget > 200 ? 200 : budget;
+		if (xp_greedy_local_search(ev, &best, &best_ms, budget) != XP_OK)
+			st = xp_fail(err, XP_ENOMEM, "%s: out of memory in the local search", name);
 	}
-	size_t ops = xp_schedule_total_ops(best);
-	long budget = (long)(300000 / (ops + 1));
-	budget = budget > 200 ? 200 : budget;
-	st = xp_greedy_local_search(ev, &best, &best_ms, budget);
 	xp_evaluator_free(ev);
 	if (st != XP_OK) {
 		xp_schedule_free(best);
-		return xp_fail(err, XP_ENOMEM, "%s: out of memory in the local search", name);
+		*out = NULL;
+		return st;
 	}
 	xp_schedule_set_name(best, name);
 	*out = best;
 	return XP_OK;
+}
+
+/* The probe of greedy and greedy-v: their search until the first candidate that fits. */
+static xp_status probe(const xp_params *pr, int v_placement, const char *name, xp_error *err)
+{
+	xp_evaluator *ev = NULL;
+	xp_schedule *best = NULL;
+	int64_t best_ms = -1;
+	xp_status st =
+	    search(pr, v_placement, pr && pr->n_sub == 1, name, 1, &ev, &best, &best_ms, err);
+	xp_schedule_free(best);
+	xp_evaluator_free(ev);
+	return st;
+}
+
+xp_status xp_schedule_probe_greedy(const xp_params *pr, xp_error *err)
+{
+	return probe(pr, 0, "greedy", err);
+}
+
+xp_status xp_schedule_probe_greedy_v(const xp_params *pr, xp_error *err)
+{
+	return probe(pr, 1, "greedy-v", err);
 }

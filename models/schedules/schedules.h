@@ -14,17 +14,30 @@ extern "C" {
 #endif
 
 typedef xp_status (*xp_schedule_build_fn)(const xp_params *pr, xp_schedule **out, xp_error *err);
+typedef xp_status (*xp_schedule_probe_fn)(const xp_params *pr, xp_error *err);
 
 typedef struct xp_schedule_kind {
 	const char *name;    /* "1f1b" */
 	const char *summary; /* one sentence for `crosspipe schedules` and the README */
 	xp_schedule_build_fn build;
+	/* For a generator that searches (greedy, greedy-v, the solvers, auto): XP_OK when build
+	 * would succeed, found without the search (its parameters, and a first schedule that fits
+	 * memory), for `crosspipe check`, which runs nothing. NULL: check builds the schedule. */
+	xp_schedule_probe_fn probe;
 } xp_schedule_kind;
 
 /* `auto`: build every other generator's schedule for pr, time each
  * on the analytic engine, and return (a copy of) the fastest that fits memory, named "auto", with
  * every candidate attached (xp_schedule_candidates). XP_EMEMORY when none fits. */
 xp_status xp_select_auto(const xp_params *pr, xp_schedule **out, xp_error *err);
+
+/* `auto`'s probe: XP_OK as soon as one candidate fits memory (probed, or built and timed),
+ * else xp_select_auto's XP_EMEMORY. */
+xp_status xp_select_probe(const xp_params *pr, xp_error *err);
+
+/* Whether kind k can build a schedule for pr that fits memory: its probe, or for a generator
+ * without one the schedule built, checked and timed. XP_EMEMORY when it does not fit. */
+xp_status xp_schedule_kind_probe(const xp_schedule_kind *k, const xp_params *pr, xp_error *err);
 
 /* Re-planning (schedule.replan, replan.c): with pr->iterations > 1 and sched built by greedy,
  * greedy-v or crossudsub, run the iterations again on the analytic engine, rebuilding sched

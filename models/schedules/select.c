@@ -166,3 +166,38 @@ xp_status xp_select_auto(const xp_params *pr, xp_schedule **out, xp_error *err)
 	free(c);
 	return st;
 }
+
+xp_status xp_schedule_kind_probe(const xp_schedule_kind *k, const xp_params *pr, xp_error *err)
+{
+	if (k->probe)
+		return k->probe(pr, err);
+	xp_schedule *s = NULL;
+	xp_evaluator *ev = NULL;
+	const xp_result *r = NULL;
+	xp_status st = k->build(pr, &s, err);
+	if (st == XP_OK)
+		st = timing(&ev, pr, s, &r, err);
+	if (st == XP_OK && !r->fits_memory)
+		st = xp_fail(err, XP_EMEMORY, "%s: does not fit memory.limit", k->name);
+	xp_evaluator_free(ev);
+	xp_schedule_free(s);
+	return st;
+}
+
+xp_status xp_select_probe(const xp_params *pr, xp_error *err)
+{
+	size_t nk;
+	const xp_schedule_kind *k = xp_schedule_kinds(&nk);
+	for (size_t i = 0; i < nk; i++) {
+		xp_error e;
+		xp_status st =
+		    strcmp(k[i].name, "auto") ? xp_schedule_kind_probe(&k[i], pr, &e) : XP_EMEMORY;
+		if (st == XP_OK)
+			return XP_OK;
+		if (st == XP_ENOMEM || st == XP_ETIMEOUT)
+			return xp_fail(err, st, "auto: %s: %s", k[i].name, e.msg);
+	}
+	return xp_fail(err, XP_EMEMORY,
+	               "auto: no candidate schedule fits memory.limit (%lld bytes on device 0)",
+	               (long long)pr->memory_limit_bytes[0]);
+}

@@ -194,3 +194,23 @@ xp_status xp_schedule_build_optimal_v(const xp_params *pr, xp_schedule **out, xp
 {
 	return xp_solver_run(pr, 1, XP_SV_DEFAULT_METHOD, "optimal-v", out, err);
 }
+
+/* The probe (crosspipe check): the instance built, which checks the parameters and that the
+ * memory limit holds one microbatch; nothing solved, no solver module loaded. */
+static xp_status probe(const xp_params *pr, int vplace, xp_error *err)
+{
+	xp_solver_instance *in = NULL;
+	xp_status st = xp_solver_instance_new(pr, vplace, &in, err);
+	xp_solver_instance_free(in);
+	return st;
+}
+
+xp_status xp_schedule_probe_optimal(const xp_params *pr, xp_error *err)
+{
+	return probe(pr, 0, err);
+}
+
+xp_status xp_schedule_probe_optimal_v(const xp_params *pr, xp_error *err)
+{
+	return probe(pr, 1, err);
+}
