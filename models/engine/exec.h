@@ -71,7 +71,7 @@ int xp_exec_consumers(const xp_schedule *s, int kind, int part, int d, xp_exec_d
 /* 1 when the end of op (its last piece) counts towards its chunk's gradient reduce-scatter. */
 static inline int xp_exec_ends_gradient(xp_op op)
 {
-	return (op.kind == XP_OP_B || op.kind == XP_OP_W) && op.hi == op.nsub;
+	return (op.kind == XP_OP_B || op.kind == XP_OP_W) && xp_op_ends_block(op);
 }
 
 /* Per (device, chunk), devices * chunks entries: how many blocks end a gradient there (the

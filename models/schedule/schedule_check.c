@@ -93,10 +93,9 @@ static xp_status check_range(checker *c, int d, size_t i, xp_op op)
 static xp_status check_overlap(checker *c, int d, xp_op op)
 {
 	char t[64];
-	if (op.chunk2 >= xp_schedule_chunks(c->s))
+	if (op.chunk2 >= c->chunks)
 		return xp_fail(c->err, XP_EINVAL, "device %d: %s: chunk %u is outside 0..%d", d,
-		               op_text(c, op, t, sizeof t), op.chunk2,
-		               xp_schedule_chunks(c->s) - 1);
+		               op_text(c, op, t, sizeof t), op.chunk2, c->chunks - 1);
 	if (op.chunk == op.chunk2)
 		return xp_fail(c->err, XP_EINVAL,
 		               "device %d: %s overlaps two blocks of one part (an overlapped op "
@@ -232,7 +231,7 @@ static xp_status report_gap(checker *c, int part, int mb, int kind, const cover 
 /* every block must be fully covered: F, and B or D; W when the backward is a D */
 static xp_status scan_blocks(checker *c)
 {
-	for (int q = 0; q < xp_schedule_parts(c->s); q++)
+	for (int q = 0; q < c->parts; q++)
 		for (int mb = 0; mb < c->m; mb++) {
 			cover f = get(c, block(c, q, mb, XP_OP_F));
 			cover bd = get(c, block(c, q, mb, XP_OP_D));
@@ -268,7 +267,7 @@ static xp_status report_too_few(checker *c, int *every_f)
 		const xp_op *ops = xp_schedule_ops(c->s, d);
 		for (size_t i = 0; i < xp_schedule_len(c->s, d); i++)
 			if ((ops[i].kind == XP_OP_F || ops[i].kind == XP_OP_O) && ops[i].mb >= 0 &&
-			    ops[i].mb < c->m && ops[i].chunk < xp_schedule_chunks(c->s))
+			    ops[i].mb < c->m && ops[i].chunk < c->chunks)
 				have[n++] =
 				    (size_t)xp_schedule_part(c->s, d, ops[i].chunk) * (size_t)c->m +
 				    (size_t)ops[i].mb;
@@ -279,7 +278,7 @@ static xp_status report_too_few(checker *c, int *every_f)
 		if (have[i] == want)
 			want++;
 	free(have);
-	*every_f = want == (size_t)xp_schedule_parts(c->s) * (size_t)c->m;
+	*every_f = want == (size_t)c->parts * (size_t)c->m;
 	if (*every_f)
 		return XP_OK;
 	cover none = { 0, 0, 0 };
