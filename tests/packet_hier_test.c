@@ -156,6 +156,43 @@ static void queued(void)
 	fx_free(pr);
 }
 
+/* Two chunks per device (interleaved): a shard all-reduce per device and chunk, of the chunk's
+ * bytes, each starting when its reduce-scatter ends (the rings are small enough to share the
+ * WAN), the iteration ending with the last; the makespan against the analytic engine's. */
+static void chunks(void)
+{
+	xp_params *pr = case_params(4, PARAMS);
+	pr->message_bytes = 1 << 20;
+	xp_schedule *s = fx_build("interleaved", pr);
+	xp_result *r = fx_run("packet", pr, s), *a = fx_run("analytic", pr, s);
+	int good = 0, n = 0;
+	int64_t last = 0;
+	for (size_t i = 0; i < r->n_collectives; i++) {
+		const xp_collective *c = &r->collectives[i];
+		if (c->kind != XP_COLL_WAN_ALLREDUCE)
+			continue;
+		n++;
+		last = c->end_ns > last ? c->end_ns : last;
+		for (size_t j = 0; j < r->n_collectives; j++) {
+			const xp_collective *rs = &r->collectives[j];
+			good += rs->kind == XP_COLL_REDUCESCATTER && rs->device == c->device &&
+			        rs->chunk == c->chunk && rs->end_ns == c->start_ns &&
+			        c->bytes == PARAMS / 2;
+		}
+	}
+	ok(n == 4 && good == 4,
+	   "interleaved, v 2: 4 shard all-reduces of half a stage's bytes, each at its chunk's "
+	   "reduce-scatter end (%d, %d)",
+	   n, good);
+	is_int(r->makespan_ns, last, "interleaved: the iteration ends with the last shard all-reduce");
+	check("interleaved, v 2: packet makespan against analytic", r->makespan_ns,
+	      (double)a->makespan_ns, RUN_TOL);
+	xp_result_free(r);
+	xp_result_free(a);
+	xp_schedule_free(s);
+	fx_free(pr);
+}
+
 /* p=2, m=2, dp 4 on 2 DCs: the packet makespan against the analytic engine's. */
 static void whole_run(void)
 {
@@ -174,7 +211,7 @@ static void whole_run(void)
 
 int main(void)
 {
-	plan(23);
+	plan(26);
 	if (!xp_packet())
 		bail("the packet engine is not linked into this test");
 	in_dc_ring(4);
@@ -182,6 +219,7 @@ int main(void)
 	shard_allreduce(4);
 	shard_allreduce(8);
 	queued();
+	chunks();
 	whole_run();
 	return done_testing();
 }
