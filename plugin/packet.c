@@ -296,8 +296,8 @@ static void op_ended(pk *K, int d, int64_t now)
 static void next_iteration(pk *K, int64_t now);
 
 /* After every event: once an iteration's schedule is done, with split: dp start its all-reduce
- * across the DCs; once that is done too (hierarchical: every chunk's shards, in flight), start the next iteration, or stop after the last or
- * when nothing can happen any more. */
+ * across the DCs; once that is done too (hierarchical: every chunk's shards, in flight), start the
+ * next iteration, or stop after the last or when nothing can happen any more. */
 static void check_end(pk *K, int64_t now)
 {
 	if (K->inflight != 0 || K->done)

@@ -84,8 +84,8 @@ static xp_status send_step(xp_packet_allreduce *A, xp_ns3 *net, const xp_params 
 	int64_t bytes = pr->params_bytes[d] / A->chunks / A->members;
 	A->left[g] = A->members;
 	for (int k = 0; k < A->members; k++) {
-		xp_status st = xp_ns3_send(net, A->conn[d * A->members + k], bytes > 0 ? bytes : 1,
-		                           tag, err);
+		xp_status st =
+		    xp_ns3_send(net, A->conn[d * A->members + k], bytes > 0 ? bytes : 1, tag, err);
 		if (st)
 			return st;
 	}
@@ -116,9 +116,8 @@ static xp_status start_group(xp_packet_allreduce *A, xp_ns3 *net, const xp_param
 	return send_step(A, net, pr, g, tag, err);
 }
 
-xp_status xp_packet_allreduce_queue(xp_packet_allreduce *A, xp_ns3 *net, const xp_params *pr,
-                                    int g, int64_t now, int64_t origin, int64_t tag0,
-                                    xp_error *err)
+xp_status xp_packet_allreduce_queue(xp_packet_allreduce *A, xp_ns3 *net, const xp_params *pr, int g,
+                                    int64_t now, int64_t origin, int64_t tag0, xp_error *err)
 {
 	A->origin_ns = origin;
 	A->tag0 = tag0;

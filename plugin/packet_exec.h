@@ -28,7 +28,7 @@ typedef struct xp_packet_exec {
 	xp_status st;
 	xp_ns3 *net;
 	int p, v, m, parts, dp;
-	int ring_n; /* replicas in a DP ring: dp, or dp/D with split: hierarchical */
+	int ring_n;     /* replicas in a DP ring: dp, or dp/D with split: hierarchical */
 	int64_t origin; /* simulated time of the iteration's start */
 	int64_t *ready; /* per slot: arrival (result time), -1 unknown */
 	size_t *next;

@@ -111,17 +111,18 @@ int xp_packet_host_dc(const xp_params *pr, int replica, int stage);
  * its members are the replicas that send in each step (D, or dp). */
 typedef struct xp_packet_allreduce {
 	int p, D, steps;
-	int per_chunk;      /* 1: hierarchical, a group per chunk, started by its reduce-scatter */
-	int chunks;         /* groups per stage: 1, or the schedule's chunks (hierarchical) */
-	int members, n;     /* senders per group; replicas per DC (dp/D) */
-	int *conn;          /* p * members: stage d's member k's connection to the next DC */
-	int *step, *left;   /* per group: its ring step, that step's messages still to arrive */
-	int64_t *start_ns;  /* per group: simulated time it started */
+	int per_chunk;     /* 1: hierarchical, a group per chunk, started by its reduce-scatter */
+	int chunks;        /* groups per stage: 1, or the schedule's chunks (hierarchical) */
+	int members, n;    /* senders per group; replicas per DC (dp/D) */
+	int *conn;         /* p * members: stage d's member k's connection to the next DC */
+	int *step, *left;  /* per group: its ring step, that step's messages still to arrive */
+	int64_t *start_ns; /* per group: simulated time it started */
 	int *queue, q_head, q_n; /* hierarchical: groups waiting for the WAN, in order */
-	int64_t window, load; /* a shard connection's window; what the groups on the WAN use of it */
-	int64_t tag0;       /* group g's messages carry tag0 + g */
-	int started;        /* split dp: this iteration's all-reduce has started */
-	int64_t origin_ns;  /* the iteration's start */
+	int64_t window,
+	    load;          /* a shard connection's window; what the groups on the WAN use of it */
+	int64_t tag0;      /* group g's messages carry tag0 + g */
+	int started;       /* split dp: this iteration's all-reduce has started */
+	int64_t origin_ns; /* the iteration's start */
 } xp_packet_allreduce;
 
 /* Set A up for a schedule of `chunks` chunks per device and open its connections (nothing
@@ -135,9 +136,8 @@ xp_status xp_packet_allreduce_start(xp_packet_allreduce *A, xp_ns3 *net, const x
                                     int64_t now, int64_t origin, int64_t tag0, xp_error *err);
 /* hierarchical: chunk c of device d (group g = d * chunks + c) is reduce-scattered at now: its
  * shards take the WAN now, or after those before it; its messages carry tag0 + g. */
-xp_status xp_packet_allreduce_queue(xp_packet_allreduce *A, xp_ns3 *net, const xp_params *pr,
-                                    int g, int64_t now, int64_t origin, int64_t tag0,
-                                    xp_error *err);
+xp_status xp_packet_allreduce_queue(xp_packet_allreduce *A, xp_ns3 *net, const xp_params *pr, int g,
+                                    int64_t now, int64_t origin, int64_t tag0, xp_error *err);
 /* A message of group g (tag) arrived at now: send the next step when this one is complete;
  * returns 1 when g's rings have ended, its collective then recorded in res (times from the
  * origin; as the analytic engine's: the stage's or the chunk's parameter bytes). A failure goes

@@ -74,8 +74,8 @@ static void in_dc_ring(int dp)
 	for (int d = 0; d < 2; d++) {
 		const xp_collective *c = find(r, d, XP_COLL_ALLGATHER);
 		char what[96];
-		snprintf(what, sizeof what, "dp %d, device %d: the all-gather over the %d replicas of a DC",
-		         dp, d, n);
+		snprintf(what, sizeof what,
+		         "dp %d, device %d: the all-gather over the %d replicas of a DC", dp, d, n);
 		double want = (n - 1) * (10000 + (double)PARAMS / n * 8e9 / 400e9);
 		if (c && c->start_ns == 0)
 			check(what, c->end_ns - c->start_ns, want, TOL);
@@ -99,8 +99,8 @@ static void shard_allreduce(int dp)
 	xp_exec_dc_allreduce_ns(pr, PARAMS, &lat, &ser);
 	ok(lat + ser == 2000000 + (int64_t)llround((double)PARAMS * 8e9 / 100e9),
 	   "the analytic shard all-reduce of a chunk is 2 latencies + its bytes at 100 Gb/s");
-	is_int(count(r, XP_COLL_WAN_ALLREDUCE), 2, "dp %d: one shard all-reduce per device and chunk",
-	       dp);
+	is_int(count(r, XP_COLL_WAN_ALLREDUCE), 2,
+	       "dp %d: one shard all-reduce per device and chunk", dp);
 	for (int d = 0; d < 2; d++) {
 		const xp_collective *c = find(r, d, XP_COLL_WAN_ALLREDUCE);
 		const xp_collective *rs = find(r, d, XP_COLL_REDUCESCATTER);
@@ -112,12 +112,13 @@ static void shard_allreduce(int dp)
 			continue;
 		}
 		ok(c->start_ns == rs->end_ns && c->bytes == PARAMS && c->chunk == 0,
-		   "%s starts at its reduce-scatter's end (%lld, %lld) with the chunk's bytes", what,
-		   (long long)c->start_ns, (long long)rs->end_ns);
+		   "%s starts at its reduce-scatter's end (%lld, %lld) with the chunk's bytes",
+		   what, (long long)c->start_ns, (long long)rs->end_ns);
 		check(what, c->end_ns - c->start_ns, (double)(lat + ser), TOL);
 		last = c->end_ns > last ? c->end_ns : last;
 	}
-	is_int(r->makespan_ns, last, "dp %d: the iteration ends with the last shard all-reduce", dp);
+	is_int(r->makespan_ns, last, "dp %d: the iteration ends with the last shard all-reduce",
+	       dp);
 	xp_result_free(r);
 	xp_schedule_free(s);
 	fx_free(pr);
@@ -150,7 +151,8 @@ static void queued(void)
 		      c1->end_ns - c1->start_ns, (double)(lat + ser), WIDE_TOL);
 	} else
 		for (int i = 0; i < 3; i++)
-			ok(0, "128 MiB: both shard all-reduces and the reduce-scatter are recorded");
+			ok(0,
+			   "128 MiB: both shard all-reduces and the reduce-scatter are recorded");
 	xp_result_free(r);
 	xp_schedule_free(s);
 	fx_free(pr);
@@ -184,7 +186,8 @@ static void chunks(void)
 	   "interleaved, v 2: 4 shard all-reduces of half a stage's bytes, each at its chunk's "
 	   "reduce-scatter end (%d, %d)",
 	   n, good);
-	is_int(r->makespan_ns, last, "interleaved: the iteration ends with the last shard all-reduce");
+	is_int(r->makespan_ns, last,
+	       "interleaved: the iteration ends with the last shard all-reduce");
 	check("interleaved, v 2: packet makespan against analytic", r->makespan_ns,
 	      (double)a->makespan_ns, RUN_TOL);
 	xp_result_free(r);
