@@ -196,6 +196,28 @@ static void chunks(void)
 	fx_free(pr);
 }
 
+/* Three iterations back to back on a constant network: each ends with its last shard
+ * all-reduce and the next starts after it, so every one takes what the first does. */
+static void iterations(void)
+{
+	xp_params *pr = case_new(4);
+	pr->iterations = 3;
+	xp_schedule *s = fx_build("1f1b", pr);
+	xp_result *r = fx_run("packet", pr, s);
+	const xp_collective *c = find(r, 0, XP_COLL_WAN_ALLREDUCE);
+	is_int(r->iters.n, 3, "hierarchical, 3 iterations: three makespans");
+	for (int k = 1; k < r->iters.n && r->iters.n == 3 && c; k++) {
+		int64_t t = r->iters.times_ns[k], t0 = r->iters.times_ns[0];
+		ok(fabs((double)t / (double)t0 - 1) < TOL && t0 == c->end_ns,
+		   "iteration %d: %lld ns, the first %lld ns, which ends with device 0's shards "
+		   "(%lld)",
+		   k + 1, (long long)t, (long long)t0, (long long)c->end_ns);
+	}
+	xp_result_free(r);
+	xp_schedule_free(s);
+	fx_free(pr);
+}
+
 /* p=2, m=2, dp 4 on 2 DCs: the packet makespan against the analytic engine's. */
 static void whole_run(void)
 {
@@ -214,7 +236,7 @@ static void whole_run(void)
 
 int main(void)
 {
-	plan(26);
+	plan(29);
 	if (!xp_packet())
 		bail("the packet engine is not linked into this test");
 	in_dc_ring(4);
@@ -223,6 +245,7 @@ int main(void)
 	shard_allreduce(8);
 	queued();
 	chunks();
+	iterations();
 	whole_run();
 	return done_testing();
 }
