@@ -40,9 +40,10 @@ xp_status xp_packet_allreduce_connect(xp_packet_allreduce *A, xp_ns3 *net, const
                                       int chunks, xp_error *err)
 {
 	int p = pr->stages, D = pr->datacenters, hier = xp_exec_hierarchical(pr);
-	*A = (xp_packet_allreduce){ .p = p, .D = D, .steps = 2 * (D - 1), .per_chunk = hier };
+	*A = (xp_packet_allreduce){ .p = p, .D = D, .steps = 2 * (D - 1) };
 	if (!pr->dp_across_dc || D < 2)
 		return XP_OK;
+	A->per_chunk = hier;
 	A->chunks = hier ? chunks : 1;
 	A->members = hier ? pr->dp : D;
 	A->n = pr->dp / D;
