@@ -52,11 +52,12 @@ static void deliver(pk *K, int64_t slot, int dst, int64_t now)
 	try_start(K, dst, now);
 }
 
-/* ---- DP collectives: rings over the replicas of one stage ---- */
+/* ---- DP collectives: rings over the replicas of one stage inside a DC (all of them but under
+ * split: hierarchical, n = dp/D rings of n at once; every replica sends in every step) ---- */
 
 static void coll_step(pk *K, int d)
 {
-	int64_t bytes = xp_exec_chunk_param_bytes(K->pr, d, K->v) / K->dp;
+	int64_t bytes = xp_exec_chunk_param_bytes(K->pr, d, K->v) / K->ring_n;
 	K->c_left[d] = K->dp;
 	for (int r = 0; r < K->dp && !K->st; r++) {
 		xp_status st = xp_ns3_send(K->net, K->ring_conn[d] + r, bytes > 0 ? bytes : 1,
@@ -67,13 +68,21 @@ static void coll_step(pk *K, int d)
 	K->inflight++;
 }
 
+static void coll_end(pk *K, int d, int64_t now);
+
+/* The next queued collective of device d starts at now, unless one runs; a ring of one replica
+ * (hierarchical with dp = D) moves nothing and ends at once. */
 static void coll_begin(pk *K, int d, int64_t now)
 {
-	if (K->c_step[d] >= 0 || K->cq_n[d] == 0)
-		return;
-	K->c_step[d] = 0;
-	K->c_start[d] = now_rel(K, now);
-	coll_step(K, d);
+	while (K->c_step[d] < 0 && K->cq_n[d] > 0) {
+		K->c_step[d] = 0;
+		K->c_start[d] = now_rel(K, now);
+		if (K->ring_n > 1) {
+			coll_step(K, d);
+			return;
+		}
+		coll_end(K, d, now);
+	}
 }
 
 static void coll_push(pk *K, int d, int chunk, int kind, int64_t now)
@@ -83,17 +92,21 @@ static void coll_push(pk *K, int d, int chunk, int kind, int64_t now)
 	coll_begin(K, d, now);
 }
 
-static void coll_arrived(pk *K, int d, int64_t now)
+/* hierarchical: chunk c of device d has been reduce-scattered: its shards cross the DCs. */
+static void shards_begin(pk *K, int d, int c, int64_t now)
 {
-	if (--K->c_left[d] > 0)
-		return;
-	K->inflight--;
-	if (++K->c_step[d] < K->dp - 1) {
-		coll_step(K, d);
-		return;
-	}
-	const coll *c = &K->cq[d * 2 * K->v + K->cq_head[d]];
-	xp_collective rec = { .device = d, .chunk = c->chunk, .kind = (uint8_t)c->kind };
+	K->inflight++; /* until its rings end */
+	xp_status st = xp_packet_allreduce_queue(&K->ar, K->net, K->pr, d * K->v + c, now,
+	                                         K->origin, TAG(TAG_DCAR, 0), K->err);
+	if (st)
+		fail_stop(K, st);
+}
+
+/* Device d's running collective ended at now: record it, release what waits for it. */
+static void coll_end(pk *K, int d, int64_t now)
+{
+	coll c = K->cq[d * 2 * K->v + K->cq_head[d]];
+	xp_collective rec = { .device = d, .chunk = c.chunk, .kind = (uint8_t)c.kind };
 	rec.bytes = xp_exec_chunk_param_bytes(K->pr, d, K->v);
 	rec.start_ns = K->c_start[d];
 	rec.end_ns = now_rel(K, now);
@@ -102,10 +115,23 @@ static void coll_arrived(pk *K, int d, int64_t now)
 	K->cq_head[d] = (K->cq_head[d] + 1) % (2 * K->v);
 	K->cq_n[d]--;
 	K->c_step[d] = -1;
-	if (c->kind == XP_COLL_ALLGATHER) {
-		K->ag_done[d * K->v + c->chunk] = rec.end_ns;
+	if (c.kind == XP_COLL_ALLGATHER) {
+		K->ag_done[d * K->v + c.chunk] = rec.end_ns;
 		try_start(K, d, now);
+	} else if (K->ar.per_chunk)
+		shards_begin(K, d, c.chunk, now);
+}
+
+static void coll_arrived(pk *K, int d, int64_t now)
+{
+	if (--K->c_left[d] > 0)
+		return;
+	K->inflight--;
+	if (++K->c_step[d] < K->ring_n - 1) {
+		coll_step(K, d);
+		return;
 	}
+	coll_end(K, d, now);
 	coll_begin(K, d, now);
 }
 
@@ -270,13 +296,13 @@ static void op_ended(pk *K, int d, int64_t now)
 static void next_iteration(pk *K, int64_t now);
 
 /* After every event: once an iteration's schedule is done, with split: dp start its all-reduce
- * across the DCs; once that is done too, start the next iteration, or stop after the last or
- * when nothing can happen any more. */
+ * across the DCs; once that is done too (hierarchical: every chunk's shards, in flight), start the
+ * next iteration, or stop after the last or when nothing can happen any more. */
 static void check_end(pk *K, int64_t now)
 {
 	if (K->inflight != 0 || K->done)
 		return;
-	if (K->ops_left == 0 && K->ar.conn && !K->ar.started && !K->st) {
+	if (K->ops_left == 0 && K->ar.conn && !K->ar.per_chunk && !K->ar.started && !K->st) {
 		K->inflight += K->p; /* one per stage's ring */
 		xp_status st = xp_packet_allreduce_start(&K->ar, K->net, K->pr, now, K->origin,
 		                                         TAG(TAG_DCAR, 0), K->err);
@@ -325,7 +351,7 @@ static void on_delivered(void *ctx, int64_t tag, int64_t now)
 		msg_arrived(K, i, now);
 	else if ((tag >> 48) == TAG_COLL)
 		coll_arrived(K, (int)i, now);
-	else if ((tag >> 48) == TAG_DCAR) /* the all-reduce across the DCs */
+	else if ((tag >> 48) == TAG_DCAR) /* an all-reduce across the DCs */
 		K->inflight -= xp_packet_allreduce_arrived(&K->ar, K->net, K->pr, (int)i, tag, now,
 		                                           K->res, &K->st, K->err);
 	check_end(K, now);
@@ -470,6 +496,7 @@ static xp_status run_stats(const xp_params *pr, const xp_schedule *s, xp_result 
 	K.m = xp_schedule_microbatches(s);
 	K.parts = xp_schedule_parts(s);
 	K.dp = pr->dp;
+	K.ring_n = xp_params_dp_group(pr);
 	if (K.p != pr->stages)
 		return xp_fail(err, XP_EINVAL,
 		               "schedule %s has %d devices but the scenario %d stages",
@@ -480,12 +507,6 @@ static xp_status run_stats(const xp_params *pr, const xp_schedule *s, xp_result 
 		    "the packet engine simulates every replica: dp %d x %d stages is too "
 		    "many nodes (at most dp 64 and 16384 nodes)",
 		    K.dp, K.p);
-	if (pr->dp_hierarchical && pr->datacenters > 1)
-		return xp_fail(
-		    err, XP_EINVAL,
-		    "the packet engine does not simulate datacenters.split: hierarchical "
-		    "(the all-reduces of every chunk's shards over the WAN); use the "
-		    "analytic engine");
 	if (xp_exec_fsdp(pr, s))
 		return xp_fail(err, XP_EINVAL,
 		               "schedule %s: the packet engine does not simulate all-gathers at "

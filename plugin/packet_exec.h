@@ -28,6 +28,7 @@ typedef struct xp_packet_exec {
 	xp_status st;
 	xp_ns3 *net;
 	int p, v, m, parts, dp;
+	int ring_n;     /* replicas in a DP ring: dp, or dp/D with split: hierarchical */
 	int64_t origin; /* simulated time of the iteration's start */
 	int64_t *ready; /* per slot: arrival (result time), -1 unknown */
 	size_t *next;
@@ -51,7 +52,7 @@ typedef struct xp_packet_exec {
 	int iter;               /* the iteration running (0 .. pr->iterations - 1) */
 	int64_t *iter_ns;       /* with iterations > 1: each one's makespan */
 	xp_result *scratch;     /* the later iterations' (only their makespans are kept) */
-	xp_packet_allreduce ar; /* datacenters.split: dp, the gradients across the DCs */
+	xp_packet_allreduce ar; /* split: dp or hierarchical, the gradients across the DCs */
 } xp_packet_exec;
 
 /* The pair (device a -> device b), created on first use with one connection per replica. */

@@ -94,32 +94,55 @@ static inline int xp_packet_host(int p, int replica, int stage)
  * replica's (dp/D consecutive replicas per DC). */
 int xp_packet_host_dc(const xp_params *pr, int replica, int stage);
 
-/* datacenters.split: dp: once the schedule and its collectives are done, every stage's
- * gradients are all-reduced across the D DCs in a ring (packet_dp.c): 2(D-1) steps, in each of
- * which the first replica of every DC sends 1/D of the stage's parameter bytes to the first
- * replica of the next DC (over the WAN); a step starts when the previous one has fully arrived.
- * The p stages' rings run at once and share the inter-DC links, as the analytic engine's one
- * transfer of all the bytes does (xp_exec_wan_allreduce_ns). */
+/* The all-reduces across the D DCs, as rings of real transfers (packet_dp.c), 2(D-1) steps each;
+ * a step starts when the previous one has fully arrived.
+ * - datacenters.split: dp: once the schedule and its collectives are done, every stage's
+ *   gradients: in each step the first replica of every DC sends 1/D of the stage's parameter
+ *   bytes to the first replica of the next DC. The p stages' rings run at once and share the
+ *   inter-DC links, as the analytic engine's one transfer of all the bytes does
+ *   (xp_exec_wan_allreduce_ns).
+ * - datacenters.split: hierarchical: when a chunk's reduce-scatter inside the DCs has ended, its
+ *   shards: the n = dp/D rings of the replicas that hold shard i in every DC, in each step every
+ *   replica sending 1/(nD) of the chunk's parameter bytes to its counterpart in the next DC.
+ *   The chunks take the WAN in the order their reduce-scatters end, several at once while their
+ *   messages fit in one ring's windows (each ring is sized to fill the path alone: two with
+ *   full windows would overflow its queue; docs/packet-engine.md).
+ * A group is one stage's ring (dp) or one chunk's n shard rings (hierarchical, group d*v + c);
+ * its members are the replicas that send in each step (D, or dp). */
 typedef struct xp_packet_allreduce {
 	int p, D, steps;
-	int *conn;        /* p * D: stage d's connection from DC c to DC c+1; NULL: no all-reduce */
-	int *step, *left; /* per stage: its ring step, that step's messages still to arrive */
-	int started;
-	int64_t start_ns, origin_ns; /* simulated time it started, and the iteration's start */
+	int per_chunk;     /* 1: hierarchical, a group per chunk, started by its reduce-scatter */
+	int chunks;        /* groups per stage: 1, or the schedule's chunks (hierarchical) */
+	int members, n;    /* senders per group; replicas per DC (dp/D) */
+	int *conn;         /* p * members: stage d's member k's connection to the next DC */
+	int *step, *left;  /* per group: its ring step, that step's messages still to arrive */
+	int64_t *start_ns; /* per group: simulated time it started */
+	int *queue, q_head, q_n; /* hierarchical: groups waiting for the WAN, in order */
+	int64_t window,
+	    load;          /* a shard connection's window; what the groups on the WAN use of it */
+	int64_t tag0;      /* group g's messages carry tag0 + g */
+	int started;       /* split dp: this iteration's all-reduce has started */
+	int64_t origin_ns; /* the iteration's start */
 } xp_packet_allreduce;
 
-/* Set A up and open its connections (nothing without split: dp across 2 or more DCs). */
+/* Set A up for a schedule of `chunks` chunks per device and open its connections (nothing
+ * without split dp or hierarchical across 2 or more DCs). */
 xp_status xp_packet_allreduce_connect(xp_packet_allreduce *A, xp_ns3 *net, const xp_params *pr,
-                                      xp_error *err);
+                                      int chunks, xp_error *err);
 void xp_packet_allreduce_free(xp_packet_allreduce *A);
-/* Send every stage's first step at now (origin: the iteration's time 0); stage d's messages
- * carry tag0 + d. */
+/* split dp: send every stage's first step at now (origin: the iteration's time 0); stage d's
+ * messages carry tag0 + d. */
 xp_status xp_packet_allreduce_start(xp_packet_allreduce *A, xp_ns3 *net, const xp_params *pr,
                                     int64_t now, int64_t origin, int64_t tag0, xp_error *err);
-/* A message of stage d (tag) arrived at now: send the next step when this one is complete;
- * returns 1 when stage d's ring has ended, its collective then recorded in res (times from the
- * origin). A failure goes to *failed (when it holds none) and stops the network. */
-int xp_packet_allreduce_arrived(xp_packet_allreduce *A, xp_ns3 *net, const xp_params *pr, int d,
+/* hierarchical: chunk c of device d (group g = d * chunks + c) is reduce-scattered at now: its
+ * shards take the WAN now, or after those before it; its messages carry tag0 + g. */
+xp_status xp_packet_allreduce_queue(xp_packet_allreduce *A, xp_ns3 *net, const xp_params *pr, int g,
+                                    int64_t now, int64_t origin, int64_t tag0, xp_error *err);
+/* A message of group g (tag) arrived at now: send the next step when this one is complete;
+ * returns 1 when g's rings have ended, its collective then recorded in res (times from the
+ * origin; as the analytic engine's: the stage's or the chunk's parameter bytes). A failure goes
+ * to *failed (when it holds none) and stops the network. */
+int xp_packet_allreduce_arrived(xp_packet_allreduce *A, xp_ns3 *net, const xp_params *pr, int g,
                                 int64_t tag, int64_t now, xp_result *res, xp_status *failed,
                                 xp_error *err);
 

@@ -34,9 +34,10 @@ void xp_packet_exec_connect(xp_packet_exec *K)
 		K->fwd_pair[q] = a == b ? -1 : xp_packet_exec_pair(K, a, b);
 		K->bwd_pair[q] = a == b || K->st ? -1 : xp_packet_exec_pair(K, b, a);
 	}
-	for (int d = 0; d < K->p && K->dp > 1 && !K->st; d++) {
+	for (int d = 0; d < K->p && K->ring_n > 1 && !K->st; d++) {
 		for (int r = 0; r < K->dp && !K->st; r++) {
-			int id, next = (r + 1) % K->dp; /* with split: dp it may be in another DC */
+			/* with split: dp it may be in another DC; hierarchical: a ring per DC */
+			int id, base = r - r % K->ring_n, next = base + (r - base + 1) % K->ring_n;
 			xp_ns3_conn_config cc;
 			xp_packet_conn_config(K->pr, xp_packet_host_dc(K->pr, r, d),
 			                      xp_packet_host_dc(K->pr, next, d), 1, &cc);
@@ -47,7 +48,7 @@ void xp_packet_exec_connect(xp_packet_exec *K)
 		}
 	}
 	if (!K->st)
-		K->st = xp_packet_allreduce_connect(&K->ar, K->net, K->pr, K->err);
+		K->st = xp_packet_allreduce_connect(&K->ar, K->net, K->pr, K->v, K->err);
 }
 
 xp_status xp_packet_exec_alloc(xp_packet_exec *K)
@@ -126,7 +127,8 @@ xp_status xp_packet_exec_finish(xp_packet_exec *K, xp_packet_stats *stats, doubl
 	stats->nodes =
 	    (int64_t)K->p * K->dp +
 	    K->pr->datacenters * (xp_packet_has_background(K->pr, K->pr->datacenters) ? 2 : 1);
-	stats->connections = (int64_t)K->n_pairs * K->dp + (K->dp > 1 ? (int64_t)K->p * K->dp : 0) +
-	                     (K->ar.conn ? (int64_t)K->p * K->ar.D : 0);
+	stats->connections = (int64_t)K->n_pairs * K->dp +
+	                     (K->ring_n > 1 ? (int64_t)K->p * K->dp : 0) +
+	                     (K->ar.conn ? (int64_t)K->p * K->ar.members : 0);
 	return XP_OK;
 }
