@@ -77,12 +77,18 @@ void xp_packet_allreduce_free(xp_packet_allreduce *A)
 	A->start_ns = NULL;
 }
 
+/* What each member of group g sends in one ring step: a members-th of its chunk's parameters. */
+static int64_t group_bytes(const xp_packet_allreduce *A, const xp_params *pr, int g)
+{
+	return xp_exec_chunk_param_bytes(pr, g / A->chunks, A->chunks) / A->members;
+}
+
 /* Group g's next ring step: every member sends its share of the group's bytes to the next DC. */
 static xp_status send_step(xp_packet_allreduce *A, xp_ns3 *net, const xp_params *pr, int g,
                            int64_t tag, xp_error *err)
 {
 	int d = g / A->chunks;
-	int64_t bytes = pr->params_bytes[d] / A->chunks / A->members;
+	int64_t bytes = group_bytes(A, pr, g);
 	A->left[g] = A->members;
 	for (int k = 0; k < A->members; k++) {
 		xp_status st =
@@ -96,7 +102,7 @@ static xp_status send_step(xp_packet_allreduce *A, xp_ns3 *net, const xp_params 
 /* What group g can have in flight on each of its connections: its message, or the window. */
 static int64_t group_load(const xp_packet_allreduce *A, const xp_params *pr, int g)
 {
-	int64_t bytes = pr->params_bytes[g / A->chunks] / A->chunks / A->members;
+	int64_t bytes = group_bytes(A, pr, g);
 	return A->window > 0 && A->window < bytes ? A->window : bytes;
 }
 
@@ -170,7 +176,7 @@ int xp_packet_allreduce_arrived(xp_packet_allreduce *A, xp_ns3 *net, const xp_pa
 		int d = g / A->chunks;
 		xp_collective c = { .device = d, .chunk = g % A->chunks };
 		c.kind = XP_COLL_WAN_ALLREDUCE;
-		c.bytes = pr->params_bytes[d] / A->chunks;
+		c.bytes = xp_exec_chunk_param_bytes(pr, d, A->chunks);
 		c.start_ns = A->start_ns[g] - A->origin_ns;
 		c.end_ns = now - A->origin_ns;
 		if (xp_result_add_collective(res, &c))

@@ -30,14 +30,15 @@ int xp_gen_interleaved_warmup(int p, int dev, int m, int v);
 xp_status xp_schedule_build_crossudsub(const xp_params *pr, xp_schedule **out, xp_error *err);
 xp_status xp_schedule_build_greedy(const xp_params *pr, xp_schedule **out, xp_error *err);
 xp_status xp_schedule_build_greedy_v(const xp_params *pr, xp_schedule **out, xp_error *err);
-/* Their probes (schedules.h): the candidates in order until one fits, no timing, no search. */
+/* Their probes (schedules.h): the candidates run and timed in order until one fits memory, the
+ * rest not run, no local search. */
 xp_status xp_schedule_probe_greedy(const xp_params *pr, xp_error *err);
 xp_status xp_schedule_probe_greedy_v(const xp_params *pr, xp_error *err);
 /* The solver-optimal schedules (models/solver/): XP_EMEMORY when the memory limit cannot hold one
  * microbatch; the solver's report is attached to the schedule (xp_schedule_solver). */
 xp_status xp_schedule_build_optimal(const xp_params *pr, xp_schedule **out, xp_error *err);
 xp_status xp_schedule_build_optimal_v(const xp_params *pr, xp_schedule **out, xp_error *err);
-/* Their probes: the method known and the instance built (its memory check), nothing solved. */
+/* Their probes: the instance built (its parameter and memory checks), nothing solved. */
 xp_status xp_schedule_probe_optimal(const xp_params *pr, xp_error *err);
 xp_status xp_schedule_probe_optimal_v(const xp_params *pr, xp_error *err);
 

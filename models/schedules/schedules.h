@@ -35,10 +35,6 @@ xp_status xp_select_auto(const xp_params *pr, xp_schedule **out, xp_error *err);
  * else xp_select_auto's XP_EMEMORY. */
 xp_status xp_select_probe(const xp_params *pr, xp_error *err);
 
-/* Whether kind k can build a schedule for pr that fits memory: its probe, or for a generator
- * without one the schedule built, checked and timed. XP_EMEMORY when it does not fit. */
-xp_status xp_schedule_kind_probe(const xp_schedule_kind *k, const xp_params *pr, xp_error *err);
-
 /* Re-planning (schedule.replan, replan.c): with pr->iterations > 1 and sched built by greedy,
  * greedy-v or crossudsub, run the iterations again on the analytic engine, rebuilding sched
  * between them for the WAN conditions the last iteration measured, and replace r->iters with

@@ -124,15 +124,20 @@ static void sort_candidates(xp_candidate *c, xp_schedule **s, int n)
 		}
 }
 
+/* auto's failure when no candidate fits, the same from the build and the probe. */
+static xp_status none_fits(const xp_params *pr, xp_error *err)
+{
+	return xp_fail(err, XP_EMEMORY,
+	               "auto: no candidate schedule fits memory.limit (%lld bytes on device 0)",
+	               (long long)pr->memory_limit_bytes[0]);
+}
+
 static xp_status choose(xp_candidate *c, xp_schedule **s, int n, xp_schedule **out,
                         const xp_params *pr, xp_error *err)
 {
 	sort_candidates(c, s, n);
 	if (n == 0 || !c[0].fits_memory)
-		return xp_fail(
-		    err, XP_EMEMORY,
-		    "auto: no candidate schedule fits memory.limit (%lld bytes on device 0)",
-		    (long long)pr->memory_limit_bytes[0]);
+		return none_fits(pr, err);
 	*out = xp_schedule_copy(s[0]);
 	if (!*out || xp_schedule_set_candidates(*out, c, n) != XP_OK) {
 		xp_schedule_free(*out);
@@ -167,7 +172,9 @@ xp_status xp_select_auto(const xp_params *pr, xp_schedule **out, xp_error *err)
 	return st;
 }
 
-xp_status xp_schedule_kind_probe(const xp_schedule_kind *k, const xp_params *pr, xp_error *err)
+/* Whether kind k can build a schedule for pr that fits memory: its probe, or for a generator
+ * without one the schedule built, checked and timed. XP_EMEMORY when it does not fit. */
+static xp_status kind_probe(const xp_schedule_kind *k, const xp_params *pr, xp_error *err)
 {
 	if (k->probe)
 		return k->probe(pr, err);
@@ -190,14 +197,13 @@ xp_status xp_select_probe(const xp_params *pr, xp_error *err)
 	const xp_schedule_kind *k = xp_schedule_kinds(&nk);
 	for (size_t i = 0; i < nk; i++) {
 		xp_error e;
-		xp_status st =
-		    strcmp(k[i].name, "auto") ? xp_schedule_kind_probe(&k[i], pr, &e) : XP_EMEMORY;
+		if (strcmp(k[i].name, "auto") == 0)
+			continue;
+		xp_status st = kind_probe(&k[i], pr, &e);
 		if (st == XP_OK)
 			return XP_OK;
 		if (st == XP_ENOMEM || st == XP_ETIMEOUT)
 			return xp_fail(err, st, "auto: %s: %s", k[i].name, e.msg);
 	}
-	return xp_fail(err, XP_EMEMORY,
-	               "auto: no candidate schedule fits memory.limit (%lld bytes on device 0)",
-	               (long long)pr->memory_limit_bytes[0]);
+	return none_fits(pr, err);
 }
