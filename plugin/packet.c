@@ -164,9 +164,8 @@ static void try_start(pk *K, int d, int64_t now)
 	}
 	int64_t dur =
 	    xp_packet_wan_block_ns(&K->wan, d, now, xp_op_duration_ns(K->pr, K->s, d, op));
-	size_t k = K->res->op_offset[d] + i;
-	K->res->op_start_ns[k] = now_rel(K, now);
-	K->res->op_end_ns[k] = now_rel(K, now) + dur;
+	xp_result_set_op(K->res, d, K->res->op_offset[d] + i, now_rel(K, now),
+	                 now_rel(K, now) + dur);
 	K->busy[d] = 1;
 	K->inflight++;
 	xp_status st = xp_ns3_timer(K->net, now + dur, TAG(TAG_OP, d), K->err);
@@ -433,7 +432,7 @@ static xp_status setup(pk *K)
 		K->scratch = xp_result_new(K->s, "packet");
 		if (!K->iter_ns || !K->scratch)
 			return xp_fail(K->err, XP_ENOMEM, "out of memory for iterations");
-		K->scratch->keep_transfers = 0;
+		xp_result_summary_only(K->scratch);
 	}
 	return init_state(K);
 }

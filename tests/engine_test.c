@@ -342,9 +342,50 @@ static void robustness_without_noise(void)
 	fx_free(pr);
 }
 
+/* A summary run (xp_result_summary_only, what run --format json and sweeps use) writes no op
+ * times and reports the metrics of the full record, collectives included in the extent. */
+static void summary_only(void)
+{
+	xp_params *pr = fx_new(4, 8, T, 2 * T, T);
+	fx_datacenters(pr, 2, 3 * T, 8e9);
+	pr->dp = 2;
+	pr->intra_dc.latency_ns = 100;
+	pr->intra_dc.bandwidth_bps = 8e9;
+	for (int d = 0; d < 4; d++)
+		pr->params_bytes[d] = 40000;
+	xp_schedule *s = fx_build("zbv", pr);
+	xp_result *full = fx_run("analytic", pr, s), *sum = xp_result_new(s, "analytic");
+	size_t n = full->op_offset[full->devices];
+	if (!sum)
+		bail("out of memory");
+	xp_result_summary_only(sum);
+	memset(sum->op_start_ns, 0x5a, n * sizeof(int64_t));
+	xp_error err;
+	ok(xp_engine_find("analytic")->run(pr, s, sum, &err) == XP_OK, "the summary run succeeds");
+	int same = sum->makespan_ns == full->makespan_ns &&
+	           sum->max_device_span_ns == full->max_device_span_ns &&
+	           sum->wan_queue_ns == full->wan_queue_ns && sum->wan_busy_ns == full->wan_busy_ns;
+	for (int d = 0; d < full->devices; d++)
+		same &= sum->busy_ns[d] == full->busy_ns[d] &&
+		        sum->bubble_ratio[d] == full->bubble_ratio[d] &&
+		        sum->first_start_ns[d] == full->first_start_ns[d];
+	ok(same, "the same makespan, spans, busy times, bubbles and WAN sums as the full record");
+	ok(full->n_collectives > 0 && full->first_start_ns[0] > 0,
+	   "the first op waits for an all-gather, so the extent includes a collective");
+	int untouched = 1;
+	for (size_t i = 0; i < n; i++)
+		untouched &= sum->op_start_ns[i] == (int64_t)0x5a5a5a5a5a5a5a5aULL;
+	ok(untouched && sum->n_transfers == 0, "no op time and no transfer is recorded");
+	xp_result_free(sum);
+	xp_result_free(full);
+	xp_schedule_free(s);
+	fx_free(pr);
+}
+
 int main(void)
 {
-	plan(9 + 3 + 2 + 4 + 3 + 4 + 1 + 4 + 3 + 1 + 4 + 6 + 1 + 2 + 4);
+	plan(9 + 3 + 2 + 4 + 3 + 4 + 1 + 4 + 3 + 1 + 4 + 6 + 1 + 2 + 4 + 4);
+	summary_only();
 	zbh1_against_1f1b();
 	weight_release_split();
 	allgather_per_chunk();

@@ -229,10 +229,8 @@ static xp_result *hand_result(const xp_schedule *s, const xp_params *pr, int div
 	if (!r)
 		bail("out of memory");
 	for (int k = 0; k < 6; k++) {
-		r->op_start_ns[k] = start0[k] / div;
-		r->op_end_ns[k] = (start0[k] + 10000) / div;
-		r->op_start_ns[6 + k] = start1[k] / div;
-		r->op_end_ns[6 + k] = (start1[k] + 10000) / div;
+		xp_result_set_op(r, 0, k, start0[k] / div, (start0[k] + 10000) / div);
+		xp_result_set_op(r, 1, 6 + k, start1[k] / div, (start1[k] + 10000) / div);
 	}
 	for (int i = 0; i < 4; i++) {
 		xp_transfer t = wan[i];

@@ -381,9 +381,7 @@ static void try_start(sim *S, int d)
 	                                            : xp_op_duration_ns(S->pr, S->s, d, *op));
 	if (S->slow && S->pr->straggler.slow[d])
 		dur = straggle(S, d, start, dur);
-	size_t k = S->res->op_offset[d] + i;
-	S->res->op_start_ns[k] = start;
-	S->res->op_end_ns[k] = start + dur;
+	xp_result_set_op(S->res, d, S->res->op_offset[d] + i, start, start + dur);
 	set_due(S, d, start + dur);
 }
 

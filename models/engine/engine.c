@@ -76,7 +76,7 @@ const xp_engine *xp_engine_default(void)
 }
 
 static xp_status run_with(const xp_engine *e, const xp_params *pr, const xp_schedule *sched,
-                          int keep_transfers, xp_result **out, xp_packet_stats *stats,
+                          int keep_timeline, xp_result **out, xp_packet_stats *stats,
                           xp_error *err);
 
 xp_status xp_engine_run(const xp_engine *e, const xp_params *pr, const xp_schedule *sched,
@@ -98,8 +98,7 @@ xp_status xp_engine_run_measured(const xp_engine *e, const xp_params *pr, const 
 }
 
 static xp_status run_with(const xp_engine *e, const xp_params *pr, const xp_schedule *sched,
-                          int keep_transfers, xp_result **out, xp_packet_stats *stats,
-                          xp_error *err)
+                          int keep_timeline, xp_result **out, xp_packet_stats *stats, xp_error *err)
 {
 	*out = NULL;
 	const xp_packet_plugin *pk =
@@ -134,7 +133,8 @@ static xp_status run_with(const xp_engine *e, const xp_params *pr, const xp_sche
 	xp_result *r = xp_result_new(sched, e->name);
 	if (!r)
 		return xp_fail(err, XP_ENOMEM, "out of memory creating a result");
-	r->keep_transfers = keep_transfers;
+	if (!keep_timeline)
+		xp_result_summary_only(r);
 	st = stats ? pk->run(pr, sched, r, stats, err) : e->run(pr, sched, r, err);
 	if (st == XP_OK && e == &xp_engine_analytic)
 		st = xp_robustness_run(pr, sched, r, err);

@@ -58,8 +58,9 @@ void xp_engine_summarise(double *ms, int n, int64_t *mean, int64_t *p50, int64_t
 xp_status xp_engine_run(const xp_engine *e, const xp_params *pr, const xp_schedule *sched,
                         xp_result **out, xp_error *err);
 
-/* As xp_engine_run, with the transfers counted and summed into the WAN metrics but not listed
- * (r->keep_transfers 0): what the JSON and CSV outputs need, without a record per message. */
+/* As xp_engine_run, with the transfers counted and summed into the WAN metrics but not listed,
+ * and the op times summed per device but not stored (xp_result_summary_only): what the JSON and
+ * CSV outputs need, without a record per message or per op. */
 xp_status xp_engine_run_counted(const xp_engine *e, const xp_params *pr, const xp_schedule *sched,
                                 xp_result **out, xp_error *err);
 

@@ -51,6 +51,8 @@ static xp_status run_all(const xp_params *pr, const xp_schedule *s, int ideal, i
 {
 	xp_analytic *a = NULL;
 	xp_result *r = xp_result_new(s, ideal ? "ideal" : "analytic");
+	if (r)
+		xp_result_summary_only(r); /* only the makespans are kept */
 	xp_status st = r ? xp_analytic_new(pr, s, ideal, &a, err)
 	                 : xp_fail(err, XP_ENOMEM, "out of memory for iterations");
 	int64_t origin = 0;

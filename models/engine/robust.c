@@ -23,6 +23,8 @@ static xp_status samples(const xp_params *pr, const xp_schedule *s, noise *n, do
 {
 	xp_analytic *a = NULL;
 	xp_result *r = xp_result_new(s, "analytic");
+	if (r)
+		xp_result_summary_only(r); /* only the makespans are kept */
 	xp_status st = r ? xp_analytic_new(pr, s, 0, &a, err)
 	                 : xp_fail(err, XP_ENOMEM, "out of memory in a robustness run");
 	for (int i = 0; i < k && st == XP_OK; i++) {

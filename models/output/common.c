@@ -55,10 +55,9 @@ xp_status xp_out_status(FILE *f)
 int64_t xp_out_origin(const xp_result *r)
 {
 	int64_t lo = INT64_MAX;
-	size_t n = r->op_offset[r->devices];
-	for (size_t i = 0; i < n; i++)
-		if (r->op_start_ns[i] < lo)
-			lo = r->op_start_ns[i];
+	for (int d = 0; d < r->devices; d++)
+		if (r->first_start_ns[d] < lo)
+			lo = r->first_start_ns[d];
 	for (size_t i = 0; i < r->n_collectives; i++)
 		if (r->collectives[i].start_ns < lo)
 			lo = r->collectives[i].start_ns;

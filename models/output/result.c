@@ -6,6 +6,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+static void clear_device_sums(xp_result *r)
+{
+	for (int d = 0; d < r->devices; d++) {
+		r->busy_ns[d] = r->last_end_ns[d] = 0;
+		r->first_start_ns[d] = INT64_MAX;
+	}
+}
+
 xp_result *xp_result_new(const xp_schedule *sched, const char *engine)
 {
 	xp_result *r = calloc(1, sizeof *r);
@@ -22,10 +30,13 @@ xp_result *xp_result_new(const xp_schedule *sched, const char *engine)
 	r->op_end_ns = malloc((n ? n : 1) * sizeof *r->op_end_ns);
 	r->bubble_ratio = calloc((size_t)p, sizeof *r->bubble_ratio);
 	r->busy_ns = calloc((size_t)p, sizeof *r->busy_ns);
+	r->first_start_ns = calloc((size_t)p, sizeof *r->first_start_ns);
+	r->last_end_ns = calloc((size_t)p, sizeof *r->last_end_ns);
 	r->peak_memory_bytes = calloc((size_t)p, sizeof *r->peak_memory_bytes);
 	r->memory_limit_bytes = calloc((size_t)p, sizeof *r->memory_limit_bytes);
 	if (!r->op_offset || !r->op_start_ns || !r->op_end_ns || !r->bubble_ratio || !r->busy_ns ||
-	    !r->peak_memory_bytes || !r->memory_limit_bytes) {
+	    !r->first_start_ns || !r->last_end_ns || !r->peak_memory_bytes ||
+	    !r->memory_limit_bytes) {
 		xp_result_free(r);
 		return NULL;
 	}
@@ -33,8 +44,14 @@ xp_result *xp_result_new(const xp_schedule *sched, const char *engine)
 	for (int d = 0; d < p; d++)
 		r->op_offset[d + 1] = r->op_offset[d] + xp_schedule_len(sched, d);
 	r->cap_ops = n ? n : 1;
-	r->keep_transfers = 1;
+	r->keep_transfers = r->keep_op_times = 1;
+	clear_device_sums(r);
 	return r;
+}
+
+void xp_result_summary_only(xp_result *r)
+{
+	r->keep_transfers = r->keep_op_times = 0;
 }
 
 xp_status xp_result_reset(xp_result *r, const xp_schedule *sched)
@@ -58,6 +75,7 @@ xp_status xp_result_reset(xp_result *r, const xp_schedule *sched)
 	}
 	for (int d = 0; d < r->devices; d++)
 		r->op_offset[d + 1] = r->op_offset[d] + xp_schedule_len(sched, d);
+	clear_device_sums(r);
 	r->n_transfers = r->n_collectives = 0;
 	r->transfers_made = r->wan_transfers_made = 0;
 	r->wan_queue_ns = r->wan_busy_ns = 0;
@@ -78,6 +96,8 @@ void xp_result_free(xp_result *r)
 	free(r->collectives);
 	free(r->bubble_ratio);
 	free(r->busy_ns);
+	free(r->first_start_ns);
+	free(r->last_end_ns);
 	free(r->peak_memory_bytes);
 	free(r->memory_limit_bytes);
 	free(r->iters.times_ns);
@@ -125,13 +145,12 @@ xp_status xp_result_add_collective(xp_result *r, const xp_collective *c)
 /* Earliest start and latest end over every op and collective. */
 static void extent(const xp_result *r, int64_t *first, int64_t *last)
 {
-	size_t n = r->op_offset[r->devices];
 	int64_t lo = INT64_MAX, hi = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (r->op_start_ns[i] < lo)
-			lo = r->op_start_ns[i];
-		if (r->op_end_ns[i] > hi)
-			hi = r->op_end_ns[i];
+	for (int d = 0; d < r->devices; d++) {
+		if (r->first_start_ns[d] < lo)
+			lo = r->first_start_ns[d];
+		if (r->last_end_ns[d] > hi)
+			hi = r->last_end_ns[d];
 	}
 	for (size_t i = 0; i < r->n_collectives; i++) {
 		if (r->collectives[i].start_ns < lo)
@@ -147,20 +166,11 @@ static void device_metrics(xp_result *r)
 {
 	r->max_device_span_ns = 0;
 	for (int d = 0; d < r->devices; d++) {
-		size_t a = r->op_offset[d], b = r->op_offset[d + 1];
-		int64_t busy = 0, lo = INT64_MAX, hi = 0;
-		for (size_t i = a; i < b; i++) {
-			busy += r->op_end_ns[i] - r->op_start_ns[i];
-			if (r->op_start_ns[i] < lo)
-				lo = r->op_start_ns[i];
-			if (r->op_end_ns[i] > hi)
-				hi = r->op_end_ns[i];
-		}
-		r->busy_ns[d] = busy;
-		if (b > a && hi - lo > r->max_device_span_ns)
-			r->max_device_span_ns = hi - lo;
+		int64_t span = r->last_end_ns[d] - r->first_start_ns[d];
+		if (r->op_offset[d + 1] > r->op_offset[d] && span > r->max_device_span_ns)
+			r->max_device_span_ns = span;
 		r->bubble_ratio[d] =
-		    r->makespan_ns > 0 ? 1.0 - (double)busy / (double)r->makespan_ns : 0.0;
+		    r->makespan_ns > 0 ? 1.0 - (double)r->busy_ns[d] / (double)r->makespan_ns : 0.0;
 	}
 }
 

@@ -74,9 +74,11 @@ typedef struct xp_result {
 	const xp_schedule *sched; /* borrowed; must outlive the result */
 	int devices;
 
-	/* timeline, filled by the engine: op k of device d is at index op_offset[d] + k */
+	/* timeline, filled by the engine through xp_result_set_op: op k of device d is at index
+	 * op_offset[d] + k (op_start_ns and op_end_ns unset when keep_op_times is 0) */
 	size_t *op_offset; /* devices + 1 entries */
 	int64_t *op_start_ns, *op_end_ns;
+	int64_t *first_start_ns, *last_end_ns; /* per device, kept as the ops are set */
 	xp_transfer *transfers;
 	size_t n_transfers, cap_transfers;
 	xp_collective *collectives;
@@ -104,6 +106,10 @@ typedef struct xp_result {
 	 * only counted and summed into wan_queue_ns and wan_busy_ns as they are added, and
 	 * transfers[] stays empty: for outputs that need no list of them (JSON, CSV). */
 	int keep_transfers;
+	/* 1 (the default): op_start_ns and op_end_ns hold every op's times. 0: only the per-device
+	 * sums (busy_ns, first_start_ns, last_end_ns) are kept, and the two arrays are never
+	 * written (a summary run of a million ops touches 16 MB less). */
+	int keep_op_times;
 	size_t transfers_made;     /* every xp_result_add_transfer since the last reset */
 	size_t wan_transfers_made; /* those that cross a DC boundary */
 } xp_result;
@@ -119,13 +125,32 @@ void xp_result_free(xp_result *r); /* NULL is a no-op */
  * enough. XP_EINVAL when the device count differs, XP_ENOMEM. */
 xp_status xp_result_reset(xp_result *r, const xp_schedule *sched);
 
+/* Keep only what the summary outputs (JSON, CSV, a sweep's row) need: transfers counted, op
+ * times summed per device (keep_transfers and keep_op_times 0). */
+void xp_result_summary_only(xp_result *r);
+
+/* Record that op k (index op_offset[d] + i) of device d ran from start to end. An engine sets
+ * each op once per run. */
+static inline void xp_result_set_op(xp_result *r, int d, size_t k, int64_t start, int64_t end)
+{
+	if (r->keep_op_times) {
+		r->op_start_ns[k] = start;
+		r->op_end_ns[k] = end;
+	}
+	r->busy_ns[d] += end - start;
+	if (start < r->first_start_ns[d])
+		r->first_start_ns[d] = start;
+	if (end > r->last_end_ns[d])
+		r->last_end_ns[d] = end;
+}
+
 /* Append a record; XP_ENOMEM on failure. */
 xp_status xp_result_add_transfer(xp_result *r, const xp_transfer *t);
 /* The number of transfers and of DC-crossing ones, kept or only counted. */
 size_t xp_result_transfers(const xp_result *r, size_t *wan);
 xp_status xp_result_add_collective(xp_result *r, const xp_collective *c);
 
-/* Derive every metric from the timeline and the scenario. */
+/* Derive every metric from the timeline, its per-device sums and the scenario. */
 void xp_result_finish(xp_result *r, const xp_params *pr);
 
 #ifdef __cplusplus
