@@ -216,6 +216,20 @@ static void test_rejects_blocks(void)
 	rejects(edited(h1, 1, find_op(h1, 1, XP_OP_D, 2, 0), REPLACE, mk(XP_OP_B, 2, 0, 0, 1, 1)),
 	        "device 1: W2: the backward of its block is a whole B, which holds its W already",
 	        "a W after its block's whole B");
+	xp_schedule *no_d =
+	    edited(h1, 1, find_op(h1, 1, XP_OP_D, 2, 0), DROP, mk(0, 0, 0, 0, 1, 1));
+	rejects(edited(no_d, 1, find_op(no_d, 1, XP_OP_W, 2, 0), INSERT_AFTER,
+	               mk(XP_OP_B, 2, 0, 0, 1, 1)),
+	        "device 1: W2: the backward of its block is a whole B, which holds its W already",
+	        "a W before its block's whole B");
+	xp_schedule *half =
+	    edited(no_d, 1, find_op(no_d, 1, XP_OP_W, 2, 0), REPLACE, mk(XP_OP_W, 2, 0, 0, 1, 2));
+	rejects(edited(half, 1, find_op(half, 1, XP_OP_W, 2, 0), INSERT_AFTER,
+	               mk(XP_OP_B, 2, 0, 0, 1, 1)),
+	        "device 1: W2: the backward of its block is a whole B",
+	        "a W piece before its block's whole B");
+	xp_schedule_free(half);
+	xp_schedule_free(no_d);
 	rejects(
 	    edited(h1, 1, find_op(h1, 1, XP_OP_D, 2, 0), INSERT_AFTER, mk(XP_OP_B, 2, 0, 0, 1, 1)),
 	    "device 1: B2: its block's backward is already a D", "a B after its block's D");
@@ -531,7 +545,7 @@ static void test_peaks(void)
 
 int main(void)
 {
-	plan(9 + 7 + 6 + 3 + 14 + 11 + 7 + 16 + 3 + 54 + 5 + 7);
+	plan(9 + 7 + 6 + 3 + 14 + 11 + 7 + 16 + 3 + 54 + 5 + 7 + 4);
 	test_registry();
 	test_grid();
 	test_generator_errors();

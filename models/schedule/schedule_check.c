@@ -104,20 +104,27 @@ static xp_status check_overlap(checker *c, int d, xp_op op)
 	return XP_OK;
 }
 
-/* A W needs its block's backward to be a D (a B already holds the W). */
-static xp_status check_w(checker *c, int d, xp_op op)
+/* W op of device d whose block's backward is a whole B, which holds its W already. */
+static xp_status fail_w_of_b(checker *c, int d, xp_op op)
 {
 	char t[64];
+	return xp_fail(c->err, XP_EINVAL,
+	               "device %d: %s: the backward of its block is a whole B, which holds its W "
+	               "already (a W goes with a D)",
+	               d, op_text(c, op, t, sizeof t));
+}
+
+/* A W needs its block's backward to be a D (a B already holds the W): a W seen after its B here,
+ * one seen before it by scan_blocks. */
+static xp_status check_w(checker *c, int d, xp_op op)
+{
 	if (op.kind != XP_OP_W)
 		return XP_OK;
 	int part = xp_schedule_part(c->s, d, op.chunk);
 	cover bd = get(c, block(c, part, op.mb, XP_OP_D));
 	if (!bd.nsub || bd.kind == XP_OP_D)
 		return XP_OK;
-	return xp_fail(c->err, XP_EINVAL,
-	               "device %d: %s: the backward of its block is a whole B, which holds its W "
-	               "already (a W goes with a D)",
-	               d, op_text(c, op, t, sizeof t));
+	return fail_w_of_b(c, d, op);
 }
 
 /* the piece must continue its block exactly where the earlier pieces stopped */
@@ -177,16 +184,18 @@ static xp_status check_op(checker *c, int d, size_t i, const xp_op *op)
 
 /* The common case in one step: while the covers are bytes, a whole F, B, D or W in range whose
  * block is not yet seen (and a W whose backward is not a B) is recorded at once. Anything else,
- * valid or not, goes through check_op, which holds the rules and their messages. */
-static int record_plain(checker *c, int d, const xp_op *op)
+ * valid or not, goes through check_op, which holds the rules and their messages. part_of holds
+ * the part of each of device d's chunks. */
+static int record_plain(checker *c, const int *part_of, const xp_op *op)
 {
 	if (c->cov || op->kind > XP_OP_W || op->nsub != 1 || op->lo != 0 || op->hi != 1 ||
-	    op->mb < 0 || op->mb >= c->m || op->chunk >= c->chunks)
+	    (unsigned)op->mb >= (unsigned)c->m || op->chunk >= c->chunks)
 		return 0;
-	int part = xp_schedule_part(c->s, d, op->chunk);
-	size_t slot = block(c, part, op->mb, op->kind);
+	size_t per_class = (size_t)c->parts * (size_t)c->m;
+	size_t at = (size_t)part_of[op->chunk] * (size_t)c->m + (size_t)op->mb;
+	size_t slot = (size_t)xp_exec_slot_class(op->kind) * per_class + at;
 	if (c->whole[slot] ||
-	    (op->kind == XP_OP_W && c->whole[block(c, part, op->mb, XP_OP_D)] == XP_OP_B + 1))
+	    (op->kind == XP_OP_W && c->whole[XP_SLOT_BD * per_class + at] == XP_OP_B + 1))
 		return 0;
 	c->whole[slot] = (uint8_t)(op->kind + 1);
 	return 1;
@@ -194,11 +203,14 @@ static int record_plain(checker *c, int d, const xp_op *op)
 
 static xp_status scan_ops(checker *c)
 {
+	int part_of[256]; /* chunks fit a byte (xp_op.chunk) */
 	for (int d = 0; d < xp_schedule_devices(c->s); d++) {
 		const xp_op *ops = xp_schedule_ops(c->s, d);
 		size_t n = xp_schedule_len(c->s, d);
+		for (int k = 0; k < c->chunks; k++)
+			part_of[k] = xp_schedule_part(c->s, d, k);
 		for (size_t i = 0; i < n; i++) {
-			if (record_plain(c, d, &ops[i]))
+			if (record_plain(c, part_of, &ops[i]))
 				continue;
 			xp_status st = check_op(c, d, i, &ops[i]);
 			if (st)
@@ -228,7 +240,7 @@ static xp_status report_gap(checker *c, int part, int mb, int kind, const cover 
 	               d, t, part, b->done, b->nsub, b->nsub);
 }
 
-/* every block must be fully covered: F, and B or D; W when the backward is a D */
+/* every block must be fully covered: F, and B or D; W when the backward is a D, and only then */
 static xp_status scan_blocks(checker *c)
 {
 	for (int q = 0; q < c->parts; q++)
@@ -243,8 +255,30 @@ static xp_status scan_blocks(checker *c)
 				return report_gap(c, q, mb, back, &bd);
 			if (back == XP_OP_D && (!w.nsub || w.done != w.nsub))
 				return report_gap(c, q, mb, XP_OP_W, &w);
+			if (back == XP_OP_B && w.nsub)
+				return fail_w_of_b(
+				    c, xp_schedule_device_of(c->s, q),
+				    (xp_op){ .kind = XP_OP_W,
+				             .chunk = (uint8_t)xp_schedule_chunk_of(c->s, q),
+				             .lo = 0,
+				             .hi = 1,
+				             .nsub = 1,
+				             .mb = mb });
 		}
 	return XP_OK;
+}
+
+/* scan_blocks' answer when every op was a whole block (the covers are bytes), in one pass over
+ * them; any gap goes to scan_blocks for its message. */
+static xp_status scan_whole_blocks(checker *c)
+{
+	size_t n = (size_t)c->parts * (size_t)c->m;
+	const uint8_t *f = c->whole + XP_SLOT_F * n, *bd = c->whole + XP_SLOT_BD * n,
+	              *w = c->whole + XP_SLOT_W * n;
+	int gap = 0;
+	for (size_t i = 0; i < n; i++)
+		gap |= !f[i] | !bd[i] | ((bd[i] == XP_OP_D + 1) != (w[i] != 0));
+	return gap ? scan_blocks(c) : XP_OK;
 }
 
 static int cmp_size(const void *a, const void *b)
@@ -307,7 +341,7 @@ xp_status xp_schedule_check(const xp_schedule *s, xp_error *err)
 		return xp_fail(err, XP_ENOMEM, "schedule check: out of memory for %zu blocks", n);
 	xp_status st = scan_ops(&c);
 	if (!st)
-		st = scan_blocks(&c);
+		st = c.cov ? scan_blocks(&c) : scan_whole_blocks(&c);
 	free(c.whole);
 	free(c.cov);
 	return st;
