@@ -174,8 +174,8 @@ def build(bld):
     build_modules(bld, module_dir)
     bld.program(source=CLI_SOURCES, target='crosspipe', use=['xp'] + LIBS,
                 linkflags=bld.env.LTO_LINKFLAGS)
-    bld.stlib(source=['tests/tap.c', 'tests/fixture.c', 'tests/oracle.c'], target='testlib',
-              includes='tests', export_includes='tests', use='xp')
+    bld.stlib(source=['tests/tap.c', 'tests/fixture.c', 'tests/oracle.c', 'tests/json_check.c'],
+              target='testlib', includes='tests', export_includes='tests', use='xp')
     for src in bld.path.ant_glob('tests/*_test.c'):
         name = src.name[:-len('_test.c')]
         if name.startswith('packet_') and not bld.env.HAVE_NS3:

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "crosspipe.h"
+#include "json_check.h"
 #include "schedule/schedule_check.h"
 #include "tap.h"
 
@@ -32,154 +33,6 @@ static const char scenario_yaml[] = "pipeline:\n"
                                     "    bandwidth: 100Gbps\n"
                                     "schedules: [1f1b]\n"
                                     "seed: 7\n";
-
-/* ---- a minimal JSON syntax checker (RFC 8259 grammar, no semantics) ---- */
-
-static const char *ws(const char *s)
-{
-	while (*s == ' ' || *s == '\n' || *s == '\t' || *s == '\r')
-		s++;
-	return s;
-}
-
-static const char *value(const char *s, int depth);
-
-static const char *string(const char *s)
-{
-	if (*s++ != '"')
-		return NULL;
-	for (; *s != '"'; s++) {
-		if ((unsigned char)*s < 0x20)
-			return NULL;
-		if (*s == '\\') {
-			s++;
-			if (*s == 'u') {
-				for (int i = 1; i <= 4; i++)
-					if (!isxdigit((unsigned char)s[i]))
-						return NULL;
-				s += 4;
-			} else if (!strchr("\"\\/bfnrt", *s) || !*s) {
-				return NULL;
-			}
-		}
-	}
-	return s + 1;
-}
-
-static const char *number(const char *s)
-{
-	if (*s == '-')
-		s++;
-	if (!isdigit((unsigned char)*s) || (*s == '0' && isdigit((unsigned char)s[1])))
-		return NULL;
-	while (isdigit((unsigned char)*s))
-		s++;
-	if (*s == '.') {
-		if (!isdigit((unsigned char)*++s))
-			return NULL;
-		while (isdigit((unsigned char)*s))
-			s++;
-	}
-	if (*s == 'e' || *s == 'E') {
-		s += s[1] == '+' || s[1] == '-' ? 2 : 1;
-		if (!isdigit((unsigned char)*s))
-			return NULL;
-		while (isdigit((unsigned char)*s))
-			s++;
-	}
-	return s;
-}
-
-/* Items of an object (with keys) or an array, after the opening bracket. */
-static const char *items(const char *s, int depth, char close, int keyed)
-{
-	s = ws(s);
-	if (*s == close)
-		return s + 1;
-	for (;;) {
-		if (keyed) {
-			s = string(ws(s));
-			if (!s || *(s = ws(s)) != ':')
-				return NULL;
-			s++;
-		}
-		s = value(s, depth + 1);
-		if (!s)
-			return NULL;
-		s = ws(s);
-		if (*s == close)
-			return s + 1;
-		if (*s++ != ',')
-			return NULL;
-	}
-}
-
-static const char *value(const char *s, int depth)
-{
-	s = ws(s);
-	if (depth > 64)
-		return NULL;
-	if (*s == '{')
-		return items(s + 1, depth, '}', 1);
-	if (*s == '[')
-		return items(s + 1, depth, ']', 0);
-	if (*s == '"')
-		return string(s);
-	for (const char *const *w = (const char *const[]){ "true", "false", "null", NULL }; *w; w++)
-		if (!strncmp(s, *w, strlen(*w)))
-			return s + strlen(*w);
-	return number(s);
-}
-
-static int valid_json(const char *s)
-{
-	const char *end = value(s, 0);
-	return end && *ws(end) == '\0';
-}
-
-/* ---- the keys of a JSON document as dotted paths ("results.solver.bound_ns"; arrays are
- * transparent), each listed once ---- */
-
-enum { MAX_KEYS = 256, KEY_LEN = 80 };
-typedef struct keyset {
-	char path[MAX_KEYS][KEY_LEN];
-	int n;
-} keyset;
-
-static void add_key(keyset *ks, const char *path)
-{
-	for (int i = 0; i < ks->n; i++)
-		if (!strcmp(ks->path[i], path))
-			return;
-	if (ks->n == MAX_KEYS)
-		bail("more than %d distinct JSON keys", MAX_KEYS);
-	snprintf(ks->path[ks->n++], KEY_LEN, "%s", path);
-}
-
-/* Walk one value (syntax already checked by valid_json), recording the keys under prefix. */
-static const char *walk(const char *s, const char *prefix, keyset *ks)
-{
-	s = ws(s);
-	if (*s != '{' && *s != '[')
-		return value(s, 0);
-	char close = *s == '{' ? '}' : ']';
-	for (s = ws(s + 1); *s != close; s = ws(s)) {
-		char path[KEY_LEN];
-		if (close == '}') {
-			const char *end = string(s);
-			snprintf(path, sizeof path, "%s%s%.*s", prefix, *prefix ? "." : "",
-			         (int)(end - s - 2), s + 1);
-			add_key(ks, path);
-			s = walk(ws(end) + 1, path, ks);
-		} else {
-			s = walk(s, prefix, ks);
-		}
-		s = ws(s);
-		if (*s == ',')
-			s++;
-	}
-	return s + 1;
-}
 
 /* ---- fixtures ---- */
 
@@ -268,7 +121,7 @@ static void test_json(const xp_scenario *sc, xp_result *const *res)
 	xp_status st;
 	char *j = render(xp_write_json, sc, res, 2, &st), want[256];
 	is_int(st, XP_OK, "json: written");
-	ok(valid_json(j), "json: the output is valid JSON");
+	ok(json_valid(j), "json: the output is valid JSON");
 	snprintf(want, sizeof want, "\"crosspipe\": \"%s\"", xp_version());
 	has_str(j, want, "json: the version comes first");
 	has_str(j, "\"name\": \"a \\\"b\\\", <c>.yaml\"", "json: the scenario name is escaped");
@@ -426,7 +279,7 @@ static void test_json_contract(const xp_scenario *sc, xp_result *const *res)
 	xp_status st;
 	char *j = render(xp_write_json, sc, all, 3, &st);
 	keyset ks = { .n = 0 };
-	ok(valid_json(j) && walk(j, "", &ks),
+	ok(json_valid(j) && json_keys(j, &ks),
 	   "contract: the report with every optional part is JSON");
 	int missing = 0, extra = 0;
 	for (size_t d = 0; d < N_DOCUMENTED; d++) {
@@ -516,7 +369,7 @@ static void test_trace(const xp_scenario *sc, xp_result *const *res)
 	xp_status st;
 	char *t = render(xp_write_trace, sc, res, 2, &st);
 	is_int(st, XP_OK, "trace: written");
-	ok(valid_json(t), "trace: the output is valid JSON");
+	ok(json_valid(t), "trace: the output is valid JSON");
 	has_str(t, "\"displayTimeUnit\": \"ns\"", "trace: time unit");
 	has_str(t, "{\"name\": \"hand (analytic)\"}",
 	        "trace: process named by schedule and engine");
