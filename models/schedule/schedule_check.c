@@ -191,11 +191,10 @@ static int record_plain(checker *c, const int *part_of, const xp_op *op)
 	if (c->cov || op->kind > XP_OP_W || op->nsub != 1 || op->lo != 0 || op->hi != 1 ||
 	    (unsigned)op->mb >= (unsigned)c->m || op->chunk >= c->chunks)
 		return 0;
-	size_t per_class = (size_t)c->parts * (size_t)c->m;
-	size_t at = (size_t)part_of[op->chunk] * (size_t)c->m + (size_t)op->mb;
-	size_t slot = (size_t)xp_exec_slot_class(op->kind) * per_class + at;
+	int part = part_of[op->chunk];
+	size_t slot = block(c, part, op->mb, op->kind);
 	if (c->whole[slot] ||
-	    (op->kind == XP_OP_W && c->whole[XP_SLOT_BD * per_class + at] == XP_OP_B + 1))
+	    (op->kind == XP_OP_W && c->whole[block(c, part, op->mb, XP_OP_D)] == XP_OP_B + 1))
 		return 0;
 	c->whole[slot] = (uint8_t)(op->kind + 1);
 	return 1;
@@ -220,17 +219,22 @@ static xp_status scan_ops(checker *c)
 	return XP_OK;
 }
 
+/* The whole block `kind` of (part, mb), as an op of its device. */
+static xp_op whole_block(const checker *c, int part, int mb, int kind)
+{
+	return (xp_op){ .kind = (uint8_t)kind,
+		        .chunk = (uint8_t)xp_schedule_chunk_of(c->s, part),
+		        .lo = 0,
+		        .hi = 1,
+		        .nsub = 1,
+		        .mb = mb };
+}
+
 static xp_status report_gap(checker *c, int part, int mb, int kind, const cover *b)
 {
 	char t[64];
 	int d = xp_schedule_device_of(c->s, part);
-	xp_op op = { .kind = (uint8_t)kind,
-		     .chunk = (uint8_t)xp_schedule_chunk_of(c->s, part),
-		     .lo = 0,
-		     .hi = 1,
-		     .nsub = 1,
-		     .mb = mb };
-	op_text(c, op, t, sizeof t);
+	op_text(c, whole_block(c, part, mb, kind), t, sizeof t);
 	if (!b->nsub)
 		return xp_fail(c->err, XP_EINVAL, "device %d: block %s of part %d is missing", d, t,
 		               part);
@@ -256,29 +260,10 @@ static xp_status scan_blocks(checker *c)
 			if (back == XP_OP_D && (!w.nsub || w.done != w.nsub))
 				return report_gap(c, q, mb, XP_OP_W, &w);
 			if (back == XP_OP_B && w.nsub)
-				return fail_w_of_b(
-				    c, xp_schedule_device_of(c->s, q),
-				    (xp_op){ .kind = XP_OP_W,
-				             .chunk = (uint8_t)xp_schedule_chunk_of(c->s, q),
-				             .lo = 0,
-				             .hi = 1,
-				             .nsub = 1,
-				             .mb = mb });
+				return fail_w_of_b(c, xp_schedule_device_of(c->s, q),
+				                   whole_block(c, q, mb, XP_OP_W));
 		}
 	return XP_OK;
-}
-
-/* scan_blocks' answer when every op was a whole block (the covers are bytes), in one pass over
- * them; any gap goes to scan_blocks for its message. */
-static xp_status scan_whole_blocks(checker *c)
-{
-	size_t n = (size_t)c->parts * (size_t)c->m;
-	const uint8_t *f = c->whole + XP_SLOT_F * n, *bd = c->whole + XP_SLOT_BD * n,
-	              *w = c->whole + XP_SLOT_W * n;
-	int gap = 0;
-	for (size_t i = 0; i < n; i++)
-		gap |= !f[i] | !bd[i] | ((bd[i] == XP_OP_D + 1) != (w[i] != 0));
-	return gap ? scan_blocks(c) : XP_OK;
 }
 
 static int cmp_size(const void *a, const void *b)
@@ -341,7 +326,7 @@ xp_status xp_schedule_check(const xp_schedule *s, xp_error *err)
 		return xp_fail(err, XP_ENOMEM, "schedule check: out of memory for %zu blocks", n);
 	xp_status st = scan_ops(&c);
 	if (!st)
-		st = c.cov ? scan_blocks(&c) : scan_whole_blocks(&c);
+		st = scan_blocks(&c);
 	free(c.whole);
 	free(c.cov);
 	return st;
