@@ -54,14 +54,9 @@ xp_status xp_out_status(FILE *f)
 
 int64_t xp_out_origin(const xp_result *r)
 {
-	int64_t lo = INT64_MAX;
-	for (int d = 0; d < r->devices; d++)
-		if (r->first_start_ns[d] < lo)
-			lo = r->first_start_ns[d];
-	for (size_t i = 0; i < r->n_collectives; i++)
-		if (r->collectives[i].start_ns < lo)
-			lo = r->collectives[i].start_ns;
-	return lo == INT64_MAX ? 0 : lo;
+	int64_t first, last;
+	xp_result_extent(r, &first, &last);
+	return first;
 }
 
 int xp_out_dc(const xp_params *pr, int device)

@@ -142,8 +142,7 @@ xp_status xp_result_add_collective(xp_result *r, const xp_collective *c)
 	return XP_OK;
 }
 
-/* Earliest start and latest end over every op and collective. */
-static void extent(const xp_result *r, int64_t *first, int64_t *last)
+void xp_result_extent(const xp_result *r, int64_t *first, int64_t *last)
 {
 	int64_t lo = INT64_MAX, hi = 0;
 	for (int d = 0; d < r->devices; d++) {
@@ -177,7 +176,7 @@ static void device_metrics(xp_result *r)
 void xp_result_finish(xp_result *r, const xp_params *pr)
 {
 	int64_t first, last;
-	extent(r, &first, &last);
+	xp_result_extent(r, &first, &last);
 	r->makespan_ns = last - first;
 	device_metrics(r);
 	int m = xp_schedule_microbatches(r->sched);

@@ -150,6 +150,9 @@ xp_status xp_result_add_transfer(xp_result *r, const xp_transfer *t);
 size_t xp_result_transfers(const xp_result *r, size_t *wan);
 xp_status xp_result_add_collective(xp_result *r, const xp_collective *c);
 
+/* The earliest start (0 when nothing ran) and the latest end over every op and collective. */
+void xp_result_extent(const xp_result *r, int64_t *first, int64_t *last);
+
 /* Derive every metric from the timeline, its per-device sums and the scenario. */
 void xp_result_finish(xp_result *r, const xp_params *pr);
 
